@@ -1,0 +1,177 @@
+"""The database: one deferred APSW database shared by every model.
+
+Many processes write the same file, so every connection runs in WAL mode,
+every write is a short BEGIN IMMEDIATE transaction (a deferred read-then-write
+transaction gets SQLITE_BUSY without waiting for the lock), and other
+processes' commits are noticed through PRAGMA data_version.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import apsw
+from playhouse.apsw_ext import APSWDatabase
+
+from crm_tui.errors import DatabaseRefused
+
+MIN_SQLITE = (3, 51, 3)
+
+# Deferred: the path is only known once settings and the command line are read.
+database = APSWDatabase(None, lock_type="IMMEDIATE")
+
+# File systems on which WAL's shared-memory index cannot work across hosts.
+NETWORK_FS = {
+    "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs",
+    "9p", "ceph", "glusterfs", "lustre", "gpfs", "fuse.sshfs", "sshfs",
+    "fuse.rclone", "fuse.s3fs", "davfs", "fuse.davfs2",
+}  # fmt: skip
+
+
+def sqlite_version() -> tuple[int, ...]:
+    return tuple(int(p) for p in apsw.sqlite_lib_version().split("."))
+
+
+def _mounts() -> list[tuple[str, str]]:
+    try:
+        text = Path("/proc/self/mounts").read_text()
+    except OSError:
+        return []
+    out = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3:
+            # /proc/mounts escapes spaces in paths as \040
+            out.append((parts[1].replace("\\040", " "), parts[2]))
+    return out
+
+
+def filesystem_type(path: Path, mounts: list[tuple[str, str]] | None = None) -> str:
+    """The type of the file system holding `path` (the longest mount prefix)."""
+    target = str(path.resolve())
+    best, fstype = "", ""
+    for mount_point, kind in mounts if mounts is not None else _mounts():
+        prefix = mount_point.rstrip("/") + "/"
+        if (target == mount_point or target.startswith(prefix) or mount_point == "/") and len(
+            mount_point
+        ) > len(best):
+            best, fstype = mount_point, kind
+    return fstype
+
+
+def check_local(path: Path, mounts: list[tuple[str, str]] | None = None) -> None:
+    """Refuse a database on a network file system: WAL needs one host."""
+    folder = path.parent if path.parent.exists() else Path.cwd()
+    kind = filesystem_type(folder, mounts)
+    if kind in NETWORK_FS or kind.startswith(("nfs", "fuse.sshfs")):
+        raise DatabaseRefused(
+            f"{path} is on a network file system ({kind}); SQLite's WAL mode needs the "
+            "database on a local disk of the host everyone logs in to. Move it to a local path."
+        )
+
+
+def open_database(
+    path: Path | str,
+    *,
+    synchronous: str = "NORMAL",
+    busy_timeout_ms: int = 5000,
+    migrate: bool = True,
+) -> APSWDatabase:
+    """Point the shared `database` at `path`, set the pragmas, and bring the
+    schema up to date (refusing a database from a newer crm-tui)."""
+    if sqlite_version() < MIN_SQLITE:
+        raise DatabaseRefused(
+            f"SQLite {apsw.sqlite_lib_version()} is too old; crm-tui needs "
+            f"{'.'.join(map(str, MIN_SQLITE))} or newer (upgrade the apsw package)"
+        )
+    path = Path(path)
+    check_local(path)
+    if not database.is_closed():
+        database.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    database.init(
+        str(path),
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "synchronous": synchronous.upper(),
+            "mmap_size": 0,
+        },
+        timeout=busy_timeout_ms / 1000,
+    )
+    database.connect(reuse_if_open=True)
+    if migrate:
+        from crm_tui.migrations import upgrade
+
+        upgrade(database)
+    return database
+
+
+def close_database() -> None:
+    if not database.is_closed():
+        database.close()
+
+
+def write():
+    """A write transaction: BEGIN IMMEDIATE, nested calls become savepoints."""
+    return database.atomic("IMMEDIATE")
+
+
+def connection() -> apsw.Connection:
+    return database.connection()
+
+
+class DataVersionWatcher:
+    """Tells whether another connection committed since the last look.
+
+    PRAGMA data_version changes only for other connections' commits, so our
+    own writes never trigger a refresh here (screens refresh after them).
+    """
+
+    def __init__(self) -> None:
+        self._last = self._read()
+
+    @staticmethod
+    def _read() -> int:
+        return database.execute_sql("PRAGMA data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        now = self._read()
+        if now != self._last:
+            self._last = now
+            return True
+        return False
+
+
+def backup_to(dest: Path | str) -> Path:
+    """Copy the open database to `dest` with SQLite's online backup API."""
+    dest = Path(dest)
+    if dest.exists():
+        raise DatabaseRefused(f"{dest} exists; choose a new file name for the backup")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    target = apsw.Connection(str(dest))
+    try:
+        with target.backup("main", connection(), "main") as job:
+            while not job.done:
+                job.step(1024)
+    finally:
+        target.close()
+    return dest
+
+
+def trace_statements(callback: Callable[[str, bool], None]) -> None:
+    """Call `callback(sql, in_transaction)` before every statement on this
+    connection; tests use it to prove every write begins IMMEDIATE."""
+    conn = connection()
+
+    def tracer(cursor, sql, bindings):
+        callback(sql, not conn.get_autocommit())
+        return True
+
+    conn.exec_trace = tracer
+
+
+def file_mode(path: Path) -> int:
+    return os.stat(path).st_mode & 0o777

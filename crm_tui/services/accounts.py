@@ -1,0 +1,188 @@
+"""Accounts: the companies and organisations the business works with."""
+
+from __future__ import annotations
+
+from crm_tui import text
+from crm_tui.db import write
+from crm_tui.errors import DomainError, NotFound
+from crm_tui.models import Account, Contact, User
+from crm_tui.services import records, search, session
+from crm_tui.services.listing import ListSpec, Page, Sort, fetch_page
+from crm_tui.services.validate import Checker
+
+INDUSTRIES = [
+    "", "Accounting", "Agriculture", "Banking", "Construction", "Consulting", "Education",
+    "Energy", "Financial services", "Government", "Healthcare", "Hospitality", "Insurance",
+    "Legal", "Logistics", "Manufacturing", "Media", "Non-profit", "Real estate", "Retail",
+    "Software", "Telecommunications", "Transportation", "Wholesale",
+]  # fmt: skip
+
+FIELDS = [
+    "name", "account_number", "parent_id", "primary_contact_id", "industry", "phone", "email",
+    "website", "street", "city", "state_province", "postal_code", "country", "annual_revenue",
+    "employees", "description", "owner_id",
+]  # fmt: skip
+
+LIST = ListSpec(
+    kind="account",
+    table="account a",
+    columns=(
+        "a.id AS id, a.name AS name, a.city AS city, a.country AS country, a.phone AS phone, "
+        "a.email AS email, a.state AS state, a.version AS version, u.full_name AS owner, "
+        "c.full_name AS primary_contact, a.modified_at AS modified_at"
+    ),
+    joins="JOIN user u ON u.id = a.owner_id LEFT JOIN contact c ON c.id = a.primary_contact_id",
+    views={
+        "active": "a.state = 'active'",
+        "mine": "a.owner_id = :me AND a.state = 'active'",
+        "inactive": "a.state = 'inactive'",
+        "all": "1",
+    },
+    sorts={"name": Sort("a.name_sort"), "modified": Sort("a.modified_at", descending=True)},
+)
+VIEWS = {"active": "Active accounts", "mine": "My active accounts",
+         "inactive": "Inactive accounts", "all": "All accounts"}
+
+
+def _check(data: dict, *, creating: bool, record_id: int | None = None) -> dict:
+    c = Checker(data)
+    c.text("name", required=creating or c.has("name"), max_len=160)
+    c.text("account_number", max_len=40)
+    for name in ("industry", "street", "city", "state_province", "postal_code", "country"):
+        c.text(name, max_len=120)
+    c.text("description", max_len=4000, multiline=True)
+    c.email("email")
+    c.website("website")
+    c.phone("phone", session.settings().default_region)
+    c.money("annual_revenue", label="annual revenue")
+    c.integer("employees")
+    if c.has("parent_id") and data["parent_id"] is not None:
+        parent_id = int(data["parent_id"])
+        if parent_id == record_id:
+            c.fail("parent_id", "an account cannot be its own parent")
+        elif Account.get_or_none(Account.id == parent_id) is None:
+            c.fail("parent_id", "the parent account does not exist")
+        elif record_id is not None and _is_descendant(parent_id, record_id):
+            c.fail("parent_id", "that account is below this one; choosing it would make a loop")
+        else:
+            c.values["parent_id"] = parent_id
+    elif c.has("parent_id"):
+        c.values["parent_id"] = None
+    if c.has("primary_contact_id") and data["primary_contact_id"] is not None:
+        contact_id = int(data["primary_contact_id"])
+        if Contact.get_or_none(Contact.id == contact_id) is None:
+            c.fail("primary_contact_id", "the primary contact does not exist")
+        else:
+            c.values["primary_contact_id"] = contact_id
+    elif c.has("primary_contact_id"):
+        c.values["primary_contact_id"] = None
+    if c.has("owner_id"):
+        owner = User.get_or_none((User.id == data["owner_id"]) & (User.active == 1))
+        if owner is None:
+            c.fail("owner_id", "the owner must be an active user")
+        else:
+            c.values["owner_id"] = owner.id
+    values = c.done()
+    if "name" in values:
+        values["name_sort"] = text.sort_key(values["name"])
+    return _to_columns(values)
+
+
+def _to_columns(values: dict) -> dict:
+    # Peewee's insert/update take foreign keys by field name, not column name.
+    renamed = {"parent_id": "parent", "primary_contact_id": "primary_contact", "owner_id": "owner"}
+    return {renamed.get(k, k): v for k, v in values.items()}
+
+
+def _is_descendant(candidate: int, ancestor: int) -> bool:
+    seen = set()
+    current = candidate
+    while current is not None and current not in seen:
+        if current == ancestor:
+            return True
+        seen.add(current)
+        row = Account.select(Account.parent).where(Account.id == current).tuples().first()
+        current = row[0] if row else None
+    return False
+
+
+def create(data: dict) -> Account:
+    """Create an account from form data; raises ValidationError naming each bad field."""
+    values = _check(data, creating=True)
+    owner = values.pop("owner", None)
+    with write():
+        new_id = records.create("account", values, owner_id=owner)
+        search.index("account", new_id)
+    return get(new_id)
+
+
+def get(account_id: int) -> Account:
+    """One account with its owner, parent and primary contact loaded."""
+    row = Account.get_or_none(Account.id == account_id)
+    if row is None:
+        raise NotFound(f"account #{account_id} does not exist (it may have been deleted)")
+    return row
+
+
+def update(account_id: int, version: int, data: dict) -> Account:
+    """Save changed fields if nobody saved since `version`; else ConflictError."""
+    values = _check(data, creating=False, record_id=account_id)
+    with write():
+        changes = records.update_versioned("account", account_id, version, values)
+        if changes:
+            search.index("account", account_id)
+            if "name" in changes:
+                # a contact's index carries its company name
+                for (contact_id,) in Contact.select(Contact.id).where(
+                        Contact.account == account_id).tuples():
+                    search.index("contact", contact_id)
+    return get(account_id)
+
+
+def _set_state(account_id: int, version: int, state: str) -> Account:
+    with write():
+        row = get(account_id)
+        if row.state == state:
+            raise DomainError(f"{row.name} is already {state}")
+        records.update_versioned("account", account_id, version, {"state": state}, action="state")
+    return get(account_id)
+
+
+def deactivate(account_id: int, version: int) -> Account:
+    """Make an account inactive: it leaves the active views but keeps its history."""
+    return _set_state(account_id, version, "inactive")
+
+
+def reactivate(account_id: int, version: int) -> Account:
+    """Bring an inactive account back to the active views."""
+    return _set_state(account_id, version, "active")
+
+
+def page(*, view: str = "active", sort: str = "name", query: str | None = None,
+         after: tuple | None = None, before: tuple | None = None, last: bool = False,
+         limit: int = 100) -> Page:
+    """A page of the accounts list (see listing.fetch_page)."""
+    if view not in LIST.views:
+        raise DomainError(f"unknown view {view!r}; choose one of {', '.join(LIST.views)}")
+    return fetch_page(LIST, view=view, sort=sort, me=session.current_user().id, query=query,
+                      after=after, before=before, last=last, limit=limit)
+
+
+def contacts_of(account_id: int, limit: int = 200) -> list[dict]:
+    """The account's contacts, by name."""
+    q = (Contact.select(Contact.id, Contact.full_name, Contact.job_title, Contact.email,
+                        Contact.phone, Contact.state, Contact.version)
+         .where(Contact.account == account_id)
+         .order_by(Contact.name_sort, Contact.id).limit(limit))
+    return list(q.dicts())
+
+
+def children_of(account_id: int) -> list[dict]:
+    q = (Account.select(Account.id, Account.name, Account.city)
+         .where(Account.parent == account_id).order_by(Account.name_sort))
+    return list(q.dicts())
+
+
+def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+    """Best matches for `typed` (for pickers and the command palette)."""
+    return page(view="all", query=typed, limit=limit).rows

@@ -1,0 +1,135 @@
+"""Contacts: the people at accounts (or on their own)."""
+
+from __future__ import annotations
+
+from crm_tui import text
+from crm_tui.db import write
+from crm_tui.errors import DomainError, NotFound
+from crm_tui.models import Account, Contact, User
+from crm_tui.services import records, search, session
+from crm_tui.services.listing import ListSpec, Page, Sort, fetch_page
+from crm_tui.services.validate import Checker
+
+FIELDS = [
+    "first_name", "last_name", "job_title", "account_id", "email", "phone", "mobile",
+    "street", "city", "state_province", "postal_code", "country", "description", "owner_id",
+]  # fmt: skip
+
+LIST = ListSpec(
+    kind="contact",
+    table="contact c",
+    columns=(
+        "c.id AS id, c.full_name AS name, c.job_title AS job_title, a.name AS account, "
+        "c.email AS email, c.phone AS phone, c.mobile AS mobile, c.city AS city, "
+        "c.state AS state, c.version AS version, u.full_name AS owner, c.modified_at AS modified_at"
+    ),
+    joins="JOIN user u ON u.id = c.owner_id LEFT JOIN account a ON a.id = c.account_id",
+    views={
+        "active": "c.state = 'active'",
+        "mine": "c.owner_id = :me AND c.state = 'active'",
+        "inactive": "c.state = 'inactive'",
+        "all": "1",
+    },
+    sorts={"name": Sort("c.name_sort"), "modified": Sort("c.modified_at", descending=True)},
+)
+VIEWS = {"active": "Active contacts", "mine": "My active contacts",
+         "inactive": "Inactive contacts", "all": "All contacts"}
+
+
+def full_name(first: str, last: str) -> str:
+    return f"{first} {last}".strip()
+
+
+def _check(data: dict, *, creating: bool, current: Contact | None = None) -> dict:
+    c = Checker(data)
+    c.text("first_name", max_len=80, label="first name")
+    c.text("last_name", required=creating or c.has("last_name"), max_len=80, label="last name")
+    c.text("job_title", max_len=120, label="job title")
+    for name in ("street", "city", "state_province", "postal_code", "country"):
+        c.text(name, max_len=120)
+    c.text("description", max_len=4000, multiline=True)
+    c.email("email")
+    region = session.settings().default_region
+    c.phone("phone", region)
+    c.phone("mobile", region)
+    if c.has("account_id") and data["account_id"] is not None:
+        if Account.get_or_none(Account.id == data["account_id"]) is None:
+            c.fail("account_id", "the account does not exist")
+        else:
+            c.values["account"] = int(data["account_id"])
+    elif c.has("account_id"):
+        c.values["account"] = None
+    if c.has("owner_id"):
+        owner = User.get_or_none((User.id == data["owner_id"]) & (User.active == 1))
+        if owner is None:
+            c.fail("owner_id", "the owner must be an active user")
+        else:
+            c.values["owner"] = owner.id
+    values = c.done()
+    if "first_name" in values or "last_name" in values:
+        first = values.get("first_name", current.first_name if current else "")
+        last = values.get("last_name", current.last_name if current else "")
+        values["full_name"] = full_name(first, last)
+        values["name_sort"] = text.sort_key(f"{last} {first}")
+    return values
+
+
+def create(data: dict) -> Contact:
+    """Create a contact from form data; raises ValidationError naming each bad field."""
+    values = _check(data, creating=True)
+    owner = values.pop("owner", None)
+    with write():
+        new_id = records.create("contact", values, owner_id=owner)
+        search.index("contact", new_id)
+    return get(new_id)
+
+
+def get(contact_id: int) -> Contact:
+    row = Contact.get_or_none(Contact.id == contact_id)
+    if row is None:
+        raise NotFound(f"contact #{contact_id} does not exist (it may have been deleted)")
+    return row
+
+
+def update(contact_id: int, version: int, data: dict) -> Contact:
+    """Save changed fields if nobody saved since `version`; else ConflictError."""
+    values = _check(data, creating=False, current=get(contact_id))
+    with write():
+        changes = records.update_versioned("contact", contact_id, version, values)
+        if changes:
+            search.index("contact", contact_id)
+    return get(contact_id)
+
+
+def _set_state(contact_id: int, version: int, state: str) -> Contact:
+    with write():
+        row = get(contact_id)
+        if row.state == state:
+            raise DomainError(f"{row.full_name} is already {state}")
+        records.update_versioned("contact", contact_id, version, {"state": state}, action="state")
+    return get(contact_id)
+
+
+def deactivate(contact_id: int, version: int) -> Contact:
+    """Make a contact inactive; their history stays."""
+    return _set_state(contact_id, version, "inactive")
+
+
+def reactivate(contact_id: int, version: int) -> Contact:
+    """Bring an inactive contact back to the active views."""
+    return _set_state(contact_id, version, "active")
+
+
+def page(*, view: str = "active", sort: str = "name", query: str | None = None,
+         after: tuple | None = None, before: tuple | None = None, last: bool = False,
+         limit: int = 100) -> Page:
+    """A page of the contacts list (see listing.fetch_page)."""
+    if view not in LIST.views:
+        raise DomainError(f"unknown view {view!r}; choose one of {', '.join(LIST.views)}")
+    return fetch_page(LIST, view=view, sort=sort, me=session.current_user().id, query=query,
+                      after=after, before=before, last=last, limit=limit)
+
+
+def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+    """Best matches for `typed` (for pickers and the command palette)."""
+    return page(view="all", query=typed, limit=limit).rows

@@ -1,0 +1,74 @@
+"""Dates as people type them: today, tomorrow, fri, +3d, +2w, 2026-12-01."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from crm_tui.errors import ValidationError
+
+_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_RELATIVE = re.compile(r"^\+\s*(\d{1,3})\s*([dwm])$")
+
+
+def local_zone(name: str = "") -> dt.tzinfo:
+    """The configured IANA zone, else the system's local zone."""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return dt.datetime.now().astimezone().tzinfo or dt.UTC
+
+
+def parse_day(typed: str, today: dt.date, *, field: str = "date") -> dt.date:
+    """Turn what was typed into a date on or after `today` for weekday names.
+
+    Accepts today/tod, tomorrow/tom, a weekday (mon … sun, or the full name;
+    the next such day, a week ahead if it is today), +Nd, +Nw, +Nm, and ISO
+    YYYY-MM-DD. Raises ValidationError with the accepted forms otherwise.
+    """
+    value = (typed or "").strip().lower()
+    if value in {"today", "tod", "now"}:
+        return today
+    if value in {"tomorrow", "tom", "tmr"}:
+        return today + dt.timedelta(days=1)
+    if len(value) >= 3 and value[:3] in _DAYS and _full_day(value):
+        ahead = (_DAYS.index(value[:3]) - today.weekday()) % 7 or 7
+        return today + dt.timedelta(days=ahead)
+    match = _RELATIVE.match(value)
+    if match:
+        count, unit = int(match.group(1)), match.group(2)
+        if unit == "d":
+            return today + dt.timedelta(days=count)
+        if unit == "w":
+            return today + dt.timedelta(weeks=count)
+        return _add_months(today, count)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            {field: f"{typed!r} is not a date; try today, tomorrow, fri, +3d, +2w or 2026-12-01"}
+        ) from None
+
+
+def _full_day(value: str) -> bool:
+    names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    return any(name.startswith(value) for name in names)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def end_of_working_day(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    """Follow-ups are due at 17:00 local time on their day."""
+    return dt.datetime.combine(day, dt.time(17, 0), tzinfo=zone).astimezone(dt.UTC)

@@ -1,0 +1,82 @@
+"""Full-text search (FTS5) over accounts and contacts.
+
+Both the index and the query are normalised in Python (crm_tui.text), so
+Persian and Arabic spellings, digits and diacritics fold together. The index
+is contentless and keyed by record id; services update it in the same
+transaction as the record.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from crm_tui import text
+from crm_tui.db import database
+from crm_tui.services.validate import phone_search_terms
+
+# bm25 column weights: a hit in the name outranks a hit in the details.
+WEIGHTS = "10.0, 1.0"
+
+_SOURCES = {
+    "account": (
+        "SELECT id, name, account_number, email, website, phone, '', city, country, industry "
+        "FROM account"
+    ),
+    "contact": (
+        "SELECT c.id, c.full_name, '', c.email, coalesce(a.name, ''), c.phone, c.mobile,"
+        " c.city, c.country, c.job_title FROM contact c LEFT JOIN account a ON a.id = c.account_id"
+    ),
+}
+
+
+def _documents(row) -> tuple[str, str]:
+    _, name, number, email, web, phone, mobile, city, country, extra = row
+    phone_terms = phone_search_terms(phone) + phone_search_terms(mobile)
+    domain = email.split("@", 1)[1] if "@" in (email or "") else ""
+    details = " ".join(
+        [email or "", domain, web or "", " ".join(phone_terms), city or "", country or "", extra or ""]
+    )
+    return text.normalize(f"{name} {number}"), text.normalize(details)
+
+
+def index(kind: str, record_id: int) -> None:
+    """(Re)index one record; call inside the write transaction that changed it."""
+    table = f"{kind}_fts"
+    database.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (record_id,))
+    alias = "c." if kind == "contact" else ""
+    row = database.execute_sql(f"{_SOURCES[kind]} WHERE {alias}id = ?", (record_id,)).fetchone()
+    if row is not None:
+        name, details = _documents(row)
+        database.execute_sql(
+            f"INSERT INTO {table} (rowid, name, details) VALUES (?, ?, ?)", (record_id, name, details)
+        )
+
+
+def reindex(kind: str, batch: int = 5000) -> int:
+    """Rebuild the whole index of `kind` from its table; returns rows indexed."""
+    table = f"{kind}_fts"
+    database.execute_sql(f"DELETE FROM {table}")
+    cursor = iter(database.execute_sql(_SOURCES[kind]))
+    count = 0
+    while rows := list(islice(cursor, batch)):
+        database.connection().executemany(
+            f"INSERT INTO {table} (rowid, name, details) VALUES (?, ?, ?)",
+            [(row[0], *_documents(row)) for row in rows],
+        )
+        count += len(rows)
+    return count
+
+
+def match_sql(kind: str) -> str:
+    """The FROM/WHERE fragment that joins a kind's table to its matches;
+    the rank column is `bm25(...)` aliased as rank."""
+    return f"{kind}_fts MATCH ?"
+
+
+def rank_expr(kind: str) -> str:
+    return f"bm25({kind}_fts, {WEIGHTS})"
+
+
+def query_for(typed: str | None) -> str | None:
+    """The FTS5 query for what a person typed, or None for no filter."""
+    return text.fts_prefix_query(typed)

@@ -1,0 +1,93 @@
+"""Users: OS logins mapped to roles."""
+
+from __future__ import annotations
+
+import re
+
+from crm_tui.db import write
+from crm_tui.errors import DomainError, NotFound, ValidationError
+from crm_tui.models import Meta, User
+from crm_tui.models.base import utcnow
+from crm_tui.services import records, session
+from crm_tui.text import clean
+
+ROLES = ("agent", "sales", "manager", "admin")
+_LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}\$?$", re.IGNORECASE)
+
+
+def _require_admin() -> None:
+    user = session._state["user"]
+    if user is not None and user.role != "admin":
+        raise DomainError("only an admin can manage users")
+
+
+def add(login: str, full_name: str = "", role: str = "agent") -> User:
+    """Add a user for an OS login. The first user of a database becomes admin."""
+    login = clean(login)
+    if not _LOGIN.match(login):
+        raise ValidationError({"login": f"{login!r} is not an OS login name"})
+    if role not in ROLES:
+        raise ValidationError({"role": f"{role!r} is not one of: {', '.join(ROLES)}"})
+    _require_admin()
+    with write():
+        if User.get_or_none(User.login == login) is not None:
+            raise DomainError(f"{login} is already a user")
+        if User.select().count() == 0:
+            role = "admin"
+        new_id = User.insert(login=login, full_name=clean(full_name) or login, role=role,
+                             active=1, created_at=utcnow()).execute()
+        if session._state["user"] is not None:
+            records.audit("user", new_id, "create", {"login": (None, login), "role": (None, role)})
+    return User.get_by_id(new_id)
+
+
+def all_users(include_inactive: bool = False) -> list[User]:
+    q = User.select().order_by(User.full_name)
+    if not include_inactive:
+        q = q.where(User.active == 1)
+    return list(q)
+
+
+def get(login: str) -> User:
+    user = User.get_or_none(User.login == login)
+    if user is None:
+        raise NotFound(f"{login} is not a user; add them with: crm-tui users add {login}")
+    return user
+
+
+def set_role(login: str, role: str) -> User:
+    """Change a user's role; the last admin cannot be demoted."""
+    if role not in ROLES:
+        raise ValidationError({"role": f"{role!r} is not one of: {', '.join(ROLES)}"})
+    _require_admin()
+    with write():
+        user = get(login)
+        if user.role == "admin" and role != "admin" and User.select().where(
+                (User.role == "admin") & (User.active == 1)).count() == 1:
+            raise DomainError(f"{login} is the last admin; make someone else admin first")
+        User.update(role=role).where(User.id == user.id).execute()
+        records.audit("user", user.id, "update", {"role": (user.role, role)})
+    return get(login)
+
+
+def set_active(login: str, active: bool) -> User:
+    _require_admin()
+    with write():
+        user = get(login)
+        User.update(active=int(active)).where(User.id == user.id).execute()
+        records.audit("user", user.id, "state", {"active": (bool(user.active), active)})
+    return get(login)
+
+
+def is_shared() -> bool:
+    row = Meta.get_or_none(Meta.key == "shared")
+    return bool(row and row.value == "1")
+
+
+def mark_shared(shared: bool) -> None:
+    with write():
+        Meta.insert(key="shared", value="1" if shared else "0").on_conflict_replace().execute()
+
+
+def count() -> int:
+    return User.select().count()

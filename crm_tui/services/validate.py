@@ -1,0 +1,181 @@
+"""Field validation shared by every service. Each checker returns the cleaned
+value or raises _Invalid with a message naming what to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+
+from crm_tui import text
+from crm_tui.errors import ValidationError
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_WEBSITE = re.compile(r"^(https?://)?[^\s/.]+(\.[^\s/.]+)+(/\S*)?$", re.IGNORECASE)
+
+
+class Checker:
+    """Collects cleaned values and per-field errors, raising them all at once."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.values: dict = {}
+        self.errors: dict[str, str] = {}
+
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def _raw(self, name: str):
+        return self.data.get(name)
+
+    def text(self, name: str, *, required: bool = False, max_len: int = 200,
+             multiline: bool = False, label: str | None = None) -> None:
+        if not self.has(name) and not required:
+            return
+        label = label or name.replace("_", " ")
+        value = text.clean(self._raw(name), multiline=multiline)
+        if required and not value:
+            self.errors[name] = f"{label} is required"
+        elif len(value) > max_len:
+            self.errors[name] = f"{label} is {len(value)} characters; the limit is {max_len}"
+        else:
+            self.values[name] = value
+
+    def email(self, name: str) -> None:
+        if not self.has(name):
+            return
+        value = text.clean(self._raw(name))
+        if value and (not _EMAIL.match(value) or len(value) > 254):
+            self.errors[name] = f"{value!r} is not an email address (expected name@example.com)"
+        else:
+            self.values[name] = value
+
+    def website(self, name: str) -> None:
+        if not self.has(name):
+            return
+        value = text.clean(self._raw(name))
+        if value and not _WEBSITE.match(value):
+            self.errors[name] = f"{value!r} is not a web address (expected example.com)"
+        else:
+            self.values[name] = value
+
+    def phone(self, name: str, region: str = "") -> None:
+        if not self.has(name):
+            return
+        self.values[name] = normalize_phone(text.clean(self._raw(name)), region)
+        if len(self.values[name]) > 40:
+            self.errors[name] = "phone is longer than 40 characters"
+
+    def integer(self, name: str, *, minimum: int | None = 0, label: str | None = None) -> None:
+        if not self.has(name):
+            return
+        label = label or name.replace("_", " ")
+        raw = self._raw(name)
+        if raw in (None, ""):
+            self.values[name] = None
+            return
+        try:
+            value = int(str(raw).replace(",", "").strip())
+        except ValueError:
+            self.errors[name] = f"{label} must be a whole number, not {raw!r}"
+            return
+        if minimum is not None and value < minimum:
+            self.errors[name] = f"{label} must be at least {minimum}"
+        else:
+            self.values[name] = value
+
+    def money(self, name: str, *, precision: int = 2, label: str | None = None) -> None:
+        """Store as integer minor units; refuse more decimals than the currency has."""
+        if not self.has(name):
+            return
+        label = label or name.replace("_", " ")
+        raw = self._raw(name)
+        if raw in (None, ""):
+            self.values[name] = None
+            return
+        try:
+            amount = Decimal(str(raw).replace(",", "").strip())
+        except InvalidOperation:
+            self.errors[name] = f"{label} must be an amount such as 1250.00, not {raw!r}"
+            return
+        if not amount.is_finite() or amount < 0:
+            self.errors[name] = f"{label} must be a positive amount"
+            return
+        minor = amount.scaleb(precision)
+        if minor != minor.to_integral_value():
+            self.errors[name] = f"{label} has more than {precision} decimals"
+            return
+        if abs(minor) >= 2**62:
+            self.errors[name] = f"{label} is too large"
+            return
+        self.values[name] = int(minor)
+
+    def date(self, name: str, *, label: str | None = None) -> None:
+        if not self.has(name):
+            return
+        raw = self._raw(name)
+        if raw in (None, ""):
+            self.values[name] = None
+        elif isinstance(raw, dt.date):
+            self.values[name] = raw
+        else:
+            try:
+                self.values[name] = dt.date.fromisoformat(str(raw).strip())
+            except ValueError:
+                label = label or name.replace("_", " ")
+                self.errors[name] = f"{label} must be a date as YYYY-MM-DD, not {raw!r}"
+
+    def choice(self, name: str, allowed, *, required: bool = False) -> None:
+        if not self.has(name):
+            if required:
+                self.errors[name] = f"{name.replace('_', ' ')} is required"
+            return
+        value = self._raw(name)
+        if value not in allowed:
+            options = ", ".join(str(a) for a in allowed if a is not None)
+            self.errors[name] = f"{value!r} is not one of: {options}"
+        else:
+            self.values[name] = value
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors[name] = message
+
+    def done(self) -> dict:
+        if self.errors:
+            raise ValidationError(self.errors)
+        return self.values
+
+
+def normalize_phone(value: str, region: str = "") -> str:
+    """E.164 when the number parses (with +country, or the default region);
+    otherwise exactly what was typed."""
+    if not value:
+        return ""
+    if not value.startswith("+") and not region:
+        return value
+    try:
+        number = phonenumbers.parse(value, region.upper() or None)
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_possible_number(number):
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_search_terms(value: str) -> list[str]:
+    """Digit strings a person might type to find this phone: the full
+    international digits, the national number, and with a trunk 0."""
+    if not value:
+        return []
+    digits = re.sub(r"\D", "", value)
+    terms = {digits} if digits else set()
+    if value.startswith("+"):
+        try:
+            number = phonenumbers.parse(value, None)
+            national = str(number.national_number)
+            terms.update({national, "0" + national})
+        except phonenumbers.NumberParseException:
+            pass
+    return sorted(terms)
