@@ -87,13 +87,15 @@ def log(
     parties: list[tuple[str, str, int | None, str]] | None = None,
     state: str | None = None,
     owner_id: int | None = None,
+    occurred_at: dt.datetime | None = None,
 ) -> Activity:
     """Record an activity regarding a record, in one transaction with its
     follow-up task (if `follow_up` names a day) and its audit entries.
 
     `parties` are (participation, party_type, party_id, address) rows.
     A call or email is logged as completed; a task is open; an appointment
-    is scheduled (override with `state`).
+    is scheduled (override with `state`). `occurred_at` logs something that
+    happened earlier (it must not be in the future).
     """
     data = {"kind": kind, "subject": subject, "description": description,
             "direction": direction, "duration_minutes": duration_minutes, "due_at": due_at,
@@ -110,13 +112,17 @@ def log(
         if follow_day < today:
             raise ValidationError({"follow_up": "the follow-up date is in the past"})
     now = utcnow()
+    if occurred_at is not None:
+        if occurred_at.tzinfo is None or occurred_at > now:
+            raise ValidationError({"occurred_at": "when it happened must be a past date and time"})
+        now = occurred_at
     values.update(_regarding(regarding))
     values["state"] = state
     if state == "completed":
         values["actual_end"] = now
     values["sort_at"] = _sort_at(state, values.get("due_at"), values.get("actual_end"), now)
     with write():
-        new_id = records.create("activity", values, owner_id=owner_id)
+        new_id = records.create("activity", values, owner_id=owner_id, at=now)
         for participation, party_type, party_id, address in parties or []:
             if participation not in PARTICIPATIONS:
                 raise ValidationError({"parties": f"{participation!r} is not a participation"})

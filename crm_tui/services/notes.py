@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
 from pathlib import Path
 
@@ -52,16 +53,17 @@ def _attachment(attachment: Path | str | tuple[str, bytes] | None) -> dict:
 
 
 def add(regarding: tuple[str, int], subject: str = "", body: str = "",
-        attachment: Path | str | tuple[str, bytes] | None = None) -> Note:
+        attachment: Path | str | tuple[str, bytes] | None = None,
+        at: dt.datetime | None = None) -> Note:
     """Add a note to a record; `attachment` is a file path or (name, bytes),
-    refused above the configured size cap."""
+    refused above the configured size cap. `at` dates a note taken earlier."""
     values = _check({"subject": subject, "body": body, "attachment": attachment}, creating=True)
     values.update(_attachment(attachment))
     kind, record_id = regarding
     with write():
         records.require_regardable(kind, record_id)
         new_id = records.create("note", {"regarding_type": kind, "regarding_id": int(record_id),
-                                         **values})
+                                         **values}, at=at)
     return get(new_id)
 
 

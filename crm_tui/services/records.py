@@ -64,9 +64,9 @@ def require_regardable(kind: str, record_id: int) -> Model:
     return require(kind, record_id)
 
 
-def new_stamps(owner_id: int | None = None) -> dict:
+def new_stamps(owner_id: int | None = None, at: dt.datetime | None = None) -> dict:
     user = session.current_user()
-    now = utcnow()
+    now = at or utcnow()
     return {
         "version": 1,
         "created_at": now,
@@ -113,11 +113,13 @@ def stored_values(row: Model, fields) -> dict[str, Any]:
     return out
 
 
-def create(kind: str, values: dict, *, owner_id: int | None = None) -> int:
+def create(kind: str, values: dict, *, owner_id: int | None = None,
+           at: dt.datetime | None = None) -> int:
     """Insert a record with stamps and its audit entry; returns the id.
+    `at` records something that happened earlier (a call logged afterwards).
     Call inside a write transaction."""
     rt = record_type(kind)
-    row = {**new_stamps(owner_id), **values}
+    row = {**new_stamps(owner_id, at), **values}
     new_id = rt.model.insert(**row).execute()
     audit(kind, new_id, "create", {k: (None, v) for k, v in values.items() if v not in ("", None)})
     return new_id
