@@ -123,6 +123,27 @@ def connection() -> apsw.Connection:
     return database.connection()
 
 
+def dict_rows(sql: str, params=()) -> list[dict]:
+    """Run a query and return its rows as dicts keyed by column name."""
+    cur = database.cursor()
+    names: list[str] = []
+
+    def as_dict(cursor, row):
+        if not names:
+            names.extend(d[0] for d in cursor.get_description())
+        return dict(zip(names, row, strict=True))
+
+    cur.row_trace = as_dict
+    return cur.execute(sql, params).fetchall()
+
+
+def column_names(sql: str) -> list[str]:
+    """The result columns of `sql` without running it."""
+    import apsw.ext
+
+    return [d[0] for d in apsw.ext.query_info(connection(), sql).description]
+
+
 class DataVersionWatcher:
     """Tells whether another connection committed since the last look.
 

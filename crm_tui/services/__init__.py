@@ -11,6 +11,7 @@ from crm_tui.services import (
     audit,
     contacts,
     dates,
+    money,
     notes,
     records,
     search,
@@ -18,5 +19,5 @@ from crm_tui.services import (
     users,
 )
 
-__all__ = ["accounts", "activities", "audit", "contacts", "dates", "notes", "records", "search",
+__all__ = ["accounts", "activities", "audit", "contacts", "dates", "money", "notes", "records", "search",
            "session", "users"]

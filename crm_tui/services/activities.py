@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crm_tui.db import database, write
+from crm_tui.db import dict_rows, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.models import Activity, ActivityParty
 from crm_tui.models.base import utcnow
@@ -246,7 +246,7 @@ def open_items(regarding: tuple[str, int], limit: int = 50) -> list[dict]:
     """Open and scheduled activities regarding the record, soonest due first."""
     sql = (_TIMELINE_COLUMNS + " WHERE a.regarding_type = ? AND a.regarding_id = ? "
            "AND a.state IN ('open', 'scheduled') ORDER BY a.sort_at, a.id LIMIT ?")
-    return _rows(sql, (*regarding, limit))
+    return dict_rows(sql, (*regarding, limit))
 
 
 def history(regarding: tuple[str, int], *, after: tuple | None = None,
@@ -271,18 +271,12 @@ def history(regarding: tuple[str, int], *, after: tuple | None = None,
         f"ORDER BY n.created_at DESC, n.id DESC LIMIT ?) "
         "ORDER BY sort_at DESC, source DESC, id DESC LIMIT ?"
     )
-    rows = _rows(sql, (*params, limit + 1, *note_params, limit + 1, limit + 1))
+    rows = dict_rows(sql, (*params, limit + 1, *note_params, limit + 1, limit + 1))
     more = len(rows) > limit
     rows = rows[:limit]
     for row in rows:
         row["key"] = (row["sort_at"], row["source"], row["id"])
     return rows, more
-
-
-def _rows(sql: str, params) -> list[dict]:
-    cur = database.execute_sql(sql, params)
-    names = [d[0] for d in cur.getdescription()]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def open_count(regarding: tuple[str, int]) -> int:

@@ -72,3 +72,58 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 def end_of_working_day(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
     """Follow-ups are due at 17:00 local time on their day."""
     return dt.datetime.combine(day, dt.time(17, 0), tzinfo=zone).astimezone(dt.UTC)
+
+
+def as_local(value: dt.datetime | str | None, zone: dt.tzinfo | None = None) -> dt.datetime | None:
+    """A stored UTC time (datetime or the database's ISO text) in the local zone."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(zone or local_zone())
+
+
+def display_time(value: dt.datetime | str | None, zone: dt.tzinfo | None = None,
+                 now: dt.datetime | None = None) -> str:
+    """Short and calm: 'today 14:05', 'tomorrow 17:00', 'Mon 30 Nov 09:00',
+    '12 Mar 2025' for other years."""
+    local = as_local(value, zone)
+    if local is None:
+        return ""
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(local.tzinfo)
+    days = (local.date() - now.date()).days
+    clock = local.strftime("%H:%M")
+    if days == 0:
+        return f"today {clock}"
+    if days == 1:
+        return f"tomorrow {clock}"
+    if days == -1:
+        return f"yesterday {clock}"
+    if local.year == now.year:
+        return local.strftime("%a %d %b ") + clock
+    return local.strftime("%d %b %Y")
+
+
+def display_day(day: dt.date) -> str:
+    return day.strftime("%a %d %b %Y")
+
+
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
+
+
+def parse_when(typed: str, today: dt.date, zone: dt.tzinfo, *, default_time: dt.time,
+               field: str = "when") -> dt.datetime:
+    """A day as parse_day reads it, optionally followed by a time ("fri 14:30",
+    "+2d 9"); without a time, `default_time`. Returns an aware UTC datetime."""
+    parts = (typed or "").strip().split()
+    clock = default_time
+    if len(parts) >= 2 and (match := _CLOCK.match(parts[-1])):
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour > 23 or minute > 59:
+            raise ValidationError({field: f"{parts[-1]!r} is not a time of day (use 14:30)"})
+        clock = dt.time(hour, minute)
+        parts = parts[:-1]
+    day = parse_day(" ".join(parts), today, field=field)
+    return dt.datetime.combine(day, clock, tzinfo=zone).astimezone(dt.UTC)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crm_tui.db import database
+from crm_tui.db import dict_rows
 from crm_tui.services import search
 
 
@@ -81,9 +81,7 @@ def fetch_page(
         f"ORDER BY {key_expr} {order}, {alias}.id {order} LIMIT ?"
     )
     params.append(limit + 1)
-    cur = database.execute_sql(sql, params)
-    names = [d[0] for d in cur.getdescription()]
-    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    rows = dict_rows(sql, params)
     more = len(rows) > limit
     rows = rows[:limit]
     if backwards:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crm_tui.db import write
 from crm_tui.errors import NotFound, ValidationError
-from crm_tui.models import Note
+from crm_tui.models import Note, User
 from crm_tui.services import records, session
 from crm_tui.services.validate import Checker
 
@@ -98,9 +98,11 @@ def delete(note_id: int, version: int) -> None:
 
 
 def list_for(regarding: tuple[str, int], limit: int = 200) -> list[dict]:
-    """Notes on a record, newest first, without attachment contents."""
-    q = (Note.select(*_LIST_FIELDS).where((Note.regarding_type == regarding[0])
-                                          & (Note.regarding_id == regarding[1]))
+    """Notes on a record, newest first, with the owner's name as `owner_name`
+    and without attachment contents."""
+    q = (Note.select(*_LIST_FIELDS, User.full_name.alias("owner_name"))
+         .join(User, on=(Note.owner == User.id))
+         .where((Note.regarding_type == regarding[0]) & (Note.regarding_id == regarding[1]))
          .order_by(Note.created_at.desc(), Note.id.desc()).limit(limit))
     return list(q.dicts())
 

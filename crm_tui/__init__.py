@@ -1,0 +1,3 @@
+"""crm-tui: a keyboard-driven terminal CRM modelled on Microsoft Dynamics CRM."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,81 @@
+"""CrmApp: the areas as modes, global keys, the command palette, live refresh."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from textual.app import App
+from textual.binding import Binding
+
+from crm_tui.db import DataVersionWatcher
+from crm_tui.widgets.palette import GoToProvider, RecordActionsProvider
+from crm_tui.screens.accounts_list import AccountsScreen
+from crm_tui.screens.contacts_list import ContactsScreen
+from crm_tui.screens.help import HelpScreen
+from crm_tui.services import session
+
+# Area number -> (mode, title). Areas not built yet are absent, not placeholders.
+AREAS = {"1": ("accounts", "Accounts"), "2": ("contacts", "Contacts")}
+
+
+def _styles() -> list[str]:
+    folder = files("crm_tui.styles")
+    return [str(folder / name) for name in ("app.tcss", "lists.tcss", "detail.tcss",
+                                            "forms.tcss", "modals.tcss")]
+
+
+class CrmApp(App):
+    TITLE = "crm-tui"
+    CSS_PATH = _styles()
+    MODES = {"accounts": AccountsScreen, "contacts": ContactsScreen}
+    DEFAULT_MODE = "accounts"
+    COMMANDS = App.COMMANDS | {GoToProvider, RecordActionsProvider}
+    BINDINGS = [
+        *(Binding(key, f"area('{mode}')", title, show=False) for key, (mode, title) in AREAS.items()),
+        Binding("question_mark", "help", "Keys"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    # How often other processes' commits are looked for, in seconds.
+    POLL_SECONDS = 1.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._watcher: DataVersionWatcher | None = None
+
+    def on_mount(self) -> None:
+        user = session.current_user()
+        self.sub_title = f"{user.full_name} ({user.role})"
+        self._watcher = DataVersionWatcher()
+        self.set_interval(self.POLL_SECONDS, self.poll_database)
+
+    def poll_database(self) -> None:
+        """Refresh the visible screen when another process committed."""
+        if self._watcher is not None and self._watcher.changed():
+            self.refresh_visible()
+
+    def refresh_visible(self) -> None:
+        for screen in reversed(self.screen_stack):
+            refresh = getattr(screen, "refresh_data", None)
+            if refresh is not None:
+                refresh()
+                return
+
+    async def action_area(self, mode: str) -> None:
+        await self.switch_mode(mode)
+
+    async def open_record(self, kind: str, record_id: int) -> None:
+        """Go to a record's detail screen in its own area."""
+        from crm_tui.screens.account_detail import AccountDetailScreen
+        from crm_tui.screens.contact_detail import ContactDetailScreen
+
+        screens = {"account": ("accounts", AccountDetailScreen),
+                   "contact": ("contacts", ContactDetailScreen)}
+        mode, screen = screens[kind]
+        await self.switch_mode(mode)
+        await self.push_screen(screen(record_id))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen, self.active_bindings))

@@ -1,0 +1,219 @@
+"""The `crm-tui` command: the TUI by default, subcommands for operations.
+
+Errors exit non-zero with one clear line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import grp
+import os
+import stat
+import sys
+from pathlib import Path
+
+import peewee
+
+from crm_tui import config
+from crm_tui.errors import CrmError
+
+ROLES = ("agent", "sales", "manager", "admin")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="crm-tui",
+        description="A keyboard-driven terminal CRM. With no command, opens the app.",
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--db", metavar="PATH", help="the database file (default: from config)")
+    where.add_argument("--demo", action="store_true",
+                       help="use the demo database in the user data directory (seeded on first use)")
+    p.add_argument("--config", metavar="PATH", help="settings file (default: user config dir)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = sub.add_parser("init", help="create a database and make you its admin")
+    init.add_argument("path", metavar="PATH")
+    init.add_argument("--shared", action="store_true",
+                      help="make it group-writable for several users on this host")
+    init.add_argument("--group", metavar="NAME", help="the group that shares it (with --shared)")
+
+    users = sub.add_parser("users", help="manage users (admins)")
+    usub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = usub.add_parser("add", help="add a user for an OS login")
+    add.add_argument("login")
+    add.add_argument("--name", default="", help="full name shown in the app")
+    add.add_argument("--role", default="agent", choices=ROLES)
+    usub.add_parser("list", help="list users")
+    setrole = usub.add_parser("set-role", help="change a user's role")
+    setrole.add_argument("login")
+    setrole.add_argument("role", choices=ROLES)
+
+    sub.add_parser("doctor", help="check SQLite, journal mode, file modes, integrity, schema")
+    backup = sub.add_parser("backup", help="copy the database safely (SQLite backup API)")
+    backup.add_argument("dest", metavar="DEST")
+    export = sub.add_parser("export", help="write records to stdout")
+    export.add_argument("what", choices=("accounts", "contacts", "activities"))
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    bench = sub.add_parser("bench", help="measure performance on a generated large database",
+                           add_help=False)
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    return p
+
+
+def _settings(args) -> config.Settings:
+    try:
+        return config.load(Path(args.config) if args.config else None)
+    except ValueError as exc:
+        raise CrmError(f"bad settings: {exc}") from None
+
+
+def _db_path(args, settings: config.Settings) -> Path:
+    if args.demo:
+        from crm_tui import demo
+
+        return demo.demo_path()
+    return Path(args.db).expanduser() if args.db else settings.database_path()
+
+
+def _open(args, settings: config.Settings, *, must_exist: bool = True):
+    from crm_tui.runtime import open_for_user
+
+    path = _db_path(args, settings)
+    if args.demo:
+        from crm_tui import demo
+
+        return demo.open_demo(settings)
+    if must_exist and not path.exists():
+        raise CrmError(f"no database at {path}; create one with: crm-tui init {path}")
+    return open_for_user(path, settings)
+
+
+def cmd_run(args) -> int:
+    settings = _settings(args)
+    _open(args, settings, must_exist=bool(args.db))
+    from crm_tui.app import CrmApp
+
+    CrmApp().run()
+    return 0
+
+
+def cmd_init(args) -> int:
+    from crm_tui.db import database
+    from crm_tui.runtime import open_for_user
+    from crm_tui.services import session, users
+
+    settings = _settings(args)
+    path = Path(args.path).expanduser()
+    if path.exists():
+        raise CrmError(f"{path} exists; init creates a new database")
+    if args.group and not args.shared:
+        raise CrmError("--group goes with --shared")
+    gid = None
+    if args.shared:
+        if not args.group:
+            raise CrmError("a shared database needs --group NAME (the users' common group)")
+        try:
+            gid = grp.getgrnam(args.group).gr_gid
+        except KeyError:
+            raise CrmError(f"no group named {args.group!r} on this host") from None
+        folder = path.parent.resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chown(folder, -1, gid)
+        # setgid: the -wal and -shm files SQLite creates there inherit the group
+        os.chmod(folder, stat.S_IMODE(os.stat(folder).st_mode) | 0o2070)
+    old_umask = os.umask(0o007 if args.shared else 0o077)
+    try:
+        user = open_for_user(path, settings)
+        users.mark_shared(bool(args.shared))
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        os.umask(old_umask)
+    if args.shared:
+        for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if candidate.exists():
+                os.chown(candidate, -1, gid)
+                os.chmod(candidate, 0o660)
+    print(f"created {path}; {user.login} is its admin")
+    if args.shared:
+        print(f"shared with group {args.group}: add each person with crm-tui --db {path} users add LOGIN")
+    session.act_as(None)
+    return 0
+
+
+def cmd_users(args) -> int:
+    from crm_tui.services import users
+
+    settings = _settings(args)
+    _open(args, settings)
+    if args.users_command == "add":
+        user = users.add(args.login, args.name, args.role)
+        print(f"added {user.login} ({user.role})")
+    elif args.users_command == "set-role":
+        user = users.set_role(args.login, args.role)
+        print(f"{user.login} is now {user.role}")
+    else:
+        for user in users.all_users(include_inactive=True):
+            status = "" if user.active else "  (inactive)"
+            print(f"{user.login:<20} {user.role:<8} {user.full_name}{status}")
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from crm_tui import doctor
+
+    settings = _settings(args)
+    path = _db_path(args, settings)
+    if not path.exists():
+        raise CrmError(f"no database at {path}")
+    problems = 0
+    for ok, line in doctor.checks(path, settings):
+        print(("ok    " if ok else "FAIL  ") + line)
+        problems += not ok
+    return 1 if problems else 0
+
+
+def cmd_backup(args) -> int:
+    from crm_tui.db import backup_to
+
+    settings = _settings(args)
+    _open(args, settings)
+    dest = backup_to(Path(args.dest).expanduser())
+    print(f"backed up to {dest}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from crm_tui.services import export
+
+    settings = _settings(args)
+    _open(args, settings)
+    export.write(args.what, sys.stdout, args.format)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from crm_tui import bench
+
+    return bench.main(args.bench_args)
+
+
+COMMANDS = {None: cmd_run, "init": cmd_init, "users": cmd_users, "doctor": cmd_doctor,
+            "backup": cmd_backup, "export": cmd_export, "bench": cmd_bench}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except (CrmError, OSError, ValueError, peewee.DatabaseError) as exc:
+        print(f"crm-tui: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

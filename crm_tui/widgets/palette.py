@@ -1,0 +1,66 @@
+"""Command-palette providers: "go to" any record, and the actions valid for
+the focused record (only legal transitions)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from crm_tui.services import accounts, contacts
+from crm_tui.text import clean
+
+GOTO_SOURCES = [
+    ("account", "Account", accounts.find_by_name, lambda r: r.get("city") or ""),
+    ("contact", "Contact", contacts.find_by_name, lambda r: r.get("account") or r.get("email") or ""),
+]
+
+
+def _label(kind: str, name: str, extra: str) -> Text:
+    out = Text()
+    out.append(f"{kind:<8} ", style="dim")
+    out.append(clean(name))
+    if extra:
+        out.append(f"  {clean(extra)}", style="dim")
+    return out
+
+
+class GoToProvider(Provider):
+    """Go to an account or contact by name, email, phone or city (full-text)."""
+
+    async def search(self, query: str) -> Hits:
+        if len(query.strip()) < 2:
+            return
+        hits = []
+        for kind, label, find, extra in GOTO_SOURCES:
+            for index, row in enumerate(find(query, limit=8)):
+                score = 1.0 - index * 0.08
+                hits.append(Hit(
+                    score, _label(label, row["name"], extra(row)),
+                    partial(self.app.open_record, kind, row["id"]),
+                    text=f"{label} {clean(row['name'])}",
+                    help=f"Open this {kind}",
+                ))
+        for hit in sorted(hits, key=lambda h: -h.score):
+            yield hit
+
+
+class RecordActionsProvider(Provider):
+    """What can be done to the record on screen or under the cursor."""
+
+    def _actions(self):
+        actions = getattr(self.screen, "record_actions", None)
+        return actions() if actions is not None else []
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._actions():
+            yield DiscoveryHit(Text(title), callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._actions():
+            score = matcher.match(title)
+            if score > 0:
+                # matcher.highlight() parses markup; titles are shown literally instead
+                yield Hit(score, Text(title), callback, text=title, help=help_text)

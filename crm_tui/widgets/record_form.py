@@ -1,0 +1,224 @@
+"""RecordForm: labelled fields with their errors beside them.
+
+Values go in and come out as a plain dict for a service; nothing here
+validates or saves. Lookup fields resolve a typed name to a record id with
+the services' full-text search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from crm_tui.text import clean, safe_line
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str  # the key the service expects
+    label: str
+    kind: str = "text"  # text · multiline · select · lookup
+    options: list[tuple[str, object]] = field(default_factory=list)
+    # lookup(typed) -> rows with "id", "name" and optionally "extra"
+    lookup: Callable[[str], list[dict]] | None = None
+    placeholder: str = ""
+    required: bool = False
+
+
+class LookupInput(Input):
+    """Type a name; the best match is shown below and up/down choose another."""
+
+    BINDINGS = [
+        Binding("down", "next_match", "Next match", show=False),
+        Binding("up", "previous_match", "Previous match", show=False),
+    ]
+
+    def __init__(self, spec: FieldSpec, **kwargs) -> None:
+        super().__init__(placeholder=spec.placeholder or "type a name (empty for none)", **kwargs)
+        self.spec = spec
+        self.matches: list[dict] = []
+        self.index = 0
+        self.chosen_id: int | None = None
+        self.chosen_name = ""
+
+    def set_record(self, record_id: int | None, name: str) -> None:
+        self.chosen_id, self.chosen_name = record_id, name or ""
+        self.matches, self.index = [], 0
+        with self.prevent(Input.Changed):
+            self.value = name or ""
+        self._show()
+
+    def search(self) -> None:
+        typed = self.value.strip()
+        if not typed:
+            self.matches, self.chosen_id, self.chosen_name = [], None, ""
+        elif typed != self.chosen_name:
+            assert self.spec.lookup is not None
+            self.matches = self.spec.lookup(typed)[:5]
+            self.index = 0
+            self._choose()
+        self._show()
+
+    def _choose(self) -> None:
+        if self.matches:
+            match = self.matches[self.index]
+            self.chosen_id, self.chosen_name = match["id"], match["name"]
+        else:
+            self.chosen_id, self.chosen_name = None, ""
+
+    def action_next_match(self) -> None:
+        if self.matches:
+            self.index = (self.index + 1) % len(self.matches)
+            self._choose()
+            self._show()
+
+    def action_previous_match(self) -> None:
+        if self.matches:
+            self.index = (self.index - 1) % len(self.matches)
+            self._choose()
+            self._show()
+
+    def _show(self) -> None:
+        hint = self.parent.query_one(".lookup-hint", Static) if self.parent else None
+        if hint is None:
+            return
+        out = Text()
+        if not self.value.strip():
+            out.append("none", style="dim")
+        elif self.chosen_id is None:
+            out.append("no match — this field will be refused", style="bold red")
+        else:
+            out.append("→ ", style="dim")
+            out.append_text(safe_line(self.chosen_name, "bold"))
+            if self.matches and len(self.matches) > 1:
+                out.append(f"   ({self.index + 1} of {len(self.matches)}, ↑↓ for others)",
+                           style="dim")
+        hint.update(out)
+
+    @property
+    def unresolved(self) -> bool:
+        return bool(self.value.strip()) and self.chosen_id is None
+
+
+class RecordForm(VerticalScroll):
+    """A column of labelled fields; `values()` returns what the person typed."""
+
+    def __init__(self, specs: list[FieldSpec], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.specs = specs
+        self._initial: dict = {}
+
+    def compose(self) -> ComposeResult:
+        for spec in self.specs:
+            with Horizontal(classes="form-row", id=f"row-{spec.name}"):
+                label = spec.label + (" *" if spec.required else "")
+                yield Label(label, classes="form-label")
+                with Vertical(classes="form-field"):
+                    yield self._widget(spec)
+                    if spec.kind == "lookup":
+                        yield Static(classes="lookup-hint")
+                    yield Static(classes="form-error", id=f"error-{spec.name}")
+
+    def _widget(self, spec: FieldSpec):
+        widget_id = f"field-{spec.name}"
+        if spec.kind == "multiline":
+            return TextArea(id=widget_id, classes="form-multiline", soft_wrap=True,
+                            show_line_numbers=False)
+        if spec.kind == "select":
+            return Select([(label, value) for label, value in spec.options], id=widget_id,
+                          allow_blank=False)
+        if spec.kind == "lookup":
+            return LookupInput(spec, id=widget_id)
+        return Input(placeholder=spec.placeholder, id=widget_id)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, LookupInput):
+            event.input.search()
+
+    # --- values ----------------------------------------------------------------
+
+    def set_values(self, values: dict, labels: dict | None = None) -> None:
+        """Fill the fields; `labels` gives lookup fields their display names."""
+        labels = labels or {}
+        for spec in self.specs:
+            if spec.name not in values:
+                continue
+            value = values[spec.name]
+            widget = self.query_one(f"#field-{spec.name}")
+            if spec.kind == "multiline":
+                widget.text = value or ""
+            elif spec.kind == "select":
+                widget.value = value
+            elif spec.kind == "lookup":
+                widget.set_record(value, labels.get(spec.name, ""))
+            else:
+                widget.value = "" if value is None else str(value)
+        self._initial = self.values()
+
+    def values(self) -> dict:
+        out = {}
+        for spec in self.specs:
+            widget = self.query_one(f"#field-{spec.name}")
+            if spec.kind == "multiline":
+                out[spec.name] = widget.text
+            elif spec.kind == "select":
+                out[spec.name] = widget.value
+            elif spec.kind == "lookup":
+                out[spec.name] = widget.chosen_id
+            else:
+                out[spec.name] = widget.value
+        return out
+
+    def changed_values(self) -> dict:
+        """Only the fields the person changed since set_values()."""
+        now = self.values()
+        return {k: v for k, v in now.items() if self._initial.get(k) != v}
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.changed_values())
+
+    def label_of(self, name: str) -> str:
+        for spec in self.specs:
+            if spec.name == name:
+                return spec.label
+        return name.replace("_", " ")
+
+    def display_value(self, name: str) -> str:
+        """What the field shows now (a lookup's name rather than its id)."""
+        widget = self.query_one(f"#field-{name}")
+        if isinstance(widget, LookupInput):
+            return widget.chosen_name or clean(widget.value)
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Select):
+            return str(widget.value)
+        return widget.value
+
+    def unresolved_lookups(self) -> dict[str, str]:
+        errors = {}
+        for spec in self.specs:
+            if spec.kind == "lookup":
+                widget = self.query_one(f"#field-{spec.name}", LookupInput)
+                if widget.unresolved:
+                    errors[spec.name] = f"no {spec.label.lower()} matches {widget.value.strip()!r}"
+        return errors
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Show each message beside its field; focus the first bad field."""
+        first = None
+        for spec in self.specs:
+            message = errors.get(spec.name, "")
+            box = self.query_one(f"#error-{spec.name}", Static)
+            box.update(Text(message, style="bold red") if message else "")
+            box.display = bool(message)
+            if message and first is None:
+                first = spec.name
+        if first is not None:
+            self.query_one(f"#field-{first}").focus()

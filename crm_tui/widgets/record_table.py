@@ -1,0 +1,185 @@
+"""RecordTable: a DataTable over a keyset-paged source.
+
+It holds a window of a few pages: moving near the bottom appends the next
+page, near the top brings back the previous one, and `G` jumps to the last
+page, so a million rows scroll without ever being loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from crm_tui.services.listing import Page
+from crm_tui.text import safe_line
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int | None = None
+    render: Callable[[dict], Text] | None = None
+
+    def cell(self, row: dict) -> Text:
+        if self.render is not None:
+            return self.render(row)
+        return safe_line(row.get(self.key) or "")
+
+
+# fetch(after=..., before=..., last=...) -> Page
+Fetch = Callable[..., Page]
+
+WINDOW_PAGES = 3
+PREFETCH_ROWS = 10
+
+
+class RecordTable(DataTable):
+    """Rows come from `fetch`; `row_id` of the highlighted row is the record id."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "Top", show=False),
+        Binding("G", "last", "Bottom", show=False),
+        Binding("home", "first", "Top", show=False),
+        Binding("end", "last", "Bottom", show=False),
+    ]
+
+    def __init__(self, columns: list[Column], *, page_size: int = 100, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.columns_spec = columns
+        self.page_size = page_size
+        self._fetch: Fetch | None = None
+        self._rows: list[dict] = []
+        self._keys: list[tuple] = []
+        self._more_after = False
+        self._more_before = False
+        self._loading = False
+
+    def on_mount(self) -> None:
+        for column in self.columns_spec:
+            self.add_column(column.label, key=column.key, width=column.width)
+
+    # --- loading -----------------------------------------------------------
+
+    def load(self, fetch: Fetch, *, keep_position: bool = False) -> None:
+        """Show the first page of `fetch` (or, with keep_position, reload
+        the current window around the same record)."""
+        current = self.current_id if keep_position else None
+        self._fetch = fetch
+        if keep_position and self._keys:
+            page = self._around(self._keys[0])
+        else:
+            page = fetch(limit=self.page_size)
+        self._set(page.rows, page.keys, page.more_before, page.more_after)
+        self._restore(current)
+
+    def _around(self, first_key: tuple) -> Page:
+        """The window again from its first row (which may since have moved)."""
+        assert self._fetch is not None
+        before = self._fetch(before=first_key, limit=1)
+        if before.rows:
+            return self._fetch(after=before.keys[0], limit=max(len(self._rows), self.page_size))
+        return self._fetch(limit=max(len(self._rows), self.page_size))
+
+    def _restore(self, record_id: int | None) -> None:
+        if record_id is None:
+            self.move_cursor(row=0)
+            return
+        for index, row in enumerate(self._rows):
+            if row["id"] == record_id:
+                self.move_cursor(row=index)
+                return
+        self.move_cursor(row=min(self.cursor_row, max(len(self._rows) - 1, 0)))
+
+    def _set(self, rows: list[dict], keys: list[tuple], more_before: bool,
+             more_after: bool) -> None:
+        self._rows, self._keys = rows, keys
+        self._more_before, self._more_after = more_before, more_after
+        self.clear()
+        self.add_rows_from(rows)
+
+    def add_rows_from(self, rows: list[dict]) -> None:
+        for row in rows:
+            self.add_row(*(c.cell(row) for c in self.columns_spec), key=str(row["id"]))
+
+    def _append_next(self) -> None:
+        if not self._more_after or self._fetch is None or self._loading:
+            return
+        self._loading = True
+        try:
+            page = self._fetch(after=self._keys[-1], limit=self.page_size)
+            self._rows += page.rows
+            self._keys += page.keys
+            self._more_after = page.more_after
+            self.add_rows_from(page.rows)
+            overflow = len(self._rows) - WINDOW_PAGES * self.page_size
+            if overflow > 0:
+                cursor = self.cursor_row - overflow
+                self._set(self._rows[overflow:], self._keys[overflow:], True, self._more_after)
+                self.move_cursor(row=cursor, animate=False)
+        finally:
+            self._loading = False
+
+    def _prepend_previous(self) -> None:
+        if not self._more_before or self._fetch is None or self._loading or not self._keys:
+            return
+        self._loading = True
+        try:
+            page = self._fetch(before=self._keys[0], limit=self.page_size)
+            cursor = self.cursor_row + len(page.rows)
+            rows, keys = page.rows + self._rows, page.keys + self._keys
+            keep = WINDOW_PAGES * self.page_size
+            more_after = self._more_after or len(rows) > keep
+            self._set(rows[:keep], keys[:keep], page.more_before, more_after)
+            self.move_cursor(row=cursor, animate=False)
+        finally:
+            self._loading = False
+
+    # --- navigation ----------------------------------------------------------
+
+    @property
+    def current_id(self) -> int | None:
+        if not self._rows or self.cursor_row < 0 or self.cursor_row >= len(self._rows):
+            return None
+        return self._rows[self.cursor_row]["id"]
+
+    @property
+    def current_row(self) -> dict | None:
+        if self.current_id is None:
+            return None
+        return self._rows[self.cursor_row]
+
+    @property
+    def loaded_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def has_more(self) -> bool:
+        return self._more_after
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if self._loading:
+            return
+        if new.row >= len(self._rows) - PREFETCH_ROWS:
+            self.call_later(self._append_next)
+        elif new.row < PREFETCH_ROWS and self._more_before:
+            self.call_later(self._prepend_previous)
+
+    def action_first(self) -> None:
+        if self._more_before and self._fetch is not None:
+            page = self._fetch(limit=self.page_size)
+            self._set(page.rows, page.keys, False, page.more_after)
+        self.move_cursor(row=0, animate=False)
+
+    def action_last(self) -> None:
+        if self._more_after and self._fetch is not None:
+            page = self._fetch(last=True, limit=self.page_size)
+            self._set(page.rows, page.keys, page.more_before, False)
+        self.move_cursor(row=max(len(self._rows) - 1, 0), animate=False)

@@ -1,0 +1,117 @@
+"""Timeline: a record's activities and notes. Open items sit on top, soonest
+due first; below them the history, newest first, paged in as you scroll."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from crm_tui.services import activities, dates
+from crm_tui.text import safe_line
+
+NOTE_ICON = "🗒"
+PAGE = 50
+
+
+def icon_for(kind: str) -> str:
+    if kind == "note":
+        return NOTE_ICON
+    return activities.KINDS[kind].icon if kind in activities.KINDS else "•"
+
+
+class Timeline(DataTable):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, regarding: tuple[str, int], **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.regarding = regarding
+        self.items: list[dict] = []
+        self._more = False
+        self._last_key: tuple | None = None
+
+    def on_mount(self) -> None:
+        self.add_column("", key="icon", width=2)
+        self.add_column("When", key="when", width=18)
+        self.add_column("Subject", key="subject", width=44)
+        self.add_column("Status", key="status", width=16)
+        self.add_column("Owner", key="owner", width=16)
+
+    def reload(self) -> None:
+        """Read the timeline again, keeping the cursor on the same item."""
+        current = self.current
+        keep = (current["source"], current["id"]) if current else None
+        self.clear()
+        self.items = []
+        opened = activities.open_items(self.regarding)
+        rows, self._more = activities.history(self.regarding, limit=PAGE)
+        self._add(opened, is_open=True)
+        self._add(rows, is_open=False)
+        self._last_key = rows[-1]["key"] if rows else None
+        if keep:
+            for index, item in enumerate(self.items):
+                if (item["source"], item["id"]) == keep:
+                    self.move_cursor(row=index, animate=False)
+                    break
+
+    def _add(self, rows: list[dict], *, is_open: bool) -> None:
+        now = dt.datetime.now(dt.UTC)
+        for row in rows:
+            row["is_open"] = is_open
+            self.items.append(row)
+            self.add_row(*self._cells(row, now), key=f"{row['source']}{row['id']}")
+
+    def _cells(self, row: dict, now: dt.datetime) -> list[Text]:
+        icon = Text(icon_for(row["kind"]))
+        if row["is_open"]:
+            due = row["due_at"]
+            overdue = due is not None and dates.as_local(due) < now
+            when = Text(("due " + dates.display_time(due)) if due else "no due date",
+                        style="bold red" if overdue else "bold")
+            status = Text("overdue" if overdue else row["state"],
+                          style="bold red" if overdue else "yellow")
+        else:
+            when = Text(dates.display_time(row["sort_at"]), style="dim")
+            status = Text(self._status(row), style="dim" if row["state"] == "canceled" else "")
+        subject = safe_line(row["subject"] or (row["body"] or "").split("\n")[0],
+                            "strike dim" if row["state"] == "canceled" else "")
+        if row.get("attachment_name"):
+            subject.append(" 📎", style="dim")
+        return [icon, when, subject, status, safe_line(row["owner"], "dim")]
+
+    @staticmethod
+    def _status(row: dict) -> str:
+        if row["kind"] == "note":
+            return "note"
+        parts = []
+        if row.get("direction"):
+            parts.append("in" if row["direction"] == "incoming" else "out")
+        if row.get("duration_minutes"):
+            parts.append(f"{row['duration_minutes']} min")
+        if row["state"] == "canceled":
+            parts.append("canceled")
+        return " · ".join(parts) or row["state"]
+
+    @property
+    def current(self) -> dict | None:
+        if not self.items or not 0 <= self.cursor_row < len(self.items):
+            return None
+        return self.items[self.cursor_row]
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if self._more and new.row >= len(self.items) - 5:
+            self.call_later(self._load_more)
+
+    def _load_more(self) -> None:
+        if not self._more or self._last_key is None:
+            return
+        rows, self._more = activities.history(self.regarding, after=self._last_key, limit=PAGE)
+        self._add(rows, is_open=False)
+        if rows:
+            self._last_key = rows[-1]["key"]

@@ -1,0 +1,117 @@
+"""An account: summary, its contacts, timeline, notes and history."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, TabbedContent
+
+from crm_tui.errors import CrmError
+from crm_tui.screens.base_detail import RecordDetailScreen
+from crm_tui.services import accounts, activities, dates, money, records, session
+from crm_tui.text import safe_line
+
+
+class AccountDetailScreen(RecordDetailScreen):
+    KIND = "account"
+    EXTRA_TABS = [("contacts", "Contacts")]
+    BINDINGS = [Binding("n", "new_contact", "New contact")]
+
+    @property
+    def display_name(self) -> str:
+        return self.record.name if self.record else ""
+
+    def load_record(self):
+        return accounts.get(self.record_id)
+
+    def title_text(self) -> Text:
+        row = self.record
+        title = safe_line(row.name, "bold")
+        if row.state != "active":
+            title.append("  inactive", style="bold red")
+        open_count = activities.open_count(("account", row.id))
+        title.append(f"   {open_count} open activit{'y' if open_count == 1 else 'ies'}",
+                     style="dim")
+        return title
+
+    def summary_rows(self):
+        row = self.record
+        address = ", ".join(p for p in (row.street, row.city, row.state_province,
+                                        row.postal_code, row.country) if p)
+        parent = records.title_of("account", row.parent_id) if row.parent_id else ""
+        primary = records.title_of("contact", row.primary_contact_id) \
+            if row.primary_contact_id else ""
+        return [
+            ("Account number", row.account_number),
+            ("Industry", row.industry),
+            ("Phone", row.phone),
+            ("Email", row.email),
+            ("Website", row.website),
+            ("Address", address),
+            ("Parent account", parent),
+            ("Primary contact", primary),
+            ("Annual revenue", money.display(row.annual_revenue, session.settings().currency)),
+            ("Employees", "" if row.employees is None else f"{row.employees:,}"),
+            ("Owner", row.owner.full_name),
+            ("Created", f"{dates.display_time(row.created_at)} by "
+                        f"{row.created_by.full_name if row.created_by else '?'}"),
+            ("Modified", f"{dates.display_time(row.modified_at)} by "
+                         f"{row.modified_by.full_name if row.modified_by else '?'}"
+                         f" · version {row.version}"),
+            ("Description", row.description),
+        ]
+
+    def compose_extra(self, tab_id: str) -> ComposeResult:
+        yield DataTable(id="related-contacts", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#related-contacts", DataTable)
+        for label, width in (("Name", 26), ("Job title", 22), ("Email", 28), ("Phone", 16)):
+            table.add_column(label, width=width)
+        super().on_mount()
+
+    def refresh_extra(self) -> None:
+        table = self.query_one("#related-contacts", DataTable)
+        table.clear()
+        for row in accounts.contacts_of(self.record_id):
+            style = "" if row["state"] == "active" else "dim strike"
+            table.add_row(safe_line(row["full_name"], style), safe_line(row["job_title"]),
+                          safe_line(row["email"]), safe_line(row["phone"]), key=str(row["id"]))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "related-contacts":
+            from crm_tui.screens.contact_detail import ContactDetailScreen
+
+            self.app.push_screen(ContactDetailScreen(int(event.row_key.value)))
+
+    def edit_screen(self):
+        from crm_tui.screens.account_form import AccountFormScreen
+
+        return AccountFormScreen(self.record_id)
+
+    def action_new_contact(self) -> None:
+        from crm_tui.screens.contact_form import ContactFormScreen
+
+        def saved(contact_id: int | None) -> None:
+            self.refresh_data()
+            if contact_id is not None:
+                self.query_one("#tabs", TabbedContent).active = "tab-contacts"
+
+        self.app.push_screen(ContactFormScreen(None, preset={"account_id": self.record_id}), saved)
+
+    def set_active(self, active: bool) -> None:
+        try:
+            if active:
+                accounts.reactivate(self.record_id, self.record.version)
+            else:
+                accounts.deactivate(self.record_id, self.record.version)
+        except CrmError as exc:
+            self.notify(Text(str(exc)), severity="error")
+            return
+        self.notify("Account reactivated." if active else "Account deactivated.")
+        self.refresh_data()
+
+    def record_actions(self):
+        return [("New contact at this account", "Create a contact linked here",
+                 self.action_new_contact), *super().record_actions()]

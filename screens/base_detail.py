@@ -1,0 +1,285 @@
+"""What every record's detail screen shares: a summary, the timeline, notes,
+the audit history, and the keys to act on the record and its activities."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from crm_tui.errors import CrmError
+from crm_tui.screens.prompt import PromptModal
+from crm_tui.services import activities, audit, dates, notes
+from crm_tui.text import safe, safe_line
+from crm_tui.widgets.timeline import Timeline
+
+
+class RecordDetailScreen(Screen):
+    """Subclasses set KIND and provide load_record, summary_rows, title_text."""
+
+    KIND = ""
+    EXTRA_TABS: list[tuple[str, str]] = []  # (id, label) between summary and timeline
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("e", "edit", "Edit"),
+        Binding("a", "log_activity", "Activity"),
+        Binding("c", "complete_activity", "Complete", show=False),
+        Binding("x", "cancel_activity", "Cancel activity", show=False),
+        Binding("R", "reschedule_activity", "Reschedule", show=False),
+        Binding("D", "toggle_active", "Deactivate/reactivate", show=False),
+        Binding("S", "save_attachment", "Save attachment", show=False),
+        Binding("right_square_bracket", "next_tab", "Next tab"),
+        Binding("left_square_bracket", "previous_tab", "Prev tab", show=False),
+    ]
+
+    def __init__(self, record_id: int) -> None:
+        super().__init__()
+        self.record_id = record_id
+        self.record = None
+        self._notes: list[dict] = []
+
+    # --- subclass hooks -------------------------------------------------------------
+
+    def load_record(self):
+        raise NotImplementedError
+
+    def title_text(self) -> Text:
+        raise NotImplementedError
+
+    def summary_rows(self) -> list[tuple[str, Text | str]]:
+        raise NotImplementedError
+
+    def edit_screen(self) -> Screen:
+        raise NotImplementedError
+
+    def set_active(self, active: bool) -> None:
+        raise NotImplementedError
+
+    def compose_extra(self, tab_id: str) -> ComposeResult:
+        yield from ()
+
+    def refresh_extra(self) -> None:
+        pass
+
+    @property
+    def display_name(self) -> str:
+        raise NotImplementedError
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="detail-title")
+        with TabbedContent(id="tabs"):
+            with TabPane("Summary", id="tab-summary"):
+                yield Static(id="summary")
+            for tab_id, label in self.EXTRA_TABS:
+                with TabPane(label, id=f"tab-{tab_id}"):
+                    yield from self.compose_extra(tab_id)
+            with TabPane("Timeline", id="tab-timeline"):
+                yield Timeline((self.KIND, self.record_id), id="timeline")
+            with TabPane("Notes", id="tab-notes"):
+                yield DataTable(id="notes", cursor_type="row", zebra_stripes=True)
+            with TabPane("History", id="tab-history"):
+                yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        notes_table = self.query_one("#notes", DataTable)
+        for label, width in (("When", 18), ("Subject", 30), ("Text", 40), ("Attachment", 20),
+                             ("By", 14)):
+            notes_table.add_column(label, width=width)
+        history = self.query_one("#history", DataTable)
+        for label, width in (("When", 18), ("Who", 16), ("Action", 8), ("Field", 16),
+                             ("Old", 26), ("New", 26)):
+            history.add_column(label, width=width)
+        self.refresh_data()
+        self.query_one("#tabs", TabbedContent).active = "tab-timeline"
+        self.query_one("#timeline").focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Read the record and its related lists again."""
+        try:
+            self.record = self.load_record()
+        except CrmError as exc:
+            self.notify(Text(str(exc)), severity="error")
+            self.app.pop_screen()
+            return
+        self.title = self.KIND.capitalize()
+        self.query_one("#detail-title", Static).update(self.title_text())
+        self.query_one("#summary", Static).update(self._summary())
+        self.query_one(Timeline).reload()
+        self._fill_notes()
+        self._fill_history()
+        self.refresh_extra()
+
+    def _summary(self) -> Table:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        for label, value in self.summary_rows():
+            grid.add_row(label, value if isinstance(value, Text) else safe(value))
+        return grid
+
+    def _fill_notes(self) -> None:
+        table = self.query_one("#notes", DataTable)
+        table.clear()
+        self._notes = notes.list_for((self.KIND, self.record_id))
+        for row in self._notes:
+            attachment = ""
+            if row["attachment_name"]:
+                attachment = f"{row['attachment_name']} ({row['attachment_size']:,} B)"
+            table.add_row(
+                Text(dates.display_time(row["created_at"]), style="dim"),
+                safe_line(row["subject"]),
+                safe_line((row["body"] or "").split("\n")[0]),
+                safe_line(attachment),
+                safe_line(row["owner_name"]),
+                key=str(row["id"]),
+            )
+
+    def _fill_history(self) -> None:
+        table = self.query_one("#history", DataTable)
+        table.clear()
+        for entry in audit.history(self.KIND, self.record_id):
+            when = Text(dates.display_time(entry["at"]), style="dim")
+            who = safe_line(entry["who"] or "?")
+            changes = entry["changes"] or {"": [None, None]}
+            for index, (name, (old, new)) in enumerate(sorted(changes.items())):
+                table.add_row(
+                    when if index == 0 else "", who if index == 0 else "",
+                    Text(entry["action"]) if index == 0 else "",
+                    Text(name.replace("_", " ")),
+                    safe_line("" if old is None else old, "red"),
+                    safe_line("" if new is None else new, "green"),
+                )
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_edit(self) -> None:
+        self.app.push_screen(self.edit_screen(), lambda saved: self.refresh_data())
+
+    def action_log_activity(self, kind: str = "phone_call") -> None:
+        from crm_tui.screens.activity_modal import ActivityModal
+
+        def saved(done: bool) -> None:
+            if done:
+                self.refresh_data()
+                self.query_one("#tabs", TabbedContent).active = "tab-timeline"
+
+        self.app.push_screen(ActivityModal((self.KIND, self.record_id), self.display_name, kind),
+                             saved)
+
+    def action_toggle_active(self) -> None:
+        if self.record is not None:
+            self.set_active(self.record.state != "active")
+
+    def action_next_tab(self, step: int = 1) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane)]
+        tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
+        pane = tabs.get_pane(tabs.active)
+        focusable = pane.query("DataTable, Timeline")
+        if focusable:
+            focusable.first().focus()
+
+    def action_previous_tab(self) -> None:
+        self.action_next_tab(-1)
+
+    def _open_activity(self) -> dict | None:
+        item = self.query_one(Timeline).current
+        if item is None or item["source"] != "a" or not item.get("is_open"):
+            self.notify("Highlight an open activity in the timeline first.", severity="warning")
+            return None
+        return item
+
+    def _activity_step(self, action: Callable, *args, done: str) -> None:
+        item = self._open_activity()
+        if item is None:
+            return
+        try:
+            action(item["id"], item["version"], *args)
+        except CrmError as exc:
+            self.notify(Text(str(exc)), severity="error")
+            return
+        self.notify(done)
+        self.refresh_data()
+
+    def action_complete_activity(self) -> None:
+        self._activity_step(activities.complete, done="Marked complete.")
+
+    def action_cancel_activity(self) -> None:
+        self._activity_step(activities.cancel, done="Activity canceled.")
+
+    def action_reschedule_activity(self) -> None:
+        if self._open_activity() is None:
+            return
+
+        def answer(typed: str | None) -> None:
+            if typed:
+                self._activity_step(activities.reschedule, typed, done="Rescheduled.")
+
+        self.app.push_screen(PromptModal("Reschedule to which day?",
+                                         "fri · tomorrow · +3d · 2026-12-01"), answer)
+
+    def action_save_attachment(self) -> None:
+        table = self.query_one("#notes", DataTable)
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active != "tab-notes" or not self._notes:
+            self.notify("Open the Notes tab and highlight a note with an attachment.")
+            return
+        note = self._notes[table.cursor_row]
+        if not note["attachment_name"]:
+            self.notify("This note has no attachment.", severity="warning")
+            return
+
+        def answer(typed: str | None) -> None:
+            if not typed:
+                return
+            try:
+                dest = notes.save_attachment(note["id"], Path(typed).expanduser())
+            except CrmError as exc:
+                self.notify(Text(str(exc)), severity="error")
+                return
+            self.notify(Text(f"Saved to {dest}"))
+
+        self.app.push_screen(PromptModal("Save the attachment to which folder or file?",
+                                         value=str(Path.home())), answer)
+
+    def record_actions(self) -> list[tuple[str, str, Callable]]:
+        actions = [
+            (f"Edit this {self.KIND}", "Change its fields", self.action_edit),
+            ("Log an activity", "Call, email, meeting, task, letter or note",
+             self.action_log_activity),
+        ]
+        if self.record is not None:
+            if self.record.state == "active":
+                actions.append((f"Deactivate this {self.KIND}", "Hide it from active views",
+                                self.action_toggle_active))
+            else:
+                actions.append((f"Reactivate this {self.KIND}", "Bring it back",
+                                self.action_toggle_active))
+        item = self.query_one(Timeline).current
+        if item and item["source"] == "a" and item.get("is_open"):
+            actions += [
+                ("Complete the highlighted activity", "Mark it done now",
+                 self.action_complete_activity),
+                ("Cancel the highlighted activity", "It stays in the history",
+                 self.action_cancel_activity),
+                ("Reschedule the highlighted activity", "Give it a new due day",
+                 self.action_reschedule_activity),
+            ]
+        return actions

@@ -1,0 +1,227 @@
+"""What every record list shares: filter-as-you-type, views, sort, paging,
+and the keys of DESIGN's key map."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from crm_tui.errors import CrmError
+from crm_tui.services.listing import Page
+from crm_tui.widgets.record_table import Column, RecordTable
+
+# Typing pauses this long before the list is queried, so a fast typist's
+# burst costs one query, not one per key.
+FILTER_DEBOUNCE = 0.06
+
+
+class RecordListScreen(Screen):
+    """Subclasses set KIND, AREA_TITLE, VIEWS, SORTS, COLUMNS and `fetch_page`."""
+
+    KIND = ""
+    AREA_TITLE = ""
+    VIEWS: dict[str, str] = {}
+    SORTS: dict[str, str] = {"name": "name", "modified": "recently modified"}
+    COLUMNS: list[Column] = []
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("n", "new", "New"),
+        Binding("e", "edit", "Edit"),
+        Binding("a", "log_activity", "Activity"),
+        Binding("v", "next_view", "View"),
+        Binding("s", "next_sort", "Sort"),
+        Binding("D", "toggle_active", "Deactivate/reactivate", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("r", "refresh_data", "Refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = next(iter(self.VIEWS))
+        self.sort = next(iter(self.SORTS))
+        self.filter_text = ""
+        self._debounce: Timer | None = None
+
+    # --- to be provided by subclasses --------------------------------------
+
+    def fetch_page(self, **kwargs) -> Page:
+        raise NotImplementedError
+
+    def open_record(self, record_id: int) -> None:
+        raise NotImplementedError
+
+    def new_record(self) -> None:
+        raise NotImplementedError
+
+    def edit_record(self, record_id: int) -> None:
+        raise NotImplementedError
+
+    def set_active(self, row: dict, active: bool) -> None:
+        raise NotImplementedError
+
+    # --- layout --------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="list-bar"):
+            yield Input(placeholder="/ type to filter by name, email, phone, city…", id="filter")
+            yield Static(id="view-label")
+        yield RecordTable(self.COLUMNS, id="records")
+        yield Static(id="list-status")
+        yield Footer()
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one("#records", RecordTable)
+
+    def on_mount(self) -> None:
+        self.title = self.AREA_TITLE
+        self.reload()
+        self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from a detail or another area: pick up what changed meanwhile.
+        self.refresh_data()
+
+    def _fetch(self, **kwargs) -> Page:
+        return self.fetch_page(view=self.view, sort=self.sort, query=self.filter_text or None, **kwargs)
+
+    def reload(self, keep_position: bool = False) -> None:
+        try:
+            self.table.load(self._fetch, keep_position=keep_position)
+        except CrmError as exc:
+            self.notify(Text(str(exc)), severity="error")
+        self._show_status()
+
+    def refresh_data(self) -> None:
+        """Re-read the rows in view, keeping the cursor on the same record."""
+        if self.is_mounted:
+            self.reload(keep_position=True)
+
+    def action_refresh_data(self) -> None:
+        self.refresh_data()
+
+    def _show_status(self) -> None:
+        table = self.table
+        label = Text()
+        label.append(self.VIEWS[self.view], style="bold")
+        label.append(f"  ·  by {self.SORTS[self.sort] if not self.filter_text else 'relevance'}")
+        self.query_one("#view-label", Static).update(label)
+        status = Text()
+        count = table.loaded_count
+        if count == 0:
+            status.append("Nothing matches." if self.filter_text else "No records in this view.")
+            status.append("  n creates one." if not self.filter_text else "  escape clears the filter.")
+        else:
+            status.append(f"{count} loaded" + (" · more below as you scroll" if table.has_more
+                                               else ""))
+        self.query_one("#list-status", Static).update(status)
+
+    # --- filter ----------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "filter":
+            return
+        self.filter_text = event.value
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(FILTER_DEBOUNCE, self.reload)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.table.focus()
+
+    def on_key(self, event) -> None:
+        filter_box = self.query_one("#filter", Input)
+        if filter_box.has_focus and event.key in ("down", "escape"):
+            self.table.focus()
+            event.stop()
+
+    def action_clear_filter(self) -> None:
+        filter_box = self.query_one("#filter", Input)
+        if filter_box.value:
+            filter_box.value = ""
+            self.filter_text = ""
+            self.reload()
+
+    # --- views and sort --------------------------------------------------------
+
+    def _cycle(self, options: dict, current: str) -> str:
+        keys = list(options)
+        return keys[(keys.index(current) + 1) % len(keys)]
+
+    def action_next_view(self) -> None:
+        self.view = self._cycle(self.VIEWS, self.view)
+        self.reload()
+
+    def action_next_sort(self) -> None:
+        if self.filter_text:
+            self.notify("A filtered list is ordered by relevance; escape clears the filter.")
+            return
+        self.sort = self._cycle(self.SORTS, self.sort)
+        self.reload()
+
+    # --- record keys -------------------------------------------------------------
+
+    def _with_current(self, action: Callable[[int], None]) -> None:
+        record_id = self.table.current_id
+        if record_id is None:
+            self.notify("No record selected.", severity="warning")
+            return
+        action(record_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.open_record(int(event.row_key.value))
+
+    def action_new(self) -> None:
+        self.new_record()
+
+    def action_edit(self) -> None:
+        self._with_current(self.edit_record)
+
+    def action_log_activity(self) -> None:
+        from crm_tui.screens.activity_modal import ActivityModal
+
+        row = self.table.current_row
+        if row is None:
+            self.notify("No record selected.", severity="warning")
+            return
+        self.app.push_screen(ActivityModal((self.KIND, row["id"]), row["name"]),
+                             lambda saved: self.refresh_data() if saved else None)
+
+    def action_toggle_active(self) -> None:
+        row = self.table.current_row
+        if row is None:
+            return
+        self.set_active(row, row["state"] != "active")
+
+    def record_actions(self) -> list[tuple[str, str, Callable]]:
+        """Palette actions for the highlighted row."""
+        row = self.table.current_row
+        actions = [(f"New {self.KIND}", f"Create a {self.KIND}", self.action_new)]
+        if row is not None:
+            actions += [
+                (f"Open this {self.KIND}", "Show its details", lambda: self.open_record(row["id"])),
+                (f"Edit this {self.KIND}", "Change its fields", self.action_edit),
+                ("Log an activity", "Call, email, meeting, task, letter or note",
+                 self.action_log_activity),
+            ]
+            if row["state"] == "active":
+                actions.append((f"Deactivate this {self.KIND}", "Hide it from active views",
+                                self.action_toggle_active))
+            else:
+                actions.append((f"Reactivate this {self.KIND}", "Bring it back to active views",
+                                self.action_toggle_active))
+        return actions

@@ -1,0 +1,34 @@
+"""A yes/no question as a modal; y or enter confirms, n or escape declines."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ConfirmModal(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("enter", "answer(True)", "Yes", show=False),
+        Binding("n", "answer(False)", "No"),
+        Binding("escape", "answer(False)", "No", show=False),
+    ]
+
+    def __init__(self, question: str | Text, detail: str | Text = "") -> None:
+        super().__init__()
+        self.question = question if isinstance(question, Text) else Text(question)
+        self.detail = detail if isinstance(detail, Text) else Text(detail)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="modal-box"):
+            yield Static(self.question, id="confirm-question")
+            if self.detail.plain:
+                yield Static(self.detail, id="confirm-detail")
+            yield Static(Text("y yes   n no", style="dim"), classes="modal-keys")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
