@@ -8,11 +8,11 @@ from textual.app import App
 from textual.binding import Binding
 
 from crm_tui.db import DataVersionWatcher
-from crm_tui.widgets.palette import GoToProvider, RecordActionsProvider
 from crm_tui.screens.accounts_list import AccountsScreen
 from crm_tui.screens.contacts_list import ContactsScreen
 from crm_tui.screens.help import HelpScreen
 from crm_tui.services import session
+from crm_tui.widgets.palette import GoToProvider, RecordActionsProvider
 
 # Area number -> (mode, title). Areas not built yet are absent, not placeholders.
 AREAS = {"1": ("accounts", "Accounts"), "2": ("contacts", "Contacts")}
@@ -20,8 +20,10 @@ AREAS = {"1": ("accounts", "Accounts"), "2": ("contacts", "Contacts")}
 
 def _styles() -> list[str]:
     folder = files("crm_tui.styles")
-    return [str(folder / name) for name in ("app.tcss", "lists.tcss", "detail.tcss",
-                                            "forms.tcss", "modals.tcss")]
+    return [
+        str(folder / name)
+        for name in ("app.tcss", "lists.tcss", "detail.tcss", "forms.tcss", "modals.tcss")
+    ]
 
 
 class CrmApp(App):
@@ -31,7 +33,10 @@ class CrmApp(App):
     DEFAULT_MODE = "accounts"
     COMMANDS = App.COMMANDS | {GoToProvider, RecordActionsProvider}
     BINDINGS = [
-        *(Binding(key, f"area('{mode}')", title, show=False) for key, (mode, title) in AREAS.items()),
+        *(
+            Binding(key, f"area('{mode}')", title, show=False)
+            for key, (mode, title) in AREAS.items()
+        ),
         Binding("question_mark", "help", "Keys"),
         Binding("q", "quit", "Quit"),
     ]
@@ -69,8 +74,10 @@ class CrmApp(App):
         from crm_tui.screens.account_detail import AccountDetailScreen
         from crm_tui.screens.contact_detail import ContactDetailScreen
 
-        screens = {"account": ("accounts", AccountDetailScreen),
-                   "contact": ("contacts", ContactDetailScreen)}
+        screens = {
+            "account": ("accounts", AccountDetailScreen),
+            "contact": ("contacts", ContactDetailScreen),
+        }
         mode, screen = screens[kind]
         await self.switch_mode(mode)
         await self.push_screen(screen(record_id))

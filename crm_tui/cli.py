@@ -27,15 +27,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     where = p.add_mutually_exclusive_group()
     where.add_argument("--db", metavar="PATH", help="the database file (default: from config)")
-    where.add_argument("--demo", action="store_true",
-                       help="use the demo database in the user data directory (seeded on first use)")
+    where.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the demo database in the user data directory (seeded on first use)",
+    )
     p.add_argument("--config", metavar="PATH", help="settings file (default: user config dir)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     init = sub.add_parser("init", help="create a database and make you its admin")
     init.add_argument("path", metavar="PATH")
-    init.add_argument("--shared", action="store_true",
-                      help="make it group-writable for several users on this host")
+    init.add_argument(
+        "--shared",
+        action="store_true",
+        help="make it group-writable for several users on this host",
+    )
     init.add_argument("--group", metavar="NAME", help="the group that shares it (with --shared)")
 
     users = sub.add_parser("users", help="manage users (admins)")
@@ -55,8 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write records to stdout")
     export.add_argument("what", choices=("accounts", "contacts", "activities"))
     export.add_argument("--format", choices=("csv", "json"), default="csv")
-    bench = sub.add_parser("bench", help="measure performance on a generated large database",
-                           add_help=False)
+    bench = sub.add_parser(
+        "bench", help="measure performance on a generated large database", add_help=False
+    )
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     return p
 
@@ -136,7 +143,9 @@ def cmd_init(args) -> int:
                 os.chmod(candidate, 0o660)
     print(f"created {path}; {user.login} is its admin")
     if args.shared:
-        print(f"shared with group {args.group}: add each person with crm-tui --db {path} users add LOGIN")
+        print(
+            f"shared with group {args.group}: add each person with crm-tui --db {path} users add LOGIN"
+        )
     session.act_as(None)
     return 0
 
@@ -198,8 +207,15 @@ def cmd_bench(args) -> int:
     return bench.main(args.bench_args)
 
 
-COMMANDS = {None: cmd_run, "init": cmd_init, "users": cmd_users, "doctor": cmd_doctor,
-            "backup": cmd_backup, "export": cmd_export, "bench": cmd_bench}
+COMMANDS = {
+    None: cmd_run,
+    "init": cmd_init,
+    "users": cmd_users,
+    "doctor": cmd_doctor,
+    "backup": cmd_backup,
+    "export": cmd_export,
+    "bench": cmd_bench,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

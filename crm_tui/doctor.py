@@ -25,16 +25,24 @@ def checks(path: Path, settings: config.Settings) -> list[tuple[bool, str]]:
     """Each check as (passed, one line saying what was found)."""
     out: list[tuple[bool, str]] = []
     version = apsw.sqlite_lib_version()
-    out.append((sqlite_version() >= MIN_SQLITE,
-                f"SQLite {version} (needs {'.'.join(map(str, MIN_SQLITE))} or newer)"))
+    out.append(
+        (
+            sqlite_version() >= MIN_SQLITE,
+            f"SQLite {version} (needs {'.'.join(map(str, MIN_SQLITE))} or newer)",
+        )
+    )
     try:
         check_local(path)
         out.append((True, f"{path} is on a local file system"))
     except DatabaseRefused as exc:
         out.append((False, str(exc)))
         return out
-    open_database(path, synchronous=settings.synchronous,
-                  busy_timeout_ms=settings.busy_timeout_ms, migrate=False)
+    open_database(
+        path,
+        synchronous=settings.synchronous,
+        busy_timeout_ms=settings.busy_timeout_ms,
+        migrate=False,
+    )
     try:
         mode = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
         out.append((mode == "wal", f"journal mode {mode} (needs wal)"))
@@ -52,7 +60,8 @@ def checks(path: Path, settings: config.Settings) -> list[tuple[bool, str]]:
             row = database.execute_sql("SELECT value FROM meta WHERE key='shared'").fetchone()
             shared = bool(row and row[0] == "1")
             admins = database.execute_sql(
-                "SELECT count(*) FROM user WHERE role='admin' AND active=1").fetchone()[0]
+                "SELECT count(*) FROM user WHERE role='admin' AND active=1"
+            ).fetchone()[0]
             out.append((admins > 0, f"{admins} active admin(s)"))
         out.extend(_modes(path, shared))
     finally:
@@ -68,8 +77,17 @@ def _modes(path: Path, shared: bool) -> list[tuple[bool, str]]:
         mode = stat.S_IMODE(os.stat(file).st_mode)
         if shared:
             ok = mode & 0o060 == 0o060 and os.stat(file).st_gid == group
-            out.append((ok, f"{file.name} mode {mode:o}" + ("" if ok else
-                        " (a shared database and its -wal/-shm need group read+write, one group)")))
+            out.append(
+                (
+                    ok,
+                    f"{file.name} mode {mode:o}"
+                    + (
+                        ""
+                        if ok
+                        else " (a shared database and its -wal/-shm need group read+write, one group)"
+                    ),
+                )
+            )
         else:
             ok = not mode & 0o002
             out.append((ok, f"{file.name} mode {mode:o}" + ("" if ok else " (world-writable)")))
@@ -77,6 +95,15 @@ def _modes(path: Path, shared: bool) -> list[tuple[bool, str]]:
         folder = path.resolve().parent
         mode = stat.S_IMODE(os.stat(folder).st_mode)
         ok = bool(mode & stat.S_ISGID) and mode & 0o070 == 0o070
-        out.append((ok, f"folder {folder} mode {mode:o}" + ("" if ok else
-                    " (needs group rwx and setgid so new -wal/-shm files keep the group)")))
+        out.append(
+            (
+                ok,
+                f"folder {folder} mode {mode:o}"
+                + (
+                    ""
+                    if ok
+                    else " (needs group rwx and setgid so new -wal/-shm files keep the group)"
+                ),
+            )
+        )
     return out

@@ -41,8 +41,14 @@ class ConflictError(DomainError):
     screen can show a field-by-field diff and offer reload or overwrite.
     """
 
-    def __init__(self, record_type: str, record_id: int, version: int, current: dict[str, Any],
-                 modified_by: str = ""):
+    def __init__(
+        self,
+        record_type: str,
+        record_id: int,
+        version: int,
+        current: dict[str, Any],
+        modified_by: str = "",
+    ):
         self.record_type = record_type
         self.record_id = record_id
         self.version = version

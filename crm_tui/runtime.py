@@ -10,8 +10,9 @@ from crm_tui.models import User
 from crm_tui.services import session, users
 
 
-def open_for_user(path: Path | str, settings: config.Settings | None = None,
-                  login: str | None = None) -> User:
+def open_for_user(
+    path: Path | str, settings: config.Settings | None = None, login: str | None = None
+) -> User:
     """Open `path`, upgrade its schema and sign the OS login in.
 
     A database with no users makes this login its admin (what `init` does);
@@ -19,8 +20,7 @@ def open_for_user(path: Path | str, settings: config.Settings | None = None,
     """
     settings = settings or config.Settings()
     session.configure(settings)
-    open_database(path, synchronous=settings.synchronous,
-                  busy_timeout_ms=settings.busy_timeout_ms)
+    open_database(path, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms)
     login = login or session.os_login()
     if users.count() == 0:
         session.act_as(None)

@@ -31,17 +31,20 @@ class AccountDetailScreen(RecordDetailScreen):
         if row.state != "active":
             title.append("  inactive", style="bold red")
         open_count = activities.open_count(("account", row.id))
-        title.append(f"   {open_count} open activit{'y' if open_count == 1 else 'ies'}",
-                     style="dim")
+        title.append(
+            f"   {open_count} open activit{'y' if open_count == 1 else 'ies'}", style="dim"
+        )
         return title
 
     def summary_rows(self):
         row = self.record
-        address = ", ".join(p for p in (row.street, row.city, row.state_province,
-                                        row.postal_code, row.country) if p)
+        address = ", ".join(
+            p for p in (row.street, row.city, row.state_province, row.postal_code, row.country) if p
+        )
         parent = records.title_of("account", row.parent_id) if row.parent_id else ""
-        primary = records.title_of("contact", row.primary_contact_id) \
-            if row.primary_contact_id else ""
+        primary = (
+            records.title_of("contact", row.primary_contact_id) if row.primary_contact_id else ""
+        )
         return [
             ("Account number", row.account_number),
             ("Industry", row.industry),
@@ -54,11 +57,17 @@ class AccountDetailScreen(RecordDetailScreen):
             ("Annual revenue", money.display(row.annual_revenue, session.settings().currency)),
             ("Employees", "" if row.employees is None else f"{row.employees:,}"),
             ("Owner", row.owner.full_name),
-            ("Created", f"{dates.display_time(row.created_at)} by "
-                        f"{row.created_by.full_name if row.created_by else '?'}"),
-            ("Modified", f"{dates.display_time(row.modified_at)} by "
-                         f"{row.modified_by.full_name if row.modified_by else '?'}"
-                         f" · version {row.version}"),
+            (
+                "Created",
+                f"{dates.display_time(row.created_at)} by "
+                f"{row.created_by.full_name if row.created_by else '?'}",
+            ),
+            (
+                "Modified",
+                f"{dates.display_time(row.modified_at)} by "
+                f"{row.modified_by.full_name if row.modified_by else '?'}"
+                f" · version {row.version}",
+            ),
             ("Description", row.description),
         ]
 
@@ -76,8 +85,13 @@ class AccountDetailScreen(RecordDetailScreen):
         table.clear()
         for row in accounts.contacts_of(self.record_id):
             style = "" if row["state"] == "active" else "dim strike"
-            table.add_row(safe_line(row["full_name"], style), safe_line(row["job_title"]),
-                          safe_line(row["email"]), safe_line(row["phone"]), key=str(row["id"]))
+            table.add_row(
+                safe_line(row["full_name"], style),
+                safe_line(row["job_title"]),
+                safe_line(row["email"]),
+                safe_line(row["phone"]),
+                key=str(row["id"]),
+            )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "related-contacts":
@@ -113,5 +127,11 @@ class AccountDetailScreen(RecordDetailScreen):
         self.refresh_data()
 
     def record_actions(self):
-        return [("New contact at this account", "Create a contact linked here",
-                 self.action_new_contact), *super().record_actions()]
+        return [
+            (
+                "New contact at this account",
+                "Create a contact linked here",
+                self.action_new_contact,
+            ),
+            *super().record_actions(),
+        ]

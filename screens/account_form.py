@@ -27,11 +27,12 @@ class AccountFormScreen(RecordFormScreen):
         return [
             FieldSpec("name", "Name", required=True),
             FieldSpec("account_number", "Account number"),
-            FieldSpec("industry", "Industry", "select",
-                      [(i or "(none)", i) for i in accounts.INDUSTRIES]),
-            FieldSpec("phone", "Phone", placeholder="+44 20 7946 0958"),
-            FieldSpec("email", "Email", placeholder="info@example.com"),
-            FieldSpec("website", "Website", placeholder="example.com"),
+            FieldSpec(
+                "industry", "Industry", "select", [(i or "(none)", i) for i in accounts.INDUSTRIES]
+            ),
+            FieldSpec("phone", "Phone", placeholder="e.g. +44 20 7946 0958"),
+            FieldSpec("email", "Email", placeholder="e.g. info@example.com"),
+            FieldSpec("website", "Website", placeholder="e.g. example.com"),
             FieldSpec("parent_id", "Parent account", "lookup", lookup=_account_matches),
             FieldSpec("primary_contact_id", "Primary contact", "lookup", lookup=_contact_matches),
             FieldSpec("street", "Street"),
@@ -39,8 +40,11 @@ class AccountFormScreen(RecordFormScreen):
             FieldSpec("state_province", "State/province"),
             FieldSpec("postal_code", "Postal code"),
             FieldSpec("country", "Country"),
-            FieldSpec("annual_revenue", "Annual revenue",
-                      placeholder=f"in {session.settings().currency}, e.g. 1250000.00"),
+            FieldSpec(
+                "annual_revenue",
+                "Annual revenue",
+                placeholder=f"in {session.settings().currency}, e.g. 1250000.00",
+            ),
             FieldSpec("employees", "Employees"),
             FieldSpec("owner_id", "Owner", "select", owner_options()),
             FieldSpec("description", "Description", "multiline"),
@@ -51,16 +55,20 @@ class AccountFormScreen(RecordFormScreen):
             values = {"owner_id": session.current_user().id, "industry": ""}
             return values, {}, None, "New account"
         row = accounts.get(self.record_id)
-        values = {name: getattr(row, name) for name in accounts.FIELDS
-                  if not name.endswith("_id")}
-        values.update(parent_id=row.parent_id, primary_contact_id=row.primary_contact_id,
-                      owner_id=row.owner_id, annual_revenue=money.plain(row.annual_revenue))
+        values = {name: getattr(row, name) for name in accounts.FIELDS if not name.endswith("_id")}
+        values.update(
+            parent_id=row.parent_id,
+            primary_contact_id=row.primary_contact_id,
+            owner_id=row.owner_id,
+            annual_revenue=money.plain(row.annual_revenue),
+        )
         if values["industry"] not in accounts.INDUSTRIES:
             values["industry"] = ""
         labels = {
             "parent_id": records.title_of("account", row.parent_id) if row.parent_id else "",
             "primary_contact_id": records.title_of("contact", row.primary_contact_id)
-            if row.primary_contact_id else "",
+            if row.primary_contact_id
+            else "",
         }
         return values, labels, row.version, f"Edit account · {row.name}"
 

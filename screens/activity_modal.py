@@ -34,8 +34,14 @@ KIND_KEYS = {
     "n": ("note", "Note"),
 }
 # What the date field means for each kind.
-DATE_LABEL = {"phone_call": "Follow-up", "email": "Follow-up", "letter": "Follow-up",
-              "task": "Due", "appointment": "When", "note": ""}
+DATE_LABEL = {
+    "phone_call": "Follow-up",
+    "email": "Follow-up",
+    "letter": "Follow-up",
+    "task": "Due",
+    "appointment": "When",
+    "note": "",
+}
 HAS_DIRECTION = {"phone_call", "email", "letter"}
 
 
@@ -43,7 +49,10 @@ class KindBar(Static, can_focus=True):
     """Shows the kinds; their letter picks one and moves on to the subject."""
 
     BINDINGS = [
-        *(Binding(key, f"pick('{key}')", label, show=False) for key, (_, label) in KIND_KEYS.items()),
+        *(
+            Binding(key, f"pick('{key}')", label, show=False)
+            for key, (_, label) in KIND_KEYS.items()
+        ),
         Binding("d", "screen.toggle_direction", "Direction", show=False),
         Binding("enter", "screen.focus_subject", "Subject", show=False),
     ]
@@ -62,8 +71,9 @@ class ActivityModal(ModalScreen[bool]):
         Binding("ctrl+t", "toggle_direction", "In/out"),
     ]
 
-    def __init__(self, regarding: tuple[str, int], regarding_name: str,
-                 kind: str = "phone_call") -> None:
+    def __init__(
+        self, regarding: tuple[str, int], regarding_name: str, kind: str = "phone_call"
+    ) -> None:
         super().__init__()
         self.regarding = regarding
         self.regarding_name = regarding_name
@@ -80,18 +90,25 @@ class ActivityModal(ModalScreen[bool]):
             yield Static(id="call-line")
             with Horizontal(classes="modal-row"):
                 yield Label("Subject", classes="modal-label")
-                yield Input(placeholder="what was it about", id="subject")
+                yield Input(placeholder="what was it about", id="subject", compact=True)
             with Horizontal(classes="modal-row", id="date-row"):
                 yield Label("Follow-up", classes="modal-label", id="date-label")
-                yield Input(placeholder="fri · tomorrow · +3d · +2w · 2026-12-01", id="date")
+                yield Input(
+                    placeholder="fri · tomorrow · +3d · +2w · 2026-12-01", id="date", compact=True
+                )
             yield Static(id="date-preview")
             with Horizontal(classes="modal-row", id="duration-row"):
                 yield Label("Minutes", classes="modal-label")
-                yield Input(placeholder="empty: from the timer", id="duration")
-            yield TextArea(id="details", soft_wrap=True, show_line_numbers=False)
+                yield Input(placeholder="empty: from the timer", id="duration", compact=True)
+            yield TextArea(id="details", soft_wrap=True, show_line_numbers=False, compact=True)
             yield Static(id="activity-error")
-            yield Static(Text("c e m t l n kind · ctrl+t in/out · tab next field · "
-                              "ctrl+s save · esc cancel", style="dim"), classes="modal-keys")
+            yield Static(
+                Text(
+                    "c e m t l n kind · ctrl+t in/out · tab next field · ctrl+s save · esc cancel",
+                    style="dim",
+                ),
+                classes="modal-keys",
+            )
 
     def on_mount(self) -> None:
         self.set_kind(self.kind)
@@ -162,8 +179,9 @@ class ActivityModal(ModalScreen[bool]):
             preview.update(Text(exc.errors["date"], style="red"))
             return
         if when is None:
-            hint = {"Follow-up": "no follow-up task", "Due": "no due date",
-                    "When": "now"}.get(DATE_LABEL[self.kind], "")
+            hint = {"Follow-up": "no follow-up task", "Due": "no due date", "When": "now"}.get(
+                DATE_LABEL[self.kind], ""
+            )
             preview.update(Text(hint, style="dim"))
             return
         local = dates.as_local(when, dates.local_zone(session.settings().time_zone))
@@ -176,9 +194,10 @@ class ActivityModal(ModalScreen[bool]):
 
     @property
     def dirty(self) -> bool:
-        return any(self.query_one(f"#{name}", Input).value.strip()
-                   for name in ("subject", "date", "duration")) or bool(
-            self.query_one("#details", TextArea).text.strip())
+        return any(
+            self.query_one(f"#{name}", Input).value.strip()
+            for name in ("subject", "date", "duration")
+        ) or bool(self.query_one("#details", TextArea).text.strip())
 
     def _error(self, message: str) -> None:
         self.query_one("#activity-error", Static).update(Text(message, style="bold red"))
@@ -201,8 +220,10 @@ class ActivityModal(ModalScreen[bool]):
             self._error(str(exc))
             return
         label = {v[0]: v[1] for v in KIND_KEYS.values()}[self.kind]
-        self.app.notify(f"{label} logged" + (" with a follow-up task" if when and
-                                              DATE_LABEL[self.kind] == "Follow-up" else ""))
+        self.app.notify(
+            f"{label} logged"
+            + (" with a follow-up task" if when and DATE_LABEL[self.kind] == "Follow-up" else "")
+        )
         self.dismiss(True)
 
     def _log(self, subject: str, details: str, when: dt.datetime | None) -> None:
@@ -213,12 +234,15 @@ class ActivityModal(ModalScreen[bool]):
             typed = self.query_one("#duration", Input).value.strip()
             kwargs["duration_minutes"] = typed if typed else self.elapsed_minutes()
             if typed and not typed.isdigit():
-                raise ValidationError({"duration": f"minutes must be a whole number, not {typed!r}"})
+                raise ValidationError(
+                    {"duration": f"minutes must be a whole number, not {typed!r}"}
+                )
         label = DATE_LABEL[self.kind]
         if when is not None:
             if label == "Follow-up":
                 kwargs["follow_up"] = dates.as_local(
-                    when, dates.local_zone(session.settings().time_zone)).date()
+                    when, dates.local_zone(session.settings().time_zone)
+                ).date()
             elif label == "Due":
                 kwargs["due_at"] = when
             elif label == "When":
@@ -230,5 +254,7 @@ class ActivityModal(ModalScreen[bool]):
         if not self.dirty:
             self.dismiss(False)
             return
-        self.app.push_screen(ConfirmModal("Discard this activity?", "Nothing has been saved."),
-                             lambda yes: self.dismiss(False) if yes else None)
+        self.app.push_screen(
+            ConfirmModal("Discard this activity?", "Nothing has been saved."),
+            lambda yes: self.dismiss(False) if yes else None,
+        )

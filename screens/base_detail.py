@@ -93,12 +93,23 @@ class RecordDetailScreen(Screen):
 
     def on_mount(self) -> None:
         notes_table = self.query_one("#notes", DataTable)
-        for label, width in (("When", 18), ("Subject", 30), ("Text", 40), ("Attachment", 20),
-                             ("By", 14)):
+        for label, width in (
+            ("When", 18),
+            ("Subject", 30),
+            ("Text", 40),
+            ("Attachment", 20),
+            ("By", 14),
+        ):
             notes_table.add_column(label, width=width)
         history = self.query_one("#history", DataTable)
-        for label, width in (("When", 18), ("Who", 16), ("Action", 8), ("Field", 16),
-                             ("Old", 26), ("New", 26)):
+        for label, width in (
+            ("When", 18),
+            ("Who", 16),
+            ("Action", 8),
+            ("Field", 16),
+            ("Old", 26),
+            ("New", 26),
+        ):
             history.add_column(label, width=width)
         self.refresh_data()
         self.query_one("#tabs", TabbedContent).active = "tab-timeline"
@@ -157,7 +168,8 @@ class RecordDetailScreen(Screen):
             changes = entry["changes"] or {"": [None, None]}
             for index, (name, (old, new)) in enumerate(sorted(changes.items())):
                 table.add_row(
-                    when if index == 0 else "", who if index == 0 else "",
+                    when if index == 0 else "",
+                    who if index == 0 else "",
                     Text(entry["action"]) if index == 0 else "",
                     Text(name.replace("_", " ")),
                     safe_line("" if old is None else old, "red"),
@@ -180,8 +192,9 @@ class RecordDetailScreen(Screen):
                 self.refresh_data()
                 self.query_one("#tabs", TabbedContent).active = "tab-timeline"
 
-        self.app.push_screen(ActivityModal((self.KIND, self.record_id), self.display_name, kind),
-                             saved)
+        self.app.push_screen(
+            ActivityModal((self.KIND, self.record_id), self.display_name, kind), saved
+        )
 
     def action_toggle_active(self) -> None:
         if self.record is not None:
@@ -232,8 +245,9 @@ class RecordDetailScreen(Screen):
             if typed:
                 self._activity_step(activities.reschedule, typed, done="Rescheduled.")
 
-        self.app.push_screen(PromptModal("Reschedule to which day?",
-                                         "fri · tomorrow · +3d · 2026-12-01"), answer)
+        self.app.push_screen(
+            PromptModal("Reschedule to which day?", "fri · tomorrow · +3d · 2026-12-01"), answer
+        )
 
     def action_save_attachment(self) -> None:
         table = self.query_one("#notes", DataTable)
@@ -256,30 +270,50 @@ class RecordDetailScreen(Screen):
                 return
             self.notify(Text(f"Saved to {dest}"))
 
-        self.app.push_screen(PromptModal("Save the attachment to which folder or file?",
-                                         value=str(Path.home())), answer)
+        self.app.push_screen(
+            PromptModal("Save the attachment to which folder or file?", value=str(Path.home())),
+            answer,
+        )
 
     def record_actions(self) -> list[tuple[str, str, Callable]]:
         actions = [
             (f"Edit this {self.KIND}", "Change its fields", self.action_edit),
-            ("Log an activity", "Call, email, meeting, task, letter or note",
-             self.action_log_activity),
+            (
+                "Log an activity",
+                "Call, email, meeting, task, letter or note",
+                self.action_log_activity,
+            ),
         ]
         if self.record is not None:
             if self.record.state == "active":
-                actions.append((f"Deactivate this {self.KIND}", "Hide it from active views",
-                                self.action_toggle_active))
+                actions.append(
+                    (
+                        f"Deactivate this {self.KIND}",
+                        "Hide it from active views",
+                        self.action_toggle_active,
+                    )
+                )
             else:
-                actions.append((f"Reactivate this {self.KIND}", "Bring it back",
-                                self.action_toggle_active))
+                actions.append(
+                    (f"Reactivate this {self.KIND}", "Bring it back", self.action_toggle_active)
+                )
         item = self.query_one(Timeline).current
         if item and item["source"] == "a" and item.get("is_open"):
             actions += [
-                ("Complete the highlighted activity", "Mark it done now",
-                 self.action_complete_activity),
-                ("Cancel the highlighted activity", "It stays in the history",
-                 self.action_cancel_activity),
-                ("Reschedule the highlighted activity", "Give it a new due day",
-                 self.action_reschedule_activity),
+                (
+                    "Complete the highlighted activity",
+                    "Mark it done now",
+                    self.action_complete_activity,
+                ),
+                (
+                    "Cancel the highlighted activity",
+                    "It stays in the history",
+                    self.action_cancel_activity,
+                ),
+                (
+                    "Reschedule the highlighted activity",
+                    "Give it a new due day",
+                    self.action_reschedule_activity,
+                ),
             ]
         return actions

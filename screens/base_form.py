@@ -121,8 +121,11 @@ class RecordFormScreen(Screen[int | None]):
                 self.on_mount()
                 self._message("Reloaded the saved version; your edits were dropped.", "yellow")
             else:
-                self._message("Not saved: someone else changed this record. ctrl+s again "
-                              "to see the differences.", "yellow")
+                self._message(
+                    "Not saved: someone else changed this record. ctrl+s again "
+                    "to see the differences.",
+                    "yellow",
+                )
 
         self.app.push_screen(ConflictModal(error, rows), decide)
 
@@ -130,5 +133,7 @@ class RecordFormScreen(Screen[int | None]):
         if not self.form.dirty:
             self.dismiss(None)
             return
-        self.app.push_screen(ConfirmModal("Discard your changes?", "They have not been saved."),
-                             lambda yes: self.dismiss(None) if yes else None)
+        self.app.push_screen(
+            ConfirmModal("Discard your changes?", "They have not been saved."),
+            lambda yes: self.dismiss(None) if yes else None,
+        )

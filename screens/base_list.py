@@ -92,7 +92,9 @@ class RecordListScreen(Screen):
         self.refresh_data()
 
     def _fetch(self, **kwargs) -> Page:
-        return self.fetch_page(view=self.view, sort=self.sort, query=self.filter_text or None, **kwargs)
+        return self.fetch_page(
+            view=self.view, sort=self.sort, query=self.filter_text or None, **kwargs
+        )
 
     def reload(self, keep_position: bool = False) -> None:
         try:
@@ -119,10 +121,13 @@ class RecordListScreen(Screen):
         count = table.loaded_count
         if count == 0:
             status.append("Nothing matches." if self.filter_text else "No records in this view.")
-            status.append("  n creates one." if not self.filter_text else "  escape clears the filter.")
+            status.append(
+                "  n creates one." if not self.filter_text else "  escape clears the filter."
+            )
         else:
-            status.append(f"{count} loaded" + (" · more below as you scroll" if table.has_more
-                                               else ""))
+            status.append(
+                f"{count} loaded" + (" · more below as you scroll" if table.has_more else "")
+            )
         self.query_one("#list-status", Static).update(status)
 
     # --- filter ----------------------------------------------------------------
@@ -198,8 +203,10 @@ class RecordListScreen(Screen):
         if row is None:
             self.notify("No record selected.", severity="warning")
             return
-        self.app.push_screen(ActivityModal((self.KIND, row["id"]), row["name"]),
-                             lambda saved: self.refresh_data() if saved else None)
+        self.app.push_screen(
+            ActivityModal((self.KIND, row["id"]), row["name"]),
+            lambda saved: self.refresh_data() if saved else None,
+        )
 
     def action_toggle_active(self) -> None:
         row = self.table.current_row
@@ -215,13 +222,26 @@ class RecordListScreen(Screen):
             actions += [
                 (f"Open this {self.KIND}", "Show its details", lambda: self.open_record(row["id"])),
                 (f"Edit this {self.KIND}", "Change its fields", self.action_edit),
-                ("Log an activity", "Call, email, meeting, task, letter or note",
-                 self.action_log_activity),
+                (
+                    "Log an activity",
+                    "Call, email, meeting, task, letter or note",
+                    self.action_log_activity,
+                ),
             ]
             if row["state"] == "active":
-                actions.append((f"Deactivate this {self.KIND}", "Hide it from active views",
-                                self.action_toggle_active))
+                actions.append(
+                    (
+                        f"Deactivate this {self.KIND}",
+                        "Hide it from active views",
+                        self.action_toggle_active,
+                    )
+                )
             else:
-                actions.append((f"Reactivate this {self.KIND}", "Bring it back to active views",
-                                self.action_toggle_active))
+                actions.append(
+                    (
+                        f"Reactivate this {self.KIND}",
+                        "Bring it back to active views",
+                        self.action_toggle_active,
+                    )
+                )
         return actions

@@ -33,8 +33,13 @@ class ConflictModal(ModalScreen[str | None]):
         with Vertical(id="conflict-box", classes="modal-box"):
             yield Static(Text(str(self.error), style="bold"), id="conflict-message")
             yield DataTable(id="conflict-table", cursor_type="row", zebra_stripes=True)
-            yield Static(Text("r reload theirs (drop my edits)   o overwrite with mine   "
-                              "esc keep editing", style="dim"), classes="modal-keys")
+            yield Static(
+                Text(
+                    "r reload theirs (drop my edits)   o overwrite with mine   esc keep editing",
+                    style="dim",
+                ),
+                classes="modal-keys",
+            )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -42,8 +47,9 @@ class ConflictModal(ModalScreen[str | None]):
         table.add_column("Yours", width=30)
         table.add_column("Theirs (saved now)", width=30)
         for label, mine, theirs in self.rows:
-            table.add_row(Text(label, style="bold"), safe_line(mine, "green"),
-                          safe_line(theirs, "yellow"))
+            table.add_row(
+                Text(label, style="bold"), safe_line(mine, "green"), safe_line(theirs, "yellow")
+            )
 
     def action_choose(self, choice: str | None) -> None:
         self.dismiss(choice)

@@ -37,14 +37,16 @@ class ContactDetailScreen(RecordDetailScreen):
         if row.state != "active":
             title.append("  inactive", style="bold red")
         open_count = activities.open_count(("contact", row.id))
-        title.append(f"   {open_count} open activit{'y' if open_count == 1 else 'ies'}",
-                     style="dim")
+        title.append(
+            f"   {open_count} open activit{'y' if open_count == 1 else 'ies'}", style="dim"
+        )
         return title
 
     def summary_rows(self):
         row = self.record
-        address = ", ".join(p for p in (row.street, row.city, row.state_province,
-                                        row.postal_code, row.country) if p)
+        address = ", ".join(
+            p for p in (row.street, row.city, row.state_province, row.postal_code, row.country) if p
+        )
         return [
             ("Job title", row.job_title),
             ("Account", row.account.name if row.account_id else ""),
@@ -53,11 +55,17 @@ class ContactDetailScreen(RecordDetailScreen):
             ("Mobile phone", row.mobile),
             ("Address", address),
             ("Owner", row.owner.full_name),
-            ("Created", f"{dates.display_time(row.created_at)} by "
-                        f"{row.created_by.full_name if row.created_by else '?'}"),
-            ("Modified", f"{dates.display_time(row.modified_at)} by "
-                         f"{row.modified_by.full_name if row.modified_by else '?'}"
-                         f" · version {row.version}"),
+            (
+                "Created",
+                f"{dates.display_time(row.created_at)} by "
+                f"{row.created_by.full_name if row.created_by else '?'}",
+            ),
+            (
+                "Modified",
+                f"{dates.display_time(row.modified_at)} by "
+                f"{row.modified_by.full_name if row.modified_by else '?'}"
+                f" · version {row.version}",
+            ),
             ("Description", row.description),
         ]
 
@@ -89,6 +97,7 @@ class ContactDetailScreen(RecordDetailScreen):
     def record_actions(self):
         actions = super().record_actions()
         if self.record is not None and self.record.account_id:
-            actions.append(("Open the contact's account", "Go to the account",
-                            self.action_open_account))
+            actions.append(
+                ("Open the contact's account", "Go to the account", self.action_open_account)
+            )
         return actions

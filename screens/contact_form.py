@@ -18,8 +18,8 @@ class ContactFormScreen(RecordFormScreen):
             FieldSpec("last_name", "Last name", required=True),
             FieldSpec("job_title", "Job title"),
             FieldSpec("account_id", "Account", "lookup", lookup=_account_matches),
-            FieldSpec("email", "Email", placeholder="name@example.com"),
-            FieldSpec("phone", "Business phone", placeholder="+44 20 7946 0958"),
+            FieldSpec("email", "Email", placeholder="e.g. name@example.com"),
+            FieldSpec("phone", "Business phone", placeholder="e.g. +44 20 7946 0958"),
             FieldSpec("mobile", "Mobile phone"),
             FieldSpec("street", "Street"),
             FieldSpec("city", "City"),
@@ -40,8 +40,9 @@ class ContactFormScreen(RecordFormScreen):
         row = contacts.get(self.record_id)
         values = {name: getattr(row, name) for name in contacts.FIELDS if not name.endswith("_id")}
         values.update(account_id=row.account_id, owner_id=row.owner_id)
-        labels = {"account_id": records.title_of("account", row.account_id)
-                  if row.account_id else ""}
+        labels = {
+            "account_id": records.title_of("account", row.account_id) if row.account_id else ""
+        }
         return values, labels, row.version, f"Edit contact · {row.full_name}"
 
     def save(self, values: dict, version: int | None) -> int:

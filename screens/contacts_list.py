@@ -61,6 +61,7 @@ class ContactsScreen(RecordListScreen):
         except CrmError as exc:
             self.notify(Text(str(exc)), severity="error")
             return
-        self.notify(Text.assemble(safe_line(row["name"]),
-                                  " reactivated" if active else " deactivated"))
+        self.notify(
+            Text.assemble(safe_line(row["name"]), " reactivated" if active else " deactivated")
+        )
         self.refresh_data()

@@ -14,8 +14,13 @@ LIST_KEYS = [("j k ↑ ↓", "move"), ("g G", "top, bottom"), ("enter", "open")]
 
 
 def _key_label(key: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "left_square_bracket": "[",
-             "right_square_bracket": "]", "escape": "esc"}
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "escape": "esc",
+    }
     return ", ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
 
 
@@ -34,8 +39,13 @@ class HelpScreen(ModalScreen[None]):
                 title.append(f" · {self.source.title}", style="bold cyan")
             yield Static(title)
             yield DataTable(id="help-table", cursor_type="row", show_cursor=False)
-            yield Static(Text("ctrl+p command palette: go to any record, or act on this one · "
-                              "esc closes", style="dim"), classes="modal-keys")
+            yield Static(
+                Text(
+                    "ctrl+p command palette: go to any record, or act on this one · esc closes",
+                    style="dim",
+                ),
+                classes="modal-keys",
+            )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -49,11 +59,14 @@ class HelpScreen(ModalScreen[None]):
             if (binding.action, description) in seen or binding.system:
                 continue
             seen.add((binding.action, description))
-            rows.append((_key_label(binding.key if binding.key else key), description,
-                         active.enabled))
+            rows.append(
+                (_key_label(binding.key if binding.key else key), description, active.enabled)
+            )
         for key, description, enabled in rows:
-            table.add_row(Text(key, style="bold" if enabled else "dim"),
-                          Text(description, style="" if enabled else "dim"))
+            table.add_row(
+                Text(key, style="bold" if enabled else "dim"),
+                Text(description, style="" if enabled else "dim"),
+            )
         for key, description in LIST_KEYS:
             table.add_row(Text(key, style="bold"), Text(description))
         table.focus()

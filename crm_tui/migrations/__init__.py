@@ -50,7 +50,11 @@ def upgrade(db, target: int = LATEST) -> list[str]:
             module.up(db)
             db.execute_sql(
                 "INSERT INTO schema_migration (id, name, applied_at) VALUES (?, ?, ?)",
-                (number, MODULES[number - 1], dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+                (
+                    number,
+                    MODULES[number - 1],
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                ),
             )
         done.append(MODULES[number - 1])
     return done

@@ -7,7 +7,6 @@ from peewee import BlobField, DeferredForeignKey, ForeignKeyField, IntegerField,
 from crm_tui.models.base import BaseModel, MoneyField, OwnedModel, UTCDateTimeField
 
 
-
 class Account(OwnedModel):
     state = TextField(default="active")
     name = TextField()
@@ -79,10 +78,10 @@ class Activity(OwnedModel):
 
 
 class ActivityParty(BaseModel):
-    activity = ForeignKeyField(Activity, column_name="activity_id", backref="parties",
-                               on_delete="CASCADE")
+    activity = ForeignKeyField(
+        Activity, column_name="activity_id", backref="parties", on_delete="CASCADE"
+    )
     participation = TextField()
     party_type = TextField(null=True)
     party_id = IntegerField(null=True)
     address = TextField(default="")
-

@@ -19,5 +19,16 @@ from crm_tui.services import (
     users,
 )
 
-__all__ = ["accounts", "activities", "audit", "contacts", "dates", "money", "notes", "records", "search",
-           "session", "users"]
+__all__ = [
+    "accounts",
+    "activities",
+    "audit",
+    "contacts",
+    "dates",
+    "money",
+    "notes",
+    "records",
+    "search",
+    "session",
+    "users",
+]

@@ -40,8 +40,12 @@ LIST = ListSpec(
     },
     sorts={"name": Sort("a.name_sort"), "modified": Sort("a.modified_at", descending=True)},
 )
-VIEWS = {"active": "Active accounts", "mine": "My active accounts",
-         "inactive": "Inactive accounts", "all": "All accounts"}
+VIEWS = {
+    "active": "Active accounts",
+    "mine": "My active accounts",
+    "inactive": "Inactive accounts",
+    "all": "All accounts",
+}
 
 
 def _check(data: dict, *, creating: bool, record_id: int | None = None) -> dict:
@@ -133,8 +137,9 @@ def update(account_id: int, version: int, data: dict) -> Account:
             search.index("account", account_id)
             if "name" in changes:
                 # a contact's index carries its company name
-                for (contact_id,) in Contact.select(Contact.id).where(
-                        Contact.account == account_id).tuples():
+                for (contact_id,) in (
+                    Contact.select(Contact.id).where(Contact.account == account_id).tuples()
+                ):
                     search.index("contact", contact_id)
     return get(account_id)
 
@@ -158,28 +163,59 @@ def reactivate(account_id: int, version: int) -> Account:
     return _set_state(account_id, version, "active")
 
 
-def page(*, view: str = "active", sort: str = "name", query: str | None = None,
-         after: tuple | None = None, before: tuple | None = None, last: bool = False,
-         limit: int = 100) -> Page:
+def page(
+    *,
+    view: str = "active",
+    sort: str = "name",
+    query: str | None = None,
+    after: tuple | None = None,
+    before: tuple | None = None,
+    last: bool = False,
+    limit: int = 100,
+    inclusive: bool = False,
+) -> Page:
     """A page of the accounts list (see listing.fetch_page)."""
     if view not in LIST.views:
         raise DomainError(f"unknown view {view!r}; choose one of {', '.join(LIST.views)}")
-    return fetch_page(LIST, view=view, sort=sort, me=session.current_user().id, query=query,
-                      after=after, before=before, last=last, limit=limit)
+    return fetch_page(
+        LIST,
+        view=view,
+        sort=sort,
+        me=session.current_user().id,
+        query=query,
+        after=after,
+        before=before,
+        last=last,
+        limit=limit,
+        inclusive=inclusive,
+    )
 
 
 def contacts_of(account_id: int, limit: int = 200) -> list[dict]:
     """The account's contacts, by name."""
-    q = (Contact.select(Contact.id, Contact.full_name, Contact.job_title, Contact.email,
-                        Contact.phone, Contact.state, Contact.version)
-         .where(Contact.account == account_id)
-         .order_by(Contact.name_sort, Contact.id).limit(limit))
+    q = (
+        Contact.select(
+            Contact.id,
+            Contact.full_name,
+            Contact.job_title,
+            Contact.email,
+            Contact.phone,
+            Contact.state,
+            Contact.version,
+        )
+        .where(Contact.account == account_id)
+        .order_by(Contact.name_sort, Contact.id)
+        .limit(limit)
+    )
     return list(q.dicts())
 
 
 def children_of(account_id: int) -> list[dict]:
-    q = (Account.select(Account.id, Account.name, Account.city)
-         .where(Account.parent == account_id).order_by(Account.name_sort))
+    q = (
+        Account.select(Account.id, Account.name, Account.city)
+        .where(Account.parent == account_id)
+        .order_by(Account.name_sort)
+    )
     return list(q.dicts())
 
 

@@ -97,9 +97,17 @@ def log(
     is scheduled (override with `state`). `occurred_at` logs something that
     happened earlier (it must not be in the future).
     """
-    data = {"kind": kind, "subject": subject, "description": description,
-            "direction": direction, "duration_minutes": duration_minutes, "due_at": due_at,
-            "scheduled_start": scheduled_start, "priority": priority, "location": location}
+    data = {
+        "kind": kind,
+        "subject": subject,
+        "description": description,
+        "direction": direction,
+        "duration_minutes": duration_minutes,
+        "due_at": due_at,
+        "scheduled_start": scheduled_start,
+        "priority": priority,
+        "location": location,
+    }
     values = _check(data, creating=True)
     state = state or KINDS[kind].logged_state
     if state not in STATES:
@@ -107,8 +115,11 @@ def log(
     follow_day = None
     if follow_up:
         today = dt.datetime.now(_zone()).date()
-        follow_day = follow_up if isinstance(follow_up, dt.date) else dates.parse_day(
-            follow_up, today, field="follow_up")
+        follow_day = (
+            follow_up
+            if isinstance(follow_up, dt.date)
+            else dates.parse_day(follow_up, today, field="follow_up")
+        )
         if follow_day < today:
             raise ValidationError({"follow_up": "the follow-up date is in the past"})
     now = utcnow()
@@ -126,15 +137,24 @@ def log(
         for participation, party_type, party_id, address in parties or []:
             if participation not in PARTICIPATIONS:
                 raise ValidationError({"parties": f"{participation!r} is not a participation"})
-            ActivityParty.insert(activity=new_id, participation=participation,
-                                 party_type=party_type, party_id=party_id,
-                                 address=address or "").execute()
+            ActivityParty.insert(
+                activity=new_id,
+                participation=participation,
+                party_type=party_type,
+                party_id=party_id,
+                address=address or "",
+            ).execute()
         if follow_day is not None:
             due = dates.end_of_working_day(follow_day, _zone())
             follow = {
-                "kind": "task", "state": "open", "subject": f"Follow up: {values['subject']}"[:200],
-                "description": "", "priority": values.get("priority", "normal"),
-                "due_at": due, "follow_up_of": new_id, "sort_at": due,
+                "kind": "task",
+                "state": "open",
+                "subject": f"Follow up: {values['subject']}"[:200],
+                "description": "",
+                "priority": values.get("priority", "normal"),
+                "due_at": due,
+                "follow_up_of": new_id,
+                "sort_at": due,
                 **_regarding(regarding),
             }
             records.create("activity", follow, owner_id=owner_id)
@@ -153,8 +173,9 @@ def _regarding(regarding: tuple[str, int] | None) -> dict:
     return {"regarding_type": kind, "regarding_id": int(record_id)}
 
 
-def _sort_at(state: str, due: dt.datetime | None, ended: dt.datetime | None,
-             created: dt.datetime) -> dt.datetime:
+def _sort_at(
+    state: str, due: dt.datetime | None, ended: dt.datetime | None, created: dt.datetime
+) -> dt.datetime:
     if state in OPEN_STATES:
         return due or created
     return ended or created
@@ -175,8 +196,9 @@ def parties_of(activity_id: int) -> list[dict]:
     return list(ActivityParty.select().where(ActivityParty.activity == activity_id).dicts())
 
 
-def _transition(activity_id: int, version: int, allowed_from: tuple[str, ...], values: dict,
-                verb: str) -> Activity:
+def _transition(
+    activity_id: int, version: int, allowed_from: tuple[str, ...], values: dict, verb: str
+) -> Activity:
     with write():
         row = get(activity_id)
         if row.state not in allowed_from:
@@ -200,8 +222,13 @@ def complete(activity_id: int, version: int, *, duration_minutes: int | None = N
 def cancel(activity_id: int, version: int) -> Activity:
     """Cancel an open or scheduled activity; it stays in the history."""
     now = utcnow()
-    return _transition(activity_id, version, OPEN_STATES,
-                       {"state": "canceled", "actual_end": now, "sort_at": now}, "canceled")
+    return _transition(
+        activity_id,
+        version,
+        OPEN_STATES,
+        {"state": "canceled", "actual_end": now, "sort_at": now},
+        "canceled",
+    )
 
 
 def reschedule(activity_id: int, version: int, due_at: dt.datetime | str) -> Activity:
@@ -211,8 +238,9 @@ def reschedule(activity_id: int, version: int, due_at: dt.datetime | str) -> Act
         due_at = dates.end_of_working_day(dates.parse_day(due_at, today, field="due_at"), _zone())
     if due_at.tzinfo is None:
         raise ValidationError({"due_at": "the new time needs a zone"})
-    return _transition(activity_id, version, OPEN_STATES, {"due_at": due_at, "sort_at": due_at},
-                       "rescheduled")
+    return _transition(
+        activity_id, version, OPEN_STATES, {"due_at": due_at, "sort_at": due_at}, "rescheduled"
+    )
 
 
 def update(activity_id: int, version: int, data: dict) -> Activity:
@@ -244,18 +272,22 @@ _NOTE_COLUMNS = """
 
 def open_items(regarding: tuple[str, int], limit: int = 50) -> list[dict]:
     """Open and scheduled activities regarding the record, soonest due first."""
-    sql = (_TIMELINE_COLUMNS + " WHERE a.regarding_type = ? AND a.regarding_id = ? "
-           "AND a.state IN ('open', 'scheduled') ORDER BY a.sort_at, a.id LIMIT ?")
+    sql = (
+        _TIMELINE_COLUMNS + " WHERE a.regarding_type = ? AND a.regarding_id = ? "
+        "AND a.state IN ('open', 'scheduled') ORDER BY a.sort_at, a.id LIMIT ?"
+    )
     return dict_rows(sql, (*regarding, limit))
 
 
-def history(regarding: tuple[str, int], *, after: tuple | None = None,
-            limit: int = 50) -> tuple[list[dict], bool]:
+def history(
+    regarding: tuple[str, int], *, after: tuple | None = None, limit: int = 50
+) -> tuple[list[dict], bool]:
     """Completed/canceled activities and notes, newest first, a page at a time.
     Pass the last row's `key` as `after` for the next page. Returns (rows, more)."""
     kind, record_id = regarding
-    act_where = ("a.regarding_type = ? AND a.regarding_id = ? "
-                 "AND a.state IN ('completed', 'canceled')")
+    act_where = (
+        "a.regarding_type = ? AND a.regarding_id = ? AND a.state IN ('completed', 'canceled')"
+    )
     note_where = "n.regarding_type = ? AND n.regarding_id = ?"
     params: list = [kind, record_id]
     note_params: list = [kind, record_id]
@@ -280,6 +312,12 @@ def history(regarding: tuple[str, int], *, after: tuple | None = None,
 
 
 def open_count(regarding: tuple[str, int]) -> int:
-    return (Activity.select().where(
-        (Activity.regarding_type == regarding[0]) & (Activity.regarding_id == regarding[1])
-        & (Activity.state << list(OPEN_STATES))).count())
+    return (
+        Activity.select()
+        .where(
+            (Activity.regarding_type == regarding[0])
+            & (Activity.regarding_id == regarding[1])
+            & (Activity.state << list(OPEN_STATES))
+        )
+        .count()
+    )

@@ -32,8 +32,12 @@ LIST = ListSpec(
     },
     sorts={"name": Sort("c.name_sort"), "modified": Sort("c.modified_at", descending=True)},
 )
-VIEWS = {"active": "Active contacts", "mine": "My active contacts",
-         "inactive": "Inactive contacts", "all": "All contacts"}
+VIEWS = {
+    "active": "Active contacts",
+    "mine": "My active contacts",
+    "inactive": "Inactive contacts",
+    "all": "All contacts",
+}
 
 
 def full_name(first: str, last: str) -> str:
@@ -120,14 +124,32 @@ def reactivate(contact_id: int, version: int) -> Contact:
     return _set_state(contact_id, version, "active")
 
 
-def page(*, view: str = "active", sort: str = "name", query: str | None = None,
-         after: tuple | None = None, before: tuple | None = None, last: bool = False,
-         limit: int = 100) -> Page:
+def page(
+    *,
+    view: str = "active",
+    sort: str = "name",
+    query: str | None = None,
+    after: tuple | None = None,
+    before: tuple | None = None,
+    last: bool = False,
+    limit: int = 100,
+    inclusive: bool = False,
+) -> Page:
     """A page of the contacts list (see listing.fetch_page)."""
     if view not in LIST.views:
         raise DomainError(f"unknown view {view!r}; choose one of {', '.join(LIST.views)}")
-    return fetch_page(LIST, view=view, sort=sort, me=session.current_user().id, query=query,
-                      after=after, before=before, last=last, limit=limit)
+    return fetch_page(
+        LIST,
+        view=view,
+        sort=sort,
+        me=session.current_user().id,
+        query=query,
+        after=after,
+        before=before,
+        last=last,
+        limit=limit,
+        inclusive=inclusive,
+    )
 
 
 def find_by_name(typed: str, limit: int = 10) -> list[dict]:

@@ -85,8 +85,9 @@ def as_local(value: dt.datetime | str | None, zone: dt.tzinfo | None = None) -> 
     return value.astimezone(zone or local_zone())
 
 
-def display_time(value: dt.datetime | str | None, zone: dt.tzinfo | None = None,
-                 now: dt.datetime | None = None) -> str:
+def display_time(
+    value: dt.datetime | str | None, zone: dt.tzinfo | None = None, now: dt.datetime | None = None
+) -> str:
     """Short and calm: 'today 14:05', 'tomorrow 17:00', 'Mon 30 Nov 09:00',
     '12 Mar 2025' for other years."""
     local = as_local(value, zone)
@@ -113,8 +114,9 @@ def display_day(day: dt.date) -> str:
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
 
 
-def parse_when(typed: str, today: dt.date, zone: dt.tzinfo, *, default_time: dt.time,
-               field: str = "when") -> dt.datetime:
+def parse_when(
+    typed: str, today: dt.date, zone: dt.tzinfo, *, default_time: dt.time, field: str = "when"
+) -> dt.datetime:
     """A day as parse_day reads it, optionally followed by a time ("fri 14:30",
     "+2d 9"); without a time, `default_time`. Returns an aware UTC datetime."""
     parts = (typed or "").strip().split()

@@ -48,7 +48,8 @@ def rows(what: str, batch: int = 1000) -> tuple[list[str], Iterator[tuple]]:
         last = 0
         while True:
             chunk = database.execute_sql(
-                f"{sql} WHERE {key} > ? ORDER BY {key} LIMIT ?", (last, batch)).fetchall()
+                f"{sql} WHERE {key} > ? ORDER BY {key} LIMIT ?", (last, batch)
+            ).fetchall()
             if not chunk:
                 return
             yield from chunk
@@ -70,8 +71,11 @@ def write(what: str, out: TextIO, fmt: str = "csv") -> int:
     elif fmt == "json":
         out.write("[")
         for row in data:
-            out.write(("," if count else "") + "\n" + json.dumps(dict(zip(names, row, strict=True)),
-                                                               ensure_ascii=False))
+            out.write(
+                ("," if count else "")
+                + "\n"
+                + json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False)
+            )
             count += 1
         out.write("\n]\n")
     else:

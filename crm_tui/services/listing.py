@@ -48,9 +48,11 @@ def fetch_page(
     before: tuple | None = None,
     last: bool = False,
     limit: int = 100,
+    inclusive: bool = False,
 ) -> Page:
-    """One page of `spec`'s rows: the first, the one after/before a row's key,
-    or the last. Each row's key is in `page.keys` for the next call."""
+    """One page of `spec`'s rows: the first, the one after/before a row's key
+    (`inclusive` starts at that row itself), or the last. Each row's key is in
+    `page.keys` for the next call."""
     alias = spec.table.split()[1]
     where = [spec.views[view].replace(":me", str(int(me)))]
     params: list = []
@@ -71,7 +73,7 @@ def fetch_page(
     # Walking backwards flips the order; rows are reversed again below.
     flip = descending != backwards
     if cursor is not None:
-        op = "<" if flip else ">"
+        op = ("<" if flip else ">") + ("=" if inclusive else "")
         where.append(f"({key_expr}, {alias}.id) {op} (?, ?)")
         params += list(cursor)
     order = "DESC" if flip else "ASC"

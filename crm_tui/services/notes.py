@@ -13,8 +13,17 @@ from crm_tui.services import records, session
 from crm_tui.services.validate import Checker
 
 # Columns shown in lists: never the blob.
-_LIST_FIELDS = (Note.id, Note.version, Note.subject, Note.body, Note.created_at, Note.owner,
-                Note.attachment_name, Note.attachment_size, Note.attachment_mime)
+_LIST_FIELDS = (
+    Note.id,
+    Note.version,
+    Note.subject,
+    Note.body,
+    Note.created_at,
+    Note.owner,
+    Note.attachment_name,
+    Note.attachment_size,
+    Note.attachment_mime,
+)
 
 
 def _check(data: dict, *, creating: bool) -> dict:
@@ -22,8 +31,12 @@ def _check(data: dict, *, creating: bool) -> dict:
     c.text("subject", max_len=200)
     c.text("body", max_len=100_000, multiline=True)
     values = c.done()
-    if creating and not values.get("subject") and not values.get("body") \
-            and not data.get("attachment"):
+    if (
+        creating
+        and not values.get("subject")
+        and not values.get("body")
+        and not data.get("attachment")
+    ):
         raise ValidationError({"body": "a note needs a subject, some text or an attachment"})
     return values
 
@@ -40,21 +53,36 @@ def _attachment(attachment: Path | str | tuple[str, bytes] | None) -> dict:
         limit = session.settings().attachment_max_bytes
         if path.stat().st_size > limit:
             raise ValidationError(
-                {"attachment": f"{path.name} is {path.stat().st_size:,} bytes; "
-                               f"attachments are limited to {limit:,} bytes"})
+                {
+                    "attachment": f"{path.name} is {path.stat().st_size:,} bytes; "
+                    f"attachments are limited to {limit:,} bytes"
+                }
+            )
         name, payload = path.name, path.read_bytes()
     limit = session.settings().attachment_max_bytes
     if len(payload) > limit:
-        raise ValidationError({"attachment": f"{name} is {len(payload):,} bytes; "
-                                             f"attachments are limited to {limit:,} bytes"})
+        raise ValidationError(
+            {
+                "attachment": f"{name} is {len(payload):,} bytes; "
+                f"attachments are limited to {limit:,} bytes"
+            }
+        )
     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return {"attachment_name": Path(name).name[:200], "attachment_mime": mime,
-            "attachment_size": len(payload), "attachment": payload}
+    return {
+        "attachment_name": Path(name).name[:200],
+        "attachment_mime": mime,
+        "attachment_size": len(payload),
+        "attachment": payload,
+    }
 
 
-def add(regarding: tuple[str, int], subject: str = "", body: str = "",
-        attachment: Path | str | tuple[str, bytes] | None = None,
-        at: dt.datetime | None = None) -> Note:
+def add(
+    regarding: tuple[str, int],
+    subject: str = "",
+    body: str = "",
+    attachment: Path | str | tuple[str, bytes] | None = None,
+    at: dt.datetime | None = None,
+) -> Note:
     """Add a note to a record; `attachment` is a file path or (name, bytes),
     refused above the configured size cap. `at` dates a note taken earlier."""
     values = _check({"subject": subject, "body": body, "attachment": attachment}, creating=True)
@@ -62,14 +90,18 @@ def add(regarding: tuple[str, int], subject: str = "", body: str = "",
     kind, record_id = regarding
     with write():
         records.require_regardable(kind, record_id)
-        new_id = records.create("note", {"regarding_type": kind, "regarding_id": int(record_id),
-                                         **values}, at=at)
+        new_id = records.create(
+            "note", {"regarding_type": kind, "regarding_id": int(record_id), **values}, at=at
+        )
     return get(new_id)
 
 
 def get(note_id: int) -> Note:
-    row = Note.select(*_LIST_FIELDS, Note.regarding_type, Note.regarding_id).where(
-        Note.id == note_id).first()
+    row = (
+        Note.select(*_LIST_FIELDS, Note.regarding_type, Note.regarding_id)
+        .where(Note.id == note_id)
+        .first()
+    )
     if row is None:
         raise NotFound(f"note #{note_id} does not exist (it may have been deleted)")
     return row
@@ -91,19 +123,29 @@ def delete(note_id: int, version: int) -> None:
             raise NotFound("this note no longer exists")
         if row.version != version:
             records.update_versioned("note", note_id, version, {})  # raises ConflictError
-        records.audit("note", note_id, "delete", {
-            "subject": (row.subject, None), "body": (row.body, None),
-            "regarding": (f"{row.regarding_type}#{row.regarding_id}", None)})
+        records.audit(
+            "note",
+            note_id,
+            "delete",
+            {
+                "subject": (row.subject, None),
+                "body": (row.body, None),
+                "regarding": (f"{row.regarding_type}#{row.regarding_id}", None),
+            },
+        )
         Note.delete().where(Note.id == note_id).execute()
 
 
 def list_for(regarding: tuple[str, int], limit: int = 200) -> list[dict]:
     """Notes on a record, newest first, with the owner's name as `owner_name`
     and without attachment contents."""
-    q = (Note.select(*_LIST_FIELDS, User.full_name.alias("owner_name"))
-         .join(User, on=(Note.owner == User.id))
-         .where((Note.regarding_type == regarding[0]) & (Note.regarding_id == regarding[1]))
-         .order_by(Note.created_at.desc(), Note.id.desc()).limit(limit))
+    q = (
+        Note.select(*_LIST_FIELDS, User.full_name.alias("owner_name"))
+        .join(User, on=(Note.owner == User.id))
+        .where((Note.regarding_type == regarding[0]) & (Note.regarding_id == regarding[1]))
+        .order_by(Note.created_at.desc(), Note.id.desc())
+        .limit(limit)
+    )
     return list(q.dicts())
 
 

@@ -94,14 +94,17 @@ DERIVED = {"name_sort", "sort_at"}
 def audit(kind: str, record_id: int, action: str, changes: dict | None = None) -> None:
     """Write one audit entry; call inside the same transaction as the change."""
     user = session.current_user()
-    payload = {k: [_jsonable(o), _jsonable(n)] for k, (o, n) in (changes or {}).items()
-               if k not in DERIVED}
+    payload = {
+        k: [_jsonable(o), _jsonable(n)] for k, (o, n) in (changes or {}).items() if k not in DERIVED
+    }
     AuditEntry.insert(
-        at=utcnow(), user=user.id, record_type=kind, record_id=record_id, action=action,
+        at=utcnow(),
+        user=user.id,
+        record_type=kind,
+        record_id=record_id,
+        action=action,
         changes=json.dumps(payload, ensure_ascii=False, sort_keys=True),
     ).execute()
-
-
 
 
 def stored_values(row: Model, fields) -> dict[str, Any]:
@@ -109,12 +112,15 @@ def stored_values(row: Model, fields) -> dict[str, Any]:
     out = {}
     for name in fields:
         field = row._meta.fields[name]
-        out[name] = row.__data__.get(field.name) if hasattr(field, "rel_model") else getattr(row, name)
+        out[name] = (
+            row.__data__.get(field.name) if hasattr(field, "rel_model") else getattr(row, name)
+        )
     return out
 
 
-def create(kind: str, values: dict, *, owner_id: int | None = None,
-           at: dt.datetime | None = None) -> int:
+def create(
+    kind: str, values: dict, *, owner_id: int | None = None, at: dt.datetime | None = None
+) -> int:
     """Insert a record with stamps and its audit entry; returns the id.
     `at` records something that happened earlier (a call logged afterwards).
     Call inside a write transaction."""
@@ -125,8 +131,9 @@ def create(kind: str, values: dict, *, owner_id: int | None = None,
     return new_id
 
 
-def update_versioned(kind: str, record_id: int, expected_version: int, values: dict,
-                     *, action: str = "update") -> dict:
+def update_versioned(
+    kind: str, record_id: int, expected_version: int, values: dict, *, action: str = "update"
+) -> dict:
     """Apply `values` if the record is still at `expected_version`.
 
     Only fields that really change are written and audited. Raises
@@ -141,8 +148,9 @@ def update_versioned(kind: str, record_id: int, expected_version: int, values: d
     if row.version != expected_version:
         current = stored_values(row, values.keys())
         who = User.get_or_none(User.id == row.__data__.get("modified_by"))
-        raise ConflictError(rt.label, record_id, row.version, current,
-                            modified_by=who.full_name if who else "")
+        raise ConflictError(
+            rt.label, record_id, row.version, current, modified_by=who.full_name if who else ""
+        )
     before = stored_values(row, values.keys())
     changes = {k: (before[k], v) for k, v in values.items() if before[k] != v}
     if not changes:

@@ -34,7 +34,15 @@ def _documents(row) -> tuple[str, str]:
     phone_terms = phone_search_terms(phone) + phone_search_terms(mobile)
     domain = email.split("@", 1)[1] if "@" in (email or "") else ""
     details = " ".join(
-        [email or "", domain, web or "", " ".join(phone_terms), city or "", country or "", extra or ""]
+        [
+            email or "",
+            domain,
+            web or "",
+            " ".join(phone_terms),
+            city or "",
+            country or "",
+            extra or "",
+        ]
     )
     return text.normalize(f"{name} {number}"), text.normalize(details)
 
@@ -48,7 +56,8 @@ def index(kind: str, record_id: int) -> None:
     if row is not None:
         name, details = _documents(row)
         database.execute_sql(
-            f"INSERT INTO {table} (rowid, name, details) VALUES (?, ?, ?)", (record_id, name, details)
+            f"INSERT INTO {table} (rowid, name, details) VALUES (?, ?, ?)",
+            (record_id, name, details),
         )
 
 

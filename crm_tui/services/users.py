@@ -34,8 +34,13 @@ def add(login: str, full_name: str = "", role: str = "agent") -> User:
             raise DomainError(f"{login} is already a user")
         if User.select().count() == 0:
             role = "admin"
-        new_id = User.insert(login=login, full_name=clean(full_name) or login, role=role,
-                             active=1, created_at=utcnow()).execute()
+        new_id = User.insert(
+            login=login,
+            full_name=clean(full_name) or login,
+            role=role,
+            active=1,
+            created_at=utcnow(),
+        ).execute()
         if session._state["user"] is not None:
             records.audit("user", new_id, "create", {"login": (None, login), "role": (None, role)})
     return User.get_by_id(new_id)
@@ -62,8 +67,11 @@ def set_role(login: str, role: str) -> User:
     _require_admin()
     with write():
         user = get(login)
-        if user.role == "admin" and role != "admin" and User.select().where(
-                (User.role == "admin") & (User.active == 1)).count() == 1:
+        if (
+            user.role == "admin"
+            and role != "admin"
+            and User.select().where((User.role == "admin") & (User.active == 1)).count() == 1
+        ):
             raise DomainError(f"{login} is the last admin; make someone else admin first")
         User.update(role=role).where(User.id == user.id).execute()
         records.audit("user", user.id, "update", {"role": (user.role, role)})

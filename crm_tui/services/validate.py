@@ -30,8 +30,15 @@ class Checker:
     def _raw(self, name: str):
         return self.data.get(name)
 
-    def text(self, name: str, *, required: bool = False, max_len: int = 200,
-             multiline: bool = False, label: str | None = None) -> None:
+    def text(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        max_len: int = 200,
+        multiline: bool = False,
+        label: str | None = None,
+    ) -> None:
         if not self.has(name) and not required:
             return
         label = label or name.replace("_", " ")

@@ -13,7 +13,12 @@ from crm_tui.text import clean
 
 GOTO_SOURCES = [
     ("account", "Account", accounts.find_by_name, lambda r: r.get("city") or ""),
-    ("contact", "Contact", contacts.find_by_name, lambda r: r.get("account") or r.get("email") or ""),
+    (
+        "contact",
+        "Contact",
+        contacts.find_by_name,
+        lambda r: r.get("account") or r.get("email") or "",
+    ),
 ]
 
 
@@ -36,12 +41,15 @@ class GoToProvider(Provider):
         for kind, label, find, extra in GOTO_SOURCES:
             for index, row in enumerate(find(query, limit=8)):
                 score = 1.0 - index * 0.08
-                hits.append(Hit(
-                    score, _label(label, row["name"], extra(row)),
-                    partial(self.app.open_record, kind, row["id"]),
-                    text=f"{label} {clean(row['name'])}",
-                    help=f"Open this {kind}",
-                ))
+                hits.append(
+                    Hit(
+                        score,
+                        _label(label, row["name"], extra(row)),
+                        partial(self.app.open_record, kind, row["id"]),
+                        text=f"{label} {clean(row['name'])}",
+                        help=f"Open this {kind}",
+                    )
+                )
         for hit in sorted(hits, key=lambda h: -h.score):
             yield hit
 

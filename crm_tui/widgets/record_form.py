@@ -89,16 +89,18 @@ class LookupInput(Input):
         if hint is None:
             return
         out = Text()
+        hint.display = bool(self.value.strip())
         if not self.value.strip():
-            out.append("none", style="dim")
+            pass
         elif self.chosen_id is None:
             out.append("no match — this field will be refused", style="bold red")
         else:
             out.append("→ ", style="dim")
             out.append_text(safe_line(self.chosen_name, "bold"))
             if self.matches and len(self.matches) > 1:
-                out.append(f"   ({self.index + 1} of {len(self.matches)}, ↑↓ for others)",
-                           style="dim")
+                out.append(
+                    f"   ({self.index + 1} of {len(self.matches)}, ↑↓ for others)", style="dim"
+                )
         hint.update(out)
 
     @property
@@ -128,14 +130,23 @@ class RecordForm(VerticalScroll):
     def _widget(self, spec: FieldSpec):
         widget_id = f"field-{spec.name}"
         if spec.kind == "multiline":
-            return TextArea(id=widget_id, classes="form-multiline", soft_wrap=True,
-                            show_line_numbers=False)
+            return TextArea(
+                id=widget_id,
+                classes="form-multiline",
+                soft_wrap=True,
+                show_line_numbers=False,
+                compact=True,
+            )
         if spec.kind == "select":
-            return Select([(label, value) for label, value in spec.options], id=widget_id,
-                          allow_blank=False)
+            return Select(
+                [(label, value) for label, value in spec.options],
+                id=widget_id,
+                allow_blank=False,
+                compact=True,
+            )
         if spec.kind == "lookup":
-            return LookupInput(spec, id=widget_id)
-        return Input(placeholder=spec.placeholder, id=widget_id)
+            return LookupInput(spec, id=widget_id, compact=True)
+        return Input(placeholder=spec.placeholder, id=widget_id, compact=True)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, LookupInput):

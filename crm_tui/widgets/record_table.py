@@ -72,20 +72,18 @@ class RecordTable(DataTable):
         the current window around the same record)."""
         current = self.current_id if keep_position else None
         self._fetch = fetch
-        if keep_position and self._keys:
-            page = self._around(self._keys[0])
+        if keep_position and self._keys and self._more_before:
+            # Same window, from its first row on; rows edited meanwhile may
+            # have moved in or out of it.
+            page = fetch(
+                after=self._keys[0], inclusive=True, limit=max(len(self._rows), self.page_size)
+            )
+        elif keep_position:
+            page = fetch(limit=max(len(self._rows), self.page_size))
         else:
             page = fetch(limit=self.page_size)
         self._set(page.rows, page.keys, page.more_before, page.more_after)
         self._restore(current)
-
-    def _around(self, first_key: tuple) -> Page:
-        """The window again from its first row (which may since have moved)."""
-        assert self._fetch is not None
-        before = self._fetch(before=first_key, limit=1)
-        if before.rows:
-            return self._fetch(after=before.keys[0], limit=max(len(self._rows), self.page_size))
-        return self._fetch(limit=max(len(self._rows), self.page_size))
 
     def _restore(self, record_id: int | None) -> None:
         if record_id is None:
@@ -97,8 +95,9 @@ class RecordTable(DataTable):
                 return
         self.move_cursor(row=min(self.cursor_row, max(len(self._rows) - 1, 0)))
 
-    def _set(self, rows: list[dict], keys: list[tuple], more_before: bool,
-             more_after: bool) -> None:
+    def _set(
+        self, rows: list[dict], keys: list[tuple], more_before: bool, more_after: bool
+    ) -> None:
         self._rows, self._keys = rows, keys
         self._more_before, self._more_after = more_before, more_after
         self.clear()

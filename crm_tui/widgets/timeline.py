@@ -71,15 +71,20 @@ class Timeline(DataTable):
         if row["is_open"]:
             due = row["due_at"]
             overdue = due is not None and dates.as_local(due) < now
-            when = Text(("due " + dates.display_time(due)) if due else "no due date",
-                        style="bold red" if overdue else "bold")
-            status = Text("overdue" if overdue else row["state"],
-                          style="bold red" if overdue else "yellow")
+            when = Text(
+                ("due " + dates.display_time(due)) if due else "no due date",
+                style="bold red" if overdue else "bold",
+            )
+            status = Text(
+                "overdue" if overdue else row["state"], style="bold red" if overdue else "yellow"
+            )
         else:
             when = Text(dates.display_time(row["sort_at"]), style="dim")
             status = Text(self._status(row), style="dim" if row["state"] == "canceled" else "")
-        subject = safe_line(row["subject"] or (row["body"] or "").split("\n")[0],
-                            "strike dim" if row["state"] == "canceled" else "")
+        subject = safe_line(
+            row["subject"] or (row["body"] or "").split("\n")[0],
+            "strike dim" if row["state"] == "canceled" else "",
+        )
         if row.get("attachment_name"):
             subject.append(" 📎", style="dim")
         return [icon, when, subject, status, safe_line(row["owner"], "dim")]

@@ -1,0 +1,99 @@
+"""Build the wheel, install it into a fresh venv, and start the app headless
+against a temporary database. An editable install hides missing package data;
+this does not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import venv
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import asyncio, sys, tempfile
+from pathlib import Path
+from crm_tui.runtime import open_for_user
+from crm_tui.app import CrmApp
+from crm_tui.demo import seed
+
+open_for_user(Path(tempfile.mkdtemp()) / "wheel.db", login="wheelcheck")
+seed("wheelcheck")
+
+async def main():
+    app = CrmApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "AccountsScreen", app.screen
+        assert app.screen.table.loaded_count > 0, "no accounts listed"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "AccountDetailScreen", app.screen
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ContactsScreen", app.screen
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+    return 0
+
+sys.exit(asyncio.run(main()))
+"""
+
+
+def run(cmd: list[str], **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run(cmd, check=True, **kwargs)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        dist = tmp_path / "dist"
+        run(
+            [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+            stdout=subprocess.DEVNULL,
+        )
+        wheel = next(dist.glob("*.whl"))
+        names = zipfile.ZipFile(wheel).namelist()
+        tops = {n.split("/")[0] for n in names}
+        stray = {t for t in tops if not t.startswith("crm_tui")}
+        if stray:
+            print(f"wheel installs unexpected top-level names: {sorted(stray)}")
+            return 1
+        for needed in (
+            "crm_tui/styles/app.tcss",
+            "crm_tui/data/demo.json",
+            "crm_tui/screens/accounts_list.py",
+        ):
+            if needed not in names:
+                print(f"wheel is missing {needed}")
+                return 1
+        env_dir = tmp_path / "venv"
+        venv.create(env_dir, with_pip=True)
+        python = env_dir / "bin" / "python"
+        run([str(python), "-m", "pip", "install", "--quiet", str(wheel)])
+        home = tmp_path / "home"
+        env = {
+            "HOME": str(home),
+            "PATH": "/usr/bin:/bin",
+            "TERM": "xterm-256color",
+            "CRM_TUI_DATA_DIR": str(home / "data"),
+            "CRM_TUI_CONFIG_DIR": str(home / "cfg"),
+        }
+        run([str(python), "-c", PROBE], cwd=tmp, env=env)
+        run(
+            [str(env_dir / "bin" / "crm-tui"), "--help"],
+            cwd=tmp,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+    print("wheel check: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
