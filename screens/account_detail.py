@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, TabbedContent
+from textual.widgets import DataTable, Static, TabbedContent
 
 from crm_tui.errors import CrmError
 from crm_tui.screens.base_detail import RecordDetailScreen
@@ -72,6 +72,11 @@ class AccountDetailScreen(RecordDetailScreen):
         ]
 
     def compose_extra(self, tab_id: str) -> ComposeResult:
+        yield Static(
+            Text("No contacts at this account: n adds one.", style="dim"),
+            id="empty-contacts",
+            classes="empty-hint",
+        )
         yield DataTable(id="related-contacts", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -83,7 +88,9 @@ class AccountDetailScreen(RecordDetailScreen):
     def refresh_extra(self) -> None:
         table = self.query_one("#related-contacts", DataTable)
         table.clear()
-        for row in accounts.contacts_of(self.record_id):
+        rows = accounts.contacts_of(self.record_id)
+        self.query_one("#empty-contacts").display = not rows
+        for row in rows:
             style = "" if row["state"] == "active" else "dim strike"
             table.add_row(
                 safe_line(row["full_name"], style),

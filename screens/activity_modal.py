@@ -88,7 +88,7 @@ class ActivityModal(ModalScreen[bool]):
             yield Static(title, id="activity-title")
             yield KindBar(id="kind-bar")
             yield Static(id="call-line")
-            with Horizontal(classes="modal-row"):
+            with Horizontal(classes="modal-row", id="subject-row"):
                 yield Label("Subject", classes="modal-label")
                 yield Input(placeholder="what was it about", id="subject", compact=True)
             with Horizontal(classes="modal-row", id="date-row"):

@@ -19,6 +19,13 @@ from crm_tui.services import activities, audit, dates, notes
 from crm_tui.text import safe, safe_line
 from crm_tui.widgets.timeline import Timeline
 
+EMPTY = {
+    "timeline": Text(
+        "Nothing logged yet: a logs a call, email, meeting, task, letter or note.", style="dim"
+    ),
+    "notes": Text("No notes yet: a then n writes one.", style="dim"),
+}
+
 
 class RecordDetailScreen(Screen):
     """Subclasses set KIND and provide load_record, summary_rows, title_text."""
@@ -84,8 +91,10 @@ class RecordDetailScreen(Screen):
                 with TabPane(label, id=f"tab-{tab_id}"):
                     yield from self.compose_extra(tab_id)
             with TabPane("Timeline", id="tab-timeline"):
+                yield Static(EMPTY["timeline"], id="empty-timeline", classes="empty-hint")
                 yield Timeline((self.KIND, self.record_id), id="timeline")
             with TabPane("Notes", id="tab-notes"):
+                yield Static(EMPTY["notes"], id="empty-notes", classes="empty-hint")
                 yield DataTable(id="notes", cursor_type="row", zebra_stripes=True)
             with TabPane("History", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
@@ -129,7 +138,9 @@ class RecordDetailScreen(Screen):
         self.title = self.KIND.capitalize()
         self.query_one("#detail-title", Static).update(self.title_text())
         self.query_one("#summary", Static).update(self._summary())
-        self.query_one(Timeline).reload()
+        timeline = self.query_one(Timeline)
+        timeline.reload()
+        self.query_one("#empty-timeline").display = not timeline.items
         self._fill_notes()
         self._fill_history()
         self.refresh_extra()
@@ -139,13 +150,17 @@ class RecordDetailScreen(Screen):
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
         for label, value in self.summary_rows():
-            grid.add_row(label, value if isinstance(value, Text) else safe(value))
+            if isinstance(value, Text):
+                grid.add_row(label, value)
+            else:
+                grid.add_row(label, safe(value) if value else Text("—", style="dim"))
         return grid
 
     def _fill_notes(self) -> None:
         table = self.query_one("#notes", DataTable)
         table.clear()
         self._notes = notes.list_for((self.KIND, self.record_id))
+        self.query_one("#empty-notes").display = not self._notes
         for row in self._notes:
             attachment = ""
             if row["attachment_name"]:

@@ -68,6 +68,7 @@ class RecordFormScreen(Screen[int | None]):
             self.dismiss(None)
             return
         self.form.set_values(values, labels)
+        self.title = title.split(" · ")[0]
         self.query_one("#form-title", Static).update(Text(title, style="bold"))
         self.form.query(".form-error").set(display=False)
         if self.preset:

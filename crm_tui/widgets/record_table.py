@@ -31,6 +31,16 @@ class Column:
         return safe_line(row.get(self.key) or "")
 
 
+def fit_widths(wanted: list[int], total: int) -> list[int]:
+    """Scale preferred column widths to the space there is, so an 80-column
+    terminal shows every column instead of scrolling sideways."""
+    # one cell of padding each side of a column, and the scrollbar
+    room = total - 2 * len(wanted) - 2
+    if room <= 0 or sum(wanted) <= room:
+        return wanted
+    return [max(4, w * room // sum(wanted)) for w in wanted]
+
+
 # fetch(after=..., before=..., last=...) -> Page
 Fetch = Callable[..., Page]
 
@@ -62,8 +72,22 @@ class RecordTable(DataTable):
         self._loading = False
 
     def on_mount(self) -> None:
-        for column in self.columns_spec:
-            self.add_column(column.label, key=column.key, width=column.width)
+        self._fitted_width = 0
+        self._fit_columns()
+
+    def on_resize(self) -> None:
+        if self.size.width != self._fitted_width:
+            cursor = self.cursor_row
+            self._fit_columns()
+            self.add_rows_from(self._rows)
+            self.move_cursor(row=cursor, animate=False)
+
+    def _fit_columns(self) -> None:
+        self._fitted_width = self.size.width
+        widths = fit_widths([c.width or 12 for c in self.columns_spec], self.size.width)
+        self.clear(columns=True)
+        for column, width in zip(self.columns_spec, widths, strict=True):
+            self.add_column(column.label, key=column.key, width=width)
 
     # --- loading -----------------------------------------------------------
 

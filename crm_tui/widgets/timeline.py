@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 
 from crm_tui.services import activities, dates
 from crm_tui.text import safe_line
+from crm_tui.widgets.record_table import fit_widths
 
 NOTE_ICON = "🗒"
 PAGE = 50
@@ -35,12 +36,34 @@ class Timeline(DataTable):
         self._more = False
         self._last_key: tuple | None = None
 
+    COLUMNS = [
+        ("", "icon", 2),
+        ("When", "when", 18),
+        ("Subject", "subject", 44),
+        ("Status", "status", 16),
+        ("Owner", "owner", 16),
+    ]
+
     def on_mount(self) -> None:
-        self.add_column("", key="icon", width=2)
-        self.add_column("When", key="when", width=18)
-        self.add_column("Subject", key="subject", width=44)
-        self.add_column("Status", key="status", width=16)
-        self.add_column("Owner", key="owner", width=16)
+        self._fitted_width = 0
+        self._fit_columns()
+
+    def on_resize(self) -> None:
+        if self.size.width != self._fitted_width:
+            cursor = self.cursor_row
+            self._fit_columns()
+            now = dt.datetime.now(dt.UTC)
+            for row in self.items:
+                self.add_row(*self._cells(row, now), key=f"{row['source']}{row['id']}")
+            self.move_cursor(row=cursor, animate=False)
+
+    def _fit_columns(self) -> None:
+        self._fitted_width = self.size.width
+        widths = fit_widths([w for _, _, w in self.COLUMNS], self.size.width)
+        widths[0] = 2  # the icon column never shrinks
+        self.clear(columns=True)
+        for (label, key, _), width in zip(self.COLUMNS, widths, strict=True):
+            self.add_column(label, key=key, width=width)
 
     def reload(self) -> None:
         """Read the timeline again, keeping the cursor on the same item."""
