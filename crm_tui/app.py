@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from crm_tui.db import DataVersionWatcher
@@ -65,6 +65,14 @@ class CrmApp(App):
             if refresh is not None:
                 refresh()
                 return
+
+    def get_system_commands(self, screen):
+        # Textual's own "Keys" panel is replaced by `?`, which knows our screens.
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":
+                yield SystemCommand("Keys", "Every key of this screen", self.action_help)
+            else:
+                yield command
 
     async def action_area(self, mode: str) -> None:
         await self.switch_mode(mode)

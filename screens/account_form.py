@@ -86,7 +86,7 @@ class AccountFormScreen(RecordFormScreen):
             value = current.get("primary_contact")
             return records.title_of("contact", value) if value else ""
         if name == "owner_id":
-            return str(current.get("owner"))
+            return users.name_of(current.get("owner"))
         if name == "annual_revenue":
             return money.plain(current.get("annual_revenue"))
         return super().stored_display(error, name)

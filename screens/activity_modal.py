@@ -100,6 +100,10 @@ class ActivityModal(ModalScreen[bool]):
             with Horizontal(classes="modal-row", id="duration-row"):
                 yield Label("Minutes", classes="modal-label")
                 yield Input(placeholder="empty: from the timer", id="duration", compact=True)
+            with Horizontal(classes="modal-row", id="file-row"):
+                yield Label("Attach", classes="modal-label")
+                yield Input(placeholder="optional: path of a file to attach", id="file",
+                            compact=True)
             yield TextArea(id="details", soft_wrap=True, show_line_numbers=False, compact=True)
             yield Static(id="activity-error")
             yield Static(
@@ -130,6 +134,7 @@ class ActivityModal(ModalScreen[bool]):
         self.query_one("#date-preview").display = bool(date_label)
         self.query_one("#date-label", Label).update(date_label)
         self.query_one("#duration-row").display = kind == "phone_call"
+        self.query_one("#file-row").display = kind == "note"
         self._tick()
         self._preview_date()
 
@@ -208,7 +213,8 @@ class ActivityModal(ModalScreen[bool]):
         try:
             when = self._parse_date()
             if self.kind == "note":
-                notes.add(self.regarding, subject, details)
+                path = self.query_one("#file", Input).value.strip()
+                notes.add(self.regarding, subject, details, attachment=path or None)
             else:
                 self._log(subject, details, when)
         except ValidationError as exc:

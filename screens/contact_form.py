@@ -5,7 +5,7 @@ from __future__ import annotations
 from crm_tui.errors import ConflictError
 from crm_tui.screens.account_form import _account_matches, owner_options
 from crm_tui.screens.base_form import RecordFormScreen
-from crm_tui.services import contacts, records, session
+from crm_tui.services import contacts, records, session, users
 from crm_tui.widgets.record_form import FieldSpec
 
 
@@ -55,5 +55,5 @@ class ContactFormScreen(RecordFormScreen):
             value = error.current.get("account")
             return records.title_of("account", value) if value else ""
         if name == "owner_id":
-            return str(error.current.get("owner"))
+            return users.name_of(error.current.get("owner"))
         return super().stored_display(error, name)

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-# Keys worth naming even though they are bound inside widgets.
-LIST_KEYS = [("j k ↑ ↓", "move"), ("g G", "top, bottom"), ("enter", "open")]
+# Bindings that only clutter the list (focus movement and clipboard plumbing).
+SKIP = {
+    "app.focus_next",
+    "app.focus_previous",
+    "screen.copy_text",
+    "scroll_left",
+    "scroll_right",
+    "cursor_left",
+    "cursor_right",
+    "command_palette",
+}
 
 
 def _key_label(key: str) -> str:
@@ -49,26 +58,41 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Key", width=14)
-        table.add_column("Action", width=40)
-        seen = set()
-        rows = []
+        table.add_column("Key", width=16)
+        table.add_column("Action", width=44)
+        # section -> (action, description) -> [keys, enabled]; keys doing the same merge
+        sections: dict[str, dict[tuple[str, str], list]] = {
+            "This screen": {},
+            "Everywhere": {},
+            "Lists and fields": {},
+        }
         for key, active in self.bindings.items():
             binding = active.binding
-            description = binding.description or binding.action
-            if (binding.action, description) in seen or binding.system:
+            if binding.system or binding.action in SKIP:
                 continue
-            seen.add((binding.action, description))
-            rows.append(
-                (_key_label(binding.key if binding.key else key), description, active.enabled)
+            if isinstance(active.node, App):
+                section = "Everywhere"
+            elif isinstance(active.node, Screen):
+                section = "This screen"
+            else:
+                section = "Lists and fields"
+            entry = sections[section].setdefault(
+                (binding.action, binding.description or binding.action), [[], active.enabled]
             )
-        for key, description, enabled in rows:
-            table.add_row(
-                Text(key, style="bold" if enabled else "dim"),
-                Text(description, style="" if enabled else "dim"),
-            )
-        for key, description in LIST_KEYS:
-            table.add_row(Text(key, style="bold"), Text(description))
+            entry[0].append(_key_label(key))
+        sections["Everywhere"][("palette", "Command palette: go to or act on a record")] = [
+            ["ctrl+p"],
+            True,
+        ]
+        for title, rows in sections.items():
+            if not rows:
+                continue
+            table.add_row(Text(title, style="bold underline"), "")
+            for (_, description), (keys, enabled) in rows.items():
+                table.add_row(
+                    Text(", ".join(keys), style="bold" if enabled else "dim"),
+                    Text(description, style="" if enabled else "dim"),
+                )
         table.focus()
 
     def action_close(self) -> None:

@@ -53,6 +53,14 @@ def all_users(include_inactive: bool = False) -> list[User]:
     return list(q)
 
 
+def name_of(user_id: int | None) -> str:
+    """A user's full name for display; empty for no user."""
+    if user_id is None:
+        return ""
+    user = User.get_or_none(User.id == user_id)
+    return user.full_name if user else f"(unknown user #{user_id})"
+
+
 def get(login: str) -> User:
     user = User.get_or_none(User.login == login)
     if user is None:
