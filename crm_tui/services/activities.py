@@ -129,9 +129,11 @@ def log(
         now = occurred_at
     values.update(_regarding(regarding))
     values["state"] = state
-    if state == "completed":
+    if state in ("completed", "canceled"):
         values["actual_end"] = now
-    values["sort_at"] = _sort_at(state, values.get("due_at"), values.get("actual_end"), now)
+    values["sort_at"] = _sort_at(
+        state, values.get("due_at") or values.get("scheduled_start"), values.get("actual_end"), now
+    )
     with write():
         new_id = records.create("activity", values, owner_id=owner_id, at=now)
         for participation, party_type, party_id, address in parties or []:

@@ -44,7 +44,10 @@ def _documents(row) -> tuple[str, str]:
             extra or "",
         ]
     )
-    return text.normalize(f"{name} {number}"), text.normalize(details)
+    # normalize() joins the parts of a ZWNJ compound (فن‌آوران -> فنآوران); index
+    # the parts as well, for keyboards that type a space instead of ZWNJ.
+    parts = name.replace("\u200c", " ") if "\u200c" in (name or "") else ""
+    return text.normalize(f"{name} {number} {parts}"), text.normalize(details)
 
 
 def index(kind: str, record_id: int) -> None:

@@ -1,0 +1,1 @@
+"""Demo data set and sample data shipped with crm-tui (installed as crm_tui.data)."""
