@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static, TabbedContent
 from crm_tui.errors import CrmError
 from crm_tui.screens.base_detail import RecordDetailScreen
 from crm_tui.services import accounts, activities, dates, money, records, session
+from crm_tui.services.validate import display_phone
 from crm_tui.text import safe_line
 
 
@@ -48,7 +49,7 @@ class AccountDetailScreen(RecordDetailScreen):
         return [
             ("Account number", row.account_number),
             ("Industry", row.industry),
-            ("Phone", row.phone),
+            ("Phone", display_phone(row.phone)),
             ("Email", row.email),
             ("Website", row.website),
             ("Address", address),

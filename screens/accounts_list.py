@@ -9,7 +9,7 @@ from crm_tui.screens.base_list import RecordListScreen
 from crm_tui.services import accounts
 from crm_tui.services.listing import Page
 from crm_tui.text import safe_line
-from crm_tui.widgets.record_table import Column
+from crm_tui.widgets.record_table import Column, phone_cell
 
 
 def _name(row: dict) -> Text:
@@ -25,7 +25,7 @@ class AccountsScreen(RecordListScreen):
         Column("name", "Account", 32, _name),
         Column("city", "City", 16),
         Column("country", "Country", 12),
-        Column("phone", "Phone", 17),
+        Column("phone", "Phone", 17, phone_cell),
         Column("primary_contact", "Primary contact", 22),
         Column("owner", "Owner", 16),
     ]

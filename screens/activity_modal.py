@@ -102,8 +102,9 @@ class ActivityModal(ModalScreen[bool]):
                 yield Input(placeholder="empty: from the timer", id="duration", compact=True)
             with Horizontal(classes="modal-row", id="file-row"):
                 yield Label("Attach", classes="modal-label")
-                yield Input(placeholder="optional: path of a file to attach", id="file",
-                            compact=True)
+                yield Input(
+                    placeholder="optional: path of a file to attach", id="file", compact=True
+                )
             yield TextArea(id="details", soft_wrap=True, show_line_numbers=False, compact=True)
             yield Static(id="activity-error")
             yield Static(

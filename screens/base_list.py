@@ -144,8 +144,17 @@ class RecordListScreen(Screen):
         self._debounce = self.set_timer(FILTER_DEBOUNCE, self.reload)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter":
-            self.table.focus()
+        if event.input.id != "filter":
+            return
+        if self._debounce is not None:
+            # enter may beat the debounce: filter by everything typed first
+            self._debounce.stop()
+            self._debounce = None
+            self.reload()
+        self.table.focus()
+        # "/ name enter" opens the best match, as enter does on the list
+        if self.filter_text and self.table.current_id is not None:
+            self.open_record(self.table.current_id)
 
     def on_key(self, event) -> None:
         filter_box = self.query_one("#filter", Input)

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from crm_tui.errors import CrmError
 from crm_tui.screens.base_detail import RecordDetailScreen
 from crm_tui.services import activities, contacts, dates
+from crm_tui.services.validate import display_phone
 from crm_tui.text import safe_line
 
 
@@ -51,8 +52,8 @@ class ContactDetailScreen(RecordDetailScreen):
             ("Job title", row.job_title),
             ("Account", row.account.name if row.account_id else ""),
             ("Email", row.email),
-            ("Business phone", row.phone),
-            ("Mobile phone", row.mobile),
+            ("Business phone", display_phone(row.phone)),
+            ("Mobile phone", display_phone(row.mobile)),
             ("Address", address),
             ("Owner", row.owner.full_name),
             (

@@ -9,7 +9,7 @@ from crm_tui.screens.base_list import RecordListScreen
 from crm_tui.services import contacts
 from crm_tui.services.listing import Page
 from crm_tui.text import safe_line
-from crm_tui.widgets.record_table import Column
+from crm_tui.widgets.record_table import Column, phone_cell
 
 
 def _name(row: dict) -> Text:
@@ -26,7 +26,7 @@ class ContactsScreen(RecordListScreen):
         Column("job_title", "Job title", 18),
         Column("account", "Account", 24),
         Column("email", "Email", 26),
-        Column("phone", "Phone", 16),
+        Column("phone", "Phone", 16, phone_cell),
         Column("owner", "Owner", 14),
     ]
 

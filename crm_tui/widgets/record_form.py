@@ -210,8 +210,9 @@ class RecordForm(VerticalScroll):
             return widget.text
         if isinstance(widget, Select):
             spec = next(spec for spec in self.specs if spec.name == name)
-            return next((label for label, value in spec.options if value == widget.value),
-                        str(widget.value))
+            return next(
+                (label for label, value in spec.options if value == widget.value), str(widget.value)
+            )
         return widget.value
 
     def unresolved_lookups(self) -> dict[str, str]:

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from crm_tui.services.listing import Page
+from crm_tui.services.validate import display_phone
 from crm_tui.text import safe_line
 
 
@@ -29,6 +30,11 @@ class Column:
         if self.render is not None:
             return self.render(row)
         return safe_line(row.get(self.key) or "")
+
+
+def phone_cell(row: dict) -> Text:
+    """A row's phone, grouped for reading."""
+    return safe_line(display_phone(row.get("phone")))
 
 
 def fit_widths(wanted: list[int], total: int) -> list[int]:
@@ -134,6 +140,10 @@ class RecordTable(DataTable):
     def _append_next(self) -> None:
         if not self._more_after or self._fetch is None or self._loading:
             return
+        # Queued by the cursor watcher; the rows may have been replaced since
+        # (clear() fires it at row 0), so only load if still near the bottom.
+        if self.cursor_row < len(self._rows) - PREFETCH_ROWS:
+            return
         self._loading = True
         try:
             page = self._fetch(after=self._keys[-1], limit=self.page_size)
@@ -151,6 +161,8 @@ class RecordTable(DataTable):
 
     def _prepend_previous(self) -> None:
         if not self._more_before or self._fetch is None or self._loading or not self._keys:
+            return
+        if self.cursor_row >= PREFETCH_ROWS:  # moved away since it was queued (G, reload)
             return
         self._loading = True
         try:

@@ -38,8 +38,8 @@ class Timeline(DataTable):
 
     COLUMNS = [
         ("", "icon", 2),
-        ("When", "when", 18),
-        ("Subject", "subject", 44),
+        ("When", "when", 21),
+        ("Subject", "subject", 42),
         ("Status", "status", 16),
         ("Owner", "owner", 16),
     ]
