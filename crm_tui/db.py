@@ -63,7 +63,10 @@ def filesystem_type(path: Path, mounts: list[tuple[str, str]] | None = None) -> 
 
 def check_local(path: Path, mounts: list[tuple[str, str]] | None = None) -> None:
     """Refuse a database on a network file system: WAL needs one host."""
-    folder = path.parent if path.parent.exists() else Path.cwd()
+    # The nearest existing folder: open_database creates missing ones there.
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
     kind = filesystem_type(folder, mounts)
     if kind in NETWORK_FS or kind.startswith(("nfs", "fuse.sshfs")):
         raise DatabaseRefused(

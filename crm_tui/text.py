@@ -18,7 +18,7 @@ from rich.text import Text
 _ESCAPE_SEQ = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, DCS, SOS, PM, APC
-    r"|\x1b[@-Z\\-_]"  # two-byte escapes
+    r"|\x1b[ -/]*[0-~]"  # other escapes: ESC 7, ESC c, ESC ( B ...
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
     r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
 )
@@ -38,8 +38,10 @@ def clean(value: str | None, *, multiline: bool = False) -> str:
     if value is None:
         return ""
     text = _ESCAPE_SEQ.sub("", str(value))
+    # \r is a line break (old files, terminal pastes): turn it into \n
+    # before control characters go, or the lines would run together.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n") if multiline else text
     if not multiline:
         text = _SINGLE_LINE_WS.sub(" ", text)
     return text.strip()
@@ -88,7 +90,9 @@ def normalize(value: str | None) -> str:
     text = clean(value, multiline=True)
     text = unicodedata.normalize("NFKC", text).translate(_FOLD)
     text = "".join(ch for ch in text if not _is_harakah(ch))
-    return text.casefold()
+    # Dropping marks and joiners can leave a pair that composes, or bare
+    # space at an end; normalise again so that normalize is idempotent.
+    return unicodedata.normalize("NFKC", text.casefold()).strip()
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)

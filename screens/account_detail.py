@@ -97,7 +97,7 @@ class AccountDetailScreen(RecordDetailScreen):
                 safe_line(row["full_name"], style),
                 safe_line(row["job_title"]),
                 safe_line(row["email"]),
-                safe_line(row["phone"]),
+                safe_line(display_phone(row["phone"])),
                 key=str(row["id"]),
             )
 
