@@ -9,10 +9,12 @@ processes' commits are noticed through PRAGMA data_version.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import apsw
+from peewee import OperationalError
 from playhouse.apsw_ext import APSWDatabase
 
 from crm_tui.errors import DatabaseRefused
@@ -104,12 +106,30 @@ def open_database(
         },
         timeout=busy_timeout_ms / 1000,
     )
-    database.connect(reuse_if_open=True)
+    _connect_waiting(busy_timeout_ms)
     if migrate:
         from crm_tui.migrations import upgrade
 
         upgrade(database)
     return database
+
+
+def _connect_waiting(busy_timeout_ms: int) -> None:
+    """Connect, retrying while another process holds the lock.
+
+    Switching a fresh file to WAL needs an exclusive lock, and SQLite answers
+    "database is locked" at once, without the busy handler, when another
+    process is opening the same new file: wait for it up to the busy timeout.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            database.connect(reuse_if_open=True)
+            return
+        except OperationalError as exc:
+            if not isinstance(exc.__context__, apsw.BusyError) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def close_database() -> None:
