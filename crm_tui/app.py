@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
@@ -12,6 +13,7 @@ from crm_tui.screens.accounts_list import AccountsScreen
 from crm_tui.screens.contacts_list import ContactsScreen
 from crm_tui.screens.help import HelpScreen
 from crm_tui.services import session
+from crm_tui.text import clean
 from crm_tui.widgets.palette import GoToProvider, RecordActionsProvider
 
 # Area number -> (mode, title). Areas not built yet are absent, not placeholders.
@@ -89,6 +91,14 @@ class CrmApp(App):
         mode, screen = screens[kind]
         await self.switch_mode(mode)
         await self.push_screen(screen(record_id))
+
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=True):
+        """Screens pass user text as a rich Text; Textual 8's toast parses a
+        message as markup (and crashes on a Text), so show its plain text
+        literally, without control characters."""
+        if isinstance(message, Text):
+            message, markup = clean(message.plain, multiline=True), False
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

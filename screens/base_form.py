@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Static
 from crm_tui.errors import ConflictError, CrmError, ValidationError
 from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.screens.conflict import ConflictModal
+from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec, RecordForm
 
 
@@ -69,7 +70,7 @@ class RecordFormScreen(Screen[int | None]):
             return
         self.form.set_values(values, labels)
         self.title = title.split(" · ")[0]
-        self.query_one("#form-title", Static).update(Text(title, style="bold"))
+        self.query_one("#form-title", Static).update(safe_line(title, "bold"))
         self.form.query(".form-error").set(display=False)
         if self.preset:
             self.form.set_values({**values, **self.preset}, labels)

@@ -48,10 +48,11 @@ class LookupInput(Input):
         self.chosen_name = ""
 
     def set_record(self, record_id: int | None, name: str) -> None:
-        self.chosen_id, self.chosen_name = record_id, name or ""
+        # stored text is shown without control characters (DESIGN: Text safety)
+        self.chosen_id, self.chosen_name = record_id, clean(name)
         self.matches, self.index = [], 0
         with self.prevent(Input.Changed):
-            self.value = name or ""
+            self.value = self.chosen_name
         self._show()
 
     def search(self) -> None:
@@ -162,14 +163,16 @@ class RecordForm(VerticalScroll):
                 continue
             value = values[spec.name]
             widget = self.query_one(f"#field-{spec.name}")
+            # an Input or TextArea renders control characters as they are;
+            # stored text may predate cleaning or come from another tool
             if spec.kind == "multiline":
-                widget.text = value or ""
+                widget.text = clean(value, multiline=True)
             elif spec.kind == "select":
                 widget.value = value
             elif spec.kind == "lookup":
                 widget.set_record(value, labels.get(spec.name, ""))
             else:
-                widget.value = "" if value is None else str(value)
+                widget.value = clean(value)
         self._initial = self.values()
 
     def values(self) -> dict:

@@ -1,0 +1,66 @@
+"""Helpers for the Pilot tests: read what is on screen, wait for the app.
+
+What is "on screen" is read from the compositor's strips, the very
+segments Textual hands to the terminal driver (`App.export_screenshot`
+renders the same `render_update(full=True, screen_stack=...)` call into an
+SVG). Reading the segments rather than the SVG keeps every character as the
+terminal would receive it: the SVG export splits text into styled spans,
+escapes entities, replaces spaces and may itself drop control characters,
+which would hide exactly what the text-safety tests look for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from rich.segment import Segment
+from textual.app import App
+from textual.pilot import Pilot
+
+
+def rendered_segments(app: App) -> list[list[Segment]]:
+    """Every screen line as the list of segments sent to the terminal."""
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    lines = []
+    for chops in update.strips:
+        line: list[Segment] = []
+        for strip in chops:
+            line.extend(strip)
+        lines.append(line)
+    return lines
+
+
+def screen_lines(app: App) -> list[str]:
+    return ["".join(seg.text for seg in line) for line in rendered_segments(app)]
+
+
+def screen_text(app: App) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def iter_segments(app: App) -> Iterator[Segment]:
+    for line in rendered_segments(app):
+        yield from line
+
+
+async def wait_until(
+    pilot: Pilot, predicate: Callable[[], bool], timeout: float = 2.0, step: float = 0.05
+) -> bool:
+    """Let the app run (timers, workers) until `predicate()` holds or time runs out."""
+    waited = 0.0
+    while not predicate():
+        if waited >= timeout:
+            return False
+        await pilot.pause(step)
+        waited += step
+    return True
+
+
+def next_weekday_at(weekday: int, hour: int, zone: dt.tzinfo) -> dt.datetime:
+    """The next `weekday` (0 = Monday) after today in `zone` — a week ahead
+    when today is that day — at `hour`:00 local, as UTC."""
+    today = dt.datetime.now(zone).date()
+    ahead = (weekday - today.weekday()) % 7 or 7
+    day = today + dt.timedelta(days=ahead)
+    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=zone).astimezone(dt.UTC)
