@@ -22,12 +22,12 @@ class AccountsScreen(RecordListScreen):
     AREA_TITLE = "Accounts"
     VIEWS = accounts.VIEWS
     COLUMNS = [
-        Column("name", "Account", 32, _name),
-        Column("city", "City", 16),
-        Column("country", "Country", 12),
-        Column("phone", "Phone", 17, phone_cell),
-        Column("primary_contact", "Primary contact", 22),
-        Column("owner", "Owner", 16),
+        Column("name", "Account", 30, _name),
+        Column("city", "City", 14),
+        Column("country", "Country", 15),
+        Column("phone", "Phone", 19, phone_cell),
+        Column("primary_contact", "Primary contact", 20),
+        Column("owner", "Owner", 15),
     ]
 
     def fetch_page(self, **kwargs) -> Page:

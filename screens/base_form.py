@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Static
 from crm_tui.errors import ConflictError, CrmError, ValidationError
 from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.screens.conflict import ConflictModal
+from crm_tui.services.validate import display_phone
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec, RecordForm
 
@@ -48,6 +49,8 @@ class RecordFormScreen(Screen[int | None]):
     def stored_display(self, error: ConflictError, name: str) -> str:
         """How a field's stored value reads, for the conflict diff."""
         value = error.current.get(name.removesuffix("_id"), error.current.get(name))
+        if name in ("phone", "mobile"):
+            return display_phone(value)
         return "" if value is None else str(value)
 
     def compose(self) -> ComposeResult:
@@ -71,7 +74,7 @@ class RecordFormScreen(Screen[int | None]):
         self.form.set_values(values, labels)
         self.title = title.split(" · ")[0]
         self.query_one("#form-title", Static).update(safe_line(title, "bold"))
-        self.form.query(".form-error").set(display=False)
+        self.form.query(".form-note").set(display=False)
         if self.preset:
             self.form.set_values({**values, **self.preset}, labels)
             self.form._initial = {}  # a preset form counts as changed

@@ -6,6 +6,7 @@ from crm_tui.errors import ConflictError
 from crm_tui.screens.account_form import _account_matches, owner_options
 from crm_tui.screens.base_form import RecordFormScreen
 from crm_tui.services import contacts, records, session, users
+from crm_tui.services.validate import display_phone
 from crm_tui.widgets.record_form import FieldSpec
 
 
@@ -39,7 +40,12 @@ class ContactFormScreen(RecordFormScreen):
             return {"owner_id": session.current_user().id}, labels, None, "New contact"
         row = contacts.get(self.record_id)
         values = {name: getattr(row, name) for name in contacts.FIELDS if not name.endswith("_id")}
-        values.update(account_id=row.account_id, owner_id=row.owner_id)
+        values.update(
+            account_id=row.account_id,
+            owner_id=row.owner_id,
+            phone=display_phone(row.phone),
+            mobile=display_phone(row.mobile),
+        )
         labels = {
             "account_id": records.title_of("account", row.account_id) if row.account_id else ""
         }

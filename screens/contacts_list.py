@@ -22,12 +22,12 @@ class ContactsScreen(RecordListScreen):
     AREA_TITLE = "Contacts"
     VIEWS = contacts.VIEWS
     COLUMNS = [
-        Column("name", "Contact", 26, _name),
-        Column("job_title", "Job title", 18),
+        Column("name", "Contact", 24, _name),
+        Column("job_title", "Job title", 20),
         Column("account", "Account", 24),
-        Column("email", "Email", 26),
-        Column("phone", "Phone", 16, phone_cell),
-        Column("owner", "Owner", 14),
+        Column("email", "Email", 28),
+        Column("phone", "Phone", 19, phone_cell),
+        Column("owner", "Owner", 13),
     ]
 
     def fetch_page(self, **kwargs) -> Page:

@@ -19,6 +19,20 @@ SKIP = {
     "cursor_left",
     "cursor_right",
     "command_palette",
+    "scroll_home",
+    "scroll_end",
+    "page_left",
+    "page_right",
+}
+# What a list's own keys do, in the words of this app.
+WIDGET_WORDS = {
+    "cursor_up": "Up",
+    "cursor_down": "Down",
+    "first": "Top",
+    "last": "Bottom",
+    "scroll_top": "Top",
+    "scroll_bottom": "Bottom",
+    "select_cursor": "Open",
 }
 
 
@@ -58,10 +72,10 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Key", width=16)
+        table.add_column("Key", width=20)
         table.add_column("Action", width=44)
-        # section -> (action, description) -> [keys, enabled]; keys doing the same merge
-        sections: dict[str, dict[tuple[str, str], list]] = {
+        # section -> description -> [keys, enabled]: keys that do the same merge
+        sections: dict[str, dict[str, list]] = {
             "This screen": {},
             "Everywhere": {},
             "Lists and fields": {},
@@ -76,11 +90,12 @@ class HelpScreen(ModalScreen[None]):
                 section = "This screen"
             else:
                 section = "Lists and fields"
-            entry = sections[section].setdefault(
-                (binding.action, binding.description or binding.action), [[], active.enabled]
-            )
+            description = binding.description or binding.action
+            if section == "Lists and fields":
+                description = WIDGET_WORDS.get(binding.action, description)
+            entry = sections[section].setdefault(description, [[], active.enabled])
             entry[0].append(_key_label(key))
-        sections["Everywhere"][("palette", "Command palette: go to or act on a record")] = [
+        sections["Everywhere"]["Command palette: go to or act on a record"] = [
             ["ctrl+p"],
             True,
         ]
@@ -88,7 +103,7 @@ class HelpScreen(ModalScreen[None]):
             if not rows:
                 continue
             table.add_row(Text(title, style="bold underline"), "")
-            for (_, description), (keys, enabled) in rows.items():
+            for description, (keys, enabled) in rows.items():
                 table.add_row(
                     Text(", ".join(keys), style="bold" if enabled else "dim"),
                     Text(description, style="" if enabled else "dim"),

@@ -74,6 +74,13 @@ def end_of_working_day(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(17, 0), tzinfo=zone).astimezone(dt.UTC)
 
 
+def configured_zone() -> dt.tzinfo:
+    """The zone times are shown in: Settings.time_zone, else the system's."""
+    from crm_tui.services import session
+
+    return local_zone(session.settings().time_zone)
+
+
 def as_local(value: dt.datetime | str | None, zone: dt.tzinfo | None = None) -> dt.datetime | None:
     """A stored UTC time (datetime or the database's ISO text) in the local zone."""
     if value is None:
@@ -82,7 +89,7 @@ def as_local(value: dt.datetime | str | None, zone: dt.tzinfo | None = None) -> 
         value = dt.datetime.fromisoformat(value)
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(zone or local_zone())
+    return value.astimezone(zone or configured_zone())
 
 
 def display_time(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from crm_tui.text import clean, safe_line
@@ -86,9 +86,11 @@ class LookupInput(Input):
             self._show()
 
     def _show(self) -> None:
-        hint = self.parent.query_one(".lookup-hint", Static) if self.parent else None
-        if hint is None:
+        # The field's note line under it shows which record the text resolves to
+        # (typing again replaces an error shown there).
+        if not self.is_mounted:
             return
+        hint = self.screen.query_one(f"#error-{self.spec.name}", Static)
         out = Text()
         hint.display = bool(self.value.strip())
         if not self.value.strip():
@@ -119,14 +121,13 @@ class RecordForm(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         for spec in self.specs:
+            # Few widgets per field: a form opens noticeably faster.
             with Horizontal(classes="form-row", id=f"row-{spec.name}"):
                 label = spec.label + (" *" if spec.required else "")
                 yield Label(label, classes="form-label")
-                with Vertical(classes="form-field"):
-                    yield self._widget(spec)
-                    if spec.kind == "lookup":
-                        yield Static(classes="lookup-hint")
-                    yield Static(classes="form-error", id=f"error-{spec.name}")
+                yield self._widget(spec)
+            # the error, or a lookup's resolved record
+            yield Static(classes="form-note", id=f"error-{spec.name}")
 
     def _widget(self, spec: FieldSpec):
         widget_id = f"field-{spec.name}"

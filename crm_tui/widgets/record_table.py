@@ -38,13 +38,15 @@ def phone_cell(row: dict) -> Text:
 
 
 def fit_widths(wanted: list[int], total: int) -> list[int]:
-    """Scale preferred column widths to the space there is, so an 80-column
-    terminal shows every column instead of scrolling sideways."""
+    """Scale preferred column widths to the space there is: an 80-column
+    terminal shows every column instead of scrolling sideways, and a wide one
+    gives the spare room to the columns in proportion."""
     # one cell of padding each side of a column, and the scrollbar
     room = total - 2 * len(wanted) - 2
-    if room <= 0 or sum(wanted) <= room:
+    if room <= 0:
         return wanted
-    return [max(4, w * room // sum(wanted)) for w in wanted]
+    widths = [max(4, w * room // sum(wanted)) for w in wanted]
+    return widths
 
 
 # fetch(after=..., before=..., last=...) -> Page
