@@ -36,7 +36,8 @@ from crm_tui.screens.contacts_list import ContactsScreen
 from crm_tui.screens.help import HelpScreen
 from crm_tui.services import accounts, activities, contacts, notes
 
-SIZE = (120, 36)
+# wide enough that every hostile name fits its column uncut
+SIZE = (170, 40)
 PERSIAN = "فن\u200cآوران"  # with a ZWNJ, which Persian needs
 
 # (what was stored, what must be visible)
