@@ -105,11 +105,17 @@ class ActivityModal(ModalScreen[bool]):
                 yield Input(
                     placeholder="optional: path of a file to attach", id="file", compact=True
                 )
-            yield TextArea(id="details", soft_wrap=True, show_line_numbers=False, compact=True)
+            yield TextArea(
+                id="details",
+                soft_wrap=True,
+                show_line_numbers=False,
+                compact=True,
+                placeholder="details (optional)",
+            )
             yield Static(id="activity-error")
             yield Static(
                 Text(
-                    "c e m t l n kind · ctrl+t in/out · tab next field · ctrl+s save · esc cancel",
+                    "c e m t l n kind · ctrl+t in/out · ctrl+s save · esc cancel",
                     style="dim",
                 ),
                 classes="modal-keys",
@@ -159,7 +165,7 @@ class ActivityModal(ModalScreen[bool]):
             line.append("  (ctrl+t)", style="dim")
         if self.kind == "phone_call":
             seconds = int(time.monotonic() - self.started)
-            line.append(f"    ⏱ {seconds // 60:02d}:{seconds % 60:02d}", style="bold green")
+            line.append(f"    ● {seconds // 60:02d}:{seconds % 60:02d}", style="bold green")
         self.query_one("#call-line", Static).update(line)
 
     # --- the date field --------------------------------------------------------

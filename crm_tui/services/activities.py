@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crm_tui.db import dict_rows, write
+from crm_tui.db import database, dict_rows, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.models import Activity, ActivityParty
 from crm_tui.models.base import utcnow
@@ -28,8 +28,8 @@ KINDS = {
     for k in [
         Kind("phone_call", "Phone call", "☎", "completed"),
         Kind("email", "Email", "✉", "completed"),
-        Kind("letter", "Letter", "✍", "completed"),
-        Kind("fax", "Fax", "⎙", "completed"),
+        Kind("letter", "Letter", "✎", "completed"),
+        Kind("fax", "Fax", "℻", "completed"),
         Kind("task", "Task", "☐", "open"),
         Kind("appointment", "Appointment", "◷", "scheduled"),
         Kind("service_activity", "Service activity", "⚒", "scheduled"),
@@ -184,7 +184,7 @@ def _sort_at(
 
 
 def get(activity_id: int) -> Activity:
-    row = Activity.get_or_none(Activity.id == activity_id)
+    row = records.by_id(Activity, activity_id)
     if row is None:
         raise NotFound(f"activity #{activity_id} does not exist (it may have been deleted)")
     return row
@@ -314,12 +314,10 @@ def history(
 
 
 def open_count(regarding: tuple[str, int]) -> int:
-    return (
-        Activity.select()
-        .where(
-            (Activity.regarding_type == regarding[0])
-            & (Activity.regarding_id == regarding[1])
-            & (Activity.state << list(OPEN_STATES))
-        )
-        .count()
-    )
+    # The states are literal so that the partial index activity_open_regarding
+    # applies (the planner cannot see bound parameters' values).
+    return database.execute_sql(
+        "SELECT count(*) FROM activity WHERE regarding_type = ? AND regarding_id = ? "
+        "AND state IN ('open', 'scheduled')",
+        (regarding[0], int(regarding[1])),
+    ).fetchone()[0]

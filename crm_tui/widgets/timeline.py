@@ -13,7 +13,8 @@ from crm_tui.services import activities, dates
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_table import fit_widths
 
-NOTE_ICON = "🗒"
+# Single-width symbols only: emoji are two cells wide in most terminals.
+NOTE_ICON = "¶"
 PAGE = 50
 
 
