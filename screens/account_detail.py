@@ -7,15 +7,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent
 
-from crm_tui.errors import CrmError
 from crm_tui.screens.base_detail import RecordDetailScreen
-from crm_tui.services import accounts, activities, dates, money, records, session
+from crm_tui.services import accounts, money, records, session
 from crm_tui.services.validate import display_phone
 from crm_tui.text import safe_line
 
 
 class AccountDetailScreen(RecordDetailScreen):
     KIND = "account"
+    SERVICE = accounts
     EXTRA_TABS = [("contacts", "Contacts")]
     BINDINGS = [Binding("n", "new_contact", "New contact")]
 
@@ -23,25 +23,13 @@ class AccountDetailScreen(RecordDetailScreen):
     def display_name(self) -> str:
         return self.record.name if self.record else ""
 
-    def load_record(self):
-        return accounts.get(self.record_id)
-
     def title_text(self) -> Text:
         row = self.record
         title = safe_line(row.name, "bold")
-        if row.state != "active":
-            title.append("  inactive", style="bold red")
-        open_count = activities.open_count(("account", row.id))
-        title.append(
-            f"   {open_count} open activit{'y' if open_count == 1 else 'ies'}", style="dim"
-        )
-        return title
+        return self.title_suffix(title)
 
     def summary_rows(self):
         row = self.record
-        address = ", ".join(
-            p for p in (row.street, row.city, row.state_province, row.postal_code, row.country) if p
-        )
         parent = records.title_of("account", row.parent_id) if row.parent_id else ""
         primary = (
             records.title_of("contact", row.primary_contact_id) if row.primary_contact_id else ""
@@ -52,23 +40,12 @@ class AccountDetailScreen(RecordDetailScreen):
             ("Phone", display_phone(row.phone)),
             ("Email", row.email),
             ("Website", row.website),
-            ("Address", address),
+            ("Address", self.address()),
             ("Parent account", parent),
             ("Primary contact", primary),
             ("Annual revenue", money.display(row.annual_revenue, session.settings().currency)),
             ("Employees", "" if row.employees is None else f"{row.employees:,}"),
-            ("Owner", row.owner.full_name),
-            (
-                "Created",
-                f"{dates.display_time(row.created_at)} by "
-                f"{row.created_by.full_name if row.created_by else '?'}",
-            ),
-            (
-                "Modified",
-                f"{dates.display_time(row.modified_at)} by "
-                f"{row.modified_by.full_name if row.modified_by else '?'}"
-                f" · version {row.version}",
-            ),
+            *self.stamp_rows(),
             ("Description", row.description),
         ]
 
@@ -121,18 +98,6 @@ class AccountDetailScreen(RecordDetailScreen):
                 self.query_one("#tabs", TabbedContent).active = "tab-contacts"
 
         self.app.push_screen(ContactFormScreen(None, preset={"account_id": self.record_id}), saved)
-
-    def set_active(self, active: bool) -> None:
-        try:
-            if active:
-                accounts.reactivate(self.record_id, self.record.version)
-            else:
-                accounts.deactivate(self.record_id, self.record.version)
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
-            return
-        self.notify("Account reactivated." if active else "Account deactivated.")
-        self.refresh_data()
 
     def record_actions(self):
         return [

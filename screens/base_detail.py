@@ -54,8 +54,11 @@ class RecordDetailScreen(Screen):
 
     # --- subclass hooks -------------------------------------------------------------
 
+    # The kind's service module: get(), deactivate(), reactivate().
+    SERVICE = None
+
     def load_record(self):
-        raise NotImplementedError
+        return self.SERVICE.get(self.record_id)
 
     def title_text(self) -> Text:
         raise NotImplementedError
@@ -67,7 +70,47 @@ class RecordDetailScreen(Screen):
         raise NotImplementedError
 
     def set_active(self, active: bool) -> None:
-        raise NotImplementedError
+        change = self.SERVICE.reactivate if active else self.SERVICE.deactivate
+        try:
+            change(self.record_id, self.record.version)
+        except CrmError as exc:
+            self.notify(Text(str(exc)), severity="error")
+            return
+        label = self.KIND.capitalize()
+        self.notify(f"{label} reactivated." if active else f"{label} deactivated.")
+        self.refresh_data()
+
+    # --- pieces the subclasses' summaries share ------------------------------------
+
+    def address(self) -> str:
+        row = self.record
+        parts = (row.street, row.city, row.state_province, row.postal_code, row.country)
+        return ", ".join(p for p in parts if p)
+
+    def stamp_rows(self) -> list[tuple[str, str]]:
+        """Owner, created and modified lines."""
+        row = self.record
+
+        def by(user) -> str:
+            return user.full_name if user else "?"
+
+        return [
+            ("Owner", row.owner.full_name),
+            ("Created", f"{dates.display_time(row.created_at)} by {by(row.created_by)}"),
+            (
+                "Modified",
+                f"{dates.display_time(row.modified_at)} by {by(row.modified_by)}"
+                f" · version {row.version}",
+            ),
+        ]
+
+    def title_suffix(self, title: Text) -> Text:
+        """Append the inactive badge and the open-activity count to a title."""
+        if self.record.state != "active":
+            title.append("  inactive", style="bold red")
+        count = activities.open_count((self.KIND, self.record_id))
+        title.append(f"   {count} open activit{'y' if count == 1 else 'ies'}", style="dim")
+        return title
 
     def compose_extra(self, tab_id: str) -> ComposeResult:
         yield from ()

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from crm_tui.errors import CrmError
 from crm_tui.services.listing import Page
+from crm_tui.text import safe_line
 from crm_tui.widgets.record_table import Column, RecordTable
 
 # Typing pauses this long before the list is queried, so a fast typist's
@@ -52,20 +53,44 @@ class RecordListScreen(Screen):
 
     # --- to be provided by subclasses --------------------------------------
 
-    def fetch_page(self, **kwargs) -> Page:
+    # The kind's service module: page(), deactivate(), reactivate().
+    SERVICE = None
+
+    def detail_screen(self, record_id: int) -> Screen:
         raise NotImplementedError
+
+    def form_screen(self, record_id: int | None) -> Screen:
+        raise NotImplementedError
+
+    # --- record operations through the service -------------------------------
+
+    def fetch_page(self, **kwargs) -> Page:
+        return self.SERVICE.page(**kwargs)
 
     def open_record(self, record_id: int) -> None:
-        raise NotImplementedError
+        self.app.push_screen(self.detail_screen(record_id))
 
     def new_record(self) -> None:
-        raise NotImplementedError
+        self.app.push_screen(self.form_screen(None), self._after_form)
 
     def edit_record(self, record_id: int) -> None:
-        raise NotImplementedError
+        self.app.push_screen(self.form_screen(record_id), self._after_form)
+
+    def _after_form(self, saved_id: int | None) -> None:
+        if saved_id is not None:
+            self.refresh_data()
 
     def set_active(self, row: dict, active: bool) -> None:
-        raise NotImplementedError
+        change = self.SERVICE.reactivate if active else self.SERVICE.deactivate
+        try:
+            change(row["id"], row["version"])
+        except CrmError as exc:
+            self.notify(Text(str(exc)), severity="error")
+            return
+        self.notify(
+            Text.assemble(safe_line(row["name"]), " reactivated" if active else " deactivated")
+        )
+        self.refresh_data()
 
     # --- layout --------------------------------------------------------------
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from crm_tui import text
 from crm_tui.db import write
-from crm_tui.errors import DomainError, NotFound
+from crm_tui.errors import NotFound
 from crm_tui.models import Account, Contact, User
 from crm_tui.services import records, search, session
-from crm_tui.services.listing import ListSpec, Page, Sort, fetch_page
+from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 from crm_tui.services.validate import Checker
 
 INDUSTRIES = [
@@ -144,51 +144,22 @@ def update(account_id: int, version: int, data: dict) -> Account:
     return get(account_id)
 
 
-def _set_state(account_id: int, version: int, state: str) -> Account:
-    with write():
-        row = get(account_id)
-        if row.state == state:
-            raise DomainError(f"{row.name} is already {state}")
-        records.update_versioned("account", account_id, version, {"state": state}, action="state")
-    return get(account_id)
-
-
 def deactivate(account_id: int, version: int) -> Account:
     """Make an account inactive: it leaves the active views but keeps its history."""
-    return _set_state(account_id, version, "inactive")
+    records.set_state("account", account_id, version, "inactive")
+    return get(account_id)
 
 
 def reactivate(account_id: int, version: int) -> Account:
     """Bring an inactive account back to the active views."""
-    return _set_state(account_id, version, "active")
+    records.set_state("account", account_id, version, "active")
+    return get(account_id)
 
 
-def page(
-    *,
-    view: str = "active",
-    sort: str = "name",
-    query: str | None = None,
-    after: tuple | None = None,
-    before: tuple | None = None,
-    last: bool = False,
-    limit: int = 100,
-    inclusive: bool = False,
-) -> Page:
-    """A page of the accounts list (see listing.fetch_page)."""
-    if view not in LIST.views:
-        raise DomainError(f"unknown view {view!r}; choose one of {', '.join(LIST.views)}")
-    return fetch_page(
-        LIST,
-        view=view,
-        sort=sort,
-        me=session.current_user().id,
-        query=query,
-        after=after,
-        before=before,
-        last=last,
-        limit=limit,
-        inclusive=inclusive,
-    )
+def page(**options) -> Page:
+    """A page of the accounts list: view, sort, query (full-text), after/before/last,
+    limit, inclusive (see listing.fetch_page)."""
+    return page_of(LIST, **options)
 
 
 def contacts_of(account_id: int, limit: int = 200) -> list[dict]:

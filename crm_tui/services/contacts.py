@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from crm_tui import text
 from crm_tui.db import write
-from crm_tui.errors import DomainError, NotFound
+from crm_tui.errors import NotFound
 from crm_tui.models import Account, Contact, User
 from crm_tui.services import records, search, session
-from crm_tui.services.listing import ListSpec, Page, Sort, fetch_page
+from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 from crm_tui.services.validate import Checker
 
 FIELDS = [
@@ -105,51 +105,22 @@ def update(contact_id: int, version: int, data: dict) -> Contact:
     return get(contact_id)
 
 
-def _set_state(contact_id: int, version: int, state: str) -> Contact:
-    with write():
-        row = get(contact_id)
-        if row.state == state:
-            raise DomainError(f"{row.full_name} is already {state}")
-        records.update_versioned("contact", contact_id, version, {"state": state}, action="state")
-    return get(contact_id)
-
-
 def deactivate(contact_id: int, version: int) -> Contact:
     """Make a contact inactive; their history stays."""
-    return _set_state(contact_id, version, "inactive")
+    records.set_state("contact", contact_id, version, "inactive")
+    return get(contact_id)
 
 
 def reactivate(contact_id: int, version: int) -> Contact:
     """Bring an inactive contact back to the active views."""
-    return _set_state(contact_id, version, "active")
+    records.set_state("contact", contact_id, version, "active")
+    return get(contact_id)
 
 
-def page(
-    *,
-    view: str = "active",
-    sort: str = "name",
-    query: str | None = None,
-    after: tuple | None = None,
-    before: tuple | None = None,
-    last: bool = False,
-    limit: int = 100,
-    inclusive: bool = False,
-) -> Page:
-    """A page of the contacts list (see listing.fetch_page)."""
-    if view not in LIST.views:
-        raise DomainError(f"unknown view {view!r}; choose one of {', '.join(LIST.views)}")
-    return fetch_page(
-        LIST,
-        view=view,
-        sort=sort,
-        me=session.current_user().id,
-        query=query,
-        after=after,
-        before=before,
-        last=last,
-        limit=limit,
-        inclusive=inclusive,
-    )
+def page(**options) -> Page:
+    """A page of the contacts list: view, sort, query (full-text), after/before/last,
+    limit, inclusive (see listing.fetch_page)."""
+    return page_of(LIST, **options)
 
 
 def find_by_name(typed: str, limit: int = 10) -> list[dict]:

@@ -1,12 +1,19 @@
 """Keyset paging for lists: `WHERE (sort, id) > (?, ?)`, never OFFSET, never a
 whole table in memory. With a filter, rows come from the FTS index ranked
-by bm25 and page by (rank, id)."""
+by bm25 and page by (rank, id).
+
+A filtered page ranks the matches inside the FTS index first (a materialized
+CTE ordered by rank, id) and only then joins the record table, so the record,
+its owner and the other joined rows are read for the rows shown (plus the
+ones the view filters out on the way), not for every match: a short prefix
+matches a large part of a big table."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from crm_tui.db import dict_rows
+from crm_tui.errors import DomainError
 from crm_tui.services import search
 
 
@@ -56,17 +63,12 @@ def fetch_page(
     alias = spec.table.split()[1]
     where = [spec.views[view].replace(":me", str(int(me)))]
     params: list = []
-    joins = spec.joins
     fts = search.query_for(query)
     if fts is not None:
-        key_expr = search.rank_expr(spec.kind)
-        descending = False
-        joins = f"JOIN {spec.kind}_fts ON {spec.kind}_fts.rowid = {alias}.id " + joins
-        where.append(search.match_sql(spec.kind))
-        params.append(fts)
+        key_expr, id_expr, descending = "_r.rank_key", "_r.rid", False
     else:
         chosen = spec.sorts[sort]
-        key_expr, descending = chosen.expr, chosen.descending
+        key_expr, id_expr, descending = chosen.expr, f"{alias}.id", chosen.descending
 
     backwards = before is not None or last
     cursor = after if after is not None else before
@@ -74,13 +76,27 @@ def fetch_page(
     flip = descending != backwards
     if cursor is not None:
         op = ("<" if flip else ">") + ("=" if inclusive else "")
-        where.append(f"({key_expr}, {alias}.id) {op} (?, ?)")
+        where.append(f"({key_expr}, {id_expr}) {op} (?, ?)")
         params += list(cursor)
     order = "DESC" if flip else "ASC"
+    select = f"SELECT {spec.columns}, {key_expr} AS _key"
+    if fts is not None:
+        # Rank inside the index, then walk the ranked ids in order (CROSS JOIN
+        # keeps them the outer loop, so the ORDER BY needs no sort of its own)
+        # and stop at the LIMIT.
+        ranked = (
+            f"WITH _r AS MATERIALIZED (SELECT rowid AS rid, {search.rank_expr(spec.kind)} "
+            f"AS rank_key FROM {spec.kind}_fts WHERE {search.match_sql(spec.kind)} "
+            f"ORDER BY rank_key {order}, rid {order}) "
+        )
+        source = f"{ranked}{select} FROM _r CROSS JOIN {spec.table} ON {alias}.id = _r.rid"
+        params.insert(0, fts)
+    else:
+        source = f"{select} FROM {spec.table}"
     sql = (
-        f"SELECT {spec.columns}, {key_expr} AS _key FROM {spec.table} {joins} "
+        f"{source} {spec.joins} "
         f"WHERE {' AND '.join(f'({w})' for w in where)} "
-        f"ORDER BY {key_expr} {order}, {alias}.id {order} LIMIT ?"
+        f"ORDER BY {key_expr} {order}, {id_expr} {order} LIMIT ?"
     )
     params.append(limit + 1)
     rows = dict_rows(sql, params)
@@ -92,3 +108,14 @@ def fetch_page(
     if backwards:
         return Page(rows, more_after=before is not None, more_before=more, keys=keys)
     return Page(rows, more_after=more, more_before=after is not None, keys=keys)
+
+
+def page_of(spec: ListSpec, *, view: str = "active", sort: str = "name", **options) -> Page:
+    """`fetch_page` for the signed-in user, refusing an unknown view or sort."""
+    from crm_tui.services import session
+
+    if view not in spec.views:
+        raise DomainError(f"unknown view {view!r}; choose one of {', '.join(spec.views)}")
+    if sort not in spec.sorts:
+        raise DomainError(f"unknown sort {sort!r}; choose one of {', '.join(spec.sorts)}")
+    return fetch_page(spec, view=view, sort=sort, me=session.current_user().id, **options)

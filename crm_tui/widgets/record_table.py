@@ -32,6 +32,11 @@ class Column:
         return safe_line(row.get(self.key) or "")
 
 
+def name_cell(row: dict) -> Text:
+    """A row's name, struck through when the record is inactive."""
+    return safe_line(row["name"], "" if row.get("state") == "active" else "dim strike")
+
+
 def phone_cell(row: dict) -> Text:
     """A row's phone, grouped for reading."""
     return safe_line(display_phone(row.get("phone")))
