@@ -2,11 +2,11 @@
 whole table in memory. With a filter, rows come from the FTS index ranked
 by bm25 and page by (rank, id).
 
-A filtered page ranks the matches inside the FTS index first (a materialized
-CTE ordered by rank, id) and only then joins the record table, so the record,
-its owner and the other joined rows are read for the rows shown (plus the
-ones the view filters out on the way), not for every match: a short prefix
-matches a large part of a big table."""
+A short prefix matches a large part of a big table, so a filtered page never
+joins the display rows (owner, account ...) for every match: in a broad view
+the matches are ranked inside the FTS index first and records are read for
+the page only; in a narrow view each match's record is read to filter it and
+only the survivors are ranked (see ListSpec.broad_views)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ class ListSpec:
     joins: str
     views: dict[str, str]  # name -> WHERE fragment; may use :me
     sorts: dict[str, Sort]
+    # Views that keep most rows: a filtered page of these ranks every match
+    # first and reads records for the page only; other views read each
+    # match's record first and rank only those that pass.
+    broad_views: frozenset[str] = frozenset({"active", "all"})
 
 
 @dataclass
@@ -64,11 +68,14 @@ def fetch_page(
     where = [spec.views[view].replace(":me", str(int(me)))]
     params: list = []
     fts = search.query_for(query)
-    if fts is not None:
-        key_expr, id_expr, descending = "_r.rank_key", "_r.rid", False
-    else:
+    broad = fts is not None and view in spec.broad_views
+    if fts is None:
         chosen = spec.sorts[sort]
         key_expr, id_expr, descending = chosen.expr, f"{alias}.id", chosen.descending
+    elif broad:
+        key_expr, id_expr, descending = "_r.rank_key", "_r.rid", False
+    else:
+        key_expr, id_expr, descending = search.rank_expr(spec.kind), f"{alias}.id", False
 
     backwards = before is not None or last
     cursor = after if after is not None else before
@@ -79,25 +86,43 @@ def fetch_page(
         where.append(f"({key_expr}, {id_expr}) {op} (?, ?)")
         params += list(cursor)
     order = "DESC" if flip else "ASC"
+    conditions = " AND ".join(f"({w})" for w in where)
     select = f"SELECT {spec.columns}, {key_expr} AS _key"
-    if fts is not None:
-        # Rank inside the index, then walk the ranked ids in order (CROSS JOIN
-        # keeps them the outer loop, so the ORDER BY needs no sort of its own)
-        # and stop at the LIMIT.
-        ranked = (
-            f"WITH _r AS MATERIALIZED (SELECT rowid AS rid, {search.rank_expr(spec.kind)} "
-            f"AS rank_key FROM {spec.kind}_fts WHERE {search.match_sql(spec.kind)} "
-            f"ORDER BY rank_key {order}, rid {order}) "
+    fts_table = f"{spec.kind}_fts"
+    if fts is None:
+        sql = (
+            f"{select} FROM {spec.table} {spec.joins} WHERE {conditions} "
+            f"ORDER BY {key_expr} {order}, {id_expr} {order} LIMIT ?"
         )
-        source = f"{ranked}{select} FROM _r CROSS JOIN {spec.table} ON {alias}.id = _r.rid"
-        params.insert(0, fts)
+    elif broad:
+        # Most matches pass the view: rank every match inside the index, then
+        # walk the ranked ids in order (CROSS JOIN keeps them the outer loop,
+        # so the ORDER BY needs no sort of its own), reading the record and
+        # its joined rows only until the page is full.
+        sql = (
+            f"WITH _r AS MATERIALIZED (SELECT rowid AS rid, {search.rank_expr(spec.kind)} "
+            f"AS rank_key FROM {fts_table} WHERE {search.match_sql(spec.kind)} "
+            f"ORDER BY rank_key {order}, rid {order}) "
+            f"{select} FROM _r CROSS JOIN {spec.table} ON {alias}.id = _r.rid {spec.joins} "
+            f"WHERE {conditions} ORDER BY {key_expr} {order}, {id_expr} {order} LIMIT ?"
+        )
     else:
-        source = f"{select} FROM {spec.table}"
-    sql = (
-        f"{source} {spec.joins} "
-        f"WHERE {' AND '.join(f'({w})' for w in where)} "
-        f"ORDER BY {key_expr} {order}, {id_expr} {order} LIMIT ?"
-    )
+        # A narrow view (mine, inactive): filter each match by its record
+        # first, so only the rows that pass are ranked, and join the display
+        # rows (owner, account ...) for the page alone.
+        page = (
+            f"SELECT {alias}.id AS id, {key_expr} AS _key FROM {fts_table} "
+            f"CROSS JOIN {spec.table} ON {alias}.id = {fts_table}.rowid "
+            f"WHERE ({search.match_sql(spec.kind)}) AND {conditions} "
+            f"ORDER BY _key {order}, {alias}.id {order} LIMIT ?"
+        )
+        sql = (
+            f"SELECT {spec.columns}, _p._key AS _key FROM ({page}) AS _p "
+            f"CROSS JOIN {spec.table} ON {alias}.id = _p.id {spec.joins} "
+            f"ORDER BY _p._key {order}, _p.id {order}"
+        )
+    if fts is not None:
+        params.insert(0, fts)
     params.append(limit + 1)
     rows = dict_rows(sql, params)
     more = len(rows) > limit

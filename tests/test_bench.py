@@ -1,0 +1,236 @@
+"""The benchmark's generator and measurements at a tiny scale (never the
+full bench: budgets are measured by `crm-tui bench`, not by tests)."""
+
+from __future__ import annotations
+
+import json
+
+import apsw
+import pytest
+
+from crm_tui import config, text
+from crm_tui.bench import generate, measure, report, writers
+from crm_tui.db import close_database, connection, trace_statements
+from crm_tui.models.base import from_db_time, to_db_time
+from crm_tui.runtime import open_for_user
+from crm_tui.services import accounts, activities, contacts, search, session
+
+TINY = generate.Scale(accounts=200, contacts=2000, activities=4000)
+
+
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bench") / "tiny.db"
+    result = generate.generate(path, scale=TINY, log=lambda _: None)
+    return path, result
+
+
+@pytest.fixture
+def opened(tiny_db):
+    path, result = tiny_db
+    open_for_user(path, config.Settings(), login="bench")
+    yield path, result
+    generate.restore(path)
+    session.act_as(None)
+    close_database()
+
+
+def _scalar(path, sql, params=()):
+    conn = apsw.Connection(str(path))
+    try:
+        return conn.execute(sql, params).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _index_terms(kind: str) -> list[tuple]:
+    conn = connection()
+    conn.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{kind}_terms "
+        f"USING fts5vocab(main, {kind}_fts, instance)"
+    )
+    rows = conn.execute(f"SELECT term, doc, col, offset FROM temp.{kind}_terms").fetchall()
+    conn.execute(f"DROP TABLE temp.{kind}_terms")
+    return sorted(rows)
+
+
+def test_tiny_database_has_the_asked_counts_and_a_bench_account(tiny_db):
+    path, result = tiny_db
+    assert _scalar(path, "SELECT count(*) FROM account") == 200
+    assert _scalar(path, "SELECT count(*) FROM contact") == 2000
+    assert _scalar(path, "SELECT count(*) FROM activity") == 4000
+    bench = int(_scalar(path, "SELECT value FROM meta WHERE key = 'bench_account'"))
+    assert bench == result.bench_account
+    share = TINY.bench_activities
+    assert share == 2  # 1,000 of 2,000,000, scaled
+    assert (
+        _scalar(
+            path,
+            "SELECT count(*) FROM activity WHERE regarding_type = 'account' AND regarding_id = ?",
+            (bench,),
+        )
+        == share
+    )
+    assert generate.read_info(path)["version"] == generate.GENERATOR_VERSION
+
+
+def test_rows_are_filled_as_the_services_fill_them(tiny_db):
+    path, _ = tiny_db
+    conn = apsw.Connection(str(path))
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        # integrity_check also verifies NOT NULL and CHECK constraints
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        for name, key in conn.execute("SELECT name, name_sort FROM account"):
+            assert key == text.sort_key(name)
+        for first, last, full, key in conn.execute(
+            "SELECT first_name, last_name, full_name, name_sort FROM contact"
+        ):
+            assert full == contacts.full_name(first, last)
+            assert key == text.sort_key(f"{last} {first}")
+        for created, sort_at, state, due, ended in conn.execute(
+            "SELECT created_at, sort_at, state, due_at, actual_end FROM activity"
+        ):
+            assert to_db_time(from_db_time(created)) == created
+            # as activities.log and complete/cancel set it
+            assert sort_at == (due if state in ("open", "scheduled") else ended)
+    finally:
+        conn.close()
+
+
+def test_fts_index_is_what_reindex_would_build_and_finds_a_generated_name(opened):
+    path, _ = opened
+    before = {kind: _index_terms(kind) for kind in ("account", "contact")}
+    conn = connection()
+    full_name, contact_id = conn.execute(
+        "SELECT full_name, id FROM contact WHERE first_name <> '' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    rows = contacts.page(view="all", query=full_name, limit=100).rows
+    assert contact_id in [r["id"] for r in rows]
+    name, account_id = conn.execute("SELECT name, id FROM account WHERE id = 7").fetchone()
+    assert account_id in [r["id"] for r in accounts.page(view="all", query=name).rows]
+    conn.execute("BEGIN IMMEDIATE")
+    search.reindex("account")
+    search.reindex("contact")
+    conn.execute("COMMIT")
+    assert _index_terms("account") == before["account"]
+    assert _index_terms("contact") == before["contact"]
+
+
+def test_measurements_return_numbers_and_restore_removes_what_they_wrote(opened):
+    path, result = opened
+    pages = measure.list_first_page(repeat=2)
+    assert pages["accounts"]["median"] > 0 and pages["contacts"]["median"] > 0
+    typed = measure.filter_keystrokes({"latin": ["m", "ma"], "persian": ["م"]}, repeat=1)
+    assert typed["contacts"]["m"]["median"] > 0 and typed["contacts"]["m"]["rows"] > 0
+    assert typed["worst"]["median"] >= typed["accounts"]["ma"]["median"]
+    opened_account = measure.open_account(result.bench_account, repeat=1)
+    assert opened_account["total"]["median"] > 0
+    assert opened_account["sizes"]["activities"] == TINY.bench_activities
+    write = measure.activity_write(list(range(1, TINY.accounts + 1)), repeat=3)
+    assert write["n"] == 3 and write["median"] > 0
+    assert _scalar(path, "SELECT count(*) FROM activity") > TINY.activities
+    deleted = generate.restore(path)
+    assert deleted["activity"] == 6 and deleted["audit_entry"] == 6  # 3 warm-up + 3 timed
+    assert _scalar(path, "SELECT count(*) FROM activity") == TINY.activities
+
+
+def test_writer_processes_write_without_errors(tiny_db):
+    path, _ = tiny_db
+    try:
+        result = writers.run(
+            str(path), processes=2, seconds=0.3, accounts=TINY.accounts, contacts=TINY.contacts
+        )
+    finally:
+        generate.restore(path)
+    assert result["writes"] > 0 and result["errors"] == 0
+    assert result["writes_per_s"] > 0
+    assert _scalar(path, "SELECT count(*) FROM activity") == TINY.activities
+
+
+def test_ensure_builds_once_then_reuses_and_drops_partial_builds(tmp_path, monkeypatch):
+    monkeypatch.setattr(generate, "cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(generate, "QUICK", generate.Scale(50, 200, 2000))
+    stale = tmp_path / f"bench-quick-v{generate.GENERATOR_VERSION}.db.partial-999999999"
+    stale.write_text("interrupted")
+    old = tmp_path / "bench-quick-v0.db"
+    old.write_text("old generator")
+    built = generate.ensure(quick=True, log=lambda _: None)
+    assert not built.reused and built.path == generate.cache_path(quick=True)
+    assert not stale.exists() and not old.exists()
+    again = generate.ensure(quick=True, log=lambda _: None)
+    assert again.reused and again.bench_account == built.bench_account
+
+
+def test_report_renders_budgets_and_json():
+    rep = report.Report(
+        database={
+            "path": "/tmp/x.db",
+            "accounts": 1,
+            "contacts": 2,
+            "activities": 3,
+            "size_mb": 1,
+            "reused": True,
+            "generated_seconds": None,
+        }
+    )
+    rep.add("list first page: accounts", 1.5, "ms", "<= 30", True, p95=2.0)
+    rep.add("8 writers x 5 s: writes/s", 900.0, "/s", ">= 1000", False)
+    rep.add("first frame: app / bare", None, "x", "<= 1.3", note="skipped: app not available")
+    table = report.render(rep)
+    assert "PASS" in table and "OVER" in table and "skipped" in table
+    assert "1 over budget" in table
+    data = json.loads(report.as_json(rep))
+    assert [r["result"] for r in data["results"]] == ["PASS", "OVER", "skipped"]
+
+
+def _plan(sql: str, params) -> list[tuple[int, int, str]]:
+    return [
+        (row[0], row[1], row[3])
+        for row in connection().execute(f"EXPLAIN QUERY PLAN {sql}", params)
+    ]
+
+
+def _statements(fn) -> list[str]:
+    seen: list[str] = []
+    trace_statements(lambda sql, _in_tx: seen.append(sql))
+    try:
+        fn()
+    finally:
+        connection().exec_trace = None
+    return seen
+
+
+def test_a_filtered_page_joins_the_display_rows_for_the_page_only(opened):
+    def plan_of(view: str) -> list[tuple[int, int, str]]:
+        sql = next(
+            s
+            for s in _statements(lambda: contacts.page(view=view, query="ma", limit=10))
+            if "MATCH" in s
+        )
+        return _plan(sql, ('"ma"*', 11))
+
+    # a broad view: every match ranked in the index, records read in rank order
+    plan = plan_of("active")
+    details = [d for _, _, d in plan]
+    assert "MATERIALIZE _r" in details
+    top = [d for _, parent, d in plan if parent == 0]
+    assert top[1].startswith("SCAN _r") and "SEARCH c USING INTEGER PRIMARY KEY" in top[2]
+    assert details.count("USE TEMP B-TREE FOR ORDER BY") == 1  # inside the CTE only
+    # a narrow view: matches filtered by their record, owner and account joined after the LIMIT
+    plan = plan_of("inactive")
+    top = [d for _, parent, d in plan if parent == 0]
+    assert top[0] == "CO-ROUTINE _p" and top[1].startswith("SCAN _p")
+    assert any(d.startswith("SEARCH u ") for d in top)
+
+
+def test_open_activities_of_a_record_are_read_from_the_partial_index(opened):
+    _, result = opened
+    regarding = ("account", result.bench_account)
+    statements = _statements(
+        lambda: (activities.open_items(regarding), activities.open_count(regarding))
+    )
+    for sql in statements:
+        plan = " ".join(d for _, _, d in _plan(sql, (*regarding, 50)[: sql.count("?")]))
+        assert "activity_open_regarding" in plan, plan
