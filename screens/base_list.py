@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from crm_tui.errors import CrmError
-from crm_tui.services.listing import Page
+from crm_tui.services.listing import RANK_LIMIT, Page
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_table import Column, RecordTable
 
@@ -140,7 +140,12 @@ class RecordListScreen(Screen):
         table = self.table
         label = Text()
         label.append(self.VIEWS[self.view], style="bold")
-        label.append(f"  ·  by {self.SORTS[self.sort] if not self.filter_text else 'relevance'}")
+        if not self.filter_text:
+            label.append(f"  ·  by {self.SORTS[self.sort]}")
+        elif table.ranked:
+            label.append("  ·  by relevance")
+        else:
+            label.append("  ·  many matches, newest first", style="yellow")
         self.query_one("#view-label", Static).update(label)
         status = Text()
         count = table.loaded_count
@@ -153,6 +158,11 @@ class RecordListScreen(Screen):
             status.append(
                 f"{count} loaded" + (" · more below as you scroll" if table.has_more else "")
             )
+            if self.filter_text and not table.ranked:
+                status.append(
+                    f" · over {RANK_LIMIT:,} matches: keep typing to rank them by relevance",
+                    style="yellow",
+                )
         self.query_one("#list-status", Static).update(status)
 
     # --- filter ----------------------------------------------------------------

@@ -207,7 +207,7 @@ def test_a_filtered_page_joins_the_display_rows_for_the_page_only(opened):
         sql = next(
             s
             for s in _statements(lambda: contacts.page(view=view, query="ma", limit=10))
-            if "MATCH" in s
+            if "MATCH" in s and "count(*)" not in s  # not the too-many-to-rank probe
         )
         return _plan(sql, ('"ma"*', 11))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crm_tui.db import dict_rows
+from crm_tui.db import database, dict_rows
 from crm_tui.errors import DomainError
 from crm_tui.services import search
 
@@ -46,6 +46,26 @@ class Page:
     more_after: bool = False
     more_before: bool = False
     keys: list[tuple] = field(default_factory=list)
+    # False when a filter matched too many rows to rank: newest first instead.
+    ranked: bool = True
+
+
+# bm25 costs a few microseconds a match: a one-letter prefix on a million
+# contacts matches over half of them, far past any keystroke budget, and
+# ranking that many near-equal hits tells a person nothing. Past this many
+# matches a filtered list shows the newest matches first (streamed from the
+# index, every match still reachable by scrolling) until the query narrows.
+RANK_LIMIT = 5000
+NEWEST = "newest"
+
+
+def too_many_to_rank(kind: str, fts: str) -> bool:
+    """Whether the FTS query `fts` matches more than RANK_LIMIT rows of `kind`."""
+    row = database.execute_sql(
+        f"SELECT count(*) FROM (SELECT 1 FROM {kind}_fts WHERE {kind}_fts MATCH ? LIMIT ?)",
+        (fts, RANK_LIMIT + 1),
+    ).fetchone()
+    return row[0] > RANK_LIMIT
 
 
 def fetch_page(
@@ -68,6 +88,13 @@ def fetch_page(
     where = [spec.views[view].replace(":me", str(int(me)))]
     params: list = []
     fts = search.query_for(query)
+    if fts is not None:
+        cursor = after if after is not None else before
+        # A cursor keeps the order its page was read in, even if the match
+        # count crossed the limit meanwhile.
+        newest = cursor[0] == NEWEST if cursor is not None else too_many_to_rank(spec.kind, fts)
+        if newest:
+            return _newest_matches(spec, where, fts, after, before, last, limit, inclusive)
     broad = fts is not None and view in spec.broad_views
     if fts is None:
         chosen = spec.sorts[sort]
@@ -133,6 +160,38 @@ def fetch_page(
     if backwards:
         return Page(rows, more_after=before is not None, more_before=more, keys=keys)
     return Page(rows, more_after=more, more_before=after is not None, keys=keys)
+
+
+def _newest_matches(spec, where, fts, after, before, last, limit, inclusive) -> Page:
+    """A filtered page for a query with too many matches to rank: matches by
+    descending id, streamed from the index and stopped at the page."""
+    alias = spec.table.split()[1]
+    fts_table = f"{spec.kind}_fts"
+    backwards = before is not None or last
+    cursor = after if after is not None else before
+    params: list = [fts]
+    conditions = [f"{fts_table} MATCH ?", *where]
+    if cursor is not None:
+        op = (">" if backwards else "<") + ("=" if inclusive else "")
+        conditions.append(f"{fts_table}.rowid {op} ?")
+        params.append(cursor[1])
+    order = "ASC" if backwards else "DESC"
+    sql = (
+        f"SELECT {spec.columns}, '{NEWEST}' AS _key FROM {fts_table} "
+        f"CROSS JOIN {spec.table} ON {alias}.id = {fts_table}.rowid {spec.joins} "
+        f"WHERE {' AND '.join(f'({c})' for c in conditions)} "
+        f"ORDER BY {fts_table}.rowid {order} LIMIT ?"
+    )
+    params.append(limit + 1)
+    rows = dict_rows(sql, params)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    keys = [(r.pop("_key"), r["id"]) for r in rows]
+    if backwards:
+        return Page(rows, before is not None, more, keys, ranked=False)
+    return Page(rows, more, after is not None, keys, ranked=False)
 
 
 def page_of(spec: ListSpec, *, view: str = "active", sort: str = "name", **options) -> Page:

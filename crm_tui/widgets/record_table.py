@@ -83,6 +83,8 @@ class RecordTable(DataTable):
         self._more_after = False
         self._more_before = False
         self._loading = False
+        # Whether the filtered rows are in relevance order (see listing.RANK_LIMIT).
+        self.ranked = True
 
     def on_mount(self) -> None:
         self._fitted_width = 0
@@ -119,6 +121,7 @@ class RecordTable(DataTable):
             page = fetch(limit=max(len(self._rows), self.page_size))
         else:
             page = fetch(limit=self.page_size)
+        self.ranked = page.ranked
         self._set(page.rows, page.keys, page.more_before, page.more_after)
         self._restore(current)
 
