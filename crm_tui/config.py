@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import platformdirs
-import tomli_w
 
 APP_NAME = "crm-tui"
 
@@ -73,6 +72,8 @@ def load(path: Path | None = None) -> Settings:
 
 
 def save(settings: Settings, path: Path | None = None) -> Path:
+    import tomli_w  # only needed when settings are written
+
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomli_w.dumps(asdict(settings)), encoding="utf-8")

@@ -50,6 +50,7 @@ class RecordListScreen(Screen):
         self.sort = next(iter(self.SORTS))
         self.filter_text = ""
         self._debounce: Timer | None = None
+        self._resumed = False
 
     # --- to be provided by subclasses --------------------------------------
 
@@ -114,7 +115,10 @@ class RecordListScreen(Screen):
 
     def on_screen_resume(self) -> None:
         # Back from a detail or another area: pick up what changed meanwhile.
-        self.refresh_data()
+        # (The first resume follows on_mount's load: nothing to pick up yet.)
+        if self._resumed:
+            self.refresh_data()
+        self._resumed = True
 
     def _fetch(self, **kwargs) -> Page:
         return self.fetch_page(

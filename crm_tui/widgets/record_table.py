@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.measure import Measurement
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -37,9 +38,28 @@ def name_cell(row: dict) -> Text:
     return safe_line(row["name"], "" if row.get("state") == "active" else "dim strike")
 
 
-def phone_cell(row: dict) -> Text:
+class _LazyPhone:
+    """A phone cell grouped only when it is drawn: grouping a number loads its
+    country's metadata, and a page has far more rows than a screen shows.
+    (No __rich__: DataTable measures every cell it is given, and measuring
+    would format it.)"""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __rich_measure__(self, console, options) -> Measurement:
+        # grouping adds at most a few spaces
+        return Measurement(1, len(self.value) + 4)
+
+    def __rich_console__(self, console, options):
+        yield safe_line(display_phone(self.value))
+
+
+def phone_cell(row: dict) -> _LazyPhone:
     """A row's phone, grouped for reading."""
-    return safe_line(display_phone(row.get("phone")))
+    return _LazyPhone(row.get("phone") or "")
 
 
 def fit_widths(wanted: list[int], total: int) -> list[int]:
@@ -98,8 +118,11 @@ class RecordTable(DataTable):
             self.move_cursor(row=cursor, animate=False)
 
     def _fit_columns(self) -> None:
-        self._fitted_width = self.size.width
-        widths = fit_widths([c.width or 12 for c in self.columns_spec], self.size.width)
+        # Before its first layout the table has no size yet: fit to the
+        # terminal (lists span it), so the first resize finds nothing to redo.
+        width = self.size.width or self.app.size.width
+        self._fitted_width = width
+        widths = fit_widths([c.width or 12 for c in self.columns_spec], width)
         self.clear(columns=True)
         for column, width in zip(self.columns_spec, widths, strict=True):
             self.add_column(column.label, key=column.key, width=width)
