@@ -150,16 +150,22 @@ def fetch_page(
         )
     if fts is not None:
         params.insert(0, fts)
-    params.append(limit + 1)
-    rows = dict_rows(sql, params)
+    return _read_page(sql, params, limit, after, before, last)
+
+
+def _read_page(sql, params, limit, after, before, last, *, ranked=True) -> Page:
+    """Run a page query (it asks for limit + 1 rows, in reverse when walking
+    backwards) and turn the rows into a Page in display order."""
+    backwards = before is not None or last
+    rows = dict_rows(sql, [*params, limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     if backwards:
         rows.reverse()
     keys = [(r.pop("_key"), r["id"]) for r in rows]
     if backwards:
-        return Page(rows, more_after=before is not None, more_before=more, keys=keys)
-    return Page(rows, more_after=more, more_before=after is not None, keys=keys)
+        return Page(rows, before is not None, more, keys, ranked)
+    return Page(rows, more, after is not None, keys, ranked)
 
 
 def _newest_matches(spec, where, fts, after, before, last, limit, inclusive) -> Page:
@@ -182,16 +188,7 @@ def _newest_matches(spec, where, fts, after, before, last, limit, inclusive) -> 
         f"WHERE {' AND '.join(f'({c})' for c in conditions)} "
         f"ORDER BY {fts_table}.rowid {order} LIMIT ?"
     )
-    params.append(limit + 1)
-    rows = dict_rows(sql, params)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if backwards:
-        rows.reverse()
-    keys = [(r.pop("_key"), r["id"]) for r in rows]
-    if backwards:
-        return Page(rows, before is not None, more, keys, ranked=False)
-    return Page(rows, more, after is not None, keys, ranked=False)
+    return _read_page(sql, params, limit, after, before, last, ranked=False)
 
 
 def page_of(spec: ListSpec, *, view: str = "active", sort: str = "name", **options) -> Page:
