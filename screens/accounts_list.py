@@ -15,7 +15,7 @@ class AccountsScreen(RecordListScreen):
         Column("name", "Account", 30, name_cell),
         Column("city", "City", 14),
         Column("country", "Country", 15),
-        Column("phone", "Phone", 19, phone_cell),
+        Column("phone", "Phone", 18, phone_cell, keep_width=True),
         Column("primary_contact", "Primary contact", 20),
         Column("owner", "Owner", 15),
     ]

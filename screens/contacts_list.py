@@ -16,7 +16,7 @@ class ContactsScreen(RecordListScreen):
         Column("job_title", "Job title", 20),
         Column("account", "Account", 24),
         Column("email", "Email", 28),
-        Column("phone", "Phone", 19, phone_cell),
+        Column("phone", "Phone", 18, phone_cell, keep_width=True),
         Column("owner", "Owner", 13),
     ]
 

@@ -26,6 +26,8 @@ class Column:
     label: str
     width: int | None = None
     render: Callable[[dict], Text] | None = None
+    # Keep the preferred width when space is short (it is useless cut).
+    keep_width: bool = False
 
     def cell(self, row: dict) -> Text:
         if self.render is not None:
@@ -62,16 +64,18 @@ def phone_cell(row: dict) -> _LazyPhone:
     return _LazyPhone(row.get("phone") or "")
 
 
-def fit_widths(wanted: list[int], total: int) -> list[int]:
+def fit_widths(wanted: list[int], total: int, keep: frozenset[int] = frozenset()) -> list[int]:
     """Scale preferred column widths to the space there is: an 80-column
     terminal shows every column instead of scrolling sideways, and a wide one
-    gives the spare room to the columns in proportion."""
+    gives the spare room to the columns in proportion. Columns whose index is
+    in `keep` (a phone number cut short is useless) keep their width while
+    the others have room for at least a few characters."""
     # one cell of padding each side of a column, and the scrollbar
-    room = total - 2 * len(wanted) - 2
-    if room <= 0:
-        return wanted
-    widths = [max(4, w * room // sum(wanted)) for w in wanted]
-    return widths
+    room = total - 2 * len(wanted) - 2 - sum(wanted[i] for i in keep)
+    flexible = sum(w for i, w in enumerate(wanted) if i not in keep)
+    if room <= 4 * (len(wanted) - len(keep)):
+        return [max(4, w * (total - 2 * len(wanted) - 2) // sum(wanted)) for w in wanted]
+    return [w if i in keep else max(4, w * room // flexible) for i, w in enumerate(wanted)]
 
 
 # fetch(after=..., before=..., last=...) -> Page
@@ -122,7 +126,8 @@ class RecordTable(DataTable):
         # terminal (lists span it), so the first resize finds nothing to redo.
         width = self.size.width or self.app.size.width
         self._fitted_width = width
-        widths = fit_widths([c.width or 12 for c in self.columns_spec], width)
+        keep = frozenset(i for i, c in enumerate(self.columns_spec) if c.keep_width)
+        widths = fit_widths([c.width or 12 for c in self.columns_spec], width, keep)
         self.clear(columns=True)
         for column, width in zip(self.columns_spec, widths, strict=True):
             self.add_column(column.label, key=column.key, width=width)
