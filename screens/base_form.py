@@ -77,7 +77,7 @@ class RecordFormScreen(Screen[int | None]):
         self.form.query(".form-note").set(display=False)
         if self.preset:
             self.form.set_values({**values, **self.preset}, labels)
-            self.form._initial = {}  # a preset form counts as changed
+            self.form.forget_initial()  # a preset form counts as changed
         first = self.form.specs[0].name
         self.form.query_one(f"#field-{first}").focus()
 

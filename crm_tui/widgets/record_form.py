@@ -190,6 +190,10 @@ class RecordForm(VerticalScroll):
                 out[spec.name] = widget.value
         return out
 
+    def forget_initial(self) -> None:
+        """Treat every field as changed (a form opened with preset values)."""
+        self._initial = {}
+
     def changed_values(self) -> dict:
         """Only the fields the person changed since set_values()."""
         now = self.values()
