@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
+from crm_tui import styles
 from crm_tui.db import DataVersionWatcher
 from crm_tui.screens.accounts_list import AccountsScreen
 from crm_tui.screens.contacts_list import ContactsScreen
@@ -20,17 +19,11 @@ from crm_tui.widgets.palette import GoToProvider, RecordActionsProvider
 AREAS = {"1": ("accounts", "Accounts"), "2": ("contacts", "Contacts")}
 
 
-def _styles() -> list[str]:
-    folder = files("crm_tui.styles")
-    return [
-        str(folder / name)
-        for name in ("app.tcss", "lists.tcss", "detail.tcss", "forms.tcss", "modals.tcss")
-    ]
-
-
 class CrmApp(App):
     TITLE = "crm-tui"
-    CSS_PATH = _styles()
+    # What the first screen needs; forms, details and modals bring their own
+    # stylesheets when first shown, so startup parses less.
+    CSS_PATH = [styles.path("app.tcss"), styles.path("lists.tcss")]
     MODES = {"accounts": AccountsScreen, "contacts": ContactsScreen}
     DEFAULT_MODE = "accounts"
     COMMANDS = App.COMMANDS | {GoToProvider, RecordActionsProvider}

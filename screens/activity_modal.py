@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
+from crm_tui import styles
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.services import activities, dates, notes, session
@@ -64,6 +65,8 @@ class KindBar(Static, can_focus=True):
 
 class ActivityModal(ModalScreen[bool]):
     """Dismisses with True when something was saved."""
+
+    CSS_PATH = styles.path("modals.tcss")
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),

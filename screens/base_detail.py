@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from crm_tui import styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.prompt import PromptModal
 from crm_tui.services import activities, audit, dates, notes
@@ -29,6 +30,8 @@ EMPTY = {
 
 class RecordDetailScreen(Screen):
     """Subclasses set KIND and provide load_record, summary_rows, title_text."""
+
+    CSS_PATH = styles.path("detail.tcss")
 
     KIND = ""
     EXTRA_TABS: list[tuple[str, str]] = []  # (id, label) between summary and timeline

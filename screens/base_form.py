@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from crm_tui import styles
 from crm_tui.errors import ConflictError, CrmError, ValidationError
 from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.screens.conflict import ConflictModal
@@ -22,6 +23,8 @@ class RecordFormScreen(Screen[int | None]):
 
     Subclasses provide SPECS (or `specs()`), `load()` and `save()`.
     """
+
+    CSS_PATH = styles.path("forms.tcss")
 
     KIND = ""
     BINDINGS = [

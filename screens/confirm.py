@@ -9,8 +9,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from crm_tui import styles
+
 
 class ConfirmModal(ModalScreen[bool]):
+    CSS_PATH = styles.path("modals.tcss")
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("enter", "answer(True)", "Yes", show=False),

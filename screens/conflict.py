@@ -9,12 +9,15 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from crm_tui import styles
 from crm_tui.errors import ConflictError
 from crm_tui.text import safe_line
 
 
 class ConflictModal(ModalScreen[str | None]):
     """Dismisses with "reload", "overwrite" or None (keep editing)."""
+
+    CSS_PATH = styles.path("modals.tcss")
 
     BINDINGS = [
         Binding("r", "choose('reload')", "Reload theirs"),

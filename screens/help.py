@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from crm_tui import styles
+
 # Bindings that only clutter the list (focus movement and clipboard plumbing).
 SKIP = {
     "app.focus_next",
@@ -48,6 +50,7 @@ def _key_label(key: str) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = styles.path("modals.tcss")
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
     def __init__(self, source: Screen, bindings: dict) -> None:

@@ -9,8 +9,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from crm_tui import styles
+
 
 class PromptModal(ModalScreen[str | None]):
+    CSS_PATH = styles.path("modals.tcss")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, placeholder: str = "", value: str = "") -> None:
