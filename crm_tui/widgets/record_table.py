@@ -85,7 +85,41 @@ WINDOW_PAGES = 3
 PREFETCH_ROWS = 10
 
 
-class RecordTable(DataTable):
+class FittedTable(DataTable):
+    """A DataTable whose columns (`column_specs()`) are refitted to its width,
+    redrawing its rows (`redraw_rows()`) when the width changes."""
+
+    def column_specs(self) -> list[Column]:
+        raise NotImplementedError
+
+    def redraw_rows(self) -> None:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self._fitted_width = 0
+        self._fit_columns()
+
+    def on_resize(self) -> None:
+        if self.size.width != self._fitted_width:
+            cursor = self.cursor_row
+            self._fit_columns()
+            self.redraw_rows()
+            self.move_cursor(row=cursor, animate=False)
+
+    def _fit_columns(self) -> None:
+        # Before its first layout the table has no size yet: fit to the
+        # terminal (tables here span it), so the first resize has nothing to redo.
+        width = self.size.width or self.app.size.width
+        self._fitted_width = width
+        specs = self.column_specs()
+        keep = frozenset(i for i, c in enumerate(specs) if c.keep_width)
+        widths = fit_widths([c.width or 12 for c in specs], width, keep)
+        self.clear(columns=True)
+        for column, fitted in zip(specs, widths, strict=True):
+            self.add_column(column.label, key=column.key, width=fitted)
+
+
+class RecordTable(FittedTable):
     """Rows come from `fetch`; `row_id` of the highlighted row is the record id."""
 
     BINDINGS = [
@@ -110,27 +144,11 @@ class RecordTable(DataTable):
         # Whether the filtered rows are in relevance order (see listing.RANK_LIMIT).
         self.ranked = True
 
-    def on_mount(self) -> None:
-        self._fitted_width = 0
-        self._fit_columns()
+    def column_specs(self) -> list[Column]:
+        return self.columns_spec
 
-    def on_resize(self) -> None:
-        if self.size.width != self._fitted_width:
-            cursor = self.cursor_row
-            self._fit_columns()
-            self.add_rows_from(self._rows)
-            self.move_cursor(row=cursor, animate=False)
-
-    def _fit_columns(self) -> None:
-        # Before its first layout the table has no size yet: fit to the
-        # terminal (lists span it), so the first resize finds nothing to redo.
-        width = self.size.width or self.app.size.width
-        self._fitted_width = width
-        keep = frozenset(i for i, c in enumerate(self.columns_spec) if c.keep_width)
-        widths = fit_widths([c.width or 12 for c in self.columns_spec], width, keep)
-        self.clear(columns=True)
-        for column, width in zip(self.columns_spec, widths, strict=True):
-            self.add_column(column.label, key=column.key, width=width)
+    def redraw_rows(self) -> None:
+        self.add_rows_from(self._rows)
 
     # --- loading -----------------------------------------------------------
 

@@ -7,11 +7,10 @@ import datetime as dt
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from crm_tui.services import activities, dates
 from crm_tui.text import safe_line
-from crm_tui.widgets.record_table import fit_widths
+from crm_tui.widgets.record_table import Column, FittedTable
 
 # Single-width symbols only: emoji are two cells wide in most terminals.
 NOTE_ICON = "¶"
@@ -24,7 +23,7 @@ def icon_for(kind: str) -> str:
     return activities.KINDS[kind].icon if kind in activities.KINDS else "•"
 
 
-class Timeline(DataTable):
+class Timeline(FittedTable):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
@@ -38,33 +37,20 @@ class Timeline(DataTable):
         self._last_key: tuple | None = None
 
     COLUMNS = [
-        ("", "icon", 2),
-        ("When", "when", 21),
-        ("Subject", "subject", 42),
-        ("Status", "status", 16),
-        ("Owner", "owner", 16),
+        Column("icon", "", 2, keep_width=True),
+        Column("when", "When", 21),
+        Column("subject", "Subject", 42),
+        Column("status", "Status", 16),
+        Column("owner", "Owner", 16),
     ]
 
-    def on_mount(self) -> None:
-        self._fitted_width = 0
-        self._fit_columns()
+    def column_specs(self) -> list[Column]:
+        return self.COLUMNS
 
-    def on_resize(self) -> None:
-        if self.size.width != self._fitted_width:
-            cursor = self.cursor_row
-            self._fit_columns()
-            now = dt.datetime.now(dt.UTC)
-            for row in self.items:
-                self.add_row(*self._cells(row, now), key=f"{row['source']}{row['id']}")
-            self.move_cursor(row=cursor, animate=False)
-
-    def _fit_columns(self) -> None:
-        self._fitted_width = self.size.width
-        widths = fit_widths([w for _, _, w in self.COLUMNS], self.size.width)
-        widths[0] = 2  # the icon column never shrinks
-        self.clear(columns=True)
-        for (label, key, _), width in zip(self.COLUMNS, widths, strict=True):
-            self.add_column(label, key=key, width=width)
+    def redraw_rows(self) -> None:
+        now = dt.datetime.now(dt.UTC)
+        for row in self.items:
+            self.add_row(*self._cells(row, now), key=f"{row['source']}{row['id']}")
 
     def reload(self) -> None:
         """Read the timeline again, keeping the cursor on the same item."""
