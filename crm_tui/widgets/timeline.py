@@ -38,7 +38,7 @@ class Timeline(FittedTable):
 
     COLUMNS = [
         Column("icon", "", 2, keep_width=True),
-        Column("when", "When", 21),
+        Column("when", "When", 20, keep_width=True),
         Column("subject", "Subject", 42),
         Column("status", "Status", 16),
         Column("owner", "Owner", 16),
