@@ -21,8 +21,36 @@ from crm_tui.errors import DatabaseRefused
 
 MIN_SQLITE = (3, 51, 3)
 
+
+class _Database(APSWDatabase):
+    """APSW with a busy handler that retries the write lock every few hundred
+    microseconds. SQLite's own handler backs off to 25-100 ms sleeps, which on a
+    busy 2-core host leaves the lock idle while writers sleep."""
+
+    def _connect(self):
+        conn = super()._connect()
+        if self._timeout is not None:
+            conn.set_busy_handler(_busy_handler(self._timeout))
+        return conn
+
+
+def _busy_handler(timeout: float):
+    """Wait for a lock up to `timeout` seconds, polling it closely."""
+
+    def retry(attempt: int) -> bool:
+        if attempt == 0:
+            retry.deadline = time.monotonic() + timeout
+        elif time.monotonic() >= retry.deadline:
+            return False  # SQLITE_BUSY: the caller reports "database is locked"
+        time.sleep(0.0002 if attempt < 50 else 0.002)
+        return True
+
+    retry.deadline = 0.0
+    return retry
+
+
 # Deferred: the path is only known once settings and the command line are read.
-database = APSWDatabase(None, lock_type="IMMEDIATE")
+database = _Database(None, lock_type="IMMEDIATE")
 
 # File systems on which WAL's shared-memory index cannot work across hosts.
 NETWORK_FS = {
