@@ -18,6 +18,7 @@ from crm_tui.errors import CrmError
 from crm_tui.screens.prompt import PromptModal
 from crm_tui.services import activities, audit, dates, notes
 from crm_tui.text import safe, safe_line
+from crm_tui.widgets.palette import record_actions
 from crm_tui.widgets.timeline import Timeline
 
 EMPTY = {
@@ -337,27 +338,13 @@ class RecordDetailScreen(Screen):
         )
 
     def record_actions(self) -> list[tuple[str, str, Callable]]:
-        actions = [
-            (f"Edit this {self.KIND}", "Change its fields", self.action_edit),
-            (
-                "Log an activity",
-                "Call, email, meeting, task, letter or note",
-                self.action_log_activity,
-            ),
-        ]
-        if self.record is not None:
-            if self.record.state == "active":
-                actions.append(
-                    (
-                        f"Deactivate this {self.KIND}",
-                        "Hide it from active views",
-                        self.action_toggle_active,
-                    )
-                )
-            else:
-                actions.append(
-                    (f"Reactivate this {self.KIND}", "Bring it back", self.action_toggle_active)
-                )
+        actions = record_actions(
+            self.KIND,
+            self.record.state if self.record is not None else None,
+            self.action_edit,
+            self.action_log_activity,
+            self.action_toggle_active,
+        )
         item = self.query_one(Timeline).current
         if item and item["source"] == "a" and item.get("is_open"):
             actions += [

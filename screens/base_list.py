@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from crm_tui.errors import CrmError
 from crm_tui.services.listing import RANK_LIMIT, Page
 from crm_tui.text import safe_line
+from crm_tui.widgets.palette import record_actions
 from crm_tui.widgets.record_table import Column, RecordTable
 
 # Typing pauses this long before the list is queried, so a fast typist's
@@ -265,31 +266,16 @@ class RecordListScreen(Screen):
     def record_actions(self) -> list[tuple[str, str, Callable]]:
         """Palette actions for the highlighted row."""
         row = self.table.current_row
-        actions = [(f"New {self.KIND}", f"Create a {self.KIND}", self.action_new)]
+        actions = [(f"New {self.KIND}", f"Create a new {self.KIND}", self.action_new)]
         if row is not None:
             actions += [
                 (f"Open this {self.KIND}", "Show its details", lambda: self.open_record(row["id"])),
-                (f"Edit this {self.KIND}", "Change its fields", self.action_edit),
-                (
-                    "Log an activity",
-                    "Call, email, meeting, task, letter or note",
+                *record_actions(
+                    self.KIND,
+                    row["state"],
+                    self.action_edit,
                     self.action_log_activity,
+                    self.action_toggle_active,
                 ),
             ]
-            if row["state"] == "active":
-                actions.append(
-                    (
-                        f"Deactivate this {self.KIND}",
-                        "Hide it from active views",
-                        self.action_toggle_active,
-                    )
-                )
-            else:
-                actions.append(
-                    (
-                        f"Reactivate this {self.KIND}",
-                        "Bring it back to active views",
-                        self.action_toggle_active,
-                    )
-                )
         return actions

@@ -72,3 +72,17 @@ class RecordActionsProvider(Provider):
             if score > 0:
                 # matcher.highlight() parses markup; titles are shown literally instead
                 yield Hit(score, Text(title), callback, text=title, help=help_text)
+
+
+def record_actions(kind: str, state: str | None, edit, log, toggle) -> list[tuple]:
+    """The palette actions every record has: edit, log an activity, and the
+    one state change that is legal now (none when `state` is unknown)."""
+    actions = [
+        (f"Edit this {kind}", "Change its fields", edit),
+        ("Log an activity", "Call, email, meeting, task, letter or note", log),
+    ]
+    if state == "active":
+        actions.append((f"Deactivate this {kind}", "Hide it from active views", toggle))
+    elif state is not None:
+        actions.append((f"Reactivate this {kind}", "Bring it back to active views", toggle))
+    return actions
