@@ -39,6 +39,8 @@ class Settings:
     # IANA zone for showing times; empty means the system's local zone.
     time_zone: str = ""
     currency: str = "USD"
+    # Name of the price list new opportunities and quotes use unless one is chosen.
+    default_price_list: str = ""
     attachment_max_bytes: int = 5 * 1024 * 1024
     page_size: int = 100
 

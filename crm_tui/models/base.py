@@ -67,6 +67,8 @@ class User(BaseModel):
     role = TextField()
     active = IntegerField(default=1)
     created_at = UTCDateTimeField()
+    # Users with the same non-empty team see each other's pipeline as "team".
+    team = TextField(default="")
 
     class Meta:
         table_name = "user"

@@ -1,4 +1,4 @@
-"""Full-text search (FTS5) over accounts and contacts.
+"""Full-text search (FTS5) over every listed record type.
 
 Both the index and the query are normalised in Python (crm_tui.text), so
 Persian and Arabic spellings, digits and diacritics fold together. The index
@@ -17,15 +17,46 @@ from crm_tui.services.validate import phone_search_terms
 # bm25 column weights: a hit in the name outranks a hit in the details.
 WEIGHTS = "10.0, 1.0"
 
+# Per kind: the rows to index, as (id, name, number, email, web, phone,
+# mobile, city, country, extra), and the id column to select one by.
+# "number" is indexed with the name (its hits rank high).
+_CUSTOMER = "coalesce(a.name, c.full_name, '')"
+_DOCUMENT = (
+    "SELECT d.id, d.name, d.number, '', '', '', '', '', '', " + _CUSTOMER + " FROM {} d "
+    "LEFT JOIN account a ON a.id = d.account_id LEFT JOIN contact c ON c.id = d.contact_id"
+)
 _SOURCES = {
     "account": (
         "SELECT id, name, account_number, email, website, phone, '', city, country, industry "
-        "FROM account"
+        "FROM account",
+        "id",
     ),
     "contact": (
         "SELECT c.id, c.full_name, '', c.email, coalesce(a.name, ''), c.phone, c.mobile,"
-        " c.city, c.country, c.job_title FROM contact c LEFT JOIN account a ON a.id = c.account_id"
+        " c.city, c.country, c.job_title FROM contact c LEFT JOIN account a ON a.id = c.account_id",
+        "c.id",
     ),
+    "lead": (
+        "SELECT id, full_name, company_name, email, website, phone, '', city, country, "
+        "job_title || ' ' || topic FROM lead",
+        "id",
+    ),
+    "opportunity": (
+        "SELECT o.id, o.name, " + _CUSTOMER + ", '', '', '', '', '', '', '' FROM opportunity o "
+        "LEFT JOIN account a ON a.id = o.account_id LEFT JOIN contact c ON c.id = o.contact_id",
+        "o.id",
+    ),
+    "competitor": (
+        "SELECT id, name, '', '', website, '', '', '', '', '' FROM competitor",
+        "id",
+    ),
+    "product": (
+        "SELECT id, name, product_number, '', '', '', '', '', '', description FROM product",
+        "id",
+    ),
+    "quote": (_DOCUMENT.format("quote"), "d.id"),
+    "order": (_DOCUMENT.format("sales_order"), "d.id"),
+    "invoice": (_DOCUMENT.format("invoice"), "d.id"),
 }
 
 
@@ -54,8 +85,8 @@ def index(kind: str, record_id: int) -> None:
     """(Re)index one record; call inside the write transaction that changed it."""
     table = f"{kind}_fts"
     database.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (record_id,))
-    alias = "c." if kind == "contact" else ""
-    row = database.execute_sql(f"{_SOURCES[kind]} WHERE {alias}id = ?", (record_id,)).fetchone()
+    sql, key = _SOURCES[kind]
+    row = database.execute_sql(f"{sql} WHERE {key} = ?", (record_id,)).fetchone()
     if row is not None:
         name, details = _documents(row)
         database.execute_sql(
@@ -68,7 +99,7 @@ def reindex(kind: str, batch: int = 5000) -> int:
     """Rebuild the whole index of `kind` from its table; returns rows indexed."""
     table = f"{kind}_fts"
     database.execute_sql(f"DELETE FROM {table}")
-    cursor = iter(database.execute_sql(_SOURCES[kind]))
+    cursor = iter(database.execute_sql(_SOURCES[kind][0]))
     count = 0
     while rows := list(islice(cursor, batch)):
         database.connection().executemany(
