@@ -21,6 +21,9 @@ ROLES = ("agent", "sales", "manager", "admin")
 
 
 def _parser() -> argparse.ArgumentParser:
+    # The export names come from the exports themselves, so the two never disagree.
+    from crm_tui.services.export import EXPORTS
+
     p = argparse.ArgumentParser(
         prog="crm-tui",
         description="A keyboard-driven terminal CRM. With no command, opens the app.",
@@ -54,12 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     setrole = usub.add_parser("set-role", help="change a user's role")
     setrole.add_argument("login")
     setrole.add_argument("role", choices=ROLES)
+    setteam = usub.add_parser("set-team", help="put a user in a sales team ('' for none)")
+    setteam.add_argument("login")
+    setteam.add_argument("team")
 
     sub.add_parser("doctor", help="check SQLite, journal mode, file modes, integrity, schema")
     backup = sub.add_parser("backup", help="copy the database safely (SQLite backup API)")
     backup.add_argument("dest", metavar="DEST")
     export = sub.add_parser("export", help="write records to stdout")
-    export.add_argument("what", choices=("accounts", "contacts", "activities"))
+    export.add_argument("what", choices=tuple(EXPORTS))
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     bench = sub.add_parser(
         "bench", help="measure performance on a generated large database", add_help=False
@@ -163,10 +169,16 @@ def cmd_users(args) -> int:
     elif args.users_command == "set-role":
         user = users.set_role(args.login, args.role)
         print(f"{user.login} is now {user.role}")
+    elif args.users_command == "set-team":
+        user = users.set_team(args.login, args.team)
+        print(
+            f"{user.login} is now in team {user.team}" if user.team else f"{user.login} has no team"
+        )
     else:
         for user in users.all_users(include_inactive=True):
             status = "" if user.active else "  (inactive)"
-            print(f"{user.login:<20} {user.role:<8} {user.full_name}{status}")
+            team = f"  [{user.team}]" if user.team else ""
+            print(f"{user.login:<20} {user.role:<8} {user.full_name}{team}{status}")
     return 0
 
 

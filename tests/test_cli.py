@@ -135,6 +135,46 @@ def test_backup_and_export(tmp_path, capsys, monkeypatch):
     assert "Renewal" in out and "phone_call" in out
 
 
+def test_export_quotes_orders_invoices(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LOGNAME", "alice")
+    path = tmp_path / "crm.db"
+    run(capsys, "init", str(path))
+    from crm_tui.runtime import open_for_user
+    from crm_tui.services import accounts, lines, orders, quotes
+
+    open_for_user(path, login="alice")
+    account = accounts.create({"name": "Contoso"})
+    quote = quotes.create({"name": "Fit-out", "account_id": account.id, "discount": ""})
+    quote = lines.add_line(
+        "quote",
+        quote.id,
+        quote.version,
+        {"description": "Survey", "unit_price": "1,250.05", "quantity": "2", "tax_percent": "10"},
+    )
+    quote = quotes.activate(quote.id, quote.version)
+    order = quotes.win(quote.id, quote.version)
+    order = orders.submit(order.id, order.version)
+    order = orders.fulfil(order.id, order.version)
+    orders.create_invoice(order.id, order.version)
+    close_database()
+
+    expected = {"quotes": "QUO-00001-R1", "orders": "ORD-00001", "invoices": "INV-00001"}
+    for what, number in expected.items():
+        code, out, _ = run(capsys, "--db", str(path), "export", what)
+        (row,) = list(csv.DictReader(io.StringIO(out)))
+        assert code == 0 and row["number"] == number and row["customer"] == "Contoso"
+        assert (row["subtotal"], row["tax_total"], row["total_amount"]) == (
+            "2500.10",
+            "250.01",
+            "2750.11",
+        )
+    code, out, _ = run(capsys, "--db", str(path), "export", "quotes", "--format", "json")
+    assert json.loads(out)[0]["state"] == "won"
+    with pytest.raises(SystemExit):
+        cli.main(["--db", str(path), "export", "leads-and-more"])
+    assert "invalid choice" in capsys.readouterr().err
+
+
 def test_missing_database_is_one_clear_line(tmp_path, capsys):
     code, _, err = run(capsys, "--db", str(tmp_path / "nope.db"), "export", "accounts")
     assert code == 1
@@ -161,3 +201,23 @@ def test_no_traceback_from_the_installed_entry_point(tmp_path):
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and result.stderr.startswith("crm-tui: ")
+
+
+def test_users_set_team_and_list(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LOGNAME", "alice")
+    path = tmp_path / "crm.db"
+    run(capsys, "init", str(path))
+    run(capsys, "--db", str(path), "users", "add", "maryam", "--name", "Maryam Ahmadi")
+    code, out, _ = run(capsys, "--db", str(path), "users", "set-team", "maryam", "North")
+    assert (code, out) == (0, "maryam is now in team North\n")
+    code, out, _ = run(capsys, "--db", str(path), "users", "list")
+    line = next(line for line in out.splitlines() if line.startswith("maryam"))
+    assert line.split()[:2] == ["maryam", "agent"] and line.endswith("Maryam Ahmadi  [North]")
+    assert "[" not in next(line for line in out.splitlines() if line.startswith("alice"))
+    code, out, _ = run(capsys, "--db", str(path), "users", "set-team", "maryam", "")
+    assert (code, out) == (0, "maryam has no team\n")
+    code, _, err = run(capsys, "--db", str(path), "users", "set-team", "nobody", "North")
+    assert code == 1 and "nobody is not a user" in err
+    monkeypatch.setenv("LOGNAME", "maryam")
+    code, _, err = run(capsys, "--db", str(path), "users", "set-team", "maryam", "South")
+    assert code == 1 and "only an admin" in err

@@ -81,6 +81,11 @@ def configured_zone() -> dt.tzinfo:
     return local_zone(session.settings().time_zone)
 
 
+def today() -> dt.date:
+    """Today in the configured zone (what "overdue" and default dates mean)."""
+    return dt.datetime.now(configured_zone()).date()
+
+
 def as_local(value: dt.datetime | str | None, zone: dt.tzinfo | None = None) -> dt.datetime | None:
     """A stored UTC time (datetime or the database's ISO text) in the local zone."""
     if value is None:

@@ -37,6 +37,74 @@ EXPORTS = {
 }
 
 
+def _plain(column: str) -> str:
+    """SQL for minor units as a plain decimal string ('-1234.05'), in integer
+    arithmetic: a float would round large amounts."""
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL ELSE "
+        f"(CASE WHEN {column} < 0 THEN '-' ELSE '' END) || (abs({column}) / 100) || '.' || "
+        f"substr('0' || (abs({column}) % 100), -2) END"
+    )
+
+
+def _document(alias: str, table: str, number: str, extra: str) -> str:
+    """The export query of one kind of document (quotes, orders, invoices)."""
+    a = alias
+    money = ", ".join(
+        f"{_plain(f'{a}.{c}')} AS {c}"
+        for c in ("subtotal", "discount_total", "tax_total", "total_amount")
+    )
+    return (
+        f"SELECT {a}.id AS id, {number} AS number, {a}.name AS name, {a}.state AS state, "
+        f"{a}.status_reason AS status_reason, coalesce(ac.name, ct.full_name, '') AS customer, "
+        f"{a}.account_id AS account_id, {a}.contact_id AS contact_id, "
+        f"{a}.opportunity_id AS opportunity_id, {a}.currency AS currency, {money}, "
+        f"{extra}, u.login AS owner, {a}.created_at AS created_at, "
+        f"{a}.modified_at AS modified_at, {a}.version AS version "
+        f"FROM {table} {a} JOIN user u ON u.id = {a}.owner_id "
+        f"LEFT JOIN account ac ON ac.id = {a}.account_id "
+        f"LEFT JOIN contact ct ON ct.id = {a}.contact_id"
+    )
+
+
+EXPORTS.update(
+    {
+        "quotes": (
+            "quote",
+            _document(
+                "q",
+                "quote",
+                "q.number || '-R' || q.revision",
+                "q.effective_from AS effective_from, q.effective_to AS effective_to",
+            ),
+            "q.id",
+        ),
+        "orders": (
+            "order",
+            _document(
+                "o",
+                "sales_order",
+                "o.number",
+                "o.quote_id AS quote_id, o.requested_by AS requested_by, "
+                "o.fulfilled_on AS fulfilled_on",
+            ),
+            "o.id",
+        ),
+        "invoices": (
+            "invoice",
+            _document(
+                "i",
+                "invoice",
+                "i.number",
+                f"i.order_id AS order_id, i.due_date AS due_date, "
+                f"{_plain('i.paid_amount')} AS paid_amount",
+            ),
+            "i.id",
+        ),
+    }
+)
+
+
 def rows(what: str, batch: int = 1000) -> tuple[list[str], Iterator[tuple]]:
     """Column names and a generator of rows for an export, by id, in batches."""
     if what not in EXPORTS:

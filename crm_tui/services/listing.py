@@ -37,6 +37,14 @@ class ListSpec:
     # first and reads records for the page only; other views read each
     # match's record first and rank only those that pass.
     broad_views: frozenset[str] = frozenset({"active", "all"})
+    # Unfiltered pages pick the page's ids (and sort keys) first and join the
+    # display rows for those alone: a sort no index walks in order then sorts
+    # index entries, not joined rows. Views and sorts may then use only the
+    # table's own columns.
+    join_after_paging: bool = False
+    # The paging query's FROM in that case, when it must name its index
+    # ("opportunity o INDEXED BY ..."); empty: `table`.
+    page_table: str = ""
 
 
 @dataclass
@@ -116,7 +124,18 @@ def fetch_page(
     conditions = " AND ".join(f"({w})" for w in where)
     select = f"SELECT {spec.columns}, {key_expr} AS _key"
     fts_table = f"{spec.kind}_fts"
-    if fts is None:
+    if fts is None and spec.join_after_paging:
+        page = (
+            f"SELECT {alias}.id AS id, {key_expr} AS _key FROM {spec.page_table or spec.table} "
+            f"WHERE {conditions} "
+            f"ORDER BY {key_expr} {order}, {id_expr} {order} LIMIT ?"
+        )
+        sql = (
+            f"SELECT {spec.columns}, _p._key AS _key FROM ({page}) AS _p "
+            f"CROSS JOIN {spec.table} ON {alias}.id = _p.id {spec.joins} "
+            f"ORDER BY _p._key {order}, _p.id {order}"
+        )
+    elif fts is None:
         sql = (
             f"{select} FROM {spec.table} {spec.joins} WHERE {conditions} "
             f"ORDER BY {key_expr} {order}, {id_expr} {order} LIMIT ?"

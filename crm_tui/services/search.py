@@ -22,7 +22,7 @@ WEIGHTS = "10.0, 1.0"
 # "number" is indexed with the name (its hits rank high).
 _CUSTOMER = "coalesce(a.name, c.full_name, '')"
 _DOCUMENT = (
-    "SELECT d.id, d.name, d.number, '', '', '', '', '', '', " + _CUSTOMER + " FROM {} d "
+    "SELECT d.id, d.name, {}, '', '', '', '', '', '', " + _CUSTOMER + " FROM {} d "
     "LEFT JOIN account a ON a.id = d.account_id LEFT JOIN contact c ON c.id = d.contact_id"
 )
 _SOURCES = {
@@ -54,9 +54,10 @@ _SOURCES = {
         "SELECT id, name, product_number, '', '', '', '', '', '', description FROM product",
         "id",
     ),
-    "quote": (_DOCUMENT.format("quote"), "d.id"),
-    "order": (_DOCUMENT.format("sales_order"), "d.id"),
-    "invoice": (_DOCUMENT.format("invoice"), "d.id"),
+    # A quote is found by the number people read: QUO-00001-R2.
+    "quote": (_DOCUMENT.format("d.number || '-R' || d.revision", "quote"), "d.id"),
+    "order": (_DOCUMENT.format("d.number", "sales_order"), "d.id"),
+    "invoice": (_DOCUMENT.format("d.number", "invoice"), "d.id"),
 }
 
 

@@ -86,6 +86,27 @@ def set_role(login: str, role: str) -> User:
     return get(login)
 
 
+def set_team(login: str, team: str) -> User:
+    """Put a user in a sales team (empty: no team). Users with the same team
+    see each other's opportunities in the "team" scope."""
+    team = clean(team)
+    if len(team) > 80:
+        raise ValidationError({"team": f"team is {len(team)} characters; the limit is 80"})
+    _require_admin()
+    with write():
+        user = get(login)
+        if user.team != team:
+            User.update(team=team).where(User.id == user.id).execute()
+            records.audit("user", user.id, "update", {"team": (user.team, team)})
+    return get(login)
+
+
+def teams() -> list[str]:
+    """The teams users are in, by name."""
+    q = User.select(User.team).where(User.team != "").distinct().order_by(User.team)
+    return [team for (team,) in q.tuples()]
+
+
 def set_active(login: str, active: bool) -> User:
     _require_admin()
     with write():

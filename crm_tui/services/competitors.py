@@ -1,0 +1,213 @@
+"""Competitors: who else bids for a deal, linked to opportunities, with
+their record against us (won against them, lost to them)."""
+
+from __future__ import annotations
+
+from crm_tui import text
+from crm_tui.db import database, dict_rows, write
+from crm_tui.errors import DomainError, NotFound
+from crm_tui.models import Competitor, Opportunity, User
+from crm_tui.services import records, search
+from crm_tui.services.listing import ListSpec, Page, Sort, page_of
+from crm_tui.services.validate import Checker
+
+FIELDS = ["name", "website", "strengths", "weaknesses", "description", "owner_id"]
+
+LIST = ListSpec(
+    kind="competitor",
+    table="competitor c",
+    columns=(
+        "c.id AS id, c.name AS name, c.website AS website, c.strengths AS strengths, "
+        "c.weaknesses AS weaknesses, c.state AS state, c.version AS version, "
+        "u.full_name AS owner, c.modified_at AS modified_at"
+    ),
+    joins="JOIN user u ON u.id = c.owner_id",
+    views={"active": "c.state = 'active'", "inactive": "c.state = 'inactive'", "all": "1"},
+    sorts={"name": Sort("c.name_sort"), "modified": Sort("c.modified_at", descending=True)},
+)
+VIEWS = {
+    "active": "Active competitors",
+    "inactive": "Inactive competitors",
+    "all": "All competitors",
+}
+
+
+def _check(data: dict, *, creating: bool) -> dict:
+    c = Checker(data)
+    c.text("name", required=creating or c.has("name"), max_len=160)
+    c.website("website")
+    for name in ("strengths", "weaknesses", "description"):
+        c.text(name, max_len=4000, multiline=True)
+    if c.has("owner_id"):
+        owner = User.get_or_none((User.id == data["owner_id"]) & (User.active == 1))
+        if owner is None:
+            c.fail("owner_id", "the owner must be an active user")
+        else:
+            c.values["owner"] = owner.id
+    values = c.done()
+    if "name" in values:
+        values["name_sort"] = text.sort_key(values["name"])
+    return values
+
+
+# --- records ------------------------------------------------------------------------
+
+
+def create(data: dict) -> Competitor:
+    """Create a competitor from form data; raises ValidationError naming each bad field."""
+    values = _check(data, creating=True)
+    owner = values.pop("owner", None)
+    with write():
+        new_id = records.create("competitor", values, owner_id=owner)
+        search.index("competitor", new_id)
+    return get(new_id)
+
+
+def get(competitor_id: int) -> Competitor:
+    """One competitor; NotFound if it does not exist."""
+    row = records.by_id(Competitor, competitor_id)
+    if row is None:
+        raise NotFound(f"competitor #{competitor_id} does not exist (it may have been deleted)")
+    return row
+
+
+def update(competitor_id: int, version: int, data: dict) -> Competitor:
+    """Save changed fields if nobody saved since `version`; else ConflictError."""
+    values = _check(data, creating=False)
+    with write():
+        changes = records.update_versioned("competitor", competitor_id, version, values)
+        if changes.keys() & {"name", "website"}:
+            search.index("competitor", competitor_id)
+    return get(competitor_id)
+
+
+def deactivate(competitor_id: int, version: int) -> Competitor:
+    """Retire a competitor: it leaves the pickers, its record against us stays."""
+    records.set_state("competitor", competitor_id, version, "inactive")
+    return get(competitor_id)
+
+
+def reactivate(competitor_id: int, version: int) -> Competitor:
+    """Bring an inactive competitor back to the pickers."""
+    records.set_state("competitor", competitor_id, version, "active")
+    return get(competitor_id)
+
+
+def page(**options) -> Page:
+    """A page of the competitors list: view, sort, query (full-text),
+    after/before/last, limit, inclusive (see listing.fetch_page)."""
+    return page_of(LIST, **options)
+
+
+def find_by_name(typed: str, limit: int = 10, *, view: str = "all") -> list[dict]:
+    """Best matches for `typed` (for the palette and pickers); a picker that
+    links passes view="active", as only active competitors can be linked."""
+    return page(view=view, query=typed, limit=limit).rows
+
+
+# --- opportunities ----------------------------------------------------------------------
+
+
+def _open_opportunity(opportunity_id: int) -> Opportunity:
+    row = records.by_id(Opportunity, opportunity_id)
+    if row is None:
+        raise NotFound(f"opportunity #{opportunity_id} does not exist (it may have been deleted)")
+    if row.state != "open":
+        raise DomainError(f"this opportunity is {row.state}; reopen it to change its competitors")
+    return row
+
+
+def _link_id(opportunity_id: int, competitor_id: int) -> int | None:
+    row = database.execute_sql(
+        "SELECT id FROM opportunity_competitor WHERE opportunity_id = ? AND competitor_id = ?",
+        (opportunity_id, competitor_id),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def link(opportunity_id: int, competitor_id: int) -> dict:
+    """Name an active competitor as bidding for an open opportunity (audited
+    on the opportunity). Linking one already linked is refused, saying so,
+    rather than passing silently: the person meant something else. Returns
+    the competitor's row as of_opportunity shows it."""
+    with write():
+        _open_opportunity(opportunity_id)
+        competitor = get(competitor_id)
+        if competitor.state != "active":
+            raise DomainError(f"{competitor.name} is inactive; reactivate it to link it")
+        if _link_id(opportunity_id, competitor_id) is not None:
+            raise DomainError(f"{competitor.name} is already linked to this opportunity")
+        database.execute_sql(
+            "INSERT INTO opportunity_competitor (opportunity_id, competitor_id) VALUES (?, ?)",
+            (opportunity_id, competitor_id),
+        )
+        records.audit(
+            "opportunity",
+            opportunity_id,
+            "competitor linked",
+            {"competitor": (None, competitor.name)},
+        )
+    return next(r for r in of_opportunity(opportunity_id) if r["id"] == competitor_id)
+
+
+def unlink(opportunity_id: int, competitor_id: int) -> None:
+    """Remove a competitor from an open opportunity (audited on the opportunity)."""
+    with write():
+        _open_opportunity(opportunity_id)
+        name = records.title_of("competitor", competitor_id)
+        link_id = _link_id(opportunity_id, competitor_id)
+        if link_id is None:
+            raise DomainError(f"{name} is not linked to this opportunity")
+        database.execute_sql("DELETE FROM opportunity_competitor WHERE id = ?", (link_id,))
+        records.audit(
+            "opportunity", opportunity_id, "competitor unlinked", {"competitor": (name, None)}
+        )
+
+
+def of_opportunity(opportunity_id: int) -> list[dict]:
+    """The competitors linked to an opportunity, by name."""
+    return dict_rows(
+        "SELECT c.id AS id, c.name AS name, c.website AS website, c.strengths AS strengths, "
+        "c.weaknesses AS weaknesses, c.state AS state FROM opportunity_competitor oc "
+        "JOIN competitor c ON c.id = oc.competitor_id WHERE oc.opportunity_id = ? "
+        "ORDER BY c.name_sort, c.id",
+        (opportunity_id,),
+    )
+
+
+def record(competitor_id: int) -> dict:
+    """The competitor's record, counted in SQL: `open` opportunities where they
+    compete, `won_against` (won while they were linked) and `lost_to`
+    (lost naming them as the winner, linked or not)."""
+    # CROSS JOIN walks the competitor's links first: left to itself SQLite
+    # may walk every open opportunity and probe the links of each.
+    row = dict_rows(
+        "SELECT coalesce(sum(o.state = 'open'), 0) AS open, "
+        "coalesce(sum(o.state = 'won'), 0) AS won_against, "
+        "(SELECT count(*) FROM opportunity WHERE lost_to_id = :c AND state = 'lost') AS lost_to "
+        "FROM opportunity_competitor oc CROSS JOIN opportunity o ON o.id = oc.opportunity_id "
+        "WHERE oc.competitor_id = :c",
+        {"c": competitor_id},
+    )[0]
+    return row
+
+
+def opportunities_of(competitor_id: int, limit: int = 200) -> list[dict]:
+    """The opportunities where the competitor bids or won, open ones first,
+    then by close date, newest first: name, customer, state, stage,
+    estimated/actual revenue, close date (actual when closed) and whether
+    the deal was lost to them."""
+    return dict_rows(
+        "SELECT o.id AS id, o.name AS name, coalesce(a.name, ct.full_name, '') AS customer, "
+        "o.state AS state, o.status_reason AS status_reason, o.stage AS stage, "
+        "o.estimated_revenue AS estimated_revenue, o.actual_revenue AS actual_revenue, "
+        "coalesce(o.actual_close_date, o.estimated_close_date) AS close_date, "
+        "coalesce(o.lost_to_id = :c, 0) AS lost_to_them "
+        "FROM opportunity o LEFT JOIN account a ON a.id = o.account_id "
+        "LEFT JOIN contact ct ON ct.id = o.contact_id "
+        "WHERE o.id IN (SELECT opportunity_id FROM opportunity_competitor WHERE competitor_id = :c"
+        " UNION SELECT id FROM opportunity WHERE lost_to_id = :c) "
+        "ORDER BY o.state != 'open', coalesce(o.actual_close_date, o.estimated_close_date) DESC, "
+        "o.id DESC LIMIT :limit",
+        {"c": competitor_id, "limit": limit},
+    )
