@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -16,7 +18,35 @@ from crm_tui.text import clean
 from crm_tui.widgets.palette import GoToProvider, RecordActionsProvider
 
 # Area number -> (mode, title). Areas not built yet are absent, not placeholders.
-AREAS = {"1": ("accounts", "Accounts"), "2": ("contacts", "Contacts")}
+AREAS = {
+    "1": ("accounts", "Accounts"),
+    "2": ("contacts", "Contacts"),
+    "3": ("leads", "Leads"),
+    "4": ("pipeline", "Pipeline"),
+    "5": ("documents", "Quotes, orders, invoices"),
+}
+
+
+# Lists reached from an area's key or the palette rather than a number.
+CATALOGUES = [
+    ("Products", "The product catalogue (P in quotes/orders/invoices)", "products_list",
+     "ProductsScreen"),
+    ("Price lists", "Prices per list", "price_lists", "PriceListsScreen"),
+    ("Competitors", "Who we bid against (C on the pipeline)", "competitors_list",
+     "CompetitorsScreen"),
+]  # fmt: skip
+
+
+def _lazy(module: str, name: str):
+    """A mode's screen imported when the area is first opened: startup loads
+    only the first area's code."""
+
+    def make():
+        import importlib
+
+        return getattr(importlib.import_module(f"crm_tui.screens.{module}"), name)()
+
+    return make
 
 
 class CrmApp(App):
@@ -24,7 +54,13 @@ class CrmApp(App):
     # What the first screen needs; forms, details and modals bring their own
     # stylesheets when first shown, so startup parses less.
     CSS_PATH = [styles.path("app.tcss"), styles.path("lists.tcss")]
-    MODES = {"accounts": AccountsScreen, "contacts": ContactsScreen}
+    MODES = {
+        "accounts": AccountsScreen,
+        "contacts": ContactsScreen,
+        "leads": _lazy("leads_list", "LeadsScreen"),
+        "pipeline": _lazy("pipeline_board", "PipelineScreen"),
+        "documents": _lazy("documents_list", "DocumentsScreen"),
+    }
     DEFAULT_MODE = "accounts"
     COMMANDS = App.COMMANDS | {GoToProvider, RecordActionsProvider}
     BINDINGS = [
@@ -68,6 +104,12 @@ class CrmApp(App):
                 yield SystemCommand("Keys", "Every key of this screen", self.action_help)
             else:
                 yield command
+        for title, help_text, module, name in CATALOGUES:
+            yield SystemCommand(title, help_text, partial(self.open_catalogue, module, name))
+
+    def open_catalogue(self, module: str, name: str) -> None:
+        """Push a list that is not an area of its own (products, competitors)."""
+        self.push_screen(_lazy(module, name)())
 
     async def action_area(self, mode: str) -> None:
         await self.switch_mode(mode)
@@ -75,12 +117,25 @@ class CrmApp(App):
     async def open_record(self, kind: str, record_id: int) -> None:
         """Go to a record's detail screen in its own area."""
         from crm_tui.screens.account_detail import AccountDetailScreen
+        from crm_tui.screens.competitor_detail import CompetitorDetailScreen
         from crm_tui.screens.contact_detail import ContactDetailScreen
+        from crm_tui.screens.document_detail import DocumentDetailScreen
+        from crm_tui.screens.lead_detail import LeadDetailScreen
+        from crm_tui.screens.opportunity_detail import OpportunityDetailScreen
+        from crm_tui.screens.product_detail import ProductDetailScreen
 
         screens = {
             "account": ("accounts", AccountDetailScreen),
             "contact": ("contacts", ContactDetailScreen),
+            "lead": ("leads", LeadDetailScreen),
+            "opportunity": ("pipeline", OpportunityDetailScreen),
+            "competitor": ("pipeline", CompetitorDetailScreen),
+            "product": ("documents", ProductDetailScreen),
         }
+        if kind in ("quote", "order", "invoice"):
+            await self.switch_mode("documents")
+            await self.push_screen(DocumentDetailScreen(kind, record_id))
+            return
         mode, screen = screens[kind]
         await self.switch_mode(mode)
         await self.push_screen(screen(record_id))

@@ -3,28 +3,37 @@ the focused record (only legal transitions)."""
 
 from __future__ import annotations
 
+import importlib
 from functools import partial
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from crm_tui.services import accounts, contacts
 from crm_tui.text import clean
 
+# kind, label, the service module whose find_by_name searches it, and the
+# detail shown beside a hit. Modules are imported on the first search: the
+# palette must not slow the app's start.
 GOTO_SOURCES = [
-    ("account", "Account", accounts.find_by_name, lambda r: r.get("city") or ""),
-    (
-        "contact",
-        "Contact",
-        contacts.find_by_name,
-        lambda r: r.get("account") or r.get("email") or "",
-    ),
+    ("account", "Account", "accounts", lambda r: r.get("city") or ""),
+    ("contact", "Contact", "contacts", lambda r: r.get("account") or r.get("email") or ""),
+    ("lead", "Lead", "leads", lambda r: r.get("company_name") or ""),
+    ("opportunity", "Opportunity", "opportunities", lambda r: r.get("customer") or ""),
+    ("quote", "Quote", "quotes", lambda r: r.get("display_number") or ""),
+    ("order", "Order", "orders", lambda r: r.get("display_number") or ""),
+    ("invoice", "Invoice", "invoices", lambda r: r.get("display_number") or ""),
+    ("product", "Product", "products", lambda r: r.get("product_number") or ""),
+    ("competitor", "Competitor", "competitors", lambda r: r.get("website") or ""),
 ]
+
+
+def _finder(module: str):
+    return importlib.import_module(f"crm_tui.services.{module}").find_by_name
 
 
 def _label(kind: str, name: str, extra: str) -> Text:
     out = Text()
-    out.append(f"{kind:<8} ", style="dim")
+    out.append(f"{kind:<11} ", style="dim")
     out.append(clean(name))
     if extra:
         out.append(f"  {clean(extra)}", style="dim")
@@ -32,14 +41,14 @@ def _label(kind: str, name: str, extra: str) -> Text:
 
 
 class GoToProvider(Provider):
-    """Go to an account or contact by name, email, phone or city (full-text)."""
+    """Go to any record by name, number, email, phone or city (full-text)."""
 
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:
             return
         hits = []
-        for kind, label, find, extra in GOTO_SOURCES:
-            for index, row in enumerate(find(query, limit=8)):
+        for kind, label, module, extra in GOTO_SOURCES:
+            for index, row in enumerate(_finder(module)(query, limit=8)):
                 score = 1.0 - index * 0.08
                 hits.append(
                     Hit(

@@ -106,6 +106,9 @@ class LookupInput(Input):
                 )
         hint.update(out)
 
+    def refresh_hint(self) -> None:
+        self._show()
+
     @property
     def unresolved(self) -> bool:
         return bool(self.value.strip()) and self.chosen_id is None
@@ -238,6 +241,10 @@ class RecordForm(VerticalScroll):
         for spec in self.specs:
             message = errors.get(spec.name, "")
             box = self.query_one(f"#error-{spec.name}", Static)
+            if not message and spec.kind == "lookup":
+                # a lookup without an error keeps showing what it resolves to
+                self.query_one(f"#field-{spec.name}", LookupInput).refresh_hint()
+                continue
             box.update(Text(message, style="bold red") if message else "")
             box.display = bool(message)
             if message and first is None:

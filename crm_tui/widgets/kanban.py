@@ -1,0 +1,238 @@
+"""Kanban: a column per stage, each a keyboard-driven list of cards that
+pages more cards in as the selection nears the end of what is loaded.
+
+The board knows nothing of opportunities: the screen gives it the columns,
+a `fetch(column, after)` returning a page of cards (rows, keys, more), and
+functions that render a card and a column head. Cards are drawn as rich
+Text, so user text is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+# Load the next page when the selection is this close to the last loaded card.
+PREFETCH = 5
+
+
+@dataclass
+class CardPage:
+    rows: list[dict]
+    keys: list[tuple]
+    more: bool
+
+
+@dataclass
+class _Column:
+    key: str
+    label: str
+    rows: list[dict] = field(default_factory=list)
+    keys: list[tuple] = field(default_factory=list)
+    more: bool = False
+
+
+class CardList(OptionList):
+    """One column's cards; vim keys as well as arrows."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "Top", show=False),
+        Binding("G", "last", "Bottom", show=False),
+    ]
+
+    def __init__(self, column: str, **kwargs) -> None:
+        super().__init__(markup=False, **kwargs)
+        self.column = column
+
+
+class Kanban(Horizontal):
+    """Columns of cards. Posts MoveRequested (shift+arrow, H/L) and
+    Opened (enter); the screen decides whether a move is allowed."""
+
+    BINDINGS = [
+        Binding("left,h", "column(-1)", "◀ column", show=False),
+        Binding("right,l", "column(1)", "column ▶", show=False),
+        Binding("shift+left,H", "move(-1)", "Move ◀"),
+        Binding("shift+right,L", "move(1)", "Move ▶"),
+    ]
+
+    class MoveRequested(Message):
+        def __init__(self, card: dict, source: str, target: str) -> None:
+            super().__init__()
+            self.card = card
+            self.source = source
+            self.target = target
+
+    class Opened(Message):
+        def __init__(self, card: dict) -> None:
+            super().__init__()
+            self.card = card
+
+    def __init__(
+        self,
+        columns: list[tuple[str, str]],
+        fetch: Callable[[str, tuple | None], CardPage],
+        render_card: Callable[[dict], Text],
+        render_head: Callable[[str, str], Text],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.columns = [_Column(key, label) for key, label in columns]
+        self.fetch = fetch
+        self.render_card = render_card
+        self.render_head = render_head
+
+    def compose(self) -> ComposeResult:
+        for column in self.columns:
+            with Vertical(classes="kanban-column", id=f"column-{column.key}"):
+                yield Static(classes="kanban-head", id=f"head-{column.key}")
+                yield CardList(column.key, id=f"cards-{column.key}", classes="kanban-cards")
+
+    # --- state ---------------------------------------------------------------------
+
+    def _list(self, key: str) -> CardList:
+        return self.query_one(f"#cards-{key}", CardList)
+
+    def _column(self, key: str) -> _Column:
+        return next(c for c in self.columns if c.key == key)
+
+    @property
+    def current_column(self) -> str:
+        focused = self.app.focused
+        if isinstance(focused, CardList) and focused.parent.parent is self:
+            return focused.column
+        return getattr(self, "_last_column", self.columns[0].key)
+
+    @property
+    def current_card(self) -> dict | None:
+        column = self._column(self.current_column)
+        index = self._list(column.key).highlighted
+        if index is None or index >= len(column.rows):
+            return None
+        return column.rows[index]
+
+    def loaded_count(self, key: str) -> int:
+        return len(self._column(key).rows)
+
+    # --- loading ---------------------------------------------------------------------
+
+    def reload(self, select: tuple[str, int] | None = None) -> None:
+        """Read every column again, keeping as many cards loaded as before
+        and the selection on the same card (or `select` = (column, card id))."""
+        current = self.current_card
+        column_key = self.current_column
+        if select is None and current is not None:
+            select = (column_key, current["id"])
+        for column in self.columns:
+            wanted = max(len(column.rows), 1)
+            column.rows, column.keys, column.more = [], [], False
+            self._load_more(column)
+            while column.more and len(column.rows) < wanted:
+                self._load_more(column)
+            if select is not None and select[0] == column.key:
+                # the card may be further down than was loaded before
+                while column.more and all(r["id"] != select[1] for r in column.rows):
+                    self._load_more(column)
+            self._render_column(column)
+        self.refresh_heads()
+        if select is not None:
+            self.select(*select)
+
+    def refresh_heads(self) -> None:
+        for column in self.columns:
+            self.query_one(f"#head-{column.key}", Static).update(
+                self.render_head(column.key, column.label)
+            )
+
+    def _load_more(self, column: _Column) -> int:
+        after = column.keys[-1] if column.keys else None
+        page = self.fetch(column.key, after)
+        column.rows += page.rows
+        column.keys += page.keys
+        column.more = page.more
+        return len(page.rows)
+
+    def _options(self, rows: list[dict]) -> list:
+        out: list = []
+        for row in rows:
+            out.append(Option(self.render_card(row), id=str(row["id"])))
+            out.append(None)  # a rule between cards
+        return out
+
+    def _render_column(self, column: _Column) -> None:
+        cards = self._list(column.key)
+        highlighted = cards.highlighted
+        cards.set_options(self._options(column.rows))
+        if column.rows:
+            cards.highlighted = min(highlighted or 0, len(column.rows) - 1)
+
+    def select(self, key: str, card_id: int) -> None:
+        """Focus column `key` with card `card_id` highlighted (if loaded)."""
+        column = self._column(key)
+        cards = self._list(key)
+        for index, row in enumerate(column.rows):
+            if row["id"] == card_id:
+                cards.highlighted = index
+                break
+        cards.focus()
+        self._last_column = key
+
+    def focus_first(self) -> None:
+        self._list(self.current_column).focus()
+
+    # --- keys and events ---------------------------------------------------------------
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        cards = event.option_list
+        if not isinstance(cards, CardList):
+            return
+        column = self._column(cards.column)
+        if column.more and event.option_index >= len(column.rows) - PREFETCH:
+            start = len(column.rows)
+            if self._load_more(column):
+                cards.add_options(self._options(column.rows[start:]))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        card = self.current_card
+        if card is not None:
+            self.post_message(self.Opened(card))
+
+    def on_descendant_focus(self, event) -> None:
+        if isinstance(event.widget, CardList):
+            self._last_column = event.widget.column
+
+    def _neighbour(self, step: int) -> str | None:
+        keys = [c.key for c in self.columns]
+        index = keys.index(self.current_column) + step
+        return keys[index] if 0 <= index < len(keys) else None
+
+    def action_column(self, step: int) -> None:
+        target = self._neighbour(step)
+        if target is None:
+            return
+        here = self._list(self.current_column).highlighted or 0
+        cards = self._list(target)
+        count = len(self._column(target).rows)
+        if count:
+            cards.highlighted = min(here, count - 1)
+        cards.focus()
+
+    def action_move(self, step: int) -> None:
+        card = self.current_card
+        target = self._neighbour(step)
+        if card is None or target is None:
+            return
+        self.post_message(self.MoveRequested(card, self.current_column, target))

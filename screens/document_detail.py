@@ -1,0 +1,321 @@
+"""A quote, order or invoice: its lines in a table with the totals under it,
+keys to add, edit and remove lines, and its legal state changes."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static, TabbedContent
+
+from crm_tui.errors import CrmError
+from crm_tui.models import Invoice, Quote, SalesOrder
+from crm_tui.screens.base_detail import RecordDetailScreen
+from crm_tui.screens.confirm import ConfirmModal
+from crm_tui.screens.document_actions import EDITABLE, SERVICES, legal_steps
+from crm_tui.services import lines, money, pricing, records
+from crm_tui.text import safe_line
+
+STATE_STYLE = {
+    "draft": "bold yellow",
+    "active": "bold green",
+    "won": "bold cyan",
+    "closed": "bold red",
+    "submitted": "bold cyan",
+    "fulfilled": "bold cyan",
+    "invoiced": "bold blue",
+    "paid": "bold blue",
+    "canceled": "bold red",
+}
+KIND_OF = {Quote: "quote", SalesOrder: "order", Invoice: "invoice"}
+LINE_COLUMNS = (
+    ("#", 3),
+    ("Product", 28),
+    ("Qty", 7),
+    ("Unit price", 12),
+    ("Discount", 10),
+    ("Tax", 6),
+    ("Amount", 14),
+)
+
+
+class DocumentDetailScreen(RecordDetailScreen):
+    EXTRA_TABS = [("lines", "Lines")]
+    BINDINGS = [
+        Binding("plus,insert", "add_line", "Add line"),
+        Binding("minus,delete", "remove_line", "Remove line", show=False),
+        Binding("A", "step('A')", show=False),
+        Binding("V", "step('V')", show=False),
+        Binding("w", "step('w')", show=False),
+        Binding("X", "step('X')", show=False),
+        Binding("u", "step('u')", show=False),
+        Binding("f", "step('f')", show=False),
+        Binding("I", "step('I')", show=False),
+        Binding("B", "step('B')", show=False),
+        Binding("p", "step('p')", show=False),
+    ]
+
+    def __init__(self, kind: str, record_id: int) -> None:
+        self.KIND = kind
+        self.SERVICE = SERVICES[kind]
+        super().__init__(record_id)
+        self._lines: list[dict] = []
+
+    @property
+    def display_name(self) -> str:
+        if self.record is None:
+            return ""
+        return f"{self.SERVICE.display_number(self.record)} {self.record.name}"
+
+    @property
+    def editable(self) -> bool:
+        return self.record is not None and self.record.state == EDITABLE[self.KIND]
+
+    def title_text(self) -> Text:
+        row = self.record
+        title = Text(f"{self.SERVICE.display_number(row)}  ", style="bold")
+        title.append_text(safe_line(row.name, "bold"))
+        reason = row.status_reason.replace("_", " ")
+        title.append(f"  {row.state}", style=STATE_STYLE.get(row.state, "bold"))
+        if reason and reason != row.state:
+            title.append(f" · {reason}", style="dim")
+        steps = legal_steps(self.KIND, row.state)
+        if steps:
+            title.append(
+                "   " + " · ".join(f"{s.key} {s.title.lower()}" for s in steps), style="dim"
+            )
+        return title
+
+    def summary_rows(self):
+        row = self.record
+        customer = []
+        if row.account_id:
+            customer.append(records.title_of("account", row.account_id))
+        if row.contact_id:
+            customer.append(records.title_of("contact", row.contact_id))
+        out = [
+            ("Customer", " · ".join(customer)),
+            (
+                "Opportunity",
+                records.title_of("opportunity", row.opportunity_id) if row.opportunity_id else "",
+            ),
+            (
+                "Price list",
+                records.title_of("price_list", row.price_list_id) if row.price_list_id else "",
+            ),
+            ("Total", money.display(row.total_amount, row.currency)),
+        ]
+        if self.KIND == "quote":
+            valid = " → ".join(str(d) for d in (row.effective_from, row.effective_to) if d)
+            out.append(("Valid", valid))
+        if self.KIND == "order":
+            out += [
+                ("From quote", records.title_of("quote", row.quote_id) if row.quote_id else ""),
+                ("Fulfilled on", str(row.fulfilled_on or "")),
+            ]
+        if self.KIND == "invoice":
+            out += [
+                ("From order", records.title_of("order", row.order_id) if row.order_id else ""),
+                ("Due", str(row.due_date or "")),
+                ("Paid", money.display(row.paid_amount, row.currency) if row.paid_amount else ""),
+            ]
+        return [*out, *self.stamp_rows(), ("Description", row.description)]
+
+    # --- the lines tab -------------------------------------------------------------
+
+    def compose_extra(self, tab_id: str) -> ComposeResult:
+        yield Static(id="lines-hint", classes="empty-hint")
+        yield DataTable(id="doc-lines", cursor_type="row", zebra_stripes=True)
+        yield Static(id="doc-totals")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#doc-lines", DataTable)
+        for label, width in LINE_COLUMNS:
+            table.add_column(label, width=width)
+        super().on_mount()
+        self.query_one("#tabs", TabbedContent).active = "tab-lines"
+        table.focus()
+
+    def refresh_extra(self) -> None:
+        table = self.query_one("#doc-lines", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self._lines = lines.lines_of(self.KIND, self.record_id)
+        for row in self._lines:
+            label = safe_line(row["label"])
+            if row.get("product_number"):
+                label = Text.assemble((row["product_number"] + " ", "dim"), label)
+            price = money.display(row["unit_price"])
+            table.add_row(
+                Text(str(row["line_number"]), style="dim"),
+                label,
+                Text(f"{row['quantity']} {row['unit'] or ''}".strip(), justify="right"),
+                Text(price + (" *" if row["price_overridden"] else ""), justify="right"),
+                Text(
+                    pricing.format_discount(row["discount_amount"], row["discount_percent"]),
+                    justify="right",
+                ),
+                Text(_percent(row["tax_percent"]), justify="right"),
+                Text(money.display(row["extended_amount"]), justify="right"),
+                key=str(row["id"]),
+            )
+        if self._lines:
+            table.move_cursor(row=min(cursor, len(self._lines) - 1))
+        hint = self.query_one("#lines-hint", Static)
+        if self.editable:
+            hint.update(
+                Text(
+                    "+ adds a line · enter edits · − removes · * = price typed, not from the price list",
+                    style="dim",
+                )
+            )
+        else:
+            hint.update(
+                Text(f"This {self.KIND} is {self.record.state}: its lines are locked.", style="dim")
+            )
+        self.query_one("#doc-totals", Static).update(self._totals())
+
+    def _totals(self) -> Table:
+        row = self.record
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(justify="right", style="dim")
+        grid.add_column(justify="right")
+        grid.add_row("Subtotal", money.display(row.subtotal))
+        if row.discount_total:
+            label = pricing.format_discount(row.discount_amount, row.discount_percent)
+            grid.add_row(f"Discount {label}", "−" + money.display(row.discount_total))
+        grid.add_row("Tax", money.display(row.tax_total))
+        grid.add_row(
+            Text("Total", style="bold"),
+            Text(money.display(row.total_amount, row.currency), style="bold"),
+        )
+        return grid
+
+    def _current_line(self) -> dict | None:
+        if not self._lines:
+            return None
+        return self._lines[self.query_one("#doc-lines", DataTable).cursor_row]
+
+    def _locked(self) -> bool:
+        if self.editable:
+            return False
+        self.notify(
+            f"This {self.KIND} is {self.record.state}: its lines cannot change.", severity="warning"
+        )
+        return True
+
+    def action_add_line(self) -> None:
+        from crm_tui.screens.line_modal import LineModal
+
+        if not self._locked():
+            self.app.push_screen(LineModal(self.KIND, self.record), self._after_line)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "doc-lines":
+            return
+        from crm_tui.screens.line_modal import LineModal
+
+        line = self._current_line()
+        if line is not None and not self._locked():
+            self.app.push_screen(LineModal(self.KIND, self.record, line), self._after_line)
+
+    def _after_line(self, result) -> None:
+        if result:
+            self.refresh_data()
+            self.query_one("#tabs", TabbedContent).active = "tab-lines"
+
+    def action_remove_line(self) -> None:
+        line = self._current_line()
+        if line is None or self._locked():
+            return
+
+        def answer(yes: bool) -> None:
+            if not yes:
+                return
+            try:
+                lines.remove_line(self.KIND, self.record_id, self.record.version, line["id"])
+            except CrmError as exc:
+                self.notify(Text(str(exc)), severity="error")
+                return
+            self.refresh_data()
+
+        self.app.push_screen(
+            ConfirmModal(
+                Text.assemble(
+                    "Remove line ",
+                    (str(line["line_number"]), "bold"),
+                    ": ",
+                    safe_line(line["label"]),
+                    "?",
+                )
+            ),
+            answer,
+        )
+
+    # --- state changes ------------------------------------------------------------------
+
+    def action_step(self, key: str) -> None:
+        steps = [s for s in legal_steps(self.KIND, self.record.state) if s.key == key]
+        if not steps:
+            possible = legal_steps(self.KIND, self.record.state)
+            hint = ", ".join(f"{s.key} {s.title.lower()}" for s in possible) or "none"
+            self.notify(
+                f"Not possible while {self.record.state}; possible now: {hint}.", severity="warning"
+            )
+            return
+        steps[0].run(self, self.KIND, self.record, self._after_step)
+
+    def _after_step(self, result) -> None:
+        if not result:
+            return
+        other = KIND_OF.get(type(result))
+        if other is not None and (other != self.KIND or result.id != self.record_id):
+            # a win made an order, an order made an invoice, a revise made a draft
+            self.app.switch_screen(DocumentDetailScreen(other, result.id))
+            return
+        self.refresh_data()
+
+    def action_toggle_active(self) -> None:
+        steps = legal_steps(self.KIND, self.record.state)
+        hint = ", ".join(f"{s.key} {s.title.lower()}" for s in steps) or "nothing: it is final"
+        self.notify(f"State changes here: {hint}.")
+
+    def edit_screen(self):
+        from crm_tui.screens.document_form import DocumentFormScreen
+
+        return DocumentFormScreen(self.KIND, self.record_id)
+
+    def action_edit(self) -> None:
+        if self.record.state != EDITABLE[self.KIND]:
+            self.notify(
+                f"This {self.KIND} is {self.record.state}: it cannot be edited.", severity="warning"
+            )
+            return
+        super().action_edit()
+
+    def record_actions(self):
+        actions = []
+        if self.editable:
+            actions += [
+                (f"Edit this {self.KIND}", "Customer, price list, discount (e)", self.action_edit),
+                ("Add a line", "Product or write-in (+)", self.action_add_line),
+            ]
+            if self._lines:
+                actions.append(("Remove the highlighted line", "(−)", self.action_remove_line))
+        actions.append(("Log an activity", "Regarding this document (a)", self.action_log_activity))
+        if self.record is not None:
+            for step in legal_steps(self.KIND, self.record.state):
+                actions.append(
+                    (
+                        f"{step.title} this {self.KIND}",
+                        f"{step.help} ({step.key})",
+                        lambda s=step: self.action_step(s.key),
+                    )
+                )
+        return actions
+
+
+def _percent(value) -> str:
+    text = str(value or "0")
+    return "" if text in ("0", "0.0", "") else f"{text}%"

@@ -1,0 +1,103 @@
+"""Lead transitions the list and the detail share: qualify (with its
+duplicate check), disqualify with a reason, reactivate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.screen import Screen
+
+from crm_tui.errors import CrmError
+from crm_tui.screens.form_modal import FormModal
+from crm_tui.services import leads
+from crm_tui.text import safe_line
+from crm_tui.widgets.record_form import FieldSpec
+
+Done = Callable[[object | None], None]
+
+
+def qualify(screen: Screen, lead, done: Done) -> None:
+    """Offer the matches, qualify, then open the new opportunity."""
+    from crm_tui.screens.lead_qualify import QualifyModal
+
+    if lead.state != "open":
+        screen.notify(f"This lead is already {lead.state}; O reactivates it.", severity="warning")
+        return
+
+    def finished(result) -> None:
+        if not result:
+            done(None)
+            return
+        made = [
+            name
+            for name, value in (
+                ("account", result.account_id),
+                ("contact", result.contact_id),
+                ("opportunity", result.opportunity_id),
+            )
+            if value
+        ]
+        screen.notify(Text.assemble(safe_line(lead.full_name), f" qualified: {', '.join(made)}."))
+        done(result)
+        if result.opportunity_id:
+            from crm_tui.screens.opportunity_detail import OpportunityDetailScreen
+
+            screen.app.push_screen(OpportunityDetailScreen(result.opportunity_id))
+
+    screen.app.push_screen(QualifyModal(lead), finished)
+
+
+def disqualify(screen: Screen, lead, done: Done) -> None:
+    reasons = [(label, key) for key, label in leads.DISQUALIFY_REASONS.items()]
+
+    def submit(values: dict) -> object:
+        return leads.disqualify(lead.id, lead.version, values["reason"])
+
+    screen.app.push_screen(
+        FormModal(
+            Text.assemble(("Disqualify ", "bold"), safe_line(lead.full_name, "bold")),
+            [FieldSpec("reason", "Reason", "select", reasons)],
+            submit,
+            values={"reason": reasons[0][1]},
+            intro="The lead leaves the open views; O reactivates it.",
+            save_label="disqualify",
+        ),
+        done,
+    )
+
+
+def reactivate(screen: Screen, lead, done: Done) -> None:
+    try:
+        leads.reactivate(lead.id, lead.version)
+    except CrmError as exc:
+        screen.notify(Text(str(exc)), severity="error")
+        return
+    screen.notify(Text.assemble(safe_line(lead.full_name), " is open again."))
+    done(True)
+
+
+def mark_contacted(screen: Screen, lead, done: Done) -> None:
+    try:
+        leads.mark_contacted(lead.id, lead.version)
+    except CrmError as exc:
+        screen.notify(Text(str(exc)), severity="error")
+        return
+    screen.notify(Text.assemble(safe_line(lead.full_name), " marked contacted."))
+    done(True)
+
+
+def transitions(state: str, screen, status: str = "") -> list[tuple]:
+    """The palette entries for a lead's legal transitions now."""
+    if state == "open":
+        contacted = []
+        if status == "new":
+            contacted = [
+                ("Mark as contacted", "Status new → contacted (M)", screen.action_contacted)
+            ]
+        return [
+            *contacted,
+            ("Qualify this lead", "Account, contact and opportunity (Q)", screen.action_qualify),
+            ("Disqualify this lead", "With a reason (X)", screen.action_disqualify),
+        ]
+    return [("Reactivate this lead", "Back to open (O)", screen.action_reactivate)]

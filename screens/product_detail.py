@@ -1,0 +1,83 @@
+"""A product: its fields, timeline, notes and history."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+
+from crm_tui.errors import CrmError
+from crm_tui.screens.base_detail import RecordDetailScreen
+from crm_tui.services import money, products, session
+from crm_tui.text import safe_line
+
+STATE_STYLE = {"draft": "bold yellow", "active": "bold green", "retired": "bold red"}
+
+
+class ProductDetailScreen(RecordDetailScreen):
+    KIND = "product"
+    SERVICE = products
+    BINDINGS = [
+        Binding("A", "activate", "Activate", show=False),
+        Binding("X", "retire", "Retire", show=False),
+    ]
+
+    @property
+    def display_name(self) -> str:
+        return self.record.name if self.record else ""
+
+    def title_text(self) -> Text:
+        row = self.record
+        title = Text(f"{row.product_number}  ", style="dim")
+        title.append_text(safe_line(row.name, "bold"))
+        title.append(f"  {row.state}", style=STATE_STYLE.get(row.state, "bold"))
+        return title
+
+    def summary_rows(self):
+        row = self.record
+        currency = session.settings().currency
+        return [
+            ("Number", row.product_number),
+            ("Type", products.TYPES.get(row.product_type, row.product_type)),
+            ("Unit", row.unit),
+            ("List price", money.display(row.list_price, currency)),
+            ("Cost", money.display(row.cost, currency)),
+            *self.stamp_rows(),
+            ("Description", row.description),
+        ]
+
+    def edit_screen(self):
+        from crm_tui.screens.product_form import ProductFormScreen
+
+        return ProductFormScreen(self.record_id)
+
+    def _change(self, change, done: str) -> None:
+        try:
+            change(self.record_id, self.record.version)
+        except CrmError as exc:
+            self.notify(Text(str(exc)), severity="error")
+            return
+        self.notify(done)
+        self.refresh_data()
+
+    def action_activate(self) -> None:
+        self._change(products.activate, "Active: it can be sold.")
+
+    def action_retire(self) -> None:
+        self._change(products.retire, "Retired: no new lines can use it.")
+
+    def action_toggle_active(self) -> None:
+        (self.action_retire if self.record.state == "active" else self.action_activate)()
+
+    def record_actions(self):
+        actions = [
+            ("Edit this product", "Change its fields (e)", self.action_edit),
+            ("Log an activity", "Regarding this product (a)", self.action_log_activity),
+        ]
+        if self.record is not None:
+            if self.record.state == "active":
+                actions.append(("Retire this product", "No new lines (X)", self.action_retire))
+            else:
+                actions.append(
+                    ("Activate this product", "It can be sold (A)", self.action_activate)
+                )
+        return actions
