@@ -16,6 +16,7 @@ from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.screens.document_actions import EDITABLE, SERVICES, legal_steps
 from crm_tui.services import lines, money, pricing, records
 from crm_tui.text import safe_line
+from crm_tui.widgets.line_table import LineTable
 
 STATE_STYLE = {
     "draft": "bold yellow",
@@ -29,15 +30,6 @@ STATE_STYLE = {
     "canceled": "bold red",
 }
 KIND_OF = {Quote: "quote", SalesOrder: "order", Invoice: "invoice"}
-LINE_COLUMNS = (
-    ("#", 3),
-    ("Product", 28),
-    ("Qty", 7),
-    ("Unit price", 12),
-    ("Discount", 10),
-    ("Tax", 6),
-    ("Amount", 14),
-)
 
 
 class DocumentDetailScreen(RecordDetailScreen):
@@ -80,11 +72,6 @@ class DocumentDetailScreen(RecordDetailScreen):
         title.append(f"  {row.state}", style=STATE_STYLE.get(row.state, "bold"))
         if reason and reason != row.state:
             title.append(f" · {reason}", style="dim")
-        steps = legal_steps(self.KIND, row.state)
-        if steps:
-            title.append(
-                "   " + " · ".join(f"{s.key} {s.title.lower()}" for s in steps), style="dim"
-            )
         return title
 
     def summary_rows(self):
@@ -126,54 +113,25 @@ class DocumentDetailScreen(RecordDetailScreen):
 
     def compose_extra(self, tab_id: str) -> ComposeResult:
         yield Static(id="lines-hint", classes="empty-hint")
-        yield DataTable(id="doc-lines", cursor_type="row", zebra_stripes=True)
+        yield LineTable(id="doc-lines")
         yield Static(id="doc-totals")
 
     def on_mount(self) -> None:
-        table = self.query_one("#doc-lines", DataTable)
-        for label, width in LINE_COLUMNS:
-            table.add_column(label, width=width)
         super().on_mount()
         self.query_one("#tabs", TabbedContent).active = "tab-lines"
-        table.focus()
+        self.query_one("#doc-lines", LineTable).focus()
 
     def refresh_extra(self) -> None:
-        table = self.query_one("#doc-lines", DataTable)
-        cursor = table.cursor_row
-        table.clear()
         self._lines = lines.lines_of(self.KIND, self.record_id)
-        for row in self._lines:
-            label = safe_line(row["label"])
-            if row.get("product_number"):
-                label = Text.assemble((row["product_number"] + " ", "dim"), label)
-            price = money.display(row["unit_price"])
-            table.add_row(
-                Text(str(row["line_number"]), style="dim"),
-                label,
-                Text(f"{row['quantity']} {row['unit'] or ''}".strip(), justify="right"),
-                Text(price + (" *" if row["price_overridden"] else ""), justify="right"),
-                Text(
-                    pricing.format_discount(row["discount_amount"], row["discount_percent"]),
-                    justify="right",
-                ),
-                Text(_percent(row["tax_percent"]), justify="right"),
-                Text(money.display(row["extended_amount"]), justify="right"),
-                key=str(row["id"]),
-            )
-        if self._lines:
-            table.move_cursor(row=min(cursor, len(self._lines) - 1))
+        self.query_one("#doc-lines", LineTable).set_lines(self._lines)
         hint = self.query_one("#lines-hint", Static)
+        steps = legal_steps(self.KIND, self.record.state)
+        keys = " · ".join(f"{s.key} {s.title.lower()}" for s in steps)
         if self.editable:
-            hint.update(
-                Text(
-                    "+ adds a line · enter edits · − removes · * = price typed, not from the price list",
-                    style="dim",
-                )
-            )
+            text = "+ add · enter edit · − remove · * price typed"
         else:
-            hint.update(
-                Text(f"This {self.KIND} is {self.record.state}: its lines are locked.", style="dim")
-            )
+            text = f"{self.record.state}: lines locked"
+        hint.update(Text(text + (f"   {keys}" if keys else ""), style="dim"))
         self.query_one("#doc-totals", Static).update(self._totals())
 
     def _totals(self) -> Table:
@@ -193,9 +151,7 @@ class DocumentDetailScreen(RecordDetailScreen):
         return grid
 
     def _current_line(self) -> dict | None:
-        if not self._lines:
-            return None
-        return self._lines[self.query_one("#doc-lines", DataTable).cursor_row]
+        return self.query_one("#doc-lines", LineTable).current
 
     def _locked(self) -> bool:
         if self.editable:
@@ -314,8 +270,3 @@ class DocumentDetailScreen(RecordDetailScreen):
                     )
                 )
         return actions
-
-
-def _percent(value) -> str:
-    text = str(value or "0")
-    return "" if text in ("0", "0.0", "") else f"{text}%"

@@ -48,9 +48,13 @@ class QualifyModal(ModalScreen[object | None]):
             yield Static(Text.assemble(("Qualify ", "bold"), safe_line(lead.full_name, "bold")))
             yield Static(id="qualify-intro")
             yield Label("Account")
-            yield OptionList(id="qualify-account", markup=False, classes="qualify-choice")
+            yield OptionList(
+                id="qualify-account", markup=False, compact=True, classes="qualify-choice"
+            )
             yield Label("Contact")
-            yield OptionList(id="qualify-contact", markup=False, classes="qualify-choice")
+            yield OptionList(
+                id="qualify-contact", markup=False, compact=True, classes="qualify-choice"
+            )
             yield Checkbox("Create an opportunity", True, id="qualify-opportunity", compact=True)
             yield Static(id="qualify-message")
             yield Static(
@@ -93,7 +97,7 @@ class QualifyModal(ModalScreen[object | None]):
         count = len(found.accounts) + len(found.contacts)
         intro = (
             Text(
-                f"{count} existing record{'s' if count != 1 else ''} match this lead: "
+                f"{count} existing record{'s match' if count != 1 else ' matches'} this lead: "
                 "linking one avoids a duplicate.",
                 style="yellow",
             )

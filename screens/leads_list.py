@@ -9,7 +9,7 @@ from crm_tui.screens import lead_actions
 from crm_tui.screens.base_list import RecordListScreen
 from crm_tui.services import leads, money
 from crm_tui.text import safe_line
-from crm_tui.widgets.record_table import Column, phone_cell
+from crm_tui.widgets.record_table import Column
 
 RATING_STYLE = {"hot": "bold red", "warm": "yellow", "cold": "cyan"}
 
@@ -40,8 +40,7 @@ class LeadsScreen(RecordListScreen):
         Column("topic", "Topic", 22),
         Column("rating", "Rating", 6, _rating),
         Column("status_reason", "Status", 12, _status),
-        Column("estimated_value", "Est. value", 13, _value, keep_width=True),
-        Column("phone", "Phone", 16, phone_cell, keep_width=True),
+        Column("estimated_value", "Est. value", 13, _value),
         Column("owner", "Owner", 14),
     ]
     BINDINGS = [

@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 
 from crm_tui.errors import CrmError
 from crm_tui.screens.form_modal import FormModal
-from crm_tui.services import lines, money, pricing, products
+from crm_tui.services import lines, money, pricing, products, session
 from crm_tui.widgets.record_form import FieldSpec
 
 
@@ -96,5 +96,7 @@ class LineModal(FormModal):
         if amounts.tax:
             out.append(f" + {money.display(amounts.tax)} tax")
         out.append(" = ")
-        out.append(money.display(amounts.extended, self.parent_record.currency), style="bold")
+        # an opportunity has no currency of its own: it is the settings' one
+        currency = getattr(self.parent_record, "currency", None) or session.settings().currency
+        out.append(money.display(amounts.extended, currency), style="bold")
         preview.update(out)

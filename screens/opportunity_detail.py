@@ -6,13 +6,15 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Static, TabbedContent
 
 from crm_tui.errors import CrmError
 from crm_tui.screens import opportunity_actions
 from crm_tui.screens.base_detail import RecordDetailScreen
+from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.services import competitors, lines, money, opportunities, quotes, records, session
 from crm_tui.text import safe_line
+from crm_tui.widgets.line_table import LineTable
 
 STATE_STYLE = {"open": "bold green", "won": "bold cyan", "lost": "bold red"}
 
@@ -29,6 +31,8 @@ class OpportunityDetailScreen(RecordDetailScreen):
         Binding("O", "reopen", "Reopen", show=False),
         Binding("Q", "new_quote", "New quote", show=False),
         Binding("K", "link_competitor", "Competitor", show=False),
+        Binding("plus,insert", "add_line", "Add product", show=False),
+        Binding("minus,delete", "remove_line", "Remove product", show=False),
     ]
 
     @property
@@ -103,16 +107,18 @@ class OpportunityDetailScreen(RecordDetailScreen):
 
     def compose_extra(self, tab_id: str) -> ComposeResult:
         hints = {
-            "lines": "No products yet: add them on a quote (Q), or describe the need (e).",
+            "lines": "No products yet: + adds one (a quote made later copies them).",
             "quotes": "No quotes yet: Q creates one from this opportunity.",
             "competitors": "No competitors named: K links one.",
         }
         yield Static(Text(hints[tab_id], style="dim"), id=f"empty-{tab_id}", classes="empty-hint")
-        yield DataTable(id=f"related-{tab_id}", cursor_type="row", zebra_stripes=True)
+        if tab_id == "lines":
+            yield LineTable(id="related-lines")
+        else:
+            yield DataTable(id=f"related-{tab_id}", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         columns = {
-            "lines": (("Product", 30), ("Qty", 8), ("Unit price", 14), ("Amount", 14)),
             "quotes": (("Number", 16), ("Name", 28), ("State", 10), ("Total", 16)),
             "competitors": (("Competitor", 28), ("Website", 28)),
         }
@@ -123,16 +129,9 @@ class OpportunityDetailScreen(RecordDetailScreen):
         super().on_mount()
 
     def refresh_extra(self) -> None:
-        self._fill(
-            "lines",
-            lines.lines_of("opportunity", self.record_id),
-            lambda r: (
-                safe_line(r["label"]),
-                Text(str(r["quantity"]), justify="right"),
-                Text(money.display(r["unit_price"]), justify="right"),
-                Text(money.display(r["extended_amount"]), justify="right"),
-            ),
-        )
+        rows = self._lines()
+        self.query_one("#related-lines", LineTable).set_lines(rows)
+        self.query_one("#empty-lines").display = not rows
         self._fill(
             "quotes",
             quotes.quotes_of("opportunity", self.record_id),
@@ -156,8 +155,50 @@ class OpportunityDetailScreen(RecordDetailScreen):
         for row in rows:
             table.add_row(*cells(row), key=str(row["id"]))
 
+    def _lines(self) -> list[dict]:
+        return lines.lines_of("opportunity", self.record_id)
+
+    def action_add_line(self) -> None:
+        from crm_tui.screens.line_modal import LineModal
+
+        if self.record.state != "open":
+            self.notify("Reopen the opportunity to change its products.", severity="warning")
+            return
+        self.app.push_screen(LineModal("opportunity", self.record), self._after_line)
+
+    def _after_line(self, result) -> None:
+        if result:
+            self.refresh_data()
+            self.query_one("#tabs", TabbedContent).active = "tab-lines"
+
+    def action_remove_line(self) -> None:
+        line = self.query_one("#related-lines", LineTable).current
+        if line is None or self.query_one("#tabs", TabbedContent).active != "tab-lines":
+            self.notify("Open the Products tab and highlight a line first.")
+            return
+
+        def answer(yes: bool) -> None:
+            if not yes:
+                return
+            try:
+                lines.remove_line("opportunity", self.record_id, self.record.version, line["id"])
+            except CrmError as exc:
+                self.notify(Text(str(exc)), severity="error")
+                return
+            self.refresh_data()
+
+        self.app.push_screen(
+            ConfirmModal(Text.assemble("Remove ", safe_line(line["label"], "bold"), "?")), answer
+        )
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "related-quotes":
+        if event.data_table.id == "related-lines":
+            from crm_tui.screens.line_modal import LineModal
+
+            line = self.query_one("#related-lines", LineTable).current
+            if line is not None and self.record.state == "open":
+                self.app.push_screen(LineModal("opportunity", self.record, line), self._after_line)
+        elif event.data_table.id == "related-quotes":
             from crm_tui.screens.document_detail import DocumentDetailScreen
 
             self.app.push_screen(DocumentDetailScreen("quote", int(event.row_key.value)))
@@ -273,6 +314,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
                 ("Close as won", "Actual revenue and date (w)", self.action_won),
                 ("Close as lost", "Reason and competitor (X)", self.action_lost),
                 ("New quote", "A draft quote for this opportunity (Q)", self.action_new_quote),
+                ("Add a product line", "Product or write-in (+)", self.action_add_line),
                 ("Link a competitor", "Who else is bidding (K)", self.action_link_competitor),
                 (
                     "Resume" if row.status_reason == "on_hold" else "Put on hold",

@@ -140,7 +140,11 @@ class PipelineScreen(Screen):
             status.append("No open opportunities in this view.  n creates one · v widens the view.")
         else:
             status.append(f"{count:,} open · {money.display(total, currency)}")
-            status.append(f" · weighted {money.display(weighted, currency)}", style="dim")
+            status.append(
+                f" · ≈ {money.display(weighted, currency)} weighted by probability"
+                " · ⚠ overdue",
+                style="dim",
+            )
         self.query_one("#board-status", Static).update(status)
 
     # --- rendering -----------------------------------------------------------------
@@ -153,7 +157,7 @@ class PipelineScreen(Screen):
             return head
         head.append(f"  {totals.count:,}\n", style="bold")
         head.append(money.display(totals.total))
-        head.append(f"\n≈ {money.display(totals.weighted)} weighted", style="dim")
+        head.append(f"\n≈ {money.display(totals.weighted)}", style="dim")
         return head
 
     def _render_card(self, row: dict) -> Text:
@@ -165,11 +169,11 @@ class PipelineScreen(Screen):
         card.append(money.display(row.get("estimated_revenue")) or "—")
         close = row.get("estimated_close_date")
         if close:
-            card.append(f"  {_short_day(close)}", style="red" if row.get("overdue") else "")
+            card.append(f" {_short_day(close)}", style="red" if row.get("overdue") else "")
         if row.get("overdue"):
-            card.append(" ⚠ overdue", style="bold red")
+            card.append(" ⚠", style="bold red")
         if row.get("status_reason") == "on_hold":
-            card.append(" on hold", style="yellow")
+            card.append(" hold", style="yellow")
         return card
 
     # --- keys ------------------------------------------------------------------------
