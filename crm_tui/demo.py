@@ -6,6 +6,8 @@ the search index are exactly what people working the desk would produce, and
 the seeder acts as different users so owners and authors vary. A fixed random
 seed makes the data the same every time apart from "today": all dates are
 relative to the moment of seeding (half a year of history, open work ahead).
+The sales side (leads, the pipeline, products, quotes, orders, invoices and
+competitors) is seeded by demo_sales and demo_deals.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 import math
 import random
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -24,7 +26,22 @@ import phonenumbers
 
 from crm_tui import config
 from crm_tui.config import Settings
-from crm_tui.models import Account, Activity, Contact, Note, User
+from crm_tui.db import write
+from crm_tui.models import (
+    Account,
+    Activity,
+    Competitor,
+    Contact,
+    Invoice,
+    Lead,
+    Note,
+    Opportunity,
+    PriceList,
+    Product,
+    Quote,
+    SalesOrder,
+    User,
+)
 from crm_tui.services import accounts, activities, contacts, notes, session, users
 
 SEED = 1729
@@ -84,6 +101,14 @@ def counts() -> dict[str, int]:
         "contacts": Contact.select().count(),
         "activities": Activity.select().count(),
         "notes": Note.select().count(),
+        "competitors": Competitor.select().count(),
+        "products": Product.select().count(),
+        "price_lists": PriceList.select().count(),
+        "leads": Lead.select().count(),
+        "opportunities": Opportunity.select().count(),
+        "quotes": Quote.select().count(),
+        "orders": SalesOrder.select().count(),
+        "invoices": Invoice.select().count(),
     }
 
 
@@ -97,7 +122,12 @@ def seed(login: str) -> dict[str, int]:
         return counts()
     admin = session.sign_in(login)
     try:
-        _Seeder(load(), admin).run()
+        # One transaction: quicker, and a seeding that fails leaves nothing
+        # behind (a half-seeded demo would never be seeded again).
+        with write():
+            # Checked again under the write lock: another first start may have won.
+            if not Account.select().exists():
+                _Seeder(load(), admin).run()
     finally:
         session.sign_in(login)
     return counts()
@@ -105,11 +135,19 @@ def seed(login: str) -> dict[str, int]:
 
 def open_demo(settings: Settings | None = None) -> User:
     """Open (creating on first use) the demo database as the OS login, seed
-    it if it is empty, and return the signed-in user."""
+    it if it is empty, and return the signed-in user.
+
+    New quotes price from the demo's default price list unless the settings
+    name another one the demo database has (a real database's list names
+    mean nothing here)."""
+    from crm_tui import demo_sales
     from crm_tui.runtime import open_for_user
 
     user = open_for_user(demo_path(), settings)
     seed(user.login)
+    price_list = demo_sales.demo_default_price_list()
+    if price_list is not None and price_list.name != session.settings().default_price_list:
+        session.configure(replace(session.settings(), default_price_list=price_list.name))
     return session.current_user()
 
 
@@ -152,11 +190,15 @@ class _Seeder:
     # --- the whole run ------------------------------------------------------
 
     def run(self) -> None:
+        from crm_tui.demo_sales import SalesSeeder
+
         self.add_users()
         self.add_accounts()
         self.add_standalone_contacts()
         self.add_history()
         self.add_open_work()
+        # Before finish(): deals are made while everyone still works there.
+        SalesSeeder(self).run()
         self.finish()
 
     def add_users(self) -> None:
@@ -310,15 +352,18 @@ class _Seeder:
         self.used_emails.add(candidate)
         return candidate
 
-    def _phone(self, country: str, city: str | None = None) -> str:
+    def _phone(
+        self, country: str, city: str | None = None, rng: random.Random | None = None
+    ) -> str:
         """A random landline in `city` (a mobile without one) of the country's
         usual shape that libphonenumber accepts."""
+        rng = rng or self.rng
         spec = self.data["countries"][country]
         patterns = [spec["landline"][city]] if city else spec["mobile"]
         number = ""
         for _ in range(30):
-            pattern = self.rng.choice(patterns)
-            digits = "".join(str(self.rng.randrange(10)) if ch == "#" else ch for ch in pattern)
+            pattern = rng.choice(patterns)
+            digits = "".join(str(rng.randrange(10)) if ch == "#" else ch for ch in pattern)
             number = f"+{spec['code']}{digits}"
             if phonenumbers.is_valid_number(phonenumbers.parse(number)):
                 break

@@ -7,11 +7,32 @@ import datetime as dt
 import phonenumbers
 import pytest
 
-from crm_tui import config, demo
-from crm_tui.db import close_database
-from crm_tui.models import Account, Activity, Contact, User
+from crm_tui import config, demo, demo_sales
+from crm_tui.db import close_database, database, dict_rows
+from crm_tui.models import (
+    Account,
+    Activity,
+    AuditEntry,
+    Competitor,
+    Contact,
+    Lead,
+    Opportunity,
+    PriceList,
+    Product,
+    User,
+)
 from crm_tui.runtime import open_for_user
-from crm_tui.services import accounts, contacts, session
+from crm_tui.services import (
+    accounts,
+    competitors,
+    contacts,
+    leads,
+    lines,
+    opportunities,
+    products,
+    quotes,
+    session,
+)
 
 PERSIAN_ONLY = set("پچژگکی")  # letters Persian writes and Arabic does not
 ARABIC_ONLY = set("يكة")
@@ -41,7 +62,7 @@ def seeded(demo_file, settings):
 
 
 def test_counts_are_as_promised(seeded):
-    assert 35 <= seeded["accounts"] <= 45
+    assert 35 <= seeded["accounts"] <= 50  # qualified leads added a few
     assert 140 <= seeded["contacts"] <= 160
     assert seeded["activities"] + seeded["notes"] >= 380
     assert seeded["users"] == 6  # the admin and five demo users
@@ -130,6 +151,191 @@ def test_open_demo_uses_its_own_file(settings, monkeypatch):
         assert user.login == "demo_user" and user.role == "admin"
         assert session.current_user().login == "demo_user"
         assert demo.counts()["accounts"] >= 35
+        # New quotes price from the demo's default price list.
+        assert session.settings().default_price_list.startswith("Standard ")
+        assert products.default_price_list().name == session.settings().default_price_list
     finally:
         session.act_as(None)
         close_database()
+
+
+# --- the sales side ---------------------------------------------------------------------------
+
+
+def _states(table: str) -> dict[tuple[str, str], int]:
+    sql = f"SELECT state, status_reason, count(*) FROM {table} GROUP BY 1, 2"
+    return {(state, reason): n for state, reason, n in database.execute_sql(sql)}
+
+
+def test_sales_counts_are_as_promised(seeded):
+    assert 5 <= seeded["competitors"] <= 8
+    assert 15 <= seeded["products"] <= 25
+    assert seeded["price_lists"] == 2
+    assert 35 <= seeded["leads"] <= 50
+    assert 80 <= seeded["opportunities"] <= 95
+    assert seeded["quotes"] >= 40 and seeded["orders"] >= 12 and seeded["invoices"] >= 6
+
+
+def test_leads_in_every_state(seeded):
+    states = _states("lead")
+    assert states[("open", "new")] >= 8
+    assert states[("open", "contacted")] >= 8
+    assert states[("qualified", "qualified")] >= 5
+    for reason in leads.DISQUALIFY_REASONS:
+        assert states[("disqualified", reason)] >= 1, reason
+    ratings = {r for (r,) in Lead.select(Lead.rating).where(Lead.state == "open").tuples()}
+    assert ratings == {"hot", "warm", "cold"}
+    qualified = Lead.select().where(Lead.state == "qualified")
+    assert all(lead.account_id and lead.opportunity_id for lead in qualified)
+
+
+def test_open_leads_give_the_duplicate_check_something_to_show(seeded):
+    whys = []
+    for lead in Lead.select().where(Lead.state == "open"):
+        found = leads.matches(lead.id)
+        whys += [why for row in found.accounts + found.contacts for why in row["why"]]
+    assert "same email" in whys
+    assert "same company name" in whys
+    assert "same web domain" in whys
+
+
+def test_a_pipeline_in_every_stage(seeded):
+    open_by_stage = dict(
+        database.execute_sql(
+            "SELECT stage, count(*) FROM opportunity WHERE state = 'open' GROUP BY stage"
+        ).fetchall()
+    )
+    assert set(open_by_stage) == set(opportunities.STAGES)
+    assert all(n >= 10 for n in open_by_stage.values()), open_by_stage
+    assert 55 <= sum(open_by_stage.values()) <= 65
+    states = _states("opportunity")
+    assert states[("open", "on_hold")] >= 1
+    assert states[("won", "won")] >= 12
+    assert states[("lost", "out_sold")] + states[("lost", "canceled")] >= 8
+    lost_to = Opportunity.select().where(Opportunity.lost_to.is_null(False)).count()
+    assert lost_to >= 3
+    today = dt.date.today()
+    open_ = Opportunity.select().where(Opportunity.state == "open")
+    assert open_.where(Opportunity.estimated_close_date < today).count() >= 3
+    assert open_.where(Opportunity.estimated_close_date > today + dt.timedelta(days=90)).exists()
+    assert len({o for (o,) in open_.select(Opportunity.owner).tuples()}) >= 3
+
+
+def test_every_opportunity_in_close_has_an_active_quote(seeded):
+    in_close = Opportunity.select().where(
+        (Opportunity.state == "open") & (Opportunity.stage == "close")
+    )
+    assert in_close.count() >= 8
+    for opportunity in in_close:
+        assert quotes.has_active_quote(opportunity.id), opportunity.name
+
+
+def test_stages_were_moved_through_the_gates_over_time(seeded):
+    moves = AuditEntry.select().where(
+        (AuditEntry.record_type == "opportunity") & (AuditEntry.action == "stage")
+    )
+    assert moves.count() >= 100
+    now = dt.datetime.now(dt.UTC)
+    created = [at for (at,) in Opportunity.select(Opportunity.created_at).tuples()]
+    assert min(created) < now - dt.timedelta(days=90)
+    assert max(created) <= now
+    closes = Activity.select().where(Activity.kind == "opportunity_close")
+    assert closes.count() == Opportunity.select().where(Opportunity.state != "open").count()
+
+
+def test_quotes_orders_and_invoices_in_several_states(seeded):
+    quote_states = _states("quote")
+    for key in [
+        ("draft", "in_progress"),
+        ("active", "open"),
+        ("won", "won"),
+        ("closed", "revised"),
+        ("closed", "lost"),
+        ("closed", "canceled"),
+    ]:
+        assert quote_states.get(key, 0) >= 1, key
+    assert database.execute_sql("SELECT count(*) FROM quote WHERE revision = 2").fetchone()[0]
+    order_states = _states("sales_order")
+    for key in [
+        ("active", "new"),
+        ("active", "pending"),
+        ("submitted", "submitted"),
+        ("fulfilled", "complete"),
+        ("fulfilled", "partial"),
+        ("invoiced", "invoiced"),
+        ("canceled", "canceled"),
+    ]:
+        assert order_states.get(key, 0) >= 1, key
+    invoice_states = _states("invoice")
+    for key in [
+        ("active", "new"),
+        ("active", "billed"),
+        ("paid", "complete"),
+        ("paid", "partial"),
+        ("canceled", "canceled"),
+    ]:
+        assert invoice_states.get(key, 0) >= 1, key
+    partial = dict_rows(
+        "SELECT paid_amount, total_amount FROM invoice WHERE status_reason = 'partial'"
+    )
+    assert all(0 < row["paid_amount"] < row["total_amount"] for row in partial)
+
+
+@pytest.mark.parametrize("kind", ["quote", "order", "invoice"])
+def test_document_totals_are_the_sum_of_their_lines(seeded, kind):
+    table = {"quote": "quote", "order": "sales_order", "invoice": "invoice"}[kind]
+    documents = dict_rows(f"SELECT * FROM {table}")
+    assert documents
+    for doc in documents:
+        rows = lines.lines_of(kind, doc["id"])
+        assert rows, doc["number"]
+        net = sum(r["base_amount"] - r["discount_total"] for r in rows)
+        assert doc["subtotal"] == net
+        assert doc["tax_total"] == sum(r["tax_amount"] for r in rows)
+        assert doc["total_amount"] == net - doc["discount_total"] + doc["tax_total"]
+        if doc["discount_total"] == 0:
+            assert doc["total_amount"] == sum(r["extended_amount"] for r in rows)
+
+
+def test_competitors_have_a_record_against_us(seeded):
+    records = [competitors.record(c.id) for c in Competitor.select()]
+    assert len(records) >= 5
+    assert all(c.website and c.strengths and c.weaknesses for c in Competitor.select())
+    assert sum(r["won_against"] for r in records) >= 3
+    assert sum(r["lost_to"] for r in records) >= 3
+    assert sum(r["open"] for r in records) >= 10
+
+
+def test_products_of_every_type_and_state(seeded):
+    types = {t for (t,) in Product.select(Product.product_type).tuples()}
+    assert types == set(products.TYPES)
+    states = [s for (s,) in Product.select(Product.state).tuples()]
+    assert states.count("draft") == 1 and states.count("retired") == 1
+    assert states.count("active") >= 12
+    standard, partner = PriceList.select().order_by(PriceList.id)
+    assert standard.name.startswith("Standard ") and partner.name.startswith("Partner ")
+    prices = {
+        name: {i["product_number"]: i["amount"] for i in products.items_of(pl.id)}
+        for name, pl in (("standard", standard), ("partner", partner))
+    }
+    assert prices["standard"].keys() == prices["partner"].keys()
+    assert all(prices["partner"][n] <= prices["standard"][n] for n in prices["standard"])
+    assert any(prices["partner"][n] < prices["standard"][n] for n in prices["standard"])
+
+
+def test_the_default_price_list_prices_a_new_quote_line(seeded):
+    default = demo_sales.demo_default_price_list()
+    assert default is not None and default.name.startswith("Standard ")
+    product = Product.get(Product.product_number == "LDG-CLD-PRO")
+    item = next(i for i in products.items_of(default.id) if i["product_id"] == product.id)
+    account = Account.select().where(Account.state == "active").first()
+    with demo_sales.default_price_list(default.name), database.atomic() as transaction:
+        quote = quotes.create({"name": "Price check", "account_id": account.id})
+        assert quote.price_list_id == default.id
+        lines.add_line(
+            "quote", quote.id, quote.version, {"product_id": product.id, "quantity": "10"}
+        )
+        (line,) = lines.lines_of("quote", quote.id)
+        assert line["unit_price"] == item["amount"]
+        assert quotes.get(quote.id).total_amount == 10 * item["amount"]
+        transaction.rollback()  # the seeded file stays as it was for the other tests

@@ -275,8 +275,10 @@ def test_qualify_without_duplicates_creates_all_three(db):
         "contact": [None, contact.id],
         "opportunity_id": [None, opp.id],
     }
-    for kind, record_id in (("account", account.id), ("contact", contact.id)):
-        assert [r["action"] for r in audit.history(kind, record_id)] == ["create"]
+    assert [r["action"] for r in audit.history("contact", contact.id)] == ["create"]
+    # the account is created, then given the new contact as its primary contact
+    assert [r["action"] for r in audit.history("account", account.id)] == ["update", "create"]
+    assert account.primary_contact_id == contact.id
     # now the lead's company and person match what it made
     found = leads.matches(lead.id)
     assert [r["id"] for r in found.accounts] == [account.id]
@@ -576,3 +578,9 @@ def test_page_on_views_uses_indexes(db):
         )
         plan = " ".join(r[3] for r in database.execute_sql(sql))
         assert "INDEX lead_" in plan and "TEMP B-TREE" not in plan, (view, plan)
+
+
+def test_qualify_makes_the_new_contact_the_new_accounts_primary_contact(db):
+    lead = leads.create({"first_name": "Ana", "last_name": "Lima", "company_name": "Lima Foods"})
+    done = leads.qualify(lead.id, lead.version)
+    assert accounts.get(done.account_id).primary_contact_id == done.contact_id

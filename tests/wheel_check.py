@@ -67,6 +67,7 @@ def main() -> int:
         for needed in (
             "crm_tui/styles/app.tcss",
             "crm_tui/data/demo.json",
+            "crm_tui/data/demo_sales.json",
             "crm_tui/screens/accounts_list.py",
         ):
             if needed not in names:

@@ -284,7 +284,8 @@ def qualify(
     account from the company (if `create_account` and the lead names a
     company), link `contact_id` or create a contact from the person (in that
     account), create an opportunity for them (if `create_opportunity`), and
-    link all three back to the lead. A linked contact is never moved to the
+    link all three back to the lead. A contact created with a new account is
+    that account's primary contact. A linked contact is never moved to the
     account. Refused without any account or contact: the opportunity needs a
     customer."""
     with write():
@@ -300,6 +301,7 @@ def qualify(
                 "choose or create an account or a contact: qualifying needs a customer"
             )
         owner = _owner_for(lead)
+        created_account = False
         if account_id is not None:
             account_id = _linkable("account", account_id)
         elif create_account and lead.company_name:
@@ -315,6 +317,7 @@ def qualify(
             if owner:
                 data["owner_id"] = owner
             account_id = accounts.create(data).id
+            created_account = True
         if contact_id is not None:
             contact_id = _linkable("contact", contact_id)
         elif create_contact:
@@ -331,6 +334,10 @@ def qualify(
             if owner:
                 data["owner_id"] = owner
             contact_id = contacts.create(data).id
+            if created_account:
+                # as in Dynamics, the person qualified is the new account's primary contact
+                new_account = accounts.get(account_id)
+                accounts.update(account_id, new_account.version, {"primary_contact_id": contact_id})
         opportunity_id = None
         if create_opportunity:
             opportunity_id = _create_opportunity(
