@@ -67,8 +67,14 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write records to stdout")
     export.add_argument("what", choices=tuple(EXPORTS))
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    # Everything after `bench` goes to crm_tui.bench's own parser. A prefix no
+    # option uses keeps argparse from taking `--json` for an unknown option of
+    # this subparser (REMAINDER alone refuses a first argument that starts with -).
     bench = sub.add_parser(
-        "bench", help="measure performance on a generated large database", add_help=False
+        "bench",
+        help="measure performance on a generated large database",
+        add_help=False,
+        prefix_chars="+",
     )
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     return p

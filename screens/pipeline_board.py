@@ -141,8 +141,7 @@ class PipelineScreen(Screen):
         else:
             status.append(f"{count:,} open · {money.display(total, currency)}")
             status.append(
-                f" · ≈ {money.display(weighted, currency)} weighted by probability"
-                " · ⚠ overdue",
+                f" · ≈ {money.display(weighted, currency)} weighted by probability · ⚠ overdue",
                 style="dim",
             )
         self.query_one("#board-status", Static).update(status)

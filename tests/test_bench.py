@@ -9,11 +9,11 @@ import apsw
 import pytest
 
 from crm_tui import config, text
-from crm_tui.bench import generate, measure, report, writers
+from crm_tui.bench import generate, measure, report, sales, sales_data, writers
 from crm_tui.db import close_database, connection, trace_statements
 from crm_tui.models.base import from_db_time, to_db_time
 from crm_tui.runtime import open_for_user
-from crm_tui.services import accounts, activities, contacts, search, session
+from crm_tui.services import accounts, activities, contacts, opportunities, search, session
 
 TINY = generate.Scale(accounts=200, contacts=2000, activities=4000)
 
@@ -234,3 +234,136 @@ def test_open_activities_of_a_record_are_read_from_the_partial_index(opened):
     for sql in statements:
         plan = " ".join(d for _, _, d in _plan(sql, (*regarding, 50)[: sql.count("?")]))
         assert "activity_open_regarding" in plan, plan
+
+
+# --- sales (issue 3) ----------------------------------------------------------------------
+
+
+def test_tiny_database_has_an_open_pipeline_in_every_stage(tiny_db):
+    path, _ = tiny_db
+    assert generate.FULL.opportunities == 50_000 and generate.QUICK.opportunities == 5_000
+    conn = apsw.Connection(str(path))
+    try:
+        by_stage = dict(
+            conn.execute("SELECT stage, count(*) FROM opportunity WHERE state = 'open' GROUP BY 1")
+        )
+        assert set(by_stage) == set(opportunities.STAGES)
+        assert all(count > 0 for count in by_stage.values())
+        assert sum(by_stage.values()) == TINY.opportunities == 100
+        closed = dict(conn.execute("SELECT state, count(*) FROM opportunity GROUP BY 1"))
+        assert closed["won"] > 0 and closed["lost"] > 0
+        today = conn.execute("SELECT date('now')").fetchone()[0]
+        overdue = conn.execute(
+            "SELECT count(*) FROM opportunity WHERE state = 'open' AND estimated_close_date < ?",
+            (today,),
+        ).fetchone()[0]
+        assert 0 < overdue < 50
+        # the pipeline belongs to salespeople in teams, and the bench's salesperson has some
+        owners = conn.execute(
+            "SELECT DISTINCT u.role, u.team FROM opportunity o JOIN user u ON u.id = o.owner_id"
+        ).fetchall()
+        assert {role for role, _ in owners} <= {"sales", "manager"}
+        assert all(team for _, team in owners)
+        login_team = conn.execute(
+            "SELECT team FROM user WHERE login = ?", (sales_data.SALES_LOGIN,)
+        ).fetchone()[0]
+        assert login_team
+        # every open card in Close has the active quote its gate needs
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM opportunity o WHERE o.state = 'open' AND o.stage = 'close' "
+                "AND NOT EXISTS (SELECT 1 FROM quote q WHERE q.opportunity_id = o.id "
+                "AND q.state = 'active')"
+            ).fetchone()[0]
+            == 0
+        )
+        # stored totals are the sum of the stored lines; numbering continues after them
+        for total, subtotal, tax, discount, lines_net, lines_tax in conn.execute(
+            "SELECT q.total_amount, q.subtotal, q.tax_total, q.discount_total, "
+            "sum(l.base_amount - l.discount_total), sum(l.tax_amount) "
+            "FROM quote q JOIN quote_line l ON l.quote_id = q.id GROUP BY q.id"
+        ):
+            assert (subtotal, tax) == (lines_net, lines_tax)
+            assert total == subtotal - discount + tax
+        quotes = conn.execute("SELECT count(*) FROM quote").fetchone()[0]
+        assert conn.execute("SELECT next FROM sequence WHERE name = 'quote'").fetchone() == (
+            quotes + 1,
+        )
+        for name, key in conn.execute("SELECT name, name_sort FROM opportunity"):
+            assert key == text.sort_key(name)
+    finally:
+        conn.close()
+
+
+def test_generated_opportunities_are_found_by_name_and_customer(opened):
+    conn = connection()
+    opp_id, name, customer = conn.execute(
+        "SELECT o.id, o.name, a.name FROM opportunity o JOIN account a ON a.id = o.account_id "
+        "WHERE o.state = 'open' ORDER BY o.id LIMIT 1"
+    ).fetchone()
+    found = opportunities.page(scope="all", query=f"{name} {customer}", limit=100).rows
+    assert opp_id in [row["id"] for row in found]
+
+
+def test_sales_measurements_return_numbers_and_restore_removes_what_they_wrote(opened):
+    path, result = opened
+    before = {
+        table: _scalar(path, f"SELECT count(*) FROM {table}")
+        for table in ("opportunity", "opportunity_fts", "quote", "quote_line", "audit_entry")
+    }
+    sequence = _scalar(path, "SELECT next FROM sequence WHERE name = 'quote'")
+    raw = sales.measure_all(result.bench_account, TINY.accounts, repeat=2, log=lambda _: None)
+    kanban = raw["kanban"]
+    assert kanban["all"]["cards"] == TINY.opportunities
+    assert 0 < kanban["mine"]["cards"] <= kanban["team"]["cards"] < kanban["all"]["cards"]
+    assert raw["quote"]["lines"] == 200
+    rep = report.Report(database={})
+    sales.add_lines(rep, raw)
+    names = [line.name for line in rep.lines]
+    for expected in (
+        "kanban load: mine",
+        "kanban load: team",
+        "kanban load: all",
+        "move card forward (gate fields)",
+        "move card back",
+        "quote: add line 200 (totals of 200)",
+        "quote: recompute (200 lines)",
+        "quote: update_line (200 lines)",
+        "line preview while typing",
+        "opportunities first page: all",
+        "filter opportunities (all): worst",
+    ):
+        assert expected in names
+    assert all(line.value > 0 and line.ok is not None and line.p95 for line in rep.lines)
+    data = json.loads(report.as_json(rep))
+    assert {r["name"] for r in data["results"]} == set(names)
+    deleted = generate.restore(path)
+    assert deleted["opportunity"] == 1 and deleted["quote"] == 1 and deleted["quote_line"] == 200
+    after = {table: _scalar(path, f"SELECT count(*) FROM {table}") for table in before}
+    assert after == before
+    assert _scalar(path, "SELECT next FROM sequence WHERE name = 'quote'") == sequence
+
+
+def test_report_names_the_open_opportunities():
+    rep = report.Report(
+        database={
+            "path": "/tmp/x.db",
+            "accounts": 1,
+            "contacts": 2,
+            "activities": 3,
+            "opportunities": 50_000,
+            "size_mb": 1,
+            "reused": True,
+            "generated_seconds": None,
+        }
+    )
+    rep.add("kanban load: all", 50.0, "ms", "<= 100", True, p95=60.0)
+    assert "50,000 open opportunities" in report.render(rep)
+
+
+def test_the_command_line_passes_every_option_to_the_bench():
+    from crm_tui import cli
+
+    args = cli._parser().parse_args(["bench", "--quick", "--repeat", "3", "--json"])
+    assert args.command == "bench" and args.bench_args == ["--quick", "--repeat", "3", "--json"]
+    assert cli._parser().parse_args(["bench"]).bench_args == []

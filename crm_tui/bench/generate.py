@@ -11,7 +11,8 @@ what crm_tui.services.search.reindex writes.
 
 What the generated data has no equivalent for: bulk records carry no audit
 entries (only the bench account has a history) and activities have no party
-rows; neither affects the measured queries, which read by index.
+rows; neither affects the measured queries, which read by index. The sales
+part (teams, products, the pipeline, quotes) is crm_tui.bench.sales_data.
 """
 
 from __future__ import annotations
@@ -29,13 +30,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from crm_tui import text
-from crm_tui.bench import names
+from crm_tui.bench import names, sales_data
 from crm_tui.services import search
 from crm_tui.services.validate import phone_search_terms
 
 # Bump when the generated content changes: a cached database of another
 # version is never reused.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the sales pipeline, products, quotes, teams
 
 SEED = 20240611
 CHUNK = 20_000
@@ -71,6 +72,13 @@ class Scale:
     accounts: int
     contacts: int
     activities: int
+    # Open opportunities (a tenth as many more are won or lost); by default
+    # half the accounts: 50k in the full database, as DESIGN.md's budget says.
+    opportunities: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.opportunities is None:
+            object.__setattr__(self, "opportunities", self.accounts // 2)
 
     @property
     def bench_activities(self) -> int:
@@ -151,7 +159,8 @@ def ensure(
     _remove_db_files(partial)
     log(
         f"bench: generating {scale.accounts:,} accounts, {scale.contacts:,} contacts, "
-        f"{scale.activities:,} activities into {path} ..."
+        f"{scale.activities:,} activities, {scale.opportunities:,} open opportunities "
+        f"into {path} ..."
     )
     try:
         result = generate(partial, scale=scale, log=log)
@@ -344,6 +353,7 @@ def generate(
     accounts: int | None = None,
     contacts: int | None = None,
     activities: int | None = None,
+    opportunities: int | None = None,
     seed: int = SEED,
     log: Callable[[str], None] = _stderr,
 ) -> Generated:
@@ -356,6 +366,7 @@ def generate(
             accounts if accounts is not None else FULL.accounts,
             contacts if contacts is not None else FULL.contacts,
             activities if activities is not None else FULL.activities,
+            opportunities,
         )
     path = Path(path)
     if path.exists():
@@ -444,7 +455,9 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
     # Secondary indexes are rebuilt after the load (a sort beats random inserts).
     indexes = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('account', 'contact', 'activity', 'note', 'audit_entry')"
+        "AND tbl_name IN ('account', 'contact', 'activity', 'note', 'audit_entry', "
+        + ", ".join(f"'{table}'" for table in sales_data.SALES_TABLES)
+        + ")"
     ).fetchall()
     for index_name, _ in indexes:
         conn.execute(f'DROP INDEX "{index_name}"')
@@ -688,6 +701,21 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
 
     loader.insert("note", NOTE_COLUMNS, note_rows(), n_notes)
 
+    # The sales pipeline, its products, price list and quotes, the users' teams.
+    sales_data.load(
+        conn,
+        insert=loader.insert,
+        open_opportunities=scale.opportunities,
+        accounts=n_acc,
+        contacts=n_con,
+        account_persian=account_persian,
+        tx=tx,
+        now_us=now_us,
+        today=end.date(),
+        seed=seed + 1,
+        log=log,
+    )
+
     # The bench account's audit trail: created, then edited now and then.
     owner, name = conn.execute(
         "SELECT owner_id, name FROM account WHERE id = ?", (bench,)
@@ -734,8 +762,9 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
 
     marks = {
         table: conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
-        for table in ("activity", "activity_party", "audit_entry", "note")
+        for table in RESTORED
     }
+    marks["sequence"] = dict(conn.execute("SELECT name, next FROM sequence"))
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
@@ -743,6 +772,16 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
     )
     conn.execute("COMMIT")
     return bench
+
+
+# Tables the bench writes to, in the order `restore` deletes from them (lines
+# before their documents); rows above the generator's marks are the bench's.
+RESTORED = (
+    "activity_party", "activity", "note", "audit_entry", "quote_line", "quote",
+    "opportunity_line", "opportunity",
+)  # fmt: skip
+# Full-text indexes keyed by the id of a table in RESTORED.
+RESTORED_FTS = {"quote_fts": "quote", "opportunity_fts": "opportunity"}
 
 
 def upgrade(path: Path | str) -> None:
@@ -773,9 +812,18 @@ def restore(path: Path | str) -> dict[str, int]:
         deleted = {}
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for table in ("activity_party", "activity", "note", "audit_entry"):
-                conn.execute(f"DELETE FROM {table} WHERE id > ?", (marks[table],))
-                deleted[table] = conn.changes()
+            for table in RESTORED:
+                if table in marks:
+                    conn.execute(f"DELETE FROM {table} WHERE id > ?", (marks[table],))
+                    deleted[table] = conn.changes()
+            for fts, table in RESTORED_FTS.items():
+                if table in marks:
+                    conn.execute(f"DELETE FROM {fts} WHERE rowid > ?", (marks[table],))
+            if "sequence" in marks:  # document numbers the bench took are given back
+                conn.execute("DELETE FROM sequence")
+                conn.executemany(
+                    "INSERT INTO sequence (name, next) VALUES (?, ?)", marks["sequence"].items()
+                )
         except BaseException:
             conn.execute("ROLLBACK")
             raise

@@ -168,3 +168,52 @@ DESCRIPTIONS = [
     "Escalated to the account manager.",
     "مشتری درخواست پیش‌فاکتور جدید داشت.",
 ]
+
+# --- sales ------------------------------------------------------------------------------
+
+DEAL_SUBJECTS = [
+    "CRM licences", "Fleet tracking", "Warehouse scanners", "Cloud backup", "Office furniture",
+    "Support contract", "Laptop refresh", "Network upgrade", "Security audit", "Training programme",
+    "Data migration", "Printing fleet", "Solar panels", "Coffee machines", "ERP integration",
+    "Maintenance plan", "Managed services", "Marketing automation", "Mobile devices",
+    "Call centre seats", "Conference rooms", "Payroll service", "Field service app",
+    "Spare parts", "Packaging line", "Lab equipment", "Web shop", "Analytics platform",
+]  # fmt: skip
+DEAL_KINDS = [
+    "", "", "renewal", "expansion", "pilot", "rollout", "phase 2", "upgrade", "2025", "2026",
+    "framework deal", "replacement",
+]  # fmt: skip
+PERSIAN_DEAL_SUBJECTS = [
+    "قرارداد پشتیبانی", "تمدید مجوز", "خرید تجهیزات", "پیش‌فاکتور سرور", "نرم‌افزار حسابداری",
+    "مشاوره فناوری", "قرارداد نگهداری", "تجهیزات شبکه",
+]  # fmt: skip
+NEEDS = [
+    "Needs a replacement before the current contract ends.",
+    "Wants one supplier for all sites.",
+    "Budget approved for this fiscal year.",
+    "Looking to cut running costs by a fifth.",
+    "Growing team; needs more seats.",
+    "نیاز به تمدید قبل از پایان سال مالی.",
+]
+COMPETITORS = [
+    "Contoso Systems", "Fabrikam Solutions", "Litware Group", "Northwind Partners",
+    "Adventure Works Sales", "Proseware Direct", "Tailspin Digital", "پارس افزار",
+]  # fmt: skip
+# (name, type, unit, list price in whole currency units)
+PRODUCTS = [
+    ("CRM seat licence", "service", "seat/year", 480), ("CRM premium licence", "service",
+    "seat/year", 960), ("Onboarding workshop", "flat_fee", "day", 1500), ("Training day",
+    "service", "day", 1200), ("Data migration", "flat_fee", "project", 8000), ("Support plan",
+    "service", "year", 2400), ("Premium support", "service", "year", 6000), ("Barcode scanner",
+    "sales_inventory", "each", 349), ("Rugged tablet", "sales_inventory", "each", 1199),
+    ("Laptop 14\"", "sales_inventory", "each", 1450), ("Docking station", "sales_inventory",
+    "each", 229), ("Network switch 48p", "sales_inventory", "each", 2890), ("Wi-Fi access point",
+    "sales_inventory", "each", 410), ("Firewall appliance", "sales_inventory", "each", 5200),
+    ("Cloud backup 1 TB", "service", "month", 35), ("Cloud backup 10 TB", "service", "month",
+    290), ("Installation", "misc_charge", "hour", 95), ("Travel costs", "misc_charge", "trip",
+    350), ("Shipping", "misc_charge", "parcel", 25), ("Desk chair", "sales_inventory", "each",
+    420), ("Standing desk", "sales_inventory", "each", 780), ("Meeting room kit",
+    "sales_inventory", "set", 3900), ("Security audit", "flat_fee", "audit", 12000),
+    ("Consulting hour", "service", "hour", 160), ("پشتیبانی سالانه", "service", "year", 1800),
+    ("راه‌اندازی شبکه", "flat_fee", "project", 4200),
+]  # fmt: skip

@@ -22,6 +22,7 @@ from crm_tui.bench import generate
 FRAME_RATIO = 1.3
 LIST_PAGE_MS = 30.0
 FILTER_MS = 30.0
+KANBAN_MS = 100.0
 WRITE_MS = 10.0
 WRITERS_PER_S = 1000.0
 RSS_MB = 150.0
@@ -63,14 +64,16 @@ def _parser() -> argparse.ArgumentParser:
         prog="crm-tui bench",
         description=(
             "Measure DESIGN.md's performance budgets on a generated database of 100k accounts, "
-            "1M contacts and 2M activities (built once and cached in the temp directory)."
+            "1M contacts, 2M activities and 50k open opportunities (built once and cached in "
+            "the temp directory)."
         ),
     )
     p.add_argument("--rebuild", action="store_true", help="regenerate the cached database")
     p.add_argument(
         "--quick",
         action="store_true",
-        help="a tenth of the data (10k accounts, 100k contacts, 200k activities), for smoke runs",
+        help="a tenth of the data (10k accounts, 100k contacts, 200k activities, 5k open "
+        "opportunities), for smoke runs",
     )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--writers", type=int, default=8, metavar="N", help="writer processes (8)")
@@ -312,6 +315,12 @@ def _measure_in_process(report: Report, gen: generate.Generated, repeat: int) ->
             write["median"] <= WRITE_MS,
             p95=write["p95"],
         )
+
+        from crm_tui.bench import sales
+
+        sold = sales.measure_all(gen.bench_account, gen.scale.accounts, repeat, log=_log)
+        report.raw["sales"] = sold
+        sales.add_lines(report, sold)
     finally:
         session.act_as(None)
         close_database()
@@ -341,7 +350,9 @@ def render(report: Report) -> str:
     )
     out = [
         f"crm-tui bench: {db['accounts']:,} accounts, {db['contacts']:,} contacts, "
-        f"{db['activities']:,} activities ({db['size_mb']:,} MB, {built})",
+        f"{db['activities']:,} activities"
+        + (f", {db['opportunities']:,} open opportunities" if db.get("opportunities") else "")
+        + f" ({db['size_mb']:,} MB, {built})",
         f"  {db['path']}",
         "",
     ]
