@@ -14,7 +14,7 @@ from crm_tui.models import Invoice, Quote, SalesOrder
 from crm_tui.screens.base_detail import RecordDetailScreen
 from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.screens.document_actions import EDITABLE, SERVICES, legal_steps
-from crm_tui.services import lines, money, pricing, records
+from crm_tui.services import lines, money, opportunities, pricing, records
 from crm_tui.text import safe_line
 from crm_tui.widgets.line_table import LineTable
 
@@ -228,9 +228,53 @@ class DocumentDetailScreen(RecordDetailScreen):
         other = KIND_OF.get(type(result))
         if other is not None and (other != self.KIND or result.id != self.record_id):
             # a win made an order, an order made an invoice, a revise made a draft
+            offer = None
+            if self.KIND == "quote" and isinstance(result, SalesOrder):
+                offer = self._close_offer(result)
             self.app.switch_screen(DocumentDetailScreen(other, result.id))
+            if offer is not None:
+                self.app.call_after_refresh(offer)
             return
         self.refresh_data()
+
+    def _close_offer(self, order):
+        """A won quote usually wins its deal: a step that offers to close the
+        opportunity as won with the order's total (as Dynamics asks), or None."""
+        opportunity_id = self.record.opportunity_id
+        if not opportunity_id:
+            return None
+        deal = opportunities.get(opportunity_id)
+        if deal.state != "open":
+            return None
+        app = self.app
+        number = self.SERVICE.display_number(self.record)
+
+        def answer(yes: bool) -> None:
+            if not yes:
+                return
+            current = opportunities.get(opportunity_id)
+            try:
+                opportunities.close_won(
+                    opportunity_id,
+                    current.version,
+                    actual_revenue=money.plain(order.total_amount),
+                    description=f"Won with {number}",
+                )
+            except CrmError as exc:
+                app.notify(Text(str(exc)), severity="error")
+                return
+            app.notify(Text.assemble(safe_line(deal.name), " closed as won."))
+
+        def offer() -> None:
+            app.push_screen(
+                ConfirmModal(
+                    Text.assemble("Close ", safe_line(deal.name, "bold"), " as won too?"),
+                    f"Actual revenue {money.display(order.total_amount, order.currency)}, today.",
+                ),
+                answer,
+            )
+
+        return offer
 
     def action_toggle_active(self) -> None:
         steps = legal_steps(self.KIND, self.record.state)

@@ -89,6 +89,8 @@ class LineModal(FormModal):
         except CrmError as exc:
             preview.update(Text(f"Amount: {exc}", style="yellow"))
             return
+        # an opportunity has no currency of its own: it is the settings' one
+        currency = getattr(self.parent_record, "currency", None) or session.settings().currency
         out = Text("Amount: ", style="bold")
         out.append(money.display(amounts.base))
         if amounts.discount:
@@ -96,7 +98,17 @@ class LineModal(FormModal):
         if amounts.tax:
             out.append(f" + {money.display(amounts.tax)} tax")
         out.append(" = ")
-        # an opportunity has no currency of its own: it is the settings' one
-        currency = getattr(self.parent_record, "currency", None) or session.settings().currency
         out.append(money.display(amounts.extended, currency), style="bold")
+        if self.kind != "opportunity":
+            line_id = self.line["id"] if self.line else None
+            try:
+                totals = lines.preview_totals(self.kind, self.parent_record, data, line_id)
+            except CrmError as exc:
+                out.append(f"\nDocument total: {exc}", style="yellow")
+            else:
+                out.append("\nDocument total: ", style="bold")
+                out.append(money.display(totals.total_amount, currency), style="bold")
+                before = self.parent_record.total_amount
+                if totals.total_amount != before:
+                    out.append(f" (now {money.display(before)})", style="dim")
         preview.update(out)

@@ -499,3 +499,32 @@ def test_nothing_drifts_after_random_edits(cat, ops):
     lines.recompute("quote", q.id)
     q = quotes.get(q.id)
     assert (q.subtotal, q.discount_total, q.tax_total, q.total_amount) == before
+
+
+def test_preview_totals_show_the_document_as_if_the_line_were_saved(cat):
+    quote = draft(cat, discount="10%")
+    quote = lines.add_line(
+        "quote", quote.id, quote.version, {"description": "Day", "unit_price": "100"}
+    )
+    first = lines.lines_of("quote", quote.id)[0]
+
+    # a new line: 100 + 2 × 50 = 200, −10% = 180
+    added = lines.preview_totals(
+        "quote", quote, {"description": "Half", "unit_price": "50", "quantity": "2"}
+    )
+    assert (added.subtotal, added.discount_total, added.total_amount) == (20_000, 2_000, 18_000)
+
+    # the same line edited in place replaces it: 3 × 100 = 300, −10% = 270
+    edited = lines.preview_totals(
+        "quote", quote, {"description": "Day", "unit_price": "100", "quantity": "3"}, first["id"]
+    )
+    assert edited.total_amount == 27_000
+    # nothing was written
+    assert quotes.get(quote.id).total_amount == 9_000
+    assert len(lines.lines_of("quote", quote.id)) == 1
+
+    with pytest.raises(ValidationError) as bad:
+        lines.preview_totals(
+            "quote", quote, {"description": "x", "unit_price": "1", "quantity": "-1"}
+        )
+    assert "quantity" in bad.value.errors

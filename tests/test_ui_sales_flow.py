@@ -9,6 +9,7 @@ from ui_support import screen_text, wait_until
 
 from crm_tui.app import CrmApp
 from crm_tui.db import dict_rows
+from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.screens.document_detail import DocumentDetailScreen
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.screens.lead_qualify import QualifyModal
@@ -81,6 +82,7 @@ async def test_qualify_quote_win_fulfil_invoice_pay(db):
         await _fill(pilot, "tax_percent", "20")
         # 3 × 1,249.99 = 3,749.97; −10% = 375.00 → 3,374.97; +20% tax 674.99 → 4,049.96
         assert await wait_until(pilot, lambda: "4,049.96" in screen_text(app))
+        assert "Document total: 4,049.96" in screen_text(app)
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: app.screen is quote_screen)
         quote = quotes.get(quote_screen.record_id)
@@ -93,12 +95,17 @@ async def test_qualify_quote_win_fulfil_invoice_pay(db):
         await pilot.press("w")
         assert await wait_until(pilot, lambda: isinstance(app.screen, FormModal))
         await pilot.press("ctrl+s")
+        # the won quote offers to close its opportunity as won with the order's total
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
         assert await wait_until(
             pilot,
             lambda: isinstance(app.screen, DocumentDetailScreen) and app.screen.KIND == "order",
         )
         order = app.screen.record
         assert order.total_amount == 404_996 and quotes.get(quote.id).state == "won"
+        won = opportunities.get(deal.id)
+        assert won.state == "won" and won.actual_revenue == 404_996
 
         # u submits, f fulfils (complete), I makes the invoice.
         await pilot.press("u")

@@ -20,7 +20,7 @@ from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.models import InvoiceLine, OpportunityLine, QuoteLine, SalesOrderLine
 from crm_tui.models.base import utcnow
 from crm_tui.services import money, numbers, pricing, products, records, session
-from crm_tui.services.pricing import LineAmounts
+from crm_tui.services.pricing import LineAmounts, Totals
 
 
 @dataclass(frozen=True)
@@ -75,12 +75,12 @@ def lines_of(kind: str, parent_id: int) -> list[dict]:
     )
 
 
-def _stored_amounts(kind: str, parent_id: int) -> list[LineAmounts]:
+def _stored_amounts(kind: str, parent_id: int, without: int | None = None) -> list[LineAmounts]:
     spec = _kind(kind)
     rows = database.execute_sql(
         "SELECT base_amount, discount_total, tax_amount, extended_amount "
-        f"FROM {spec.table} WHERE {spec.parent_column} = ?",
-        (parent_id,),
+        f"FROM {spec.table} WHERE {spec.parent_column} = ? AND id IS NOT ?",
+        (parent_id, without),
     ).fetchall()
     return [LineAmounts(*row) for row in rows]
 
@@ -336,6 +336,20 @@ def preview_line(data: dict, price_list_id: int | None = None) -> LineAmounts:
 
 
 # --- changing lines -----------------------------------------------------------------------
+
+
+def preview_totals(kind: str, parent, data: dict, line_id: int | None = None) -> Totals:
+    """The document's totals if the half-typed line `data` were saved (as a
+    new line, or in place of `line_id`), without writing anything: the
+    totals a person sees change while typing. ValidationError names bad
+    fields, or the header discount the new subtotal cannot carry."""
+    amounts = preview_line(data, parent.price_list_id)
+    percent = getattr(parent, "discount_percent", None)
+    return pricing.document_totals(
+        [*_stored_amounts(kind, parent.id, without=line_id), amounts],
+        discount_amount=getattr(parent, "discount_amount", None),
+        discount_percent=Decimal(percent) if percent else None,
+    )
 
 
 def _get_line(kind: str, parent_id: int, line_id: int) -> Model:
