@@ -11,7 +11,8 @@ import crm_tui.services
 import crm_tui.runtime
 import crm_tui.text
 import crm_tui.db
-from crm_tui.services import accounts, activities, contacts, notes, search
+for name in crm_tui.services.__all__:
+    getattr(crm_tui.services, name)
 loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
 print("LOADED:" + ",".join(loaded))
 """

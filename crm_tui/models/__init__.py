@@ -1,38 +1,20 @@
-"""Peewee models only: no behaviour beyond mapping rows."""
+"""Peewee models only: no behaviour beyond mapping rows.
+
+The sales models load on first use (`from crm_tui.models import Lead`):
+the first screen needs only the core ones.
+"""
+
+import importlib
 
 from crm_tui.models.audit import AuditEntry, Meta
 from crm_tui.models.base import User
 from crm_tui.models.core import Account, Activity, ActivityParty, Contact, Note
-from crm_tui.models.sales import (
-    Competitor,
-    Invoice,
-    InvoiceLine,
-    Lead,
-    Opportunity,
-    OpportunityCompetitor,
-    OpportunityLine,
-    PriceList,
-    PriceListItem,
-    Product,
-    Quote,
-    QuoteLine,
-    SalesOrder,
-    SalesOrderLine,
-    Sequence,
-)
 
-__all__ = [
-    "Account",
-    "Activity",
-    "ActivityParty",
-    "AuditEntry",
+SALES = (
     "Competitor",
-    "Contact",
     "Invoice",
     "InvoiceLine",
     "Lead",
-    "Meta",
-    "Note",
     "Opportunity",
     "OpportunityCompetitor",
     "OpportunityLine",
@@ -44,5 +26,22 @@ __all__ = [
     "SalesOrder",
     "SalesOrderLine",
     "Sequence",
+)
+
+__all__ = [
+    "Account",
+    "Activity",
+    "ActivityParty",
+    "AuditEntry",
+    "Contact",
+    "Meta",
+    "Note",
     "User",
+    *SALES,
 ]
+
+
+def __getattr__(name: str):
+    if name in SALES:
+        return getattr(importlib.import_module("crm_tui.models.sales"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

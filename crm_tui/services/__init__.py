@@ -3,35 +3,13 @@
 Each public function owns its transaction, validation, state machine,
 audit entry and search index update, and raises DomainError (or a subclass)
 with a message a person can act on.
+
+Modules load when first used (`from crm_tui.services import accounts`, or
+`services.accounts`): the app's first frame needs only the first area's
+services, not the whole sales desk.
 """
 
-from crm_tui.services import (
-    accounts,
-    activities,
-    audit,
-    competitors,
-    contacts,
-    dates,
-    documents,
-    duplicates,
-    invoices,
-    leads,
-    lines,
-    money,
-    notes,
-    numbers,
-    opportunities,
-    opportunity_list,
-    orders,
-    pipeline,
-    pricing,
-    products,
-    quotes,
-    records,
-    search,
-    session,
-    users,
-)
+import importlib
 
 __all__ = [
     "accounts",
@@ -60,3 +38,9 @@ __all__ = [
     "session",
     "users",
 ]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

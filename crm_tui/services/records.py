@@ -10,24 +10,10 @@ from typing import Any
 
 from peewee import Model, Node
 
+from crm_tui import models
 from crm_tui.db import database, write
 from crm_tui.errors import ConflictError, DomainError, NotFound
-from crm_tui.models import (
-    Account,
-    Activity,
-    AuditEntry,
-    Competitor,
-    Contact,
-    Invoice,
-    Lead,
-    Note,
-    Opportunity,
-    PriceList,
-    Product,
-    Quote,
-    SalesOrder,
-    User,
-)
+from crm_tui.models import Account, Activity, AuditEntry, Contact, Note, User
 from crm_tui.models.base import utcnow
 from crm_tui.services import session
 
@@ -36,23 +22,29 @@ from crm_tui.services import session
 class RecordType:
     name: str  # the regarding_type stored in rows
     label: str  # what a person reads
-    model: type[Model]
+    # The model, or the name of one in crm_tui.models that loads on first use.
+    model_ref: type[Model] | str
     title_field: str
     # Notes and activities may regard it.
     regardable: bool = True
+
+    @property
+    def model(self) -> type[Model]:
+        ref = self.model_ref
+        return getattr(models, ref) if isinstance(ref, str) else ref
 
 
 REGISTRY: dict[str, RecordType] = {
     "account": RecordType("account", "account", Account, "name"),
     "contact": RecordType("contact", "contact", Contact, "full_name"),
-    "lead": RecordType("lead", "lead", Lead, "full_name"),
-    "opportunity": RecordType("opportunity", "opportunity", Opportunity, "name"),
-    "competitor": RecordType("competitor", "competitor", Competitor, "name"),
-    "product": RecordType("product", "product", Product, "name"),
-    "price_list": RecordType("price_list", "price list", PriceList, "name"),
-    "quote": RecordType("quote", "quote", Quote, "name"),
-    "order": RecordType("order", "order", SalesOrder, "name"),
-    "invoice": RecordType("invoice", "invoice", Invoice, "name"),
+    "lead": RecordType("lead", "lead", "Lead", "full_name"),
+    "opportunity": RecordType("opportunity", "opportunity", "Opportunity", "name"),
+    "competitor": RecordType("competitor", "competitor", "Competitor", "name"),
+    "product": RecordType("product", "product", "Product", "name"),
+    "price_list": RecordType("price_list", "price list", "PriceList", "name"),
+    "quote": RecordType("quote", "quote", "Quote", "name"),
+    "order": RecordType("order", "order", "SalesOrder", "name"),
+    "invoice": RecordType("invoice", "invoice", "Invoice", "name"),
     "activity": RecordType("activity", "activity", Activity, "subject", regardable=False),
     "note": RecordType("note", "note", Note, "subject", regardable=False),
 }
