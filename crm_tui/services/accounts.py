@@ -5,7 +5,7 @@ from __future__ import annotations
 from crm_tui import text
 from crm_tui.db import write
 from crm_tui.errors import NotFound
-from crm_tui.models import Account, Contact, User
+from crm_tui.models import Account, Contact
 from crm_tui.services import records, search, session
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 from crm_tui.services.validate import Checker
@@ -80,12 +80,7 @@ def _check(data: dict, *, creating: bool, record_id: int | None = None) -> dict:
             c.values["primary_contact_id"] = contact_id
     elif c.has("primary_contact_id"):
         c.values["primary_contact_id"] = None
-    if c.has("owner_id"):
-        owner = User.get_or_none((User.id == data["owner_id"]) & (User.active == 1))
-        if owner is None:
-            c.fail("owner_id", "the owner must be an active user")
-        else:
-            c.values["owner_id"] = owner.id
+    c.owner()
     values = c.done()
     if "name" in values:
         values["name_sort"] = text.sort_key(values["name"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from crm_tui import text
 from crm_tui.db import database, dict_rows, write
 from crm_tui.errors import DomainError, NotFound
-from crm_tui.models import Competitor, Opportunity, User
+from crm_tui.models import Competitor, Opportunity
 from crm_tui.services import records, search
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 from crm_tui.services.validate import Checker
@@ -38,12 +38,7 @@ def _check(data: dict, *, creating: bool) -> dict:
     c.website("website")
     for name in ("strengths", "weaknesses", "description"):
         c.text(name, max_len=4000, multiline=True)
-    if c.has("owner_id"):
-        owner = User.get_or_none((User.id == data["owner_id"]) & (User.active == 1))
-        if owner is None:
-            c.fail("owner_id", "the owner must be an active user")
-        else:
-            c.values["owner"] = owner.id
+    c.owner(store_as="owner")
     values = c.done()
     if "name" in values:
         values["name_sort"] = text.sort_key(values["name"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from crm_tui import text
 from crm_tui.db import write
 from crm_tui.errors import NotFound
-from crm_tui.models import Account, Contact, User
+from crm_tui.models import Account, Contact
 from crm_tui.services import records, search, session
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 from crm_tui.services.validate import Checker
@@ -63,12 +63,7 @@ def _check(data: dict, *, creating: bool, current: Contact | None = None) -> dic
             c.values["account"] = int(data["account_id"])
     elif c.has("account_id"):
         c.values["account"] = None
-    if c.has("owner_id"):
-        owner = User.get_or_none((User.id == data["owner_id"]) & (User.active == 1))
-        if owner is None:
-            c.fail("owner_id", "the owner must be an active user")
-        else:
-            c.values["owner"] = owner.id
+    c.owner(store_as="owner")
     values = c.done()
     if "first_name" in values or "last_name" in values:
         first = values.get("first_name", current.first_name if current else "")

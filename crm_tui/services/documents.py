@@ -11,7 +11,7 @@ from peewee import Model
 from crm_tui import text
 from crm_tui.db import dict_rows, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
-from crm_tui.models import Account, Contact, Opportunity, PriceList, User
+from crm_tui.models import Account, Contact, Opportunity, PriceList
 from crm_tui.services import (
     activities,
     dates,
@@ -120,12 +120,7 @@ def check_header(kind: str, data: dict, *, creating: bool, current: Model | None
         _reference(c, name)
     for name, label in DATES[kind].items():
         c.date(name, label=label)
-    if c.has("owner_id"):
-        owner = User.get_or_none((User.id == data["owner_id"]) & (User.active == 1))
-        if owner is None:
-            c.fail("owner_id", "the owner must be an active user")
-        else:
-            c.values["owner_id"] = owner.id
+    c.owner()
     if c.has("discount"):
         try:
             amount, percent = pricing.parse_discount(data["discount"])

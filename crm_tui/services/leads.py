@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from crm_tui import text
 from crm_tui.db import write
-from crm_tui.errors import ConflictError, DomainError, NotFound, ValidationError
+from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.models import Account, Contact, Lead, User
 from crm_tui.services import (
     accounts,
@@ -20,7 +20,6 @@ from crm_tui.services import (
     records,
     search,
     session,
-    users,
 )
 from crm_tui.services.duplicates import Matches
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
@@ -125,12 +124,7 @@ def _check(data: dict, *, creating: bool, current: Lead | None = None) -> dict:
         c.choice("source", SOURCES)
     if c.has("rating"):
         c.choice("rating", RATINGS)
-    if c.has("owner_id"):
-        owner = User.get_or_none((User.id == data["owner_id"]) & (User.active == 1))
-        if owner is None:
-            c.fail("owner_id", "the owner must be an active user")
-        else:
-            c.values["owner"] = owner.id
+    c.owner(store_as="owner")
     values = c.done()
     if "first_name" in values or "last_name" in values:
         first = values.get("first_name", current.first_name if current else "")
@@ -162,20 +156,6 @@ def get(lead_id: int) -> Lead:
     return row
 
 
-def _load(lead_id: int, version: int, fields=()) -> Lead:
-    """The lead to change, if nobody saved it since `version`; call inside write()."""
-    row = get(lead_id)
-    if row.version != version:
-        raise ConflictError(
-            "lead",
-            lead_id,
-            row.version,
-            records.stored_values(row, fields),
-            modified_by=users.name_of(row.modified_by_id),
-        )
-    return row
-
-
 def _require_open(row: Lead, doing: str) -> None:
     if row.state != "open":
         raise DomainError(f"this lead is {row.state}; reactivate it first to {doing}")
@@ -186,7 +166,7 @@ def update(lead_id: int, version: int, data: dict) -> Lead:
     (else ConflictError); qualified and disqualified leads are read-only."""
     values = _check(data, creating=False, current=get(lead_id))
     with write():
-        row = _load(lead_id, version, values.keys())
+        row = records.load_current("lead", lead_id, version, values.keys())
         _require_open(row, "edit it")
         if records.update_versioned("lead", lead_id, version, values):
             search.index("lead", lead_id)
@@ -196,7 +176,7 @@ def update(lead_id: int, version: int, data: dict) -> Lead:
 def mark_contacted(lead_id: int, version: int) -> Lead:
     """Note that someone reached the lead: New -> Contacted (still open)."""
     with write():
-        row = _load(lead_id, version, ["status_reason"])
+        row = records.load_current("lead", lead_id, version, ["status_reason"])
         _require_open(row, "mark it as contacted")
         if row.status_reason == "contacted":
             raise DomainError("this lead is already marked as contacted")
@@ -212,7 +192,7 @@ def disqualify(lead_id: int, version: int, reason: str) -> Lead:
         options = ", ".join(DISQUALIFY_REASONS)
         raise ValidationError({"reason": f"{reason!r} is not one of: {options}"})
     with write():
-        row = _load(lead_id, version, ["state", "status_reason"])
+        row = records.load_current("lead", lead_id, version, ["state", "status_reason"])
         if row.state == "disqualified":
             raise DomainError("this lead is already disqualified")
         _require_open(row, "disqualify it")
@@ -231,7 +211,7 @@ def reactivate(lead_id: int, version: int) -> Lead:
     account, contact and opportunity are kept, and so are the lead's links to
     them, as history (Dynamics does the same)."""
     with write():
-        row = _load(lead_id, version, ["state", "status_reason"])
+        row = records.load_current("lead", lead_id, version, ["state", "status_reason"])
         if row.state == "open":
             raise DomainError(
                 "this lead is already open; only a qualified or disqualified lead can be reactivated"
@@ -289,7 +269,7 @@ def qualify(
     account. Refused without any account or contact: the opportunity needs a
     customer."""
     with write():
-        lead = _load(lead_id, version, ["state", "status_reason"])
+        lead = records.load_current("lead", lead_id, version, ["state", "status_reason"])
         if lead.state == "qualified":
             raise DomainError(
                 "this lead is already qualified; reactivate it first to qualify it again"

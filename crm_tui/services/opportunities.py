@@ -7,9 +7,9 @@ import datetime as dt
 
 from crm_tui import text
 from crm_tui.db import database, write
-from crm_tui.errors import ConflictError, DomainError, NotFound, ValidationError
-from crm_tui.models import Account, Competitor, Contact, Lead, Opportunity, PriceList, User
-from crm_tui.services import activities, dates, money, records, search, session, users
+from crm_tui.errors import DomainError, NotFound, ValidationError
+from crm_tui.models import Account, Competitor, Contact, Lead, Opportunity, PriceList
+from crm_tui.services import activities, dates, money, records, search, session
 
 # The list and its filters live in opportunity_list; screens reach them here too.
 from crm_tui.services.opportunity_list import CLOSE_FILTERS as CLOSE_FILTERS
@@ -99,12 +99,7 @@ def _check(data: dict, *, creating: bool) -> dict:
         ("price_list_id", PriceList, "price list"),
     ):
         _reference(c, name, model, f"the {what} does not exist")
-    if c.has("owner_id"):
-        owner = User.get_or_none((User.id == data["owner_id"]) & (User.active == 1))
-        if owner is None:
-            c.fail("owner_id", "the owner must be an active user")
-        else:
-            c.values["owner_id"] = owner.id
+    c.owner()
     values = c.done()
     if "name" in values:
         values["name_sort"] = text.sort_key(values["name"])
@@ -187,20 +182,6 @@ def customer_name(opportunity: Opportunity) -> str:
     return ""
 
 
-def _load(opportunity_id: int, version: int, fields=()) -> Opportunity:
-    """The row to change, if nobody saved it since `version`; call inside write()."""
-    row = get(opportunity_id)
-    if row.version != version:
-        raise ConflictError(
-            "opportunity",
-            opportunity_id,
-            row.version,
-            records.stored_values(row, fields),
-            modified_by=users.name_of(row.modified_by_id),
-        )
-    return row
-
-
 def _require_open(row: Opportunity, verb: str) -> None:
     if row.state != "open":
         raise DomainError(
@@ -216,7 +197,7 @@ def update(opportunity_id: int, version: int, data: dict) -> Opportunity:
     reopened; a field its stage needs cannot be emptied."""
     values = _check(data, creating=False)
     with write():
-        row = _load(opportunity_id, version, values.keys())
+        row = records.load_current("opportunity", opportunity_id, version, values.keys())
         _require_open(row, "edit")
         stored = _gate_values(row)
         changed = {**stored, **values}
@@ -309,7 +290,7 @@ def move_stage(
     _stage(stage)
     values = _check(data, creating=False) if data else {}
     with write():
-        row = _load(opportunity_id, version, ["stage", *values])
+        row = records.load_current("opportunity", opportunity_id, version, ["stage", *values])
         if row.state != "open":
             raise DomainError(f"this opportunity is {row.state}; reopen it to move it")
         here, there = STAGES.index(row.stage), STAGES.index(stage)
@@ -370,7 +351,9 @@ def close_won(
     day = _close_date(close_date)
     notes = _notes(description)
     with write():
-        row = _load(opportunity_id, version, ["state", "actual_revenue"])
+        row = records.load_current(
+            "opportunity", opportunity_id, version, ["state", "actual_revenue"]
+        )
         _require_open(row, "")
         if revenue is None:
             revenue = row.estimated_revenue
@@ -415,7 +398,9 @@ def close_lost(
     day = _close_date(close_date)
     notes = _notes(description)
     with write():
-        row = _load(opportunity_id, version, ["state", "status_reason"])
+        row = records.load_current(
+            "opportunity", opportunity_id, version, ["state", "status_reason"]
+        )
         _require_open(row, "")
         values = {
             "state": "lost",
@@ -448,7 +433,7 @@ def reopen(opportunity_id: int, version: int) -> Opportunity:
     """Open a won or lost opportunity again (in progress, in its last stage);
     its actual revenue, close date and competitor are cleared."""
     with write():
-        row = _load(opportunity_id, version, ["state"])
+        row = records.load_current("opportunity", opportunity_id, version, ["state"])
         if row.state == "open":
             raise DomainError("this opportunity is open; only a won or lost one can be reopened")
         values = {
@@ -465,7 +450,7 @@ def reopen(opportunity_id: int, version: int) -> Opportunity:
 
 def _set_status(opportunity_id: int, version: int, want: str, allowed_from: str) -> Opportunity:
     with write():
-        row = _load(opportunity_id, version, ["status_reason"])
+        row = records.load_current("opportunity", opportunity_id, version, ["status_reason"])
         _require_open(row, "put on hold" if want == "on_hold" else "resume")
         if row.status_reason != allowed_from:
             raise DomainError(f"this opportunity is already {STATUS_LABELS[want].lower()}")

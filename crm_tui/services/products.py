@@ -7,7 +7,7 @@ import datetime as dt
 from crm_tui import text
 from crm_tui.db import dict_rows, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
-from crm_tui.models import PriceList, PriceListItem, Product, User
+from crm_tui.models import PriceList, PriceListItem, Product
 from crm_tui.services import dates, pricing, records, search, session
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 from crm_tui.services.validate import Checker
@@ -75,12 +75,7 @@ def _check(data: dict, *, creating: bool, record_id: int | None = None) -> dict:
     c.money("list_price", label="list price")
     c.money("cost")
     c.text("description", max_len=4000, multiline=True)
-    if c.has("owner_id"):
-        owner = User.get_or_none((User.id == data["owner_id"]) & (User.active == 1))
-        if owner is None:
-            c.fail("owner_id", "the owner must be an active user")
-        else:
-            c.values["owner_id"] = owner.id
+    c.owner()
     number = c.values.get("product_number")
     if number:
         clash = (

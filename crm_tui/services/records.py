@@ -96,6 +96,22 @@ def require_regardable(kind: str, record_id: int) -> Model:
     return require(kind, record_id)
 
 
+def load_current(kind: str, record_id: int, version: int, fields=()) -> Model:
+    """The record to change, if nobody saved it since `version` (else a
+    ConflictError with the stored `fields`); call inside write()."""
+    row = require(kind, record_id)
+    if row.version != version:
+        who = User.get_or_none(User.id == row.__data__.get("modified_by"))
+        raise ConflictError(
+            record_type(kind).label,
+            record_id,
+            row.version,
+            stored_values(row, fields),
+            modified_by=who.full_name if who else "",
+        )
+    return row
+
+
 def new_stamps(owner_id: int | None = None, at: dt.datetime | None = None) -> dict:
     user = session.current_user()
     now = at or utcnow()

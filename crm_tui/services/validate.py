@@ -147,6 +147,19 @@ class Checker:
         else:
             self.values[name] = value
 
+    def owner(self, name: str = "owner_id", *, store_as: str | None = None) -> None:
+        """A record's owner: the id of an active user (kept as `store_as`,
+        for services that hold values by field name)."""
+        if not self.has(name):
+            return
+        from crm_tui.models import User
+
+        owner = User.get_or_none((User.id == self._raw(name)) & (User.active == 1))
+        if owner is None:
+            self.errors[name] = "the owner must be an active user"
+        else:
+            self.values[store_as or name] = owner.id
+
     def fail(self, name: str, message: str) -> None:
         self.errors[name] = message
 
