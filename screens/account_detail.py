@@ -61,7 +61,6 @@ class AccountDetailScreen(RecordDetailScreen):
         table = self.query_one("#related-contacts", DataTable)
         for label, width in (("Name", 26), ("Job title", 22), ("Email", 28), ("Phone", 16)):
             table.add_column(label, width=width)
-        super().on_mount()
 
     def refresh_extra(self) -> None:
         table = self.query_one("#related-contacts", DataTable)

@@ -36,6 +36,12 @@ class RecordDetailScreen(Screen):
 
     KIND = ""
     EXTRA_TABS: list[tuple[str, str]] = []  # (id, label) between summary and timeline
+    FIRST_TAB = "timeline"  # the tab the screen opens on
+
+    # Textual calls the on_mount of every class in the MRO, the subclass's
+    # first: a subclass sets up its extra tabs' tables in its own on_mount
+    # and must not call super().on_mount() (that would run this one twice:
+    # every column added twice, and the first tab chosen again).
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -168,8 +174,11 @@ class RecordDetailScreen(Screen):
         ):
             history.add_column(label, width=width)
         self.refresh_data()
-        self.query_one("#tabs", TabbedContent).active = "tab-timeline"
-        self.query_one("#timeline").focus()
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.active = f"tab-{self.FIRST_TAB}"
+        focusable = tabs.get_pane(tabs.active).query("DataTable, Timeline")
+        if focusable:
+            focusable.first().focus()
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

@@ -14,7 +14,7 @@ from crm_tui.errors import ConflictError, CrmError, ValidationError
 from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.screens.conflict import ConflictModal
 from crm_tui.services.validate import display_phone
-from crm_tui.text import safe_line
+from crm_tui.text import safe, safe_line
 from crm_tui.widgets.record_form import FieldSpec, RecordForm
 
 
@@ -85,7 +85,7 @@ class RecordFormScreen(Screen[int | None]):
         self.form.query_one(f"#field-{first}").focus()
 
     def _message(self, text: str, style: str = "bold red") -> None:
-        self.query_one("#form-message", Static).update(Text(text, style=style))
+        self.query_one("#form-message", Static).update(safe(text, style))
 
     def action_save(self, overwrite_version: int | None = None) -> None:
         unresolved = self.form.unresolved_lookups()

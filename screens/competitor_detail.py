@@ -61,7 +61,6 @@ class CompetitorDetailScreen(RecordDetailScreen):
         table = self.query_one("#related-deals", DataTable)
         for label, width in (("Opportunity", 28), ("Customer", 22), ("State", 8), ("Revenue", 14)):
             table.add_column(label, width=width)
-        super().on_mount()
 
     def refresh_extra(self) -> None:
         table = self.query_one("#related-deals", DataTable)

@@ -53,7 +53,9 @@ def _ask(title: str, specs: list[FieldSpec], values: dict, call: Callable, save:
 
     def run(screen: Screen, kind: str, row, done: Done) -> None:
         number = SERVICES[kind].display_number(row)
-        heading = Text.assemble((f"{title} ", "bold"), (number, "bold"), " ", safe_line(row.name))
+        heading = Text.assemble(
+            (f"{title} ", "bold"), safe_line(number, "bold"), " ", safe_line(row.name)
+        )
         screen.app.push_screen(
             FormModal(
                 heading,

@@ -34,6 +34,7 @@ KIND_OF = {Quote: "quote", SalesOrder: "order", Invoice: "invoice"}
 
 class DocumentDetailScreen(RecordDetailScreen):
     EXTRA_TABS = [("lines", "Lines")]
+    FIRST_TAB = "lines"
     BINDINGS = [
         Binding("plus,insert", "add_line", "Add line"),
         Binding("minus,delete", "remove_line", "Remove line", show=False),
@@ -66,7 +67,8 @@ class DocumentDetailScreen(RecordDetailScreen):
 
     def title_text(self) -> Text:
         row = self.record
-        title = Text(f"{self.SERVICE.display_number(row)}  ", style="bold")
+        title = safe_line(self.SERVICE.display_number(row), "bold")
+        title.append("  ")
         title.append_text(safe_line(row.name, "bold"))
         reason = row.status_reason.replace("_", " ")
         title.append(f"  {row.state}", style=STATE_STYLE.get(row.state, "bold"))
@@ -115,11 +117,6 @@ class DocumentDetailScreen(RecordDetailScreen):
         yield Static(id="lines-hint", classes="empty-hint")
         yield LineTable(id="doc-lines")
         yield Static(id="doc-totals")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#tabs", TabbedContent).active = "tab-lines"
-        self.query_one("#doc-lines", LineTable).focus()
 
     def refresh_extra(self) -> None:
         self._lines = lines.lines_of(self.KIND, self.record_id)

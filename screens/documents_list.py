@@ -33,7 +33,11 @@ class DocumentsScreen(RecordListScreen):
     KIND = "quote"
     COLUMNS = [
         Column(
-            "display_number", "Number", 14, lambda r: Text(r["display_number"]), keep_width=True
+            "display_number",
+            "Number",
+            14,
+            lambda r: safe_line(r["display_number"]),
+            keep_width=True,
         ),
         Column("name", "Name", 28, lambda r: safe_line(r["name"])),
         Column("customer", "Customer", 24),

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from crm_tui import styles
 from crm_tui.errors import CrmError, ValidationError
+from crm_tui.text import safe
 from crm_tui.widgets.record_form import FieldSpec, RecordForm
 
 
@@ -69,7 +70,7 @@ class FormModal(ModalScreen[object | None]):
             self.form.query_one(f"#field-{self.specs[0].name}").focus()
 
     def _message(self, text: str) -> None:
-        self.query_one("#form-modal-message", Static).update(Text(text, style="bold red"))
+        self.query_one("#form-modal-message", Static).update(safe(text, "bold red"))
 
     def action_save(self) -> None:
         unresolved = self.form.unresolved_lookups()

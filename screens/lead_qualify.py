@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from crm_tui import styles
 from crm_tui.errors import CrmError
 from crm_tui.services import leads
-from crm_tui.text import safe_line
+from crm_tui.text import safe, safe_line
 
 
 def _match_option(prefix: str, row: dict, detail: str) -> Option:
@@ -67,7 +67,7 @@ class QualifyModal(ModalScreen[object | None]):
         try:
             found = leads.matches(lead.id)
         except CrmError as exc:
-            self.query_one("#qualify-message", Static).update(Text(str(exc), style="bold red"))
+            self.query_one("#qualify-message", Static).update(safe(str(exc), "bold red"))
             found = leads.Matches([], [])
         accounts = [
             _match_option("account", row, row.get("city") or row.get("email") or "")
@@ -131,7 +131,7 @@ class QualifyModal(ModalScreen[object | None]):
                 create_opportunity=self.query_one("#qualify-opportunity", Checkbox).value,
             )
         except CrmError as exc:
-            self.query_one("#qualify-message", Static).update(Text(str(exc), style="bold red"))
+            self.query_one("#qualify-message", Static).update(safe(str(exc), "bold red"))
             return
         self.dismiss(result)
 

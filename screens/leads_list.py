@@ -38,9 +38,9 @@ class LeadsScreen(RecordListScreen):
         Column("name", "Lead", 22, _name),
         Column("company_name", "Company", 22),
         Column("topic", "Topic", 22),
-        Column("rating", "Rating", 6, _rating),
+        Column("rating", "Rating", 6, _rating, keep_width=True),  # "Rating" is 6 wide
         Column("status_reason", "Status", 12, _status),
-        Column("estimated_value", "Est. value", 13, _value),
+        Column("estimated_value", "Est. value", 13, _value, keep_width=True),
         Column("owner", "Owner", 14),
     ]
     BINDINGS = [

@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 from crm_tui.errors import CrmError
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import lines, money, pricing, products, session
+from crm_tui.text import safe
 from crm_tui.widgets.record_form import FieldSpec
 
 
@@ -67,7 +68,7 @@ class LineModal(FormModal):
         super().__init__(title, SPECS, submit, values=values, labels=labels, save_label="save line")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # FormModal.on_mount runs after this one (Textual calls both)
         box = self.query_one("#form-modal-box")
         box.mount(Static(id="line-preview"), before=self.query_one("#form-modal-message"))
         self.call_after_refresh(self._preview)
@@ -87,7 +88,7 @@ class LineModal(FormModal):
         try:
             amounts = lines.preview_line(data, self.parent_record.price_list_id)
         except CrmError as exc:
-            preview.update(Text(f"Amount: {exc}", style="yellow"))
+            preview.update(safe(f"Amount: {exc}", "yellow"))
             return
         # an opportunity has no currency of its own: it is the settings' one
         currency = getattr(self.parent_record, "currency", None) or session.settings().currency

@@ -101,6 +101,9 @@ class OpportunityDetailScreen(RecordDetailScreen):
                     records.title_of("competitor", row.lost_to_id) if row.lost_to_id else "",
                 ),
             ]
+        if row.state != "open":
+            # what was typed in the won/lost modal (also in its close activity)
+            out.append(("Close notes", row.close_reason))
         return [*out, *self.stamp_rows(), ("Need", row.description)]
 
     # --- extra tabs ---------------------------------------------------------------
@@ -126,7 +129,6 @@ class OpportunityDetailScreen(RecordDetailScreen):
             table = self.query_one(f"#related-{tab_id}", DataTable)
             for label, width in cols:
                 table.add_column(label, width=width)
-        super().on_mount()
 
     def refresh_extra(self) -> None:
         rows = self._lines()
@@ -136,7 +138,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
             "quotes",
             quotes.quotes_of("opportunity", self.record_id),
             lambda r: (
-                Text(r["display_number"]),
+                safe_line(r["display_number"]),
                 safe_line(r["name"]),
                 Text(r["state"]),
                 Text(money.display(r["total_amount"]), justify="right"),

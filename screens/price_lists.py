@@ -85,7 +85,7 @@ class PriceListsScreen(Screen):
                 name.append(" (default)", style="dim")
             table.add_row(
                 name,
-                Text(row["currency"]),
+                safe_line(row["currency"]),
                 Text(valid if valid != "… → …" else "always"),
                 Text(str(row["item_count"]), justify="right"),
                 key=str(row["id"]),
@@ -107,7 +107,7 @@ class PriceListsScreen(Screen):
         self._items = products.items_of(current["id"]) if current else []
         for row in self._items:
             table.add_row(
-                Text(row["product_number"]),
+                safe_line(row["product_number"]),
                 safe_line(row["product_name"]),
                 safe_line(row["unit"]),
                 Text(money.display(row["amount"]), justify="right"),

@@ -27,7 +27,8 @@ class ProductDetailScreen(RecordDetailScreen):
 
     def title_text(self) -> Text:
         row = self.record
-        title = Text(f"{row.product_number}  ", style="dim")
+        title = safe_line(row.product_number, "dim")
+        title.append("  ")
         title.append_text(safe_line(row.name, "bold"))
         title.append(f"  {row.state}", style=STATE_STYLE.get(row.state, "bold"))
         return title

@@ -19,7 +19,10 @@ def _right(text: str, style: str = "") -> Text:
 def _product(row: dict) -> Text:
     label = safe_line(row["label"])
     if row.get("product_number"):
-        return Text.assemble(safe_line(row["product_number"], "dim"), " ", label)
+        # cut short with "…" like a write-in's label, not silently
+        return Text.assemble(
+            safe_line(row["product_number"], "dim"), " ", label, no_wrap=True, overflow="ellipsis"
+        )
     return label
 
 

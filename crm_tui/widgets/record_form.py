@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from crm_tui.text import clean, safe_line
+from crm_tui.text import clean, safe, safe_line
 
 
 @dataclass(frozen=True)
@@ -143,8 +143,10 @@ class RecordForm(VerticalScroll):
                 compact=True,
             )
         if spec.kind == "select":
+            # A Select parses a str prompt as markup: option labels can be
+            # user text (price list names, owners), so they go in as Text.
             return Select(
-                [(label, value) for label, value in spec.options],
+                [(safe_line(label), value) for label, value in spec.options],
                 id=widget_id,
                 allow_blank=False,
                 compact=True,
@@ -245,7 +247,7 @@ class RecordForm(VerticalScroll):
                 # a lookup without an error keeps showing what it resolves to
                 self.query_one(f"#field-{spec.name}", LookupInput).refresh_hint()
                 continue
-            box.update(Text(message, style="bold red") if message else "")
+            box.update(safe(message, "bold red") if message else "")
             box.display = bool(message)
             if message and first is None:
                 first = spec.name
