@@ -42,7 +42,7 @@ class DocumentsScreen(RecordListScreen):
         Column("name", "Name", 28, lambda r: safe_line(r["name"])),
         Column("customer", "Customer", 24),
         Column("state", "State", 16, _state),
-        Column("total_amount", "Total", 14, _total, keep_width=True),
+        Column("total_amount", "Total", 14, _total, keep_width=True, right=True),
         Column("owner", "Owner", 14),
     ]
     SORTS = {"number": "number", "name": "name", "modified": "recently modified"}

@@ -39,8 +39,8 @@ class LeadsScreen(RecordListScreen):
         Column("company_name", "Company", 22),
         Column("topic", "Topic", 22),
         Column("rating", "Rating", 6, _rating, keep_width=True),  # "Rating" is 6 wide
-        Column("status_reason", "Status", 12, _status),
-        Column("estimated_value", "Est. value", 13, _value, keep_width=True),
+        Column("status_reason", "Status", 10, _status, keep_width=True),
+        Column("estimated_value", "Est. value", 13, _value, keep_width=True, right=True),
         Column("owner", "Owner", 14),
     ]
     BINDINGS = [

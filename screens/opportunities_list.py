@@ -53,8 +53,14 @@ class OpportunitiesScreen(RecordListScreen):
         Column("name", "Opportunity", 30, _name),
         Column("customer", "Customer", 22),
         Column("stage", "Stage", 8, _stage, keep_width=True),
-        Column("estimated_revenue", "Est. revenue", 14, _revenue, keep_width=True),
-        Column("probability", "%", 4, lambda r: Text(str(r["probability"]), justify="right")),
+        Column("estimated_revenue", "Est. revenue", 14, _revenue, keep_width=True, right=True),
+        Column(
+            "probability",
+            "%",
+            4,
+            lambda r: Text(str(r["probability"]), justify="right"),
+            right=True,
+        ),
         Column("estimated_close_date", "Close", 10, _close, keep_width=True),
         Column("owner", "Owner", 14),
     ]

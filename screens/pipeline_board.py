@@ -55,8 +55,9 @@ class PipelineScreen(Screen):
     CSS_PATH = styles.path("pipeline.tcss")
     BINDINGS = [
         Binding("n", "new", "New"),
-        Binding("e", "edit", "Edit"),
-        Binding("a", "log_activity", "Activity"),
+        # Edit and log stay off the footer: it has room for the board's own keys.
+        Binding("e", "edit", "Edit", show=False),
+        Binding("a", "log_activity", "Activity", show=False),
         Binding("w", "won", "Won"),
         Binding("x", "lost", "Lost"),
         Binding("m,v", "next_scope", "Mine/team/all"),
@@ -165,14 +166,15 @@ class PipelineScreen(Screen):
         card.append("\n")
         card.append_text(safe_line(row.get("customer") or "no customer", "dim"))
         card.append("\n")
+        if row.get("status_reason") == "on_hold":
+            # first on the line: a narrow column cuts the end of it
+            card.append("hold ", style="yellow")
         card.append(money.display(row.get("estimated_revenue")) or "—")
         close = row.get("estimated_close_date")
         if close:
             card.append(f" {_short_day(close)}", style="red" if row.get("overdue") else "")
         if row.get("overdue"):
             card.append(" ⚠", style="bold red")
-        if row.get("status_reason") == "on_hold":
-            card.append(" hold", style="yellow")
         return card
 
     # --- keys ------------------------------------------------------------------------

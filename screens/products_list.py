@@ -31,7 +31,7 @@ class ProductsScreen(RecordListScreen):
             "product_type", "Type", 16, lambda r: Text(products.TYPES.get(r["product_type"], ""))
         ),
         Column("unit", "Unit", 8),
-        Column("list_price", "List price", 14, _price, keep_width=True),
+        Column("list_price", "List price", 14, _price, keep_width=True, right=True),
         Column("state", "State", 8),
     ]
     BINDINGS = [

@@ -39,21 +39,23 @@ def _percent(value) -> str:
 COLUMNS = [
     Column("line_number", "#", 3, lambda r: Text(str(r["line_number"]), style="dim"), True),
     Column("label", "Product", 30, _product),
-    Column("quantity", "Qty", 7, lambda r: _right(str(r["quantity"]))),
-    Column("unit_price", "Unit price", 12, _price, keep_width=True),
+    Column("quantity", "Qty", 7, lambda r: _right(str(r["quantity"])), right=True),
+    Column("unit_price", "Unit price", 12, _price, keep_width=True, right=True),
     Column(
         "discount",
         "Disc.",
         7,
         lambda r: _right(pricing.format_discount(r["discount_amount"], r["discount_percent"])),
+        right=True,
     ),
-    Column("tax", "Tax", 5, lambda r: _right(_percent(r["tax_percent"]))),
+    Column("tax", "Tax", 5, lambda r: _right(_percent(r["tax_percent"])), right=True),
     Column(
         "extended_amount",
         "Amount",
         13,
         lambda r: _right(money.display(r["extended_amount"])),
         keep_width=True,
+        right=True,
     ),
 ]
 

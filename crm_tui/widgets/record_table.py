@@ -28,6 +28,8 @@ class Column:
     render: Callable[[dict], Text] | None = None
     # Keep the preferred width when space is short (it is useless cut).
     keep_width: bool = False
+    # Amounts and counts: the header lines up with the right-aligned values.
+    right: bool = False
 
     def cell(self, row: dict) -> Text:
         if self.render is not None:
@@ -116,7 +118,8 @@ class FittedTable(DataTable):
         widths = fit_widths([c.width or 12 for c in specs], width, keep)
         self.clear(columns=True)
         for column, fitted in zip(specs, widths, strict=True):
-            self.add_column(column.label, key=column.key, width=fitted)
+            label = Text(column.label, justify="right") if column.right else column.label
+            self.add_column(label, key=column.key, width=fitted)
 
 
 class RecordTable(FittedTable):
