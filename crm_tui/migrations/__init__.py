@@ -12,7 +12,7 @@ import importlib
 
 from crm_tui.errors import DatabaseRefused
 
-MODULES = ["m0001_core", "m0002_search", "m0003_activity_indexes", "m0004_sales"]
+MODULES = ["m0001_core", "m0002_search", "m0003_activity_indexes", "m0004_sales", "m0005_service"]
 LATEST = len(MODULES)
 
 _HISTORY = """

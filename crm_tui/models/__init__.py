@@ -1,6 +1,6 @@
 """Peewee models only: no behaviour beyond mapping rows.
 
-The sales models load on first use (`from crm_tui.models import Lead`):
+The sales and service models load on first use (`from crm_tui.models import Lead`):
 the first screen needs only the core ones.
 """
 
@@ -28,6 +28,18 @@ SALES = (
     "Sequence",
 )
 
+SERVICE = (
+    "Booking",
+    "Case",
+    "Contract",
+    "ContractLine",
+    "Queue",
+    "QueueMember",
+    "Resource",
+    "Service",
+    "ServiceRequirement",
+)
+
 __all__ = [
     "Account",
     "Activity",
@@ -38,10 +50,13 @@ __all__ = [
     "Note",
     "User",
     *SALES,
+    *SERVICE,
 ]
 
 
 def __getattr__(name: str):
     if name in SALES:
         return getattr(importlib.import_module("crm_tui.models.sales"), name)
+    if name in SERVICE:
+        return getattr(importlib.import_module("crm_tui.models.service"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

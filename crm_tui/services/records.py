@@ -45,6 +45,11 @@ REGISTRY: dict[str, RecordType] = {
     "quote": RecordType("quote", "quote", "Quote", "name"),
     "order": RecordType("order", "order", "SalesOrder", "name"),
     "invoice": RecordType("invoice", "invoice", "Invoice", "name"),
+    "case": RecordType("case", "case", "Case", "title"),
+    "contract": RecordType("contract", "contract", "Contract", "name"),
+    "queue": RecordType("queue", "queue", "Queue", "name", regardable=False),
+    "service": RecordType("service", "service", "Service", "name", regardable=False),
+    "resource": RecordType("resource", "resource", "Resource", "name", regardable=False),
     "activity": RecordType("activity", "activity", Activity, "subject", regardable=False),
     "note": RecordType("note", "note", Note, "subject", regardable=False),
 }

@@ -54,6 +54,17 @@ _SOURCES = {
         "SELECT id, name, product_number, '', '', '', '', '', '', description FROM product",
         "id",
     ),
+    # A case by its number, title, customer (and their email and phone),
+    # subject and description.
+    "case": (
+        "SELECT k.id, k.title, k.number, coalesce(c.email, a.email, ''), '', "
+        "coalesce(c.phone, a.phone, ''), '', '', '', "
+        + _CUSTOMER
+        + " || ' ' || k.subject || ' ' || k.description "
+        'FROM "case" k LEFT JOIN account a ON a.id = k.account_id '
+        "LEFT JOIN contact c ON c.id = k.contact_id",
+        "k.id",
+    ),
     # A quote is found by the number people read: QUO-00001-R2.
     "quote": (_DOCUMENT.format("d.number || '-R' || d.revision", "quote"), "d.id"),
     "order": (_DOCUMENT.format("d.number", "sales_order"), "d.id"),
