@@ -38,15 +38,16 @@ class DocumentDetailScreen(RecordDetailScreen):
     BINDINGS = [
         Binding("plus,insert", "add_line", "Add line"),
         Binding("minus,delete", "remove_line", "Remove line", show=False),
-        Binding("A", "step('A')", show=False),
-        Binding("V", "step('V')", show=False),
-        Binding("w", "step('w')", show=False),
-        Binding("X", "step('X')", show=False),
-        Binding("u", "step('u')", show=False),
-        Binding("f", "step('f')", show=False),
-        Binding("I", "step('I')", show=False),
-        Binding("B", "step('B')", show=False),
-        Binding("p", "step('p')", show=False),
+        Binding("A", "step('A')", "Activate (quote)", show=False),
+        Binding("V", "step('V')", "Revise (quote)", show=False),
+        Binding("w", "step('w')", "Win (quote)", show=False),
+        Binding("X", "step('X')", "Close / cancel", show=False),
+        Binding("u", "step('u')", "Submit (order)", show=False),
+        Binding("f", "step('f')", "Fulfil (order)", show=False),
+        Binding("I", "step('I')", "Invoice (order)", show=False),
+        Binding("B", "step('B')", "Mark billed (invoice)", show=False),
+        Binding("p", "step('p')", "Record payment (invoice)", show=False),
+        Binding("D", "toggle_active", "Which keys change the state", show=False),
     ]
 
     def __init__(self, kind: str, record_id: int) -> None:

@@ -22,6 +22,7 @@ class LeadDetailScreen(RecordDetailScreen):
         Binding("Q", "qualify", "Qualify"),
         Binding("X", "disqualify", "Disqualify", show=False),
         Binding("O", "reactivate", "Reactivate", show=False),
+        Binding("D", "toggle_active", "Which keys change a lead", show=False),
         Binding("M", "contacted", "Contacted", show=False),
         Binding("o", "open_opportunity", "Opportunity", show=False),
     ]

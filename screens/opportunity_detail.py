@@ -29,6 +29,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
         Binding("w", "won", "Won"),
         Binding("X", "lost", "Lost"),
         Binding("O", "reopen", "Reopen", show=False),
+        Binding("D", "toggle_active", "Hold/resume", show=False),
         Binding("Q", "new_quote", "New quote", show=False),
         Binding("K", "link_competitor", "Competitor", show=False),
         Binding("plus,insert", "add_line", "Add product", show=False),

@@ -19,6 +19,7 @@ class ProductDetailScreen(RecordDetailScreen):
     BINDINGS = [
         Binding("A", "activate", "Activate", show=False),
         Binding("X", "retire", "Retire", show=False),
+        Binding("D", "toggle_active", "Activate/retire", show=False),
     ]
 
     @property
