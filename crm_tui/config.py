@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import platformdirs
@@ -22,6 +23,32 @@ def data_dir() -> Path:
 
 def config_path() -> Path:
     return config_dir() / "config.toml"
+
+
+PRIORITIES = ("high", "normal", "low")
+CASE_TYPES = ("question", "problem", "request")
+ORIGINS = ("phone", "email", "web", "walk_in")
+ROUTING_KEYS = ("queue", "type", "priority", "product", "origin", "customer")
+
+
+def default_sla() -> dict:
+    """SLA targets per priority in WORKING minutes (see business_* below)."""
+    return {
+        "high": {"first_response_minutes": 60, "resolve_minutes": 480},
+        "normal": {"first_response_minutes": 240, "resolve_minutes": 1440},
+        "low": {"first_response_minutes": 480, "resolve_minutes": 2880},
+    }
+
+
+def parse_clock(text: object) -> dt.time | None:
+    """'09:00' -> time(9, 0); None when it is not an HH:MM time of day."""
+    if not isinstance(text, str) or len(text.strip()) not in (4, 5) or ":" not in text:
+        return None
+    try:
+        hour, minute = (int(part) for part in text.strip().split(":"))
+        return dt.time(hour, minute)
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -43,6 +70,23 @@ class Settings:
     default_price_list: str = ""
     attachment_max_bytes: int = 5 * 1024 * 1024
     page_size: int = 100
+    # The business calendar SLA clocks run on, read in time_zone: ISO weekdays
+    # (1 = Monday … 7 = Sunday), opening and closing "HH:MM" (closing after opening,
+    # same day), and closed days as "YYYY-MM-DD".
+    business_days: list[int] = field(default_factory=lambda: [1, 2, 3, 4, 5])
+    business_hours: list[str] = field(default_factory=lambda: ["09:00", "17:00"])
+    holidays: list[str] = field(default_factory=list)
+    # Per priority (high, normal, low): first_response_minutes and resolve_minutes,
+    # counted in working minutes of the calendar above. A priority left out keeps
+    # its default.
+    sla: dict = field(default_factory=default_sla)
+    # A target is "nearing" once this share (percent) of its working time is used.
+    sla_nearing_percent: int = 75
+    # Routing of new cases, tried in order, first match wins. Each rule names a
+    # "queue" (by name) and any of "type", "priority", "product" (product number),
+    # "origin" and "customer" (account or contact name, any case); all given keys
+    # must match, and a rule with only "queue" catches every case.
+    routing: list[dict] = field(default_factory=list)
 
     def database_path(self) -> Path:
         return Path(self.database).expanduser() if self.database else data_dir() / "crm.db"
@@ -53,6 +97,82 @@ class Settings:
         self.synchronous = self.synchronous.upper()
         if self.busy_timeout_ms < 0:
             raise ValueError("busy_timeout_ms must not be negative")
+        self._validate_calendar()
+        self._validate_sla()
+        self._validate_routing()
+
+    def _validate_calendar(self) -> None:
+        days = self.business_days
+        if (
+            not isinstance(days, list)
+            or not days
+            or any(type(d) is not int or not 1 <= d <= 7 for d in days)
+        ):
+            raise ValueError(
+                f"business_days must be a non-empty list of ISO weekdays 1-7, not {days!r}"
+            )
+        hours = self.business_hours
+        clocks = [parse_clock(h) for h in hours] if isinstance(hours, list) else []
+        if len(clocks) != 2 or None in clocks or not clocks[0] < clocks[1]:
+            raise ValueError(
+                f'business_hours must be ["HH:MM", "HH:MM"] with closing after opening, '
+                f"not {hours!r}"
+            )
+        if not isinstance(self.holidays, list):
+            raise ValueError(f"holidays must be a list of YYYY-MM-DD dates, not {self.holidays!r}")
+        for day in self.holidays:
+            try:
+                dt.date.fromisoformat(day)
+            except (TypeError, ValueError):
+                raise ValueError(f"holidays: {day!r} is not a YYYY-MM-DD date") from None
+
+    def _validate_sla(self) -> None:
+        if not isinstance(self.sla, dict):
+            raise ValueError(f"sla must be a table per priority, not {self.sla!r}")
+        unknown = sorted(set(self.sla) - set(PRIORITIES))
+        if unknown:
+            raise ValueError(f"sla: unknown priority {', '.join(unknown)} (use high, normal, low)")
+        merged = default_sla()
+        for priority, targets in self.sla.items():
+            if not isinstance(targets, dict):
+                raise ValueError(f"sla.{priority} must be a table, not {targets!r}")
+            extra = sorted(set(targets) - set(merged[priority]))
+            if extra:
+                raise ValueError(f"sla.{priority}: unknown key(s) {', '.join(extra)}")
+            for key, value in targets.items():
+                if type(value) is not int or value <= 0:
+                    raise ValueError(
+                        f"sla.{priority}.{key} must be a positive whole number of minutes, "
+                        f"not {value!r}"
+                    )
+            merged[priority].update(targets)
+        self.sla = merged
+        percent = self.sla_nearing_percent
+        if type(percent) is not int or not 1 <= percent <= 99:
+            raise ValueError(f"sla_nearing_percent must be 1-99, not {percent!r}")
+
+    def _validate_routing(self) -> None:
+        if not isinstance(self.routing, list):
+            raise ValueError(f"routing must be a list of [[routing]] tables, not {self.routing!r}")
+        allowed = {"type": CASE_TYPES, "priority": PRIORITIES, "origin": ORIGINS}
+        for number, rule in enumerate(self.routing, 1):
+            where = f"routing rule {number}"
+            if not isinstance(rule, dict):
+                raise ValueError(f"{where} must be a table, not {rule!r}")
+            unknown = sorted(set(rule) - set(ROUTING_KEYS))
+            if unknown:
+                raise ValueError(
+                    f"{where}: unknown key(s) {', '.join(unknown)} (use {', '.join(ROUTING_KEYS)})"
+                )
+            for key, value in rule.items():
+                if not isinstance(value, str) or not value.strip():
+                    raise ValueError(f"{where}: {key} must be non-empty text, not {value!r}")
+                if key in allowed and value not in allowed[key]:
+                    raise ValueError(
+                        f"{where}: {key} {value!r} is not one of {', '.join(allowed[key])}"
+                    )
+            if "queue" not in rule:
+                raise ValueError(f"{where}: queue is missing (the name of the queue to route to)")
 
 
 def load(path: Path | None = None) -> Settings:

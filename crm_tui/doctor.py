@@ -63,6 +63,13 @@ def checks(path: Path, settings: config.Settings) -> list[tuple[bool, str]]:
                 "SELECT count(*) FROM user WHERE role='admin' AND active=1"
             ).fetchone()[0]
             out.append((admins > 0, f"{admins} active admin(s)"))
+        if level >= 5 and settings.routing:
+            from crm_tui.services import routing
+
+            problems = routing.check_rules(settings)
+            out.extend((False, line) for line in problems)
+            if not problems:
+                out.append((True, f"{len(settings.routing)} routing rule(s) name existing queues"))
         out.extend(_modes(path, shared))
     finally:
         close_database()

@@ -160,6 +160,10 @@ def log(
                 **_regarding(regarding),
             }
             records.create("activity", follow, owner_id=owner_id)
+        if values["regarding_type"] == "case":
+            from crm_tui.services import cases  # imported here: cases imports activities
+
+            cases.activity_logged(get(new_id))
     return get(new_id)
 
 

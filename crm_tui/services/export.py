@@ -101,6 +101,26 @@ EXPORTS.update(
             ),
             "i.id",
         ),
+        "cases": (
+            "case",
+            "SELECT k.id AS id, k.number AS number, k.title AS title, k.state AS state, "
+            "k.status_reason AS status_reason, coalesce(ac.name, ct.full_name, '') AS customer, "
+            "k.account_id AS account_id, k.contact_id AS contact_id, k.case_type AS case_type, "
+            "k.origin AS origin, k.priority AS priority, k.severity AS severity, "
+            "k.subject AS subject, q.name AS queue, k.assigned AS assigned, "
+            "k.contract_id AS contract_id, k.contract_line_id AS contract_line_id, "
+            "k.parent_case_id AS parent_case_id, k.merged_into_id AS merged_into_id, "
+            "k.follow_up_by AS follow_up_by, k.first_response_by AS first_response_by, "
+            "k.resolve_by AS resolve_by, k.first_responded_at AS first_responded_at, "
+            "k.resolved_at AS resolved_at, k.paused_minutes AS paused_minutes, "
+            "k.billable_minutes AS billable_minutes, u.login AS owner, "
+            "k.created_at AS created_at, k.modified_at AS modified_at, k.version AS version "
+            'FROM "case" k JOIN user u ON u.id = k.owner_id '
+            "LEFT JOIN account ac ON ac.id = k.account_id "
+            "LEFT JOIN contact ct ON ct.id = k.contact_id "
+            "LEFT JOIN queue q ON q.id = k.queue_id",
+            "k.id",
+        ),
     }
 )
 

@@ -1,12 +1,18 @@
-"""Human document numbers: QUO-00001, ORD-00001, INV-00001."""
+"""Human document numbers: QUO-00001, ORD-00001, INV-00001, CAS-00001, CNT-00001."""
 
 from __future__ import annotations
 
 from crm_tui.db import connection, database
 from crm_tui.errors import CrmError
 
-PREFIXES = {"quote": "QUO", "order": "ORD", "invoice": "INV"}
-TABLES = {"quote": "quote", "order": "sales_order", "invoice": "invoice"}
+PREFIXES = {"quote": "QUO", "order": "ORD", "invoice": "INV", "case": "CAS", "contract": "CNT"}
+TABLES = {
+    "quote": "quote",
+    "order": "sales_order",
+    "invoice": "invoice",
+    "case": '"case"',
+    "contract": "contract",
+}
 
 
 def format_number(kind: str, value: int) -> str:
