@@ -24,6 +24,7 @@ AREAS = {
     "3": ("leads", "Leads"),
     "4": ("pipeline", "Pipeline"),
     "5": ("documents", "Quotes, orders, invoices"),
+    "6": ("cases", "Cases"),
 }
 
 
@@ -60,6 +61,7 @@ class CrmApp(App):
         "leads": _lazy("leads_list", "LeadsScreen"),
         "pipeline": _lazy("pipeline_board", "PipelineScreen"),
         "documents": _lazy("documents_list", "DocumentsScreen"),
+        "cases": _lazy("case_queue", "CaseQueueScreen"),
     }
     DEFAULT_MODE = "accounts"
     COMMANDS = App.COMMANDS | {GoToProvider, RecordActionsProvider}
@@ -117,6 +119,7 @@ class CrmApp(App):
     async def open_record(self, kind: str, record_id: int) -> None:
         """Go to a record's detail screen in its own area."""
         from crm_tui.screens.account_detail import AccountDetailScreen
+        from crm_tui.screens.case_detail import CaseDetailScreen
         from crm_tui.screens.competitor_detail import CompetitorDetailScreen
         from crm_tui.screens.contact_detail import ContactDetailScreen
         from crm_tui.screens.document_detail import DocumentDetailScreen
@@ -131,6 +134,7 @@ class CrmApp(App):
             "opportunity": ("pipeline", OpportunityDetailScreen),
             "competitor": ("pipeline", CompetitorDetailScreen),
             "product": ("documents", ProductDetailScreen),
+            "case": ("cases", CaseDetailScreen),
         }
         if kind in ("quote", "order", "invoice"):
             await self.switch_mode("documents")

@@ -846,4 +846,7 @@ def find_by_name(typed: str, limit: int = 10) -> list[dict]:
         f"SELECT case_fts.rowid FROM case_fts WHERE case_fts MATCH ? ORDER BY {order} LIMIT ?",
         (fts, limit),
     ).fetchall()
-    return _display_rows([r[0] for r in found])
+    rows = _display_rows([r[0] for r in found])
+    for row in rows:
+        row["name"] = f"{row['number']} {row['title']}"  # what pickers and the palette show
+    return rows

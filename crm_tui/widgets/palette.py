@@ -22,6 +22,7 @@ GOTO_SOURCES = [
     ("quote", "Quote", "quotes", lambda r: r.get("display_number") or ""),
     ("order", "Order", "orders", lambda r: r.get("display_number") or ""),
     ("invoice", "Invoice", "invoices", lambda r: r.get("display_number") or ""),
+    ("case", "Case", "cases", lambda r: r.get("number") or ""),
     ("product", "Product", "products", lambda r: r.get("product_number") or ""),
     ("competitor", "Competitor", "competitors", lambda r: r.get("website") or ""),
 ]

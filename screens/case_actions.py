@@ -1,0 +1,149 @@
+"""Case steps the queue and the detail share: take, release, move, assign,
+resolve (offering to cancel the open activities it finds), cancel,
+reactivate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.screen import Screen
+
+from crm_tui.errors import CrmError
+from crm_tui.screens.confirm import ConfirmModal
+from crm_tui.screens.form_modal import FormModal
+from crm_tui.services import cases, queues, users
+from crm_tui.text import safe, safe_line
+from crm_tui.widgets.record_form import FieldSpec
+
+Done = Callable[[object | None], None]
+
+
+def _heading(verb: str, row) -> Text:
+    number = row["number"] if isinstance(row, dict) else row.number
+    title = row["title"] if isinstance(row, dict) else row.title
+    return Text.assemble((f"{verb} ", "bold"), safe_line(number, "bold"), " ", safe_line(title))
+
+
+def _id_version(row) -> tuple[int, int]:
+    return (row["id"], row["version"]) if isinstance(row, dict) else (row.id, row.version)
+
+
+def direct(screen: Screen, call: Callable[[], object], done_text: str, done: Done) -> None:
+    """Run a service call; show its refusal, or report and refresh."""
+    try:
+        result = call()
+    except CrmError as exc:
+        screen.notify(Text(str(exc)), severity="error", timeout=6)
+        return
+    screen.notify(done_text)
+    done(result)
+
+
+def take(screen: Screen, row, done: Done) -> None:
+    case_id, _ = _id_version(row)
+    direct(screen, lambda: cases.take(case_id), "Taken: the case is yours.", done)
+
+
+def release(screen: Screen, row, done: Done) -> None:
+    case_id, version = _id_version(row)
+    direct(screen, lambda: cases.release(case_id, version), "Back in its queue.", done)
+
+
+def move(screen: Screen, row, done: Done) -> None:
+    options = [(q["name"], q["id"]) for q in queues.queues()]
+    if not options:
+        screen.notify("There are no queues yet.", severity="warning")
+        return
+    case_id, version = _id_version(row)
+    screen.app.push_screen(
+        FormModal(
+            _heading("Move", row),
+            [FieldSpec("queue_id", "To queue", "select", options)],
+            lambda v: cases.move(case_id, version, v["queue_id"]),
+            values={"queue_id": options[0][1]},
+            intro="It waits there, unassigned, until someone takes it.",
+            save_label="move",
+        ),
+        done,
+    )
+
+
+def assign(screen: Screen, row, done: Done) -> None:
+    options = [(u.full_name, u.id) for u in users.all_users()]
+    case_id, version = _id_version(row)
+    screen.app.push_screen(
+        FormModal(
+            _heading("Assign", row),
+            [FieldSpec("user_id", "Owner", "select", options)],
+            lambda v: cases.assign(case_id, version, v["user_id"]),
+            values={"user_id": options[0][1]},
+            save_label="assign",
+        ),
+        done,
+    )
+
+
+def resolve(screen: Screen, row, done: Done) -> None:
+    """Ask for the resolution and billable minutes; when open activities
+    remain, list them and offer to cancel them."""
+    case_id, version = _id_version(row)
+    reasons = [(cases.STATUS_LABELS[r], r) for r in cases.RESOLVE_REASONS]
+    specs = [
+        FieldSpec("resolution", "Resolution", "multiline", required=True),
+        FieldSpec("reason", "Outcome", "select", reasons),
+        FieldSpec("billable_minutes", "Billable minutes", placeholder="e.g. 30"),
+    ]
+
+    def submit(values: dict, cancel_open: bool = False) -> object:
+        minutes = (values["billable_minutes"] or "").strip()
+        if minutes and not minutes.isdigit():
+            from crm_tui.errors import ValidationError
+
+            raise ValidationError({"billable_minutes": "billable minutes must be a whole number"})
+        return cases.resolve(
+            case_id,
+            version,
+            resolution=values["resolution"],
+            reason=values["reason"],
+            billable_minutes=int(minutes) if minutes else None,
+            cancel_open=cancel_open,
+        )
+
+    typed: dict = {}
+
+    def first_try(values: dict) -> object:
+        typed.update(values)
+        try:
+            return submit(values)
+        except cases.OpenActivities as open_items:
+            return open_items  # the modal closes; the activities are offered next
+
+    def answered(result) -> None:
+        if not isinstance(result, cases.OpenActivities):
+            done(result)
+            return
+        listed = "\n".join(f"· {a['subject']}" for a in result.activities[:8])
+        screen.app.push_screen(
+            ConfirmModal(
+                Text(f"{len(result.activities)} open activities remain. Cancel them and resolve?"),
+                safe(listed),
+            ),
+            lambda yes: (
+                direct(screen, lambda: submit(typed, cancel_open=True), "Case resolved.", done)
+                if yes
+                else done(None)
+            ),
+        )
+
+    screen.app.push_screen(
+        FormModal(
+            _heading("Resolve", row),
+            specs,
+            first_try,
+            values={"reason": reasons[0][1]},
+            intro="Writes a case-resolution activity; billable minutes use the contract's time.",
+            save_label="resolve",
+        ),
+        answered,
+    )
