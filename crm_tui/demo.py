@@ -7,7 +7,8 @@ the seeder acts as different users so owners and authors vary. A fixed random
 seed makes the data the same every time apart from "today": all dates are
 relative to the moment of seeding (half a year of history, open work ahead).
 The sales side (leads, the pipeline, products, quotes, orders, invoices and
-competitors) is seeded by demo_sales and demo_deals.
+competitors) is seeded by demo_sales and demo_deals, the service side (queues,
+cases, contracts, resources and bookings) by demo_service.
 """
 
 from __future__ import annotations
@@ -191,6 +192,7 @@ class _Seeder:
 
     def run(self) -> None:
         from crm_tui.demo_sales import SalesSeeder
+        from crm_tui.demo_service import seed_service
 
         self.add_users()
         self.add_accounts()
@@ -199,6 +201,7 @@ class _Seeder:
         self.add_open_work()
         # Before finish(): deals are made while everyone still works there.
         SalesSeeder(self).run()
+        seed_service(self)
         self.finish()
 
     def add_users(self) -> None:

@@ -13,7 +13,7 @@ from crm_tui.screens import case_actions
 from crm_tui.screens.base_list import RecordListScreen
 from crm_tui.services import cases, queues, sla
 from crm_tui.services.listing import Page
-from crm_tui.text import safe_line
+from crm_tui.text import clean, safe_line
 from crm_tui.widgets.record_table import Column
 
 # How often the countdown column is redrawn (no query: the rows are in memory).
@@ -31,23 +31,32 @@ def _duration(minutes: int) -> str:
 def countdown(row: dict, now: dt.datetime | None = None) -> Text:
     """Working time left to the case's next SLA target, coloured by urgency."""
     if row["state"] != "active":
-        return Text("resolved", style="dim")
+        return Text("resolved", style="dim", justify="right")
     clock = sla.clock(row, now or dt.datetime.now(dt.UTC))
     if clock.state == "paused":
-        return Text("paused", style="dim")
+        return Text("paused", style="dim", justify="right")
     if clock.state == "succeeded" or clock.due is None:
-        return Text("met", style="dim")
+        return Text("met", style="dim", justify="right")
     label = "resp " if clock.target == "first_response" else ""
-    return Text(label + _duration(clock.remaining_minutes), style=CLOCK_STYLE[clock.state])
+    return Text(
+        label + _duration(clock.remaining_minutes), style=CLOCK_STYLE[clock.state], justify="right"
+    )
 
 
 def _title(row: dict) -> Text:
-    return Text.assemble(safe_line(row["number"], "dim"), " ", safe_line(row["title"]))
+    # cut with an ellipsis like the plain columns (an assembled Text would just crop)
+    return Text.assemble(
+        safe_line(row["number"], "dim"),
+        " ",
+        safe_line(row["title"]),
+        no_wrap=True,
+        overflow="ellipsis",
+    )
 
 
 def _owner(row: dict) -> Text:
     if not row["assigned"]:
-        return Text("unassigned", style="italic yellow")
+        return Text("unassigned", style="italic yellow", no_wrap=True, overflow="ellipsis")
     return safe_line(row["owner"])
 
 
@@ -56,8 +65,9 @@ class CaseQueueScreen(RecordListScreen):
     AREA_TITLE = "Cases"
     SORTS = {"urgency": "SLA urgency"}
     COLUMNS = [
-        Column("sla", "Next SLA", 11, countdown, keep_width=True, right=True),
-        Column("title", "Case", 36, _title),
+        # "resp −19h 30m": a late first response, cut short, would misstate the clock
+        Column("sla", "Next SLA", 13, countdown, keep_width=True, right=True),
+        Column("title", "Case", 40, _title),
         Column("customer", "Customer", 22),
         Column(
             "priority",
@@ -69,9 +79,10 @@ class CaseQueueScreen(RecordListScreen):
         Column(
             "status_reason",
             "Status",
-            13,
-            lambda r: Text(cases.STATUS_LABELS[r["status_reason"]]),
-            keep_width=True,
+            15,
+            lambda r: Text(
+                cases.STATUS_LABELS[r["status_reason"]], no_wrap=True, overflow="ellipsis"
+            ),
         ),
         Column("owner", "Owner", 14, _owner),
         Column("queue", "Queue", 12),
@@ -92,7 +103,8 @@ class CaseQueueScreen(RecordListScreen):
     def _views(self) -> dict[str, str]:
         views = {"mine": cases.VIEWS["mine"], "unassigned": cases.VIEWS["unassigned"]}
         for queue in queues.my_queues() or queues.queues():
-            views[f"queue:{queue['id']}"] = f"Queue: {queue['name']}"
+            # a view's label is shown as one line of plain text (no controls)
+            views[f"queue:{queue['id']}"] = f"Queue: {clean(queue['name'])}"
         views["all"] = cases.VIEWS["all"]
         views["resolved"] = cases.VIEWS["resolved"]
         return views

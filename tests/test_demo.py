@@ -339,3 +339,106 @@ def test_the_default_price_list_prices_a_new_quote_line(seeded):
         assert line["unit_price"] == item["amount"]
         assert quotes.get(quote.id).total_amount == 10 * item["amount"]
         transaction.rollback()  # the seeded file stays as it was for the other tests
+
+
+# --- the service side ---------------------------------------------------------------
+
+
+def test_queues_have_members(seeded):
+    from crm_tui.services import queues as queue_service
+
+    found = {row["name"]: row for row in queue_service.queues()}
+    assert {"Tier 1", "Tier 2", "Billing"} <= set(found)
+    for name in ("Tier 1", "Tier 2", "Billing"):
+        members = queue_service.members(found[name]["id"])
+        assert members, name
+        assert "tester" in {m["login"] for m in members}
+    tier1 = {m["role"] for m in queue_service.members(found["Tier 1"]["id"])}
+    assert "agent" in tier1
+
+
+def test_cases_across_states_and_slas(seeded):
+    from crm_tui.services import cases as case_service
+    from crm_tui.services import sla
+
+    states = dict_rows('SELECT state, status_reason, count(*) AS n FROM "case" GROUP BY 1, 2')
+    by = {(r["state"], r["status_reason"]): r["n"] for r in states}
+    total = sum(by.values())
+    assert 250 <= total <= 350
+    active = sum(n for (state, _), n in by.items() if state == "active")
+    assert 40 <= active <= 80
+    assert by[("resolved", "problem_solved")] >= 50
+    assert by[("resolved", "information_provided")] >= 20
+    assert by[("canceled", "canceled")] >= 5
+    assert by[("canceled", "merged")] >= 2
+    assert by[("active", "on_hold")] >= 1 and by[("active", "waiting_for_details")] >= 1
+    rows = case_service.page(view="all", limit=500).rows
+    assert len(rows) == active
+    assert sum(1 for r in rows if not r["assigned"]) >= 5
+    assert sum(1 for r in rows if r["assigned"]) >= 10
+    now = dt.datetime.now(dt.UTC)
+    clocks = [sla.clock(r, now).state for r in rows]
+    assert clocks.count("breached") >= 3
+    assert clocks.count("paused") >= 2
+    assert clocks.count("nearing") + clocks.count("in_time") >= 10
+    first, last = database.execute_sql(
+        'SELECT min(created_at), max(created_at) FROM "case"'
+    ).fetchone()
+    assert dt.datetime.fromisoformat(first).replace(tzinfo=dt.UTC) < now - dt.timedelta(days=30)
+    assert dt.datetime.fromisoformat(last).replace(tzinfo=dt.UTC) <= now
+    responded = dict_rows('SELECT count(*) AS n FROM "case" WHERE first_responded_at IS NOT NULL')
+    assert responded[0]["n"] >= total * 0.6
+
+
+def test_resolved_cases_have_a_resolution(seeded):
+    missing = dict_rows(
+        "SELECT k.number FROM \"case\" k WHERE k.state = 'resolved' AND NOT EXISTS "
+        "(SELECT 1 FROM activity a WHERE a.regarding_type = 'case' AND a.regarding_id = k.id "
+        "AND a.kind = 'case_resolution')"
+    )
+    assert missing == []
+    billed = dict_rows(
+        "SELECT count(*) AS n FROM \"case\" WHERE state = 'resolved' AND billable_minutes > 0"
+    )
+    assert billed[0]["n"] >= 50
+
+
+def test_contracts_in_several_states_with_a_line_used_up(seeded):
+    from crm_tui.services import contracts
+
+    contracts.expire_due()
+    states = {r["state"] for r in dict_rows("SELECT state FROM contract")}
+    assert {"active", "draft", "expired", "on_hold"} <= states
+    kinds = {r["allotment_type"] for r in dict_rows("SELECT allotment_type FROM contract_line")}
+    assert kinds == {"cases", "minutes", "coverage"}
+    used_up = dict_rows(
+        "SELECT id FROM contract_line WHERE total IS NOT NULL AND used >= total AND used > 0"
+    )
+    assert used_up
+    attached = dict_rows(
+        'SELECT count(*) AS n FROM "case" WHERE contract_line_id IS NOT NULL '
+        "AND state = 'resolved'"
+    )
+    assert attached[0]["n"] >= 3
+
+
+def test_bookings_exist_and_never_overlap(seeded):
+    rows = dict_rows(
+        "SELECT b.resource_id AS resource_id, b.starts_at AS starts_at, b.ends_at AS ends_at "
+        "FROM booking b JOIN activity a ON a.id = b.activity_id WHERE a.state != 'canceled' "
+        "ORDER BY b.resource_id, b.starts_at"
+    )
+    assert len(rows) >= 10
+    for before, after in zip(rows, rows[1:], strict=False):
+        if before["resource_id"] == after["resource_id"]:
+            assert before["ends_at"] <= after["starts_at"], (before, after)
+    now = dt.datetime.now(dt.UTC)
+    starts = [dt.datetime.fromisoformat(r["starts_at"]).replace(tzinfo=dt.UTC) for r in rows]
+    assert any(s < now for s in starts) and any(s > now for s in starts)
+    assert max(starts) - min(starts) <= dt.timedelta(days=10)
+    names = {r["name"] for r in dict_rows("SELECT name FROM resource")}
+    assert {"Training room", "Loaner laptop"} <= names
+    groups = dict_rows("SELECT group_name, count(*) AS n FROM resource GROUP BY 1")
+    assert {r["group_name"]: r["n"] for r in groups}["field"] == 2
+    services = {r["name"] for r in dict_rows("SELECT name FROM service")}
+    assert {"On-site installation", "Remote training"} <= services
