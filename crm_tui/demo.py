@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import math
 import random
+import sys
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -145,6 +146,9 @@ def open_demo(settings: Settings | None = None) -> User:
     from crm_tui.runtime import open_for_user
 
     user = open_for_user(demo_path(), settings)
+    if not Account.select().exists():
+        # seeding takes several seconds: say why the screen is still empty
+        print("crm-tui: creating the demo database (first start only)…", file=sys.stderr)
     seed(user.login)
     price_list = demo_sales.demo_default_price_list()
     if price_list is not None and price_list.name != session.settings().default_price_list:
