@@ -122,24 +122,6 @@ def _next_breach(row: Case, values: dict) -> dt.datetime | None:
 # --- validation -----------------------------------------------------------------------
 
 
-def _reference(c: Checker, name: str, model, what: str) -> None:
-    if not c.has(name):
-        return
-    raw = c.data[name]
-    if raw in (None, ""):
-        c.values[name] = None
-        return
-    try:
-        record_id = int(raw)
-    except (TypeError, ValueError):
-        c.fail(name, f"the {what} does not exist")
-        return
-    if records.by_id(model, record_id) is None:
-        c.fail(name, f"the {what} does not exist")
-    else:
-        c.values[name] = record_id
-
-
 def _follow_up(c: Checker) -> None:
     if not c.has("follow_up_by"):
         return
@@ -177,13 +159,13 @@ def _check(data: dict, *, creating: bool) -> dict:
     ):
         if c.has(name):
             c.choice(name, allowed)
-    _reference(c, "account_id", Account, "account")
-    _reference(c, "contact_id", Contact, "contact")
-    _reference(c, "product_id", _product_model(), "product")
-    _reference(c, "queue_id", Queue, "queue")
-    _reference(c, "contract_id", Contract, "contract")
-    _reference(c, "contract_line_id", ContractLine, "contract line")
-    _reference(c, "parent_case_id", Case, "parent case")
+    c.reference("account_id", Account, "the account does not exist")
+    c.reference("contact_id", Contact, "the contact does not exist")
+    c.reference("product_id", _product_model(), "the product does not exist")
+    c.reference("queue_id", Queue, "the queue does not exist")
+    c.reference("contract_id", Contract, "the contract does not exist")
+    c.reference("contract_line_id", ContractLine, "the contract line does not exist")
+    c.reference("parent_case_id", Case, "the parent case does not exist")
     c.owner()
     _follow_up(c)
     values = c.done()

@@ -112,32 +112,14 @@ def expire_due(today: dt.date | None = None) -> int:
 # --- validation ---------------------------------------------------------------------------
 
 
-def _reference(c: Checker, name: str, model, what: str) -> None:
-    if not c.has(name):
-        return
-    raw = c.data[name]
-    if raw in (None, ""):
-        c.values[name] = None
-        return
-    try:
-        record_id = int(raw)
-    except (TypeError, ValueError):
-        c.fail(name, f"the {what} does not exist")
-        return
-    if records.by_id(model, record_id) is None:
-        c.fail(name, f"the {what} does not exist")
-    else:
-        c.values[name] = record_id
-
-
 def _check(data: dict, *, creating: bool, stored: Contract | None = None) -> dict:
     c = Checker(data)
     c.text("name", required=creating or c.has("name"), max_len=200)
     c.text("description", max_len=4000, multiline=True)
     c.date("starts_on", label="start date")
     c.date("ends_on", label="end date")
-    _reference(c, "account_id", Account, "account")
-    _reference(c, "contact_id", Contact, "contact")
+    c.reference("account_id", Account, "the account does not exist")
+    c.reference("contact_id", Contact, "the contact does not exist")
     c.owner()
     values = c.done()
     after = {
@@ -238,7 +220,7 @@ def _line_values(data: dict, contract: Contract, line: ContractLine | None = Non
     if c.has("product_id"):
         from crm_tui.models import Product
 
-        _reference(c, "product_id", Product, "product")
+        c.reference("product_id", Product, "the product does not exist")
     values = c.done()
     kind = values.get("allotment_type", line.allotment_type if line else None)
     total = values["total"] if "total" in values else (line.total if line else None)

@@ -98,31 +98,12 @@ def _check(data: dict, *, creating: bool) -> dict:
         ("lead_id", Lead, "lead"),
         ("price_list_id", PriceList, "price list"),
     ):
-        _reference(c, name, model, f"the {what} does not exist")
+        c.reference(name, model, f"the {what} does not exist")
     c.owner()
     values = c.done()
     if "name" in values:
         values["name_sort"] = text.sort_key(values["name"])
     return _to_columns(values)
-
-
-def _reference(c: Checker, name: str, model, message: str) -> None:
-    """A nullable foreign key typed or picked on a form: an id or empty."""
-    if not c.has(name):
-        return
-    raw = c.data[name]
-    if raw in (None, ""):
-        c.values[name] = None
-        return
-    try:
-        record_id = int(raw)
-    except (TypeError, ValueError):
-        c.fail(name, message)
-        return
-    if records.by_id(model, record_id) is None:
-        c.fail(name, message)
-    else:
-        c.values[name] = record_id
 
 
 _RENAMED = {
@@ -393,7 +374,7 @@ def close_lost(
         options = ", ".join(CLOSE_REASONS_LOST)
         raise ValidationError({"reason": f"{reason!r} is not one of: {options}"})
     c = Checker({"competitor_id": competitor_id})
-    _reference(c, "competitor_id", Competitor, "the competitor does not exist")
+    c.reference("competitor_id", Competitor, "the competitor does not exist")
     competitor = c.done()["competitor_id"]
     day = _close_date(close_date)
     notes = _notes(description)

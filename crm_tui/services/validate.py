@@ -160,6 +160,25 @@ class Checker:
         else:
             self.values[store_as or name] = owner.id
 
+    def reference(self, name: str, model, message: str) -> None:
+        """A nullable foreign key typed or picked on a form: an id of an
+        existing `model` row, or empty; `message` when there is no such row."""
+        if not self.has(name):
+            return
+        raw = self._raw(name)
+        if raw in (None, ""):
+            self.values[name] = None
+            return
+        try:
+            record_id = int(raw)
+        except (TypeError, ValueError):
+            self.errors[name] = message
+            return
+        if not model.select(model.id).where(model.id == record_id).exists():
+            self.errors[name] = message
+        else:
+            self.values[name] = record_id
+
     def fail(self, name: str, message: str) -> None:
         self.errors[name] = message
 
