@@ -35,6 +35,10 @@ CATALOGUES = [
     ("Price lists", "Prices per list", "price_lists", "PriceListsScreen"),
     ("Competitors", "Who we bid against (C on the pipeline)", "competitors_list",
      "CompetitorsScreen"),
+    ("Contracts", "Entitlements: cases, minutes, coverage (K in the case queue)",
+     "contracts_list", "ContractsScreen"),
+    ("Service schedule", "Resources' agendas; book a service (S in the case queue)",
+     "schedule", "ScheduleScreen"),
 ]  # fmt: skip
 
 
@@ -76,6 +80,8 @@ class CrmApp(App):
 
     # How often other processes' commits are looked for, in seconds.
     POLL_SECONDS = 1.0
+    # How often contracts past their end date are expired (nobody presses a key).
+    EXPIRE_SECONDS = 300.0
 
     def __init__(self) -> None:
         super().__init__()
@@ -86,10 +92,18 @@ class CrmApp(App):
         self.sub_title = f"{user.full_name} ({user.role})"
         self._watcher = DataVersionWatcher()
         self.set_interval(self.POLL_SECONDS, self.poll_database)
+        self.set_interval(self.EXPIRE_SECONDS, self.expire_contracts)
 
     def poll_database(self) -> None:
         """Refresh the visible screen when another process committed."""
         if self._watcher is not None and self._watcher.changed():
+            self.refresh_visible()
+
+    def expire_contracts(self) -> None:
+        """Expire contracts whose end date has passed; one indexed read when none has."""
+        from crm_tui.services import contracts
+
+        if contracts.expire_due():
             self.refresh_visible()
 
     def refresh_visible(self) -> None:
@@ -122,6 +136,7 @@ class CrmApp(App):
         from crm_tui.screens.case_detail import CaseDetailScreen
         from crm_tui.screens.competitor_detail import CompetitorDetailScreen
         from crm_tui.screens.contact_detail import ContactDetailScreen
+        from crm_tui.screens.contract_detail import ContractDetailScreen
         from crm_tui.screens.document_detail import DocumentDetailScreen
         from crm_tui.screens.lead_detail import LeadDetailScreen
         from crm_tui.screens.opportunity_detail import OpportunityDetailScreen
@@ -135,6 +150,7 @@ class CrmApp(App):
             "competitor": ("pipeline", CompetitorDetailScreen),
             "product": ("documents", ProductDetailScreen),
             "case": ("cases", CaseDetailScreen),
+            "contract": ("cases", ContractDetailScreen),
         }
         if kind in ("quote", "order", "invoice"):
             await self.switch_mode("documents")

@@ -41,7 +41,7 @@ class RecordListScreen(Screen):
         Binding("v", "next_view", "View"),
         Binding("s", "next_sort", "Sort"),
         Binding("D", "toggle_active", "Deactivate/reactivate", show=False),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("escape", "clear_filter", "Clear filter / back", show=False),
         Binding("r", "refresh_data", "Refresh", show=False),
     ]
 
@@ -208,6 +208,9 @@ class RecordListScreen(Screen):
             filter_box.value = ""
             self.filter_text = ""
             self.reload()
+        elif len(self.app.screen_stack) > 1:
+            # a list pushed over an area (products, contracts): escape goes back
+            self.app.pop_screen()
 
     # --- views and sort --------------------------------------------------------
 

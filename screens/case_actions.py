@@ -147,3 +147,66 @@ def resolve(screen: Screen, row, done: Done) -> None:
         ),
         answered,
     )
+
+
+def attach_contract(screen: Screen, row, done: Done) -> None:
+    """Pick a contract line of the case's customer that covers today (or none
+    to detach); a used-up line asks before it is attached."""
+    from crm_tui.services import contracts, dates
+
+    case = cases.get(_id_version(row)[0])
+    lines = contracts.usable_lines(case.account_id, case.contact_id, dates.today())
+    if not lines and case.contract_line_id is None:
+        screen.notify(
+            Text.assemble(
+                "No active contract of ",
+                safe_line(cases.customer_name(case)),
+                " covers today: add or activate one in Contracts (K from the queue).",
+            ),
+            severity="warning",
+            timeout=6,
+        )
+        return
+    options = [("(no contract)", None)] + [(line["label"], line["id"]) for line in lines]
+
+    def save(line_id: int | None) -> None:
+        direct(
+            screen,
+            lambda: cases.update(case.id, case.version, {"contract_line_id": line_id}),
+            "Contract line attached." if line_id else "Contract line removed.",
+            done,
+        )
+
+    def chosen(picked) -> None:
+        if picked is None:  # escape
+            return
+        line_id = picked[1]
+        warning = None
+        if line_id is not None:
+            try:
+                warning = contracts.check_attach(
+                    line_id, case.account_id, case.contact_id, dates.today()
+                )
+            except CrmError as exc:
+                screen.notify(Text(str(exc)), severity="error", timeout=6)
+                return
+        if warning:
+            screen.app.push_screen(
+                ConfirmModal(Text("Attach a used-up line?"), safe(warning)),
+                lambda yes: save(line_id) if yes else None,
+            )
+        else:
+            save(line_id)
+
+    screen.app.push_screen(
+        FormModal(
+            _heading("Contract for", case),
+            [FieldSpec("contract_line_id", "Line", "select", options)],
+            # a tuple: a plain None would read as "dismissed with escape"
+            lambda v: ("line", v["contract_line_id"]),
+            values={"contract_line_id": case.contract_line_id},
+            intro="Resolving the case uses one case, or its billable minutes, of the line.",
+            save_label="attach",
+        ),
+        chosen,
+    )

@@ -15,7 +15,7 @@ from crm_tui.screens import case_actions
 from crm_tui.screens.base_detail import RecordDetailScreen
 from crm_tui.screens.case_queue import countdown
 from crm_tui.screens.form_modal import FormModal
-from crm_tui.services import cases, dates, records, sla
+from crm_tui.services import cases, contracts, dates, records, sla
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec
 
@@ -48,6 +48,8 @@ class CaseDetailScreen(RecordDetailScreen):
         Binding("X", "cancel_case", "Cancel case", show=False),
         Binding("O", "reopen", "Reactivate", show=False),
         Binding("M", "merge", "Merge", show=False),
+        Binding("L", "contract_line", "Contract line", show=False),
+        Binding("B", "book", "Book a service", show=False),
         Binding("D", "toggle_active", "Which keys change a case", show=False),
     ]
 
@@ -101,7 +103,7 @@ class CaseDetailScreen(RecordDetailScreen):
             ("Resolve by", self._clock_line(row.resolve_by, row.resolved_at)),
             (
                 "Contract line",
-                records.title_of("contract", row.contract_id) if row.contract_id else "",
+                contracts.line_label(row.contract_line_id) if row.contract_line_id else "",
             ),
             (
                 "Parent case",
@@ -218,6 +220,24 @@ class CaseDetailScreen(RecordDetailScreen):
             merged,
         )
 
+    def action_contract_line(self) -> None:
+        if self.record.state != "active":
+            self.notify("Only an active case's contract line can change.", severity="warning")
+            return
+        case_actions.attach_contract(self, self.record, self._done)
+
+    def action_book(self) -> None:
+        from crm_tui.screens.booking_modal import BookingModal
+        from crm_tui.services import scheduling
+
+        if not scheduling.services():
+            self.notify("There are no active services to book yet.", severity="warning")
+            return
+        label = f"{self.record.number} {self.record.title}"
+        self.app.push_screen(
+            BookingModal(regarding=("case", self.record_id), regarding_label=label), self._done
+        )
+
     def action_toggle_active(self) -> None:
         self.notify("R resolves, X cancels, O reactivates a case.")
 
@@ -243,6 +263,12 @@ class CaseDetailScreen(RecordDetailScreen):
                 ("Resolve this case", "Resolution and billable time (R)", self.action_resolve),
                 ("Cancel this case", "(X)", self.action_cancel_case),
                 ("Merge into another case", "(M)", self.action_merge),
+                ("Book a service", "A visit or job for this case (B)", self.action_book),
+                (
+                    "Attach a contract line",
+                    "The customer's entitlement this case uses (L)",
+                    self.action_contract_line,
+                ),
             ]
         elif row.status_reason != "merged":
             actions.append(("Reactivate this case", "Back to active (O)", self.action_reopen))

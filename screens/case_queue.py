@@ -93,6 +93,8 @@ class CaseQueueScreen(RecordListScreen):
         Binding("m", "move", "Move"),
         Binding("o", "assign", "Assign"),
         Binding("R", "resolve", "Resolve"),
+        Binding("K", "contracts", "Contracts", show=False),
+        Binding("S", "schedule", "Schedule", show=False),
     ]
     SERVICE = cases
 
@@ -170,6 +172,16 @@ class CaseQueueScreen(RecordListScreen):
         if (row := self._row()) is not None:
             case_actions.resolve(self, row, self._done)
 
+    def action_contracts(self) -> None:
+        from crm_tui.screens.contracts_list import ContractsScreen
+
+        self.app.push_screen(ContractsScreen())
+
+    def action_schedule(self) -> None:
+        from crm_tui.screens.schedule import ScheduleScreen
+
+        self.app.push_screen(ScheduleScreen())
+
     def action_toggle_active(self) -> None:
         self.notify("Cases are resolved (R) or canceled from their detail, not deactivated.")
 
@@ -186,4 +198,8 @@ class CaseQueueScreen(RecordListScreen):
                 ("Resolve this case", "Resolution and billable time (R)", self.action_resolve),
                 ("Log an activity", "Regarding this case (a)", self.action_log_activity),
             ]
+        actions += [
+            ("Contracts", "Customers' entitlements (K)", self.action_contracts),
+            ("Service schedule", "Resources' agendas; book a service (S)", self.action_schedule),
+        ]
         return actions

@@ -555,3 +555,75 @@ def audit_trail(contract_id: int) -> list[dict]:
     for row in rows:
         row["changes"] = json.loads(row["changes"])
     return rows
+
+
+def usable_lines(account_id: int | None, contact_id: int | None, on: dt.date) -> list[dict]:
+    """The lines a case of this customer, opened `on`, could attach to: lines
+    of active contracts of the account (or the contact's account) or of the
+    contact, covering `on`; each with `contract` (the number), `label`
+    ("CNT-00003 line 2 · Phone support · 3 of 10 cases left") and `remaining`
+    (None for coverage). Used-up lines are included: attaching warns."""
+    expire_due()
+    if account_id is None and contact_id is not None:
+        row = database.execute_sql(
+            "SELECT account_id FROM contact WHERE id = ?", (contact_id,)
+        ).fetchone()
+        account_id = row[0] if row else None
+    owners, params = [], []
+    if account_id is not None:
+        owners.append("c.account_id = ?")
+        params.append(account_id)
+    if contact_id is not None:
+        owners.append("c.contact_id = ?")
+        params.append(contact_id)
+    if not owners:
+        return []
+    day = on.isoformat()
+    rows = dict_rows(
+        _LINE_SQL + f"WHERE ({' OR '.join(owners)}) AND c.state = 'active' "
+        "AND c.starts_on <= ? AND c.ends_on >= ? AND l.starts_on <= ? AND l.ends_on >= ? "
+        "ORDER BY c.ends_on, c.id, l.line_number",
+        [*params, day, day, day, day],
+    )
+    for row in rows:
+        _label(row)
+    return rows
+
+
+_LINE_SQL = (
+    "SELECT l.id AS id, l.contract_id AS contract_id, c.number AS contract, "
+    "c.name AS contract_name, l.line_number AS line_number, l.title AS title, "
+    "l.allotment_type AS allotment_type, l.total AS total, l.used AS used "
+    "FROM contract_line l JOIN contract c ON c.id = l.contract_id "
+)
+
+
+def _label(row: dict) -> dict:
+    row["remaining"] = None if row["total"] is None else max(row["total"] - row["used"], 0)
+    row["label"] = f"{row['contract']} line {row['line_number']} · {row['title']} · " + (
+        "covered"
+        if row["remaining"] is None
+        else f"{row['remaining']} of {row['total']} "
+        f"{'cases' if row['allotment_type'] == 'cases' else 'minutes'} left"
+    )
+    return row
+
+
+def line_label(contract_line_id: int) -> str:
+    """How a line reads beside a case: "CNT-00003 line 2 · Phone support ·
+    3 of 10 cases left" ("" if the line is gone)."""
+    rows = dict_rows(_LINE_SQL + "WHERE l.id = ?", (contract_line_id,))
+    return _label(rows[0])["label"] if rows else ""
+
+
+def cases_of(contract_id: int, limit: int = 200) -> list[dict]:
+    """The cases attached to the contract, newest first, with their line number."""
+    return dict_rows(
+        "SELECT k.id AS id, k.number AS number, k.title AS title, k.state AS state, "
+        "k.status_reason AS status_reason, l.line_number AS line_number, "
+        "k.created_at AS created_at "
+        # through the lines: case.contract_line_id is indexed, contract_id is not
+        'FROM contract_line l JOIN "case" k ON k.contract_line_id = l.id '
+        "WHERE l.contract_id = ? ORDER BY k.id DESC LIMIT ?",
+        (contract_id, limit),
+    )

@@ -586,6 +586,48 @@ def agenda(resource_id: int, start_day: dt.date, days: int = 1) -> list[dict]:
     return rows
 
 
+def plan(resource_id: int, start_day: dt.date, days: int = 1) -> list[dict]:
+    """A resource's agenda with its free time, for a day or week view: per day
+    (in the configured zone) in time order, entries with `kind` "booking"
+    (the fields of `agenda`), "free" (a gap of 15 minutes or more inside its
+    working hours: start, end) or "off" (a day it does not work). Working
+    hours are the resource's, in its own zone."""
+    resource = get_resource(resource_id)
+    zone = dates.configured_zone()
+    own = _zone(resource)
+    begin, finish = _clock_time(resource.work_start), _clock_time(resource.work_end)
+    booked = agenda(resource_id, start_day, days)
+    out: list[dict] = []
+    for offset in range(days):
+        day = start_day + dt.timedelta(days=offset)
+        first = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+        last = first + dt.timedelta(days=1)
+        todays = [b for b in booked if b["start"] < last and b["end"] > first]
+        for b in todays:
+            b["kind"], b["day"] = "booking", day
+        works = day.isoweekday() in _days(resource)
+        if not works:
+            out.append({"kind": "off", "day": day, "start": first, "end": last})
+            out.extend(todays)
+            continue
+        window = (
+            dt.datetime.combine(day, begin, tzinfo=own),
+            dt.datetime.combine(day, finish, tzinfo=own),
+        )
+        cursor = window[0]
+        for b in todays:
+            if b["state"] != "canceled" and b["start"] - cursor >= dt.timedelta(minutes=15):
+                gap_end = min(b["start"], window[1])
+                if gap_end - cursor >= dt.timedelta(minutes=15):
+                    out.append({"kind": "free", "day": day, "start": cursor, "end": gap_end})
+            out.append(b)
+            if b["state"] != "canceled":
+                cursor = max(cursor, b["end"])
+        if window[1] - cursor >= dt.timedelta(minutes=15):
+            out.append({"kind": "free", "day": day, "start": cursor, "end": window[1]})
+    return out
+
+
 # --- finding a slot -----------------------------------------------------------------------
 
 

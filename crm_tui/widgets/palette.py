@@ -23,6 +23,7 @@ GOTO_SOURCES = [
     ("order", "Order", "orders", lambda r: r.get("display_number") or ""),
     ("invoice", "Invoice", "invoices", lambda r: r.get("display_number") or ""),
     ("case", "Case", "cases", lambda r: r.get("number") or ""),
+    ("contract", "Contract", "contracts", lambda r: f"{r.get('number')} {r.get('customer')}"),
     ("product", "Product", "products", lambda r: r.get("product_number") or ""),
     ("competitor", "Competitor", "competitors", lambda r: r.get("website") or ""),
 ]
