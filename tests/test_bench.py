@@ -9,11 +9,28 @@ import apsw
 import pytest
 
 from crm_tui import config, text
-from crm_tui.bench import generate, measure, report, sales, sales_data, writers
+from crm_tui.bench import (
+    generate,
+    measure,
+    report,
+    sales,
+    sales_data,
+    service,
+    service_data,
+    writers,
+)
 from crm_tui.db import close_database, connection, trace_statements
 from crm_tui.models.base import from_db_time, to_db_time
 from crm_tui.runtime import open_for_user
-from crm_tui.services import accounts, activities, contacts, opportunities, search, session
+from crm_tui.services import (
+    accounts,
+    activities,
+    contacts,
+    numbers,
+    opportunities,
+    search,
+    session,
+)
 
 TINY = generate.Scale(accounts=200, contacts=2000, activities=4000)
 
@@ -58,7 +75,8 @@ def test_tiny_database_has_the_asked_counts_and_a_bench_account(tiny_db):
     path, result = tiny_db
     assert _scalar(path, "SELECT count(*) FROM account") == 200
     assert _scalar(path, "SELECT count(*) FROM contact") == 2000
-    assert _scalar(path, "SELECT count(*) FROM activity") == 4000
+    # the generated activities and the service activity of each booking
+    assert _scalar(path, "SELECT count(*) FROM activity") == 4000 + TINY.bookings
     bench = int(_scalar(path, "SELECT value FROM meta WHERE key = 'bench_account'"))
     assert bench == result.bench_account
     share = TINY.bench_activities
@@ -130,10 +148,10 @@ def test_measurements_return_numbers_and_restore_removes_what_they_wrote(opened)
     assert opened_account["sizes"]["activities"] == TINY.bench_activities
     write = measure.activity_write(list(range(1, TINY.accounts + 1)), repeat=3)
     assert write["n"] == 3 and write["median"] > 0
-    assert _scalar(path, "SELECT count(*) FROM activity") > TINY.activities
+    assert _scalar(path, "SELECT count(*) FROM activity") > TINY.activities + TINY.bookings
     deleted = generate.restore(path)
     assert deleted["activity"] == 6 and deleted["audit_entry"] == 6  # 3 warm-up + 3 timed
-    assert _scalar(path, "SELECT count(*) FROM activity") == TINY.activities
+    assert _scalar(path, "SELECT count(*) FROM activity") == TINY.activities + TINY.bookings
 
 
 def test_writer_processes_write_without_errors(tiny_db):
@@ -146,7 +164,7 @@ def test_writer_processes_write_without_errors(tiny_db):
         generate.restore(path)
     assert result["writes"] > 0 and result["errors"] == 0
     assert result["writes_per_s"] > 0
-    assert _scalar(path, "SELECT count(*) FROM activity") == TINY.activities
+    assert _scalar(path, "SELECT count(*) FROM activity") == TINY.activities + TINY.bookings
 
 
 def test_ensure_builds_once_then_reuses_and_drops_partial_builds(tmp_path, monkeypatch):
@@ -367,3 +385,112 @@ def test_the_command_line_passes_every_option_to_the_bench():
     args = cli._parser().parse_args(["bench", "--quick", "--repeat", "3", "--json"])
     assert args.command == "bench" and args.bench_args == ["--quick", "--repeat", "3", "--json"]
     assert cli._parser().parse_args(["bench"]).bench_args == []
+
+
+# --- customer service (issue 4) -------------------------------------------------------------
+
+
+def test_tiny_database_has_cases_in_queues_with_their_sla_targets(tiny_db):
+    from crm_tui.services import sla
+
+    path, _ = tiny_db
+    assert (generate.FULL.cases, generate.FULL.bookings) == (200_000, 10_000)
+    assert (TINY.cases, TINY.bookings) == (400, 20)
+    conn = apsw.Connection(str(path))
+    try:
+        assert conn.execute('SELECT count(*) FROM "case"').fetchone()[0] == TINY.cases
+        assert conn.execute("SELECT count(*) FROM case_fts").fetchone()[0] == TINY.cases
+        states = dict(conn.execute('SELECT state, count(*) FROM "case" GROUP BY 1'))
+        assert states["active"] == service_data.active_count(TINY.cases)
+        assert states["resolved"] > 0 and states["canceled"] > 0
+        assert conn.execute("SELECT next FROM sequence WHERE name = 'case'").fetchone() == (
+            TINY.cases + 1,
+        )
+        # numbered and sorted as the services do; waiting cases sit in a queue
+        for case_id, number, title, key, assigned, queue in conn.execute(
+            'SELECT id, number, title, title_sort, assigned, queue_id FROM "case"'
+        ):
+            assert number == numbers.format_number("case", case_id)
+            assert key == text.sort_key(title)
+            assert assigned or queue is not None
+        # stored SLA targets and the next breach are what sla computes
+        cal = sla.calendar()
+        for row in dict_rows_of(conn, 'SELECT * FROM "case" ORDER BY id'):
+            first, resolve = sla.targets(row["priority"])
+            created = from_db_time(row["created_at"])
+            assert from_db_time(row["first_response_by"]) == sla.due(
+                created, first, row["paused_minutes"], cal
+            )
+            assert from_db_time(row["resolve_by"]) == sla.due(
+                created, resolve, row["paused_minutes"], cal
+            )
+            times = ("first_response_by", "resolve_by", "first_responded_at", "paused_since")
+            breach = sla.next_breach({**row, **{k: from_db_time(row[k]) for k in times}})
+            assert from_db_time(row["next_breach_at"]) == breach
+        login = conn.execute(
+            "SELECT count(*) FROM queue_member m JOIN user u ON u.id = m.user_id WHERE u.login = ?",
+            (service_data.SERVICE_LOGIN,),
+        ).fetchone()[0]
+        assert login == 2
+        assert conn.execute("SELECT count(*) FROM resource").fetchone()[0] == 50
+        assert conn.execute("SELECT count(*) FROM booking").fetchone()[0] == TINY.bookings
+        # no resource is booked twice at once
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM booking a JOIN booking b ON a.resource_id = b.resource_id "
+                "AND a.id < b.id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"
+            ).fetchone()[0]
+            == 0
+        )
+    finally:
+        conn.close()
+
+
+def dict_rows_of(conn, sql):
+    cursor = conn.execute(sql)
+    columns = [d[0] for d in cursor.getdescription()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor]
+
+
+def test_generated_cases_are_found_by_number_and_title(opened):
+    from crm_tui.services import cases
+
+    number, title, case_id = (
+        connection()
+        .execute('SELECT number, title, id FROM "case" ORDER BY id DESC LIMIT 1')
+        .fetchone()
+    )
+    assert case_id in [row["id"] for row in cases.find_by_name(number)]
+    assert case_id in [row["id"] for row in cases.find_by_name(title, limit=500)]
+
+
+def test_service_measurements_return_numbers_and_restore_removes_what_they_wrote(opened):
+    path, _ = opened
+    tables = ("case", "case_fts", "activity", "audit_entry", "booking")
+    before = {table: _scalar(path, f'SELECT count(*) FROM "{table}"') for table in tables}
+    sequence = _scalar(path, "SELECT next FROM sequence WHERE name = 'case'")
+    raw = service.measure_all(repeat=2, log=lambda _: None)
+    assert raw["case_queue"]["all"]["rows"] == service_data.active_count(TINY.cases)
+    assert all(raw["case_queue"][view]["rows"] > 0 for view in service.VIEWS)
+    assert raw["cases_write"]["take"]["n"] == 30 and raw["cases_write"]["resolve"]["n"] == 30
+    assert raw["find_slot"]["worst"]["slots"] == service.SLOTS_ASKED
+    rep = report.Report(database={})
+    service.add_lines(rep, raw)
+    names = [line.name for line in rep.lines]
+    for expected in (
+        "case queue first page: mine",
+        "case queue first page: unassigned",
+        "case queue first page: queue",
+        "case queue first page: all",
+        "take a case",
+        "resolve a case",
+        "find a slot: Installation",
+    ):
+        assert expected in names
+    assert any(name.startswith("SLA countdown refresh") for name in names)
+    assert all(line.value > 0 and line.ok is not None and line.p95 for line in rep.lines)
+    deleted = generate.restore(path)
+    assert deleted["case"] == 31 and deleted["activity"] == 31  # resolutions
+    after = {table: _scalar(path, f'SELECT count(*) FROM "{table}"') for table in tables}
+    assert after == before
+    assert _scalar(path, "SELECT next FROM sequence WHERE name = 'case'") == sequence

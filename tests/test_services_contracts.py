@@ -326,3 +326,37 @@ def test_line_product_must_exist(acme):
     row = draft(acme)
     with pytest.raises(ValidationError, match="product does not exist"):
         contracts.add_line(row.id, row.version, {"allotment_type": "coverage", "product_id": "x"})
+
+
+def test_usable_lines_of_a_customer_and_their_labels(acme):
+    other = accounts.create({"name": "Other"})
+    ann = contacts.create({"first_name": "Ann", "last_name": "Lee", "account_id": acme.id})
+    cases_line = active(acme)
+    minutes = draft(acme, name="Hours")
+    minutes = contracts.add_line(
+        minutes.id, minutes.version, {"allotment_type": "minutes", "total": 600, "title": "Hours"}
+    )
+    contracts.activate(minutes.id, minutes.version)
+    draft(acme, name="Not active yet")
+    active(other, name="Someone else's")
+    found = contracts.usable_lines(acme.id, None, TODAY)
+    assert [r["contract_id"] for r in found] == [cases_line.id, minutes.id]
+    assert found[0]["label"] == f"{cases_line.number} line 1 · Number of cases · 3 of 3 cases left"
+    assert found[1]["label"].endswith("Hours · 600 of 600 minutes left")
+    # a contact alone brings its account's contracts
+    assert contracts.usable_lines(None, ann.id, TODAY) == found
+    # outside the dates: nothing
+    assert contracts.usable_lines(acme.id, None, END + dt.timedelta(days=1)) == []
+    assert contracts.line_label(found[1]["id"]) == found[1]["label"]
+    assert contracts.line_label(99999) == ""
+
+
+def test_cases_of_a_contract(acme):
+    from crm_tui.services import cases
+
+    row = active(acme)
+    line = contracts.lines_of(row.id)[0]
+    used = cases.create({"title": "Broken", "account_id": acme.id, "contract_line_id": line["id"]})
+    cases.create({"title": "Unrelated", "account_id": acme.id})
+    found = contracts.cases_of(row.id)
+    assert [(r["number"], r["line_number"]) for r in found] == [(used.number, 1)]

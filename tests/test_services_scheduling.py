@@ -472,3 +472,32 @@ def test_a_canceled_activity_frees_its_resources(cal):
     assert scheduling.busy([cal["ann"]], mon(9), mon(12)) == []
     assert scheduling.find_slots(cal["repair"], after=mon(10), count=1)[0].start == mon(10)
     scheduling.book(subject="Two", start=mon(10), end=mon(11), resource_ids=[cal["ann"]])
+
+
+# --- the agenda with free time ------------------------------------------------------------
+
+
+def test_plan_shows_bookings_free_time_and_days_off(cal):
+    scheduling.book(subject="Morning fix", start=mon(10), resource_ids=[cal["ann"], cal["room"]],
+                    service_id=cal["repair"])  # fmt: skip
+    late = scheduling.book(subject="Late", start=mon(16, 30), end=mon(17),
+                           resource_ids=[cal["ann"]])  # fmt: skip
+    scheduling.book(subject="Bob's", start=mon(9), end=mon(12), resource_ids=[cal["bob"]])
+    week = scheduling.plan(cal["ann"], MONDAY, 7)
+    monday = [(e["kind"], e["start"], e["end"]) for e in week if e["day"] == MONDAY]
+    assert monday == [
+        ("free", mon(9), mon(10)),
+        ("booking", mon(10), mon(11)),
+        ("free", mon(11), mon(16, 30)),
+        ("booking", mon(16, 30), mon(17)),
+    ]
+    booked = next(e for e in week if e["kind"] == "booking")
+    assert booked["subject"] == "Morning fix" and booked["other_resources"] == ["Room 1"]
+    # Tuesday to Friday free all day; the weekend off
+    kinds = [(e["day"].isoweekday(), e["kind"]) for e in week if e["day"] != MONDAY]
+    assert kinds == [(2, "free"), (3, "free"), (4, "free"), (5, "free"), (6, "off"), (7, "off")]
+    # a canceled booking frees its time again
+    scheduling.cancel_booking(late)
+    monday = [e["kind"] for e in scheduling.plan(cal["ann"], MONDAY) if e["day"] == MONDAY]
+    assert monday == ["free", "booking", "free"]
+    assert scheduling.plan(cal["ann"], MONDAY)[-1]["end"] == mon(17)

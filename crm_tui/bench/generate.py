@@ -12,7 +12,8 @@ what crm_tui.services.search.reindex writes.
 What the generated data has no equivalent for: bulk records carry no audit
 entries (only the bench account has a history) and activities have no party
 rows; neither affects the measured queries, which read by index. The sales
-part (teams, products, the pipeline, quotes) is crm_tui.bench.sales_data.
+part (teams, products, the pipeline, quotes) is crm_tui.bench.sales_data, the
+service part (queues, cases, resources, bookings) crm_tui.bench.service_data.
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from crm_tui import text
-from crm_tui.bench import names, sales_data
+from crm_tui.bench import names, sales_data, service_data
 from crm_tui.services import search
 from crm_tui.services.validate import phone_search_terms
 
 # Bump when the generated content changes: a cached database of another
 # version is never reused.
-GENERATOR_VERSION = 2  # 2: the sales pipeline, products, quotes, teams
+GENERATOR_VERSION = 3  # 2: the sales pipeline, products, quotes, teams; 3: cases, bookings
 
 SEED = 20240611
 CHUNK = 20_000
@@ -75,10 +76,19 @@ class Scale:
     # Open opportunities (a tenth as many more are won or lost); by default
     # half the accounts: 50k in the full database, as DESIGN.md's budget says.
     opportunities: int | None = None
+    # Cases (a few thousand of them active) and resource bookings: by default
+    # two per account and a twentieth of that, 200k and 10k in the full
+    # database, as DESIGN.md and issue 4 say.
+    cases: int | None = None
+    bookings: int | None = None
 
     def __post_init__(self) -> None:
         if self.opportunities is None:
             object.__setattr__(self, "opportunities", self.accounts // 2)
+        if self.cases is None:
+            object.__setattr__(self, "cases", self.accounts * 2)
+        if self.bookings is None:
+            object.__setattr__(self, "bookings", self.cases // 20)
 
     @property
     def bench_activities(self) -> int:
@@ -159,8 +169,8 @@ def ensure(
     _remove_db_files(partial)
     log(
         f"bench: generating {scale.accounts:,} accounts, {scale.contacts:,} contacts, "
-        f"{scale.activities:,} activities, {scale.opportunities:,} open opportunities "
-        f"into {path} ..."
+        f"{scale.activities:,} activities, {scale.opportunities:,} open opportunities, "
+        f"{scale.cases:,} cases, {scale.bookings:,} bookings into {path} ..."
     )
     try:
         result = generate(partial, scale=scale, log=log)
@@ -456,7 +466,9 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
     indexes = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
         "AND tbl_name IN ('account', 'contact', 'activity', 'note', 'audit_entry', "
-        + ", ".join(f"'{table}'" for table in sales_data.SALES_TABLES)
+        + ", ".join(
+            f"'{table}'" for table in (*sales_data.SALES_TABLES, *service_data.SERVICE_TABLES)
+        )
         + ")"
     ).fetchall()
     for index_name, _ in indexes:
@@ -716,6 +728,22 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
         log=log,
     )
 
+    # Queues, cases, resources, services and bookings.
+    service_data.load(
+        conn,
+        insert=loader.insert,
+        cases=scale.cases,
+        bookings=scale.bookings,
+        accounts=n_acc,
+        contact_account=contact_account,
+        account_persian=account_persian,
+        tx=tx,
+        at=clock.datetime,
+        now_us=now_us,
+        seed=seed + 2,
+        log=log,
+    )
+
     # The bench account's audit trail: created, then edited now and then.
     owner, name = conn.execute(
         "SELECT owner_id, name FROM account WHERE id = ?", (bench,)
@@ -761,7 +789,7 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
     log(f"bench:   {checked[0]:,} sampled FTS documents equal search._documents' output")
 
     marks = {
-        table: conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+        table: conn.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"').fetchone()[0]
         for table in RESTORED
     }
     marks["sequence"] = dict(conn.execute("SELECT name, next FROM sequence"))
@@ -778,10 +806,10 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
 # before their documents); rows above the generator's marks are the bench's.
 RESTORED = (
     "activity_party", "activity", "note", "audit_entry", "quote_line", "quote",
-    "opportunity_line", "opportunity",
+    "opportunity_line", "opportunity", "case",
 )  # fmt: skip
 # Full-text indexes keyed by the id of a table in RESTORED.
-RESTORED_FTS = {"quote_fts": "quote", "opportunity_fts": "opportunity"}
+RESTORED_FTS = {"quote_fts": "quote", "opportunity_fts": "opportunity", "case_fts": "case"}
 
 
 def upgrade(path: Path | str) -> None:
@@ -814,7 +842,7 @@ def restore(path: Path | str) -> dict[str, int]:
         try:
             for table in RESTORED:
                 if table in marks:
-                    conn.execute(f"DELETE FROM {table} WHERE id > ?", (marks[table],))
+                    conn.execute(f'DELETE FROM "{table}" WHERE id > ?', (marks[table],))
                     deleted[table] = conn.changes()
             for fts, table in RESTORED_FTS.items():
                 if table in marks:

@@ -64,8 +64,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="crm-tui bench",
         description=(
             "Measure DESIGN.md's performance budgets on a generated database of 100k accounts, "
-            "1M contacts, 2M activities and 50k open opportunities (built once and cached in "
-            "the temp directory)."
+            "1M contacts, 2M activities, 50k open opportunities, 200k cases and 10k bookings "
+            "(built once and cached in the temp directory)."
         ),
     )
     p.add_argument("--rebuild", action="store_true", help="regenerate the cached database")
@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         "--quick",
         action="store_true",
         help="a tenth of the data (10k accounts, 100k contacts, 200k activities, 5k open "
-        "opportunities), for smoke runs",
+        "opportunities, 20k cases, 1k bookings), for smoke runs",
     )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--writers", type=int, default=8, metavar="N", help="writer processes (8)")
@@ -321,6 +321,12 @@ def _measure_in_process(report: Report, gen: generate.Generated, repeat: int) ->
         sold = sales.measure_all(gen.bench_account, gen.scale.accounts, repeat, log=_log)
         report.raw["sales"] = sold
         sales.add_lines(report, sold)
+
+        from crm_tui.bench import service
+
+        served = service.measure_all(repeat, log=_log)
+        report.raw["service"] = served
+        service.add_lines(report, served)
     finally:
         session.act_as(None)
         close_database()
@@ -352,6 +358,7 @@ def render(report: Report) -> str:
         f"crm-tui bench: {db['accounts']:,} accounts, {db['contacts']:,} contacts, "
         f"{db['activities']:,} activities"
         + (f", {db['opportunities']:,} open opportunities" if db.get("opportunities") else "")
+        + (f", {db['cases']:,} cases" if db.get("cases") else "")
         + f" ({db['size_mb']:,} MB, {built})",
         f"  {db['path']}",
         "",
