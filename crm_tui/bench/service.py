@@ -27,8 +27,9 @@ from crm_tui.services import cases, queues, scheduling, sla
 
 # What the case queue screen asks for: RecordTable's page_size.
 PAGE = 100
-# The rows on screen when the countdown column is redrawn (issue 4).
-VISIBLE = 40
+# The rows RecordTable.refresh_column redraws: a 30-row screen and a
+# screenful either side.
+VISIBLE = 90
 VIEWS = ("mine", "unassigned", "queue", "all")
 # screens/booking_modal.py asks for SLOTS_SHOWN * 3 slots.
 SLOTS_ASKED = 24
@@ -87,8 +88,9 @@ def queue_first_page(user_id: int, queue_id: int, repeat: int = 15, limit: int =
 
 
 def countdown_refresh(queue_id: int, repeat: int = 15) -> dict:
-    """The countdown cells of a page's first VISIBLE rows (and of all PAGE
-    rows, which is what RecordTable.refresh_column redraws), per view, at the
+    """The countdown cells of a page's first VISIBLE rows (what
+    RecordTable.refresh_column redraws around the viewport; and of all PAGE
+    rows), per view, at the
     time of each tick. Returns {view: stats + rows + page_ms}, "worst" and
     "via" (the function measured)."""
     cell, via = _countdown()

@@ -125,11 +125,47 @@ def add_working_minutes(start: dt.datetime, minutes: int, cal: Calendar) -> dt.d
     raise AssertionError("unreachable")
 
 
+# Per calendar: (first day's ordinal, cumulative working seconds before each
+# day from it). A case breached months ago is redrawn every few seconds; its
+# span is summed in two lookups instead of a walk over every day.
+_prefix: dict[Calendar, tuple[int, list[int]]] = {}
+
+
+def _full_days_seconds(first: dt.date, stop: dt.date, cal: Calendar) -> int:
+    """Working seconds of the whole days first .. stop - 1."""
+    lo, hi = first.toordinal(), stop.toordinal()
+    base, cumulative = _prefix.get(cal, (lo, []))
+    if not cumulative or lo < base or hi > base + len(cumulative) - 1:
+        base = min(lo, base) - 31
+        last = max(hi, base + len(cumulative) - 1) + 366
+        cumulative, running = [0], 0
+        for ordinal in range(base, last):
+            period = _period(dt.date.fromordinal(ordinal), cal)
+            running += int((period[1] - period[0]).total_seconds()) if period else 0
+            cumulative.append(running)
+        _prefix[cal] = (base, cumulative)
+    return cumulative[hi - base] - cumulative[lo - base]
+
+
+def _clipped(day: dt.date, a: dt.datetime, b: dt.datetime, cal: Calendar) -> dt.timedelta:
+    period = _period(day, cal)
+    if period is None:
+        return dt.timedelta()
+    return max(dt.timedelta(), min(period[1], b) - max(period[0], a))
+
+
 def working_minutes_between(a: dt.datetime, b: dt.datetime, cal: Calendar) -> int:
     """Whole working minutes (floored) from `a` to `b`; 0 when b <= a."""
     a, b = _utc(a), _utc(b)
     if b <= a:
         return 0
+    first, last = a.astimezone(cal.zone).date(), b.astimezone(cal.zone).date()
+    if (last - first).days > 3:
+        # a day's working period lies inside its local day: the end days are
+        # clipped to [a, b], the days between count whole
+        total = _clipped(first, a, b, cal) + _clipped(last, a, b, cal)
+        total += dt.timedelta(seconds=_full_days_seconds(first + _DAY, last, cal))
+        return total // _MINUTE
     total = dt.timedelta()
     for opens, closes in _periods(a, cal):
         if opens >= b:

@@ -196,7 +196,11 @@ class RecordTable(FittedTable):
         """Draw one column's cells again from the rows in memory (a clock
         that moves on while the data stays the same)."""
         column = next(c for c in self.columns_spec if c.key == key)
-        for row in self._rows:
+        # the rows on screen and a screenful either side: up to 300 rows are
+        # loaded, and the ones far off are redrawn when the next tick finds them
+        top = int(self.scroll_offset.y)
+        height = max(self.size.height, 1)
+        for row in self._rows[max(0, top - height) : top + 2 * height]:
             self.update_cell(str(row["id"]), key, column.cell(row))
 
     def add_rows_from(self, rows: list[dict]) -> None:
