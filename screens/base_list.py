@@ -32,6 +32,7 @@ class RecordListScreen(Screen):
     VIEWS: dict[str, str] = {}
     SORTS: dict[str, str] = {"name": "name", "modified": "recently modified"}
     COLUMNS: list[Column] = []
+    FILTER_HINT = "/ type to filter by name, email, phone, city…"
 
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter"),
@@ -99,7 +100,7 @@ class RecordListScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="list-bar"):
-            yield Input(placeholder="/ type to filter by name, email, phone, city…", id="filter")
+            yield Input(placeholder=self.FILTER_HINT, id="filter")
             yield Static(id="view-label")
         yield RecordTable(self.COLUMNS, id="records")
         yield Static(id="list-status")

@@ -64,6 +64,7 @@ class CaseQueueScreen(RecordListScreen):
     KIND = "case"
     AREA_TITLE = "Cases"
     SORTS = {"urgency": "SLA urgency"}
+    FILTER_HINT = "/ type to filter by number, title, customer, subject…"
     COLUMNS = [
         # "resp −19h 30m": a late first response, cut short, would misstate the clock
         Column("sla", "Next SLA", 13, countdown, keep_width=True, right=True),
@@ -84,8 +85,8 @@ class CaseQueueScreen(RecordListScreen):
                 cases.STATUS_LABELS[r["status_reason"]], no_wrap=True, overflow="ellipsis"
             ),
         ),
-        Column("owner", "Owner", 14, _owner),
-        Column("queue", "Queue", 12),
+        Column("owner", "Owner", 14, _owner, min_table_width=100),
+        Column("queue", "Queue", 12, min_table_width=100),
     ]
     BINDINGS = [
         Binding("t", "take", "Take"),

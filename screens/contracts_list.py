@@ -42,9 +42,7 @@ class ContractsScreen(RecordListScreen):
         Binding("X", "step('X')", "Cancel", show=False),
     ]
     SERVICE = contracts
-
-    def on_mount(self) -> None:
-        self.query_one("#filter").placeholder = "/ type to find a contract by name or number…"
+    FILTER_HINT = "/ type to find a contract by name or number…"
 
     def fetch_page(self, *, view: str, sort: str, query: str | None = None, **kwargs) -> Page:
         if query:

@@ -30,6 +30,9 @@ class Column:
     keep_width: bool = False
     # Amounts and counts: the header lines up with the right-aligned values.
     right: bool = False
+    # Shown only when the table is at least this wide: on an 80-column
+    # terminal the columns that matter get the room instead.
+    min_table_width: int = 0
 
     def cell(self, row: dict) -> Text:
         if self.render is not None:
@@ -89,7 +92,10 @@ PREFETCH_ROWS = 10
 
 class FittedTable(DataTable):
     """A DataTable whose columns (`column_specs()`) are refitted to its width,
-    redrawing its rows (`redraw_rows()`) when the width changes."""
+    redrawing its rows (`redraw_rows()`) when the width changes. The columns
+    shown at this width are `shown_columns`."""
+
+    shown_columns: list[Column] = []
 
     def column_specs(self) -> list[Column]:
         raise NotImplementedError
@@ -113,7 +119,8 @@ class FittedTable(DataTable):
         # terminal (tables here span it), so the first resize has nothing to redo.
         width = self.size.width or self.app.size.width
         self._fitted_width = width
-        specs = self.column_specs()
+        specs = [c for c in self.column_specs() if width >= c.min_table_width]
+        self.shown_columns = specs
         keep = frozenset(i for i, c in enumerate(specs) if c.keep_width)
         widths = fit_widths([c.width or 12 for c in specs], width, keep)
         self.clear(columns=True)
@@ -195,7 +202,9 @@ class RecordTable(FittedTable):
     def refresh_column(self, key: str) -> None:
         """Draw one column's cells again from the rows in memory (a clock
         that moves on while the data stays the same)."""
-        column = next(c for c in self.columns_spec if c.key == key)
+        column = next((c for c in self.shown_columns if c.key == key), None)
+        if column is None:
+            return
         # the rows on screen and a screenful either side: up to 300 rows are
         # loaded, and the ones far off are redrawn when the next tick finds them
         top = int(self.scroll_offset.y)
@@ -205,7 +214,7 @@ class RecordTable(FittedTable):
 
     def add_rows_from(self, rows: list[dict]) -> None:
         for row in rows:
-            self.add_row(*(c.cell(row) for c in self.columns_spec), key=str(row["id"]))
+            self.add_row(*(c.cell(row) for c in self.shown_columns), key=str(row["id"]))
 
     def _append_next(self) -> None:
         if not self._more_after or self._fetch is None or self._loading:
