@@ -27,8 +27,8 @@ AGENDA_COLUMNS = [
     Column("day", "Day", 10, keep_width=True),
     Column("time", "Time", 11, keep_width=True),
     Column("what", "What", 30),
-    Column("for", "For", 18),
-    Column("with", "With", 14),
+    Column("for", "For", 18, min_table_width=50),
+    Column("with", "With", 14, min_table_width=70),
 ]
 
 
@@ -41,16 +41,16 @@ class AgendaTable(FittedTable):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", **kwargs)
-        self.cells: list[tuple] = []
+        self.cells: list[dict] = []
 
     def column_specs(self) -> list[Column]:
         return AGENDA_COLUMNS
 
     def redraw_rows(self) -> None:
         for index, cells in enumerate(self.cells):
-            self.add_row(*cells, key=str(index))
+            self.add_row(*(cells[c.key] for c in self.shown_columns), key=str(index))
 
-    def show(self, cells: list[tuple]) -> None:
+    def show(self, cells: list[dict]) -> None:
         cursor = self.cursor_row
         self.cells = cells
         self.clear()
@@ -100,8 +100,7 @@ class ScheduleScreen(Screen):
         if self.regarding_label:
             self.sub_title = f"booking for {self.regarding_label}"
         resources = self.query_one("#resources", DataTable)
-        resources.add_column("Resource", width=16)
-        resources.add_column("Group", width=8)
+        resources.add_column("Resource")
         self.refresh_data()
         resources.focus()
 
@@ -121,9 +120,9 @@ class ScheduleScreen(Screen):
         self._resources = scheduling.resources()
         table.clear()
         for row in self._resources:
+            group = row["group_name"] or scheduling.RESOURCE_TYPES[row["resource_type"]].lower()
             table.add_row(
-                safe_line(row["name"]),
-                safe_line(row["group_name"] or scheduling.RESOURCE_TYPES[row["resource_type"]]),
+                Text.assemble(safe_line(row["name"]), "  ", safe_line(group, "dim")),
                 key=str(row["id"]),
             )
         if self._resources:
@@ -154,7 +153,8 @@ class ScheduleScreen(Screen):
         for entry in self._entries:
             day_cell = "" if entry["day"] == shown_day else entry["day"].strftime("%a %d %b")
             shown_day = entry["day"]
-            cells.append((Text(day_cell, style="bold"), *self._cells(entry)))
+            row = (Text(day_cell, style="bold"), *self._cells(entry))
+            cells.append({c.key: cell for c, cell in zip(AGENDA_COLUMNS, row, strict=True)})
         self.query_one("#agenda", AgendaTable).show(cells)
         self._status()
 
