@@ -6,6 +6,7 @@ reactivate, merge, related cases, the queue views and search."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import sys
 from pathlib import Path
@@ -261,6 +262,54 @@ def test_first_outgoing_activity_sets_first_response(acme, clock):
     assert "first_response" in audit_actions(case.id)
     activities.log("email", "Again", regarding=("case", case.id), direction="outgoing")
     assert cases.get(case.id).first_responded_at == call.actual_end
+
+
+def test_outgoing_activity_completed_later_is_the_first_response(acme, clock):
+    case = new_case(acme.id)
+    callback = activities.log(
+        "phone_call",
+        "Call back tomorrow",
+        regarding=("case", case.id),
+        direction="outgoing",
+        state="scheduled",
+    )
+    task = activities.log(
+        "task", "Send the manual", regarding=("case", case.id), direction="outgoing"
+    )
+    incoming = activities.log("task", "Read their log", regarding=("case", case.id))
+    planned = activities.log(
+        "email", "Draft", regarding=("case", case.id), direction="outgoing", state="open"
+    )
+    assert cases.get(case.id).first_responded_at is None  # planned, not answered
+    activities.complete(incoming.id, incoming.version)  # not outgoing
+    activities.cancel(planned.id, planned.version)  # canceled, never sent
+    assert cases.get(case.id).first_responded_at is None
+    assert "first_response" not in audit_actions(case.id)
+    done = activities.complete(callback.id, callback.version, duration_minutes=5)
+    answered = cases.get(case.id)
+    assert answered.first_responded_at == done.actual_end
+    assert answered.next_breach_at == answered.resolve_by
+    assert audit_actions(case.id).count("first_response") == 1
+    activities.complete(task.id, task.version)  # a later one keeps the first time
+    assert cases.get(case.id).first_responded_at == done.actual_end
+    assert audit_actions(case.id).count("first_response") == 1
+
+
+def test_completed_outgoing_task_answers_and_closed_cases_are_left_alone(acme, clock):
+    case = new_case(acme.id)
+    task = activities.log(
+        "task", "Send the manual", regarding=("case", case.id), direction="outgoing"
+    )
+    done = activities.complete(task.id, task.version)
+    assert cases.get(case.id).first_responded_at == done.actual_end
+    other = new_case(acme.id, title="Closed before the call")
+    call = activities.log(
+        "phone_call", "Call", regarding=("case", other.id), direction="outgoing", state="open"
+    )
+    other = cases.cancel(other.id, other.version)
+    activities.complete(call.id, call.version)
+    assert cases.get(other.id).first_responded_at is None
+    assert cases.get(other.id).version == other.version
 
 
 # --- take / release / move / assign --------------------------------------------------
@@ -528,6 +577,56 @@ def test_merge_moves_activities_and_notes(acme):
         cases.reactivate(moved.id, moved.version)
 
 
+def _parent_audits(case_id: int) -> list[dict]:
+    rows = dict_rows(
+        "SELECT action, changes FROM audit_entry WHERE record_type = 'case' AND record_id = ? "
+        "AND action = 'reparent' ORDER BY id",
+        (case_id,),
+    )
+    return [{"action": r["action"], "changes": json.loads(r["changes"])} for r in rows]
+
+
+def test_merge_moves_child_cases_to_the_target(acme):
+    source = new_case(acme.id, title="Outage (duplicate)")
+    target = new_case(acme.id, title="Outage")
+    floor2 = new_case(acme.id, title="Floor 2", parent_case_id=source.id)
+    floor3 = new_case(acme.id, title="Floor 3", parent_case_id=source.id)
+    floor3 = cases.cancel(floor3.id, floor3.version)  # closed children follow too
+    elsewhere = new_case(acme.id, title="Other child", parent_case_id=target.id)
+    cases.merge(source.id, source.version, target.id)
+    for child, version in ((floor2, floor2.version), (floor3, floor3.version)):
+        moved = cases.get(child.id)
+        assert moved.parent_case_id == target.id
+        assert moved.version == version + 1
+        assert _parent_audits(child.id) == [
+            {"action": "reparent", "changes": {"parent_case": [source.id, target.id]}}
+        ]
+    assert cases.get(elsewhere.id).version == elsewhere.version  # untouched
+    children = [r["id"] for r in cases.related(target.id)["children"]]
+    assert sorted(children) == sorted([floor2.id, floor3.id, elsewhere.id])
+    assert cases.related(source.id)["children"] == []
+
+
+def test_merge_into_a_child_never_makes_it_its_own_parent(acme):
+    top = new_case(acme.id, title="Top")
+    source = new_case(acme.id, title="Middle", parent_case_id=top.id)
+    target = new_case(acme.id, title="Child, kept", parent_case_id=source.id)
+    sibling = new_case(acme.id, title="Sibling", parent_case_id=source.id)
+    cases.merge(source.id, cases.get(source.id).version, target.id)
+    assert cases.get(target.id).parent_case_id == top.id  # the source's parent, not itself
+    assert cases.get(sibling.id).parent_case_id == target.id
+    assert _parent_audits(target.id) == [
+        {"action": "reparent", "changes": {"parent_case": [source.id, top.id]}}
+    ]
+    # merging into a case below another child: that child must not go under it
+    loose = new_case(acme.id, title="Loose")
+    below = new_case(acme.id, title="Below", parent_case_id=loose.id)
+    leaf = new_case(acme.id, title="Leaf", parent_case_id=below.id)
+    cases.merge(loose.id, cases.get(loose.id).version, leaf.id)
+    assert cases.get(below.id).parent_case_id is None  # loose had no parent
+    assert cases.get(leaf.id).parent_case_id == below.id
+
+
 def test_merge_refusals(acme):
     a = new_case(acme.id)
     b = new_case(acme.id)
@@ -599,6 +698,145 @@ def test_views_order_by_urgency_and_page_by_keyset(acme, tier1, clock):
     }  # fmt: skip
 
 
+def _tied_queue(acme, tier1, clock) -> list[int]:
+    """Cases in Tier 1 whose next breach ties (Mon 14:00) or is None (paused),
+    created low first so that the id alone would order them backwards; the
+    expected queue order."""
+    due_2pm = []
+    for created, priority in (
+        (dt.datetime(2026, 5, 8, 14, 0, tzinfo=UTC), "low"),  # Fri 14:00 + 480 working min
+        (MONDAY_10, "normal"),  # + 240
+        (dt.datetime(2026, 5, 11, 13, 0, tzinfo=UTC), "high"),  # + 60
+    ):
+        clock.now = created
+        due_2pm.append(new_case(acme.id, title=priority, priority=priority, queue_id=tier1.id))
+    assert {c.next_breach_at for c in due_2pm} == {dt.datetime(2026, 5, 11, 14, 0, tzinfo=UTC)}
+    soon = new_case(acme.id, title="soon", priority="low", queue_id=tier1.id)  # Mon 13:00+480
+    clock.now = dt.datetime(2026, 5, 11, 9, 0, tzinfo=UTC)
+    first = new_case(acme.id, title="first", priority="low", queue_id=tier1.id)  # Mon 17:00
+    paused = []
+    for priority in ("low", "normal", "high", "normal"):
+        case = new_case(acme.id, title=f"paused {priority}", priority=priority, queue_id=tier1.id)
+        paused.append(cases.set_status(case.id, case.version, "on_hold"))
+    assert all(c.next_breach_at is None for c in paused)
+    low, normal, high = due_2pm
+    p_low, p_normal, p_high, p_normal2 = paused
+    # Mon 14:00 (high, normal, low), Mon 17:00 first (low), Tue soon (low) ...
+    ordered = [high, normal, low, first, soon, p_high, p_normal, p_normal2, p_low]
+    return [c.id for c in ordered]
+
+
+def test_urgency_ties_and_paused_cases_order_by_priority(acme, tier1, clock):
+    order = _tied_queue(acme, tier1, clock)
+    for view in ("queue", "all"):
+        assert _ids(cases.page(view=view, queue_id=tier1.id)) == order, view
+    keys = cases.page(view="queue", queue_id=tier1.id).keys
+    assert keys[0][0] is not None and keys[0][1:] == (0, order[0])
+    assert keys[-1] == (None, 2, order[-1])
+
+
+@pytest.mark.parametrize("limit", [1, 2, 4])
+def test_keyset_paging_through_priority_ties_both_ways(acme, tier1, clock, limit):
+    order = _tied_queue(acme, tier1, clock)
+    walk = dict(view="queue", queue_id=tier1.id, limit=limit)
+    seen, page = [], cases.page(**walk)
+    while True:
+        seen += _ids(page)
+        if not page.more_after:
+            break
+        page = cases.page(**walk, after=page.keys[-1])
+    assert seen == order
+    seen, page = [], cases.page(**walk, last=True)
+    while True:
+        seen = _ids(page) + seen
+        if not page.more_before:
+            break
+        page = cases.page(**walk, before=page.keys[0])
+    assert seen == order
+    for i in range(len(order)):
+        key = cases.page(view="queue", queue_id=tier1.id).keys[i]
+        again = cases.page(**walk, after=key, inclusive=True)
+        assert _ids(again) == order[i : i + limit]
+
+
+def test_priority_change_moves_a_paused_case(acme, tier1, clock):
+    order = _tied_queue(acme, tier1, clock)
+    p_low = cases.get(order[-1])
+    cases.update(p_low.id, p_low.version, {"priority": "high"})
+    # now high like p_high, and older: ahead of it
+    assert _ids(cases.page(view="queue", queue_id=tier1.id))[-4:] == [
+        p_low.id, order[5], order[6], order[7]
+    ]  # fmt: skip
+
+
+def test_upgrade_ranks_existing_cases(db_path):
+    from crm_tui import migrations
+    from crm_tui.db import close_database, open_database
+
+    open_database(db_path, migrate=False)
+    try:
+        migrations.upgrade(database, target=5)
+        now = "2026-05-01T10:00:00.000000"
+        stamps = "version, created_at, created_by_id, modified_at, modified_by_id, owner_id"
+        with database.atomic("IMMEDIATE"):
+            database.execute_sql(
+                "INSERT INTO user (id, login, full_name, role, active, created_at)"
+                " VALUES (1, 'old', 'Old Timer', 'admin', 1, ?)",
+                (now,),
+            )
+            database.execute_sql(
+                f"INSERT INTO account (id, {stamps}, name, name_sort)"
+                " VALUES (1, 1, ?, 1, ?, 1, 1, 'Acme', 'acme')",
+                (now, now),
+            )
+            for case_id, priority in ((1, "low"), (2, "high"), (3, "normal")):
+                database.execute_sql(
+                    f'INSERT INTO "case" (id, {stamps}, number, title, title_sort, account_id,'
+                    " priority) VALUES (?, 1, ?, 1, ?, 1, 1, ?, 'x', 'x', 1, ?)",
+                    (case_id, now, now, f"CAS-{case_id:05}", priority),
+                )
+        migrations.upgrade(database)
+        ranks = database.execute_sql('SELECT id, priority_rank FROM "case" ORDER BY id').fetchall()
+        assert [tuple(r) for r in ranks] == [(1, 2), (2, 0), (3, 1)]
+        for index, lead in (
+            ("case_active_urgency", []),
+            ("case_queue_urgency", ["queue_id"]),
+            ("case_owner_urgency", ["owner_id"]),
+        ):
+            info = database.execute_sql(f"PRAGMA index_info({index})").fetchall()
+            assert [r[2] for r in info] == [*lead, "next_breach_at", "priority_rank", "id"]
+        database.execute_sql("UPDATE \"case\" SET priority = 'high' WHERE id = 1")
+        assert (
+            database.execute_sql('SELECT priority_rank FROM "case" WHERE id = 1').fetchone()[0] == 0
+        )
+    finally:
+        close_database()
+
+
+def test_paging_after_a_cursor_stays_on_the_index(acme, tier1, clock, monkeypatch):
+    _tied_queue(acme, tier1, clock)
+    plans: list[tuple[bool, str]] = []
+    real = database.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        if sql.startswith("SELECT k.id, ") and 'FROM "case" k' in sql:
+            rows = real(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+            plans.append(("k.id) " in sql, " | ".join(str(r[-1]) for r in rows)))
+        return real(sql, params, *args, **kwargs)
+
+    keys = cases.page(view="all").keys
+    monkeypatch.setattr(database, "execute_sql", spy)
+    for key in (keys[1], keys[-2]):  # a cursor in each part of the walk
+        cases.page(view="all", limit=2, after=key)
+        cases.page(view="all", limit=2, before=key)
+    cases.page(view="all", last=True)
+    assert sum(cursor for cursor, _ in plans) == 4
+    for cursor, plan in plans:
+        assert "case_active_urgency" in plan and "TEMP B-TREE" not in plan, plan
+        if cursor:  # the cursor's row value seeks (no walk from the start of the part)
+            assert ">" in plan or "<" in plan, plan
+
+
 def test_mine_unassigned_and_resolved_views(acme, tier1, clock):
     tier2 = queues.create({"name": "Tier 2"})
     me = session.current_user()
@@ -635,6 +873,137 @@ def test_filter_as_you_type(acme, tier1):
     assert _ids(cases.page(view="all", query="acme")) != []
     assert cases.find_by_name("bounce")[0]["title"] == "Email bounces"
     assert cases.find_by_name("") == []
+
+
+def _filter_fixture(acme, tier1, clock) -> None:
+    """Cases of every priority, some paused, most titled to match "pr"."""
+    titles = ["Printer jams", "Problem with VPN", "Email bounces", "Profile photo"]
+    for i in range(36):
+        clock.now = MONDAY_10 + dt.timedelta(minutes=7 * (i % 9))
+        priority = ("high", "normal", "low")[i % 3]
+        case = new_case(acme.id, title=titles[i % 4], priority=priority, queue_id=tier1.id)
+        if i % 5 == 0:
+            cases.set_status(case.id, case.version, "on_hold")
+
+
+def _every_page(walk: dict) -> tuple[list[int], list[int], list[list[int]]]:
+    """The ids paging forward, paging backward, and from each row on (inclusive)."""
+    forward, page = [], cases.page(**walk)
+    while True:
+        forward += _ids(page)
+        if not page.more_after:
+            break
+        page = cases.page(**walk, after=page.keys[-1])
+    backward, page = [], cases.page(**walk, last=True)
+    while True:
+        backward = _ids(page) + backward
+        if not page.more_before:
+            break
+        page = cases.page(**walk, before=page.keys[0])
+    everything = cases.page(**{**walk, "limit": 1000}).keys
+    starts = [_ids(cases.page(**walk, after=key, inclusive=True)) for key in everything]
+    return forward, backward, starts
+
+
+@pytest.mark.parametrize("range_per_id", [0, 10**9])  # checks one by one · one id range
+def test_filter_plans_agree_in_every_direction(acme, tier1, clock, monkeypatch, range_per_id):
+    _filter_fixture(acme, tier1, clock)
+    monkeypatch.setattr(cases, "_RANGE_PER_ID", range_per_id)
+    probed: list = []
+    real_probe = cases._probe_walk
+
+    def probe(*args):
+        probed.append(real_probe(*args))
+        return probed[-1]
+
+    monkeypatch.setattr(cases, "_probe_walk", probe)
+    for view, query, limit in (
+        ("all", "pr", 4),
+        ("queue", "p", 7),
+        ("all", "print", 3),
+        ("all", "acm", 5),
+        ("queue", "jams", 1),
+        ("all", "zz", 4),
+    ):
+        walk = {"view": view, "queue_id": tier1.id, "query": query, "limit": limit}
+        monkeypatch.setattr(cases, "_match_share", lambda fts: 0.0)
+        gathered = _every_page(walk)
+        monkeypatch.setattr(cases, "_match_share", lambda fts: None)
+        sorted_few = _every_page(walk)
+        assert not probed
+        monkeypatch.setattr(cases, "_match_share", lambda fts: 1.0)
+        checked = _every_page(walk)
+        assert checked == gathered == sorted_few, (view, query)
+        assert gathered[0] == gathered[1]
+        assert len(gathered[0]) == len(set(gathered[0]))
+        if query == "acm":  # every case matches (the customer): never gathered
+            assert probed and None not in probed
+        if query == "pr":  # three in four match: checked, bar a sparse stretch
+            assert any(found is not None for found in probed)
+        probed.clear()
+    everything = cases.page(view="all", limit=1000)
+    pr = [r["id"] for r in everything.rows if r["title"][:2] in ("Pr",)]
+    assert _ids(cases.page(view="all", query="pr", limit=1000)) == pr
+
+
+def test_filter_falls_back_when_the_view_mostly_does_not_match(acme, tier1, clock, monkeypatch):
+    _filter_fixture(acme, tier1, clock)
+    monkeypatch.setattr(cases, "_match_share", lambda fts: 1.0)
+    probed: list = []
+    real_probe = cases._probe_walk
+    monkeypatch.setattr(
+        cases, "_probe_walk", lambda *args: probed.append(real_probe(*args)) or probed[-1]
+    )
+    emails = _ids(cases.page(view="all", query="em", limit=3))
+    assert probed == [None]  # a quarter of the walked cases matched: gathered instead
+    assert len(emails) == 3
+    assert all(cases.get(i).title == "Email bounces" for i in emails)
+
+
+def test_few_matches_are_read_by_id_not_by_walking_the_view(acme, tier1, monkeypatch):
+    wanted = new_case(acme.id, title="Toner", queue_id=tier1.id)
+    for i in range(5):
+        new_case(acme.id, title=f"Printer {i}", queue_id=tier1.id)
+    plans: list[str] = []
+    real = database.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        if sql.startswith("SELECT k.id, ") and 'FROM "case" k' in sql:
+            rows = real(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+            plans.append(" | ".join(str(r[-1]) for r in rows))
+        return real(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(database, "execute_sql", spy)
+    assert _ids(cases.page(view="all", query="ton")) == [wanted.id]
+    assert plans and all("PRIMARY KEY" in p and "urgency" not in p for p in plans), plans
+
+
+def test_only_short_prefixes_are_checked_case_by_case():
+    assert cases._indexed_prefix('"pr"*') == '"pr"*'
+    assert cases._indexed_prefix('"company" "12"*') == '"company" "12"*'
+    assert cases._indexed_prefix('"a""b"*') == '"a""b"*'
+    assert cases._indexed_prefix('"problem"*') == '"pro"*'
+    assert cases._indexed_prefix('"x" "pr""ob"*') == '"x" "pr"""*'
+    assert cases._indexed_prefix('"problem"') == '"problem"'
+
+
+def test_long_prefix_estimates_on_its_indexed_part(acme, monkeypatch):
+    shares: list = []
+    real_share = cases._match_share
+    monkeypatch.setattr(cases, "_match_share", lambda fts: shares.append(fts) or real_share(fts))
+    printer = new_case(acme.id, title="Printer jams")
+    new_case(acme.id, title="Problem")
+    assert _ids(cases.page(view="all", query="printer")) == [printer.id]
+    assert shares == ['"pri"*']
+
+
+def test_match_share_estimate(acme, monkeypatch):
+    for i in range(6):
+        new_case(acme.id, title="Printer" if i % 2 else "Email")
+    monkeypatch.setattr(cases, "_SAMPLE", 3)
+    assert cases._match_share('"printer"*') == 0.5  # 3 matches by id 6 of 1..6
+    assert cases._match_share('"acm"*') == 1.0
+    assert cases._match_share('"zzz"*') is None  # fewer matches than the sample
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,14 @@ import importlib
 
 from crm_tui.errors import DatabaseRefused
 
-MODULES = ["m0001_core", "m0002_search", "m0003_activity_indexes", "m0004_sales", "m0005_service"]
+MODULES = [
+    "m0001_core",
+    "m0002_search",
+    "m0003_activity_indexes",
+    "m0004_sales",
+    "m0005_service",
+    "m0006_case_priority_order",
+]
 LATEST = len(MODULES)
 
 _HISTORY = """

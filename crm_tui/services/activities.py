@@ -217,12 +217,19 @@ def _transition(
 
 
 def complete(activity_id: int, version: int, *, duration_minutes: int | None = None) -> Activity:
-    """Mark an open or scheduled activity done, now."""
+    """Mark an open or scheduled activity done, now. Completing an outgoing
+    one regarding a case can be the case's first response (cases.activity_logged)."""
     now = utcnow()
     values = {"state": "completed", "actual_end": now, "sort_at": now}
     if duration_minutes is not None:
         values["duration_minutes"] = int(duration_minutes)
-    return _transition(activity_id, version, OPEN_STATES, values, "completed")
+    with write():
+        done = _transition(activity_id, version, OPEN_STATES, values, "completed")
+        if done.regarding_type == "case":
+            from crm_tui.services import cases  # imported here: cases imports activities
+
+            cases.activity_logged(done)
+    return done
 
 
 def cancel(activity_id: int, version: int) -> Activity:

@@ -11,6 +11,7 @@ without one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from crm_tui import text
 from crm_tui.db import database, dict_rows, write
@@ -42,8 +43,6 @@ RESOLVE_REASONS = ("problem_solved", "information_provided")
 CANCEL_REASONS = ("canceled", "merged")
 # Status reasons that stop the SLA clock.
 PAUSING = ("on_hold", "waiting_for_details")
-# Activity kinds whose first outgoing one answers the customer.
-RESPONSE_KINDS = ("phone_call", "email", "letter")
 
 VIEWS = {
     "mine": "My active cases",
@@ -386,12 +385,14 @@ def _resume_values(row: Case, now: dt.datetime) -> dict:
 
 
 def activity_logged(activity: Activity) -> None:
-    """Hook for activities.log (inside its transaction): the first outgoing
-    phone call, email or letter (or any completed outgoing activity) regarding
-    an active case satisfies its first response."""
+    """Hook for activities.log and activities.complete (inside their
+    transaction): the first completed outgoing activity regarding an active
+    case satisfies its first response, when it was completed. A call or
+    email logged open or scheduled is a plan, not an answer: it counts when
+    it is completed."""
     if activity.regarding_type != "case" or activity.direction != "outgoing":
         return
-    if activity.kind not in RESPONSE_KINDS and activity.state != "completed":
+    if activity.state != "completed":
         return
     row = records.by_id(Case, activity.regarding_id)
     if row is None or row.state != "active" or row.first_responded_at is not None:
@@ -595,7 +596,8 @@ def reactivate(case_id: int, version: int) -> Case:
 
 def merge(source_id: int, source_version: int, target_id: int) -> Case:
     """Merge an active case into another active case: the source's activities
-    and notes move to the target (each move audited), and the source is
+    and notes move to the target (each move audited), its child cases become
+    the target's children (each audited as a reparent), and the source is
     canceled as Merged, pointing at the target. Returns the target."""
     if source_id == target_id:
         raise DomainError("a case cannot be merged into itself")
@@ -627,6 +629,7 @@ def merge(source_id: int, source_version: int, target_id: int) -> Case:
                     "move",
                     {"regarding": (f"case#{source_id}", f"case#{target_id}")},
                 )
+        _reparent_children(source, target_id)
         values = {
             "state": "canceled",
             "status_reason": "merged",
@@ -636,6 +639,33 @@ def merge(source_id: int, source_version: int, target_id: int) -> Case:
         records.update_versioned("case", source_id, source_version, values, action="merge")
         records.audit("case", target_id, "merge", {"merged": (None, source.number)})
     return get(target_id)
+
+
+def _reparent_children(source: Case, target_id: int) -> None:
+    """Point the merged case's children at the target. A child that is the
+    target or above it would become its own ancestor: it takes the merged
+    case's parent instead (the level it sat under vanishes)."""
+    children = database.execute_sql(
+        'SELECT id, version FROM "case" WHERE parent_case_id = ? ORDER BY id', (source.id,)
+    ).fetchall()
+    if not children:
+        return
+    # UNION (not UNION ALL) stops at a case already seen, so a cycle ends the walk.
+    above = {
+        r[0]
+        for r in database.execute_sql(
+            'WITH RECURSIVE up(id) AS (SELECT ? UNION SELECT k.parent_case_id FROM "case" k '
+            "JOIN up ON k.id = up.id WHERE k.parent_case_id IS NOT NULL) SELECT id FROM up",
+            (target_id,),
+        )
+    }
+    for child_id, version in children:
+        parent = source.parent_case_id if child_id in above else target_id
+        if parent == child_id:
+            parent = None
+        records.update_versioned(
+            "case", child_id, version, {"parent_case": parent}, action="reparent"
+        )
 
 
 # --- related cases --------------------------------------------------------------------
@@ -691,8 +721,15 @@ _TIMES = (
 )  # fmt: skip
 # Active views walk the urgency indexes: cases with a next breach first (soonest
 # first), then those without one; each part is a range of the partial index.
-_URGENCY = (("k.next_breach_at IS NOT NULL", "k.next_breach_at"), ("k.next_breach_at IS NULL", ""))
-_RESOLVED = (("k.resolved_at IS NOT NULL", "k.resolved_at"),)
+# Within a part, ties go to the higher priority (priority_rank: high 0, normal
+# 1, low 2), then the older case. A part is (condition, the key columns it
+# orders by); a row's key is (next breach, rank, id) in every part, so a
+# cursor names its part by whether its first value is None.
+_URGENCY = (
+    ("k.next_breach_at IS NOT NULL", ("k.next_breach_at", "k.priority_rank")),
+    ("k.next_breach_at IS NULL", ("k.priority_rank",)),
+)
+_RESOLVED = (("k.resolved_at IS NOT NULL", ("k.resolved_at",)),)
 
 
 def _view_where(view: str, queue_id: int | None) -> tuple[str, str, tuple, bool]:
@@ -725,35 +762,118 @@ def _view_where(view: str, queue_id: int | None) -> tuple[str, str, tuple, bool]
 
 
 def _walk(where, index, params, segments, descending, cursor, backwards, inclusive, limit) -> list:
-    """(id, key) pairs of one page in reading order of the walk."""
+    """Rows (id, *key values) of one page in reading order of the walk."""
     flip = descending != backwards
     order = "DESC" if flip else "ASC"
+    names = segments[0][1]  # every key column of the view, in key order
     walk = list(reversed(segments)) if backwards else list(segments)
     if cursor is not None:
         keyed = cursor[0] is not None
-        start = next(i for i, (_, key) in enumerate(walk) if bool(key) == keyed)
+        start = next(i for i, (_, cols) in enumerate(walk) if (names[0] in cols) == keyed)
         walk = walk[start:]
     out: list = []
-    for i, (condition, key) in enumerate(walk):
+    for i, (condition, cols) in enumerate(walk):
         conditions = [where, condition]
         args = list(params)
         if cursor is not None and i == 0:
             op = ("<" if flip else ">") + ("=" if inclusive else "")
-            if key:
-                conditions.append(f"({key}, k.id) {op} (?, ?)")
-                args += [cursor[0], cursor[1]]
-            else:
-                conditions.append(f"k.id {op} ?")
-                args.append(cursor[1])
-        order_by = f"{key} {order}, k.id {order}" if key else f"k.id {order}"
+            conditions.append(
+                f"({', '.join(cols)}, k.id) {op} ({', '.join('?' * (len(cols) + 1))})"
+            )
+            args += [cursor[names.index(col)] for col in cols] + [cursor[-1]]
+        order_by = ", ".join(f"{col} {order}" for col in (*cols, "k.id"))
         sql = (
-            f'SELECT k.id, {key or "NULL"} FROM "case" k INDEXED BY {index} '
+            f'SELECT k.id, {", ".join(names)} FROM "case" k '
+            f"{f'INDEXED BY {index}' if index else 'NOT INDEXED'} "
             f"WHERE {' AND '.join(f'({c})' for c in conditions)} ORDER BY {order_by} LIMIT ?"
         )
         out += database.execute_sql(sql, [*args, limit + 1 - len(out)]).fetchall()
         if len(out) > limit:
             break
     return out
+
+
+# Checking one case against the FTS index (MATCH ... AND rowid = ?) costs
+# 30-100 microseconds when every prefix term is served by the index's prefix
+# lengths (m0005: prefix='1 2 3'); a longer prefix makes FTS5 merge the
+# doclists of every term it starts, per check (milliseconds each).
+_PREFIX_INDEXED = 3
+# Probing pays off while most walked cases match: at half, a page of 100
+# costs about 200 checks (~10 ms), against ~35 ms for gathering a prefix that
+# matches most of 200k cases. Below that the gathered matches are cheaper.
+_DENSE = 0.5
+# How many matches _match_share reads to estimate the share (~0.2 ms).
+_SAMPLE = 2000
+# A range of the match list costs about a check per 100 ids it spans.
+_RANGE_PER_ID = 100
+_LAST_PREFIX = re.compile(r'"((?:[^"]|"")*)"\*$')
+
+
+def _indexed_prefix(fts: str) -> str:
+    """`fts` with its last prefix cut to what the prefix index serves: the
+    same query when checks are cheap, else one that matches a superset."""
+    found = _LAST_PREFIX.search(fts)
+    if found is None:
+        return fts
+    prefix = found.group(1).replace('""', '"')
+    if len(prefix) <= _PREFIX_INDEXED:
+        return fts
+    return fts[: found.start()] + '"' + prefix[:_PREFIX_INDEXED].replace('"', '""') + '"*'
+
+
+def _match_share(fts: str) -> float | None:
+    """Roughly which share of all cases match `fts`: matches come in id order,
+    so the first _SAMPLE of them spanning few ids means most cases match.
+    None when there are fewer than _SAMPLE matches."""
+    row = database.execute_sql(
+        "SELECT rowid FROM case_fts WHERE case_fts MATCH ? LIMIT 1 OFFSET ?", (fts, _SAMPLE - 1)
+    ).fetchone()
+    if row is None:
+        return None
+    first = database.execute_sql('SELECT min(id) FROM "case"').fetchone()[0] or 1
+    return _SAMPLE / max(1, row[0] - first + 1)
+
+
+def _matching(fts: str, ids: list[int]) -> set[int]:
+    """Which of `ids` match `fts`. Each id is a separate check, and one late
+    in the index costs more; ids close together (paused cases walked by id)
+    are read faster as one range of the match list."""
+    low, high = min(ids), max(ids)
+    if high - low < _RANGE_PER_ID * len(ids):
+        sql, args = "rowid BETWEEN ? AND ?", [fts, low, high]
+    else:
+        sql, args = f"rowid IN ({', '.join('?' * len(ids))})", [fts, *ids]
+    found = database.execute_sql(
+        f"SELECT rowid FROM case_fts WHERE case_fts MATCH ? AND {sql}", args
+    )
+    return {r[0] for r in found}.intersection(ids)
+
+
+def _probe_walk(where, fts, index, segments, descending, cursor, backwards, inclusive, limit):
+    """A filtered page by walking the view unfiltered and checking the cases
+    walked against the FTS index, a batch at a time; None (gather the
+    matches instead) when the view's cases turn out mostly not to match,
+    which a share over all cases cannot tell (a queue of other problems)."""
+    need = limit + 1
+    out: list = []
+    batch = need
+    for _ in range(2):
+        rows = _walk(
+            where, index, [], segments, descending, cursor, backwards, inclusive, batch - 1
+        )
+        hits: set = set()
+        if rows:
+            hits = _matching(fts, [r[0] for r in rows])
+            out += [r for r in rows if r[0] in hits]
+        if len(out) >= need or len(rows) < batch:
+            return out[:need]
+        share = len(hits) / len(rows)
+        if share < _DENSE:
+            return None
+        last_row = rows[-1]
+        cursor, inclusive = (*last_row[1:], last_row[0]), False
+        batch = min(2 * need, int((need - len(out)) / share * 1.25) + 1)
+    return None
 
 
 def _display_rows(ids: list[int]) -> list[dict]:
@@ -785,30 +905,45 @@ def page(
     inclusive: bool = False,
 ) -> Page:
     """One page of a queue view (see VIEWS): active views by SLA urgency (the
-    next breach, soonest first; cases without one last), then id; "resolved"
-    by resolution time, newest first. Keyset-paged like listing.fetch_page:
-    pass a row's key from `page.keys` as `after`/`before`. `query` narrows the
-    view through the case search index (number, title, customer ...)."""
+    next breach, soonest first; cases without one last), then priority (high,
+    normal, low), then id; "resolved" by resolution time, newest first.
+    Keyset-paged like listing.fetch_page: pass a row's key from `page.keys`
+    as `after`/`before`. `query` narrows the view through the case search
+    index (number, title, customer ...)."""
     where, index, segments, descending = _view_where(view, queue_id)
-    params: list = []
-    fts = search.query_for(query)
-    if fts is not None:
-        # The matches are gathered once (a temp index of ids), then the view
-        # is walked in urgency order. A prefix that matches most of 200k cases
-        # costs ~70 ms this way; checking each case against the index instead
-        # (EXISTS ... MATCH ... rowid = k.id) measured ten times slower. The + keeps
-        # SQLite from driving the walk by the match ids (a probe per match).
-        where += " AND +k.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)"
-        params.append(fts)
     backwards = before is not None or last
     cursor = after if after is not None else before
-    found = _walk(where, index, params, segments, descending, cursor, backwards, inclusive, limit)
+    walk = (index, segments, descending, cursor, backwards, inclusive, limit)
+    fts = search.query_for(query)
+    # The share is read on the indexed prefix: finding even one match of a
+    # longer prefix makes FTS5 merge every term it starts, as dear as
+    # gathering them. Fewer superset matches than the sample: few matches.
+    cheap = _indexed_prefix(fts) if fts is not None else None
+    share = _match_share(cheap) if cheap is not None else 0.0
+    found = None
+    if share is None:
+        # Few matches: read those cases by id and sort them (walking the view
+        # for them would read every case in it when nothing matches).
+        where += " AND k.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)"
+        found = _walk(where, None, [fts], *walk[1:])
+    elif share >= _DENSE and cheap == fts:
+        found = _probe_walk(where, fts, *walk)
+    if found is None:
+        params: list = []
+        if fts is not None:
+            # The matches are gathered once (a temp index of ids), then the view
+            # is walked in urgency order: ~35 ms when a prefix matches most of
+            # 200k cases, which _probe_walk avoids where it can. The + keeps
+            # SQLite from driving the walk by the match ids (a probe per match).
+            where += " AND +k.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)"
+            params.append(fts)
+        found = _walk(where, index, params, *walk[1:])
     more = len(found) > limit
     found = found[:limit]
     if backwards:
         found.reverse()
-    rows = _display_rows([case_id for case_id, _ in found])
-    keys = [(key, case_id) for case_id, key in found]
+    rows = _display_rows([row[0] for row in found])
+    keys = [(*row[1:], row[0]) for row in found]
     if backwards:
         return Page(rows, before is not None, more, keys)
     return Page(rows, more, after is not None, keys)
