@@ -106,6 +106,14 @@ class BookingModal(ModalScreen[int | None]):
         message = text if isinstance(text, Text) else safe(text, style)
         self.query_one("#booking-message", Static).update(message)
 
+    def _refused(self, exc: CrmError) -> None:
+        """A refusal beside the fields it names (what was typed stays)."""
+        if isinstance(exc, ValidationError):
+            self.form.show_errors(exc.errors)
+            self._message("; ".join(exc.errors.values()))
+        else:
+            self._message(str(exc))
+
     def _after(self, values: dict) -> dt.datetime:
         return dates.parse_when(
             values["after"] or "today",
@@ -124,12 +132,8 @@ class BookingModal(ModalScreen[int | None]):
         try:
             after = max(self._after(values), dt.datetime.now(dt.UTC))
             slots = scheduling.find_slots(values["service_id"], after=after, count=SLOTS_SHOWN * 3)
-        except ValidationError as exc:
-            self.form.show_errors(exc.errors)
-            self._message("; ".join(exc.errors.values()))
-            return
         except CrmError as exc:
-            self._message(str(exc))
+            self._refused(exc)
             return
         if self.resource_id is not None:
             # free time picked in one resource's agenda: its slots first
@@ -185,12 +189,8 @@ class BookingModal(ModalScreen[int | None]):
             self.action_find()
             self._message(f"{clash} The free slots are shown again.")
             return
-        except ValidationError as exc:
-            self.form.show_errors(exc.errors)
-            self._message("; ".join(exc.errors.values()))
-            return
         except CrmError as exc:
-            self._message(str(exc))
+            self._refused(exc)
             return
         self.app.notify(Text(f"Booked {dates.display_time(slot.start)}: {service['name']}."))
         self.dismiss(activity_id)

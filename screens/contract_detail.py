@@ -8,10 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent
 
-from crm_tui.errors import CrmError
 from crm_tui.screens import contract_actions
 from crm_tui.screens.base_detail import RecordDetailScreen
-from crm_tui.screens.confirm import ConfirmModal
+from crm_tui.screens.confirm import confirm_then
 from crm_tui.services import cases, contracts
 from crm_tui.text import safe_line
 
@@ -190,28 +189,16 @@ class ContractDetailScreen(RecordDetailScreen):
         if line is None or not self._editable():
             return
         contract = self.record
-
-        def answered(yes: bool) -> None:
-            if not yes:
-                return
-            try:
-                contracts.remove_line(contract.id, contract.version, line["id"])
-            except CrmError as exc:
-                self.notify(Text(str(exc)), severity="error")
-                return
-            self.refresh_data()
-
-        self.app.push_screen(
-            ConfirmModal(
-                Text.assemble(
-                    "Remove line ",
-                    (str(line["line_number"]), "bold"),
-                    " ",
-                    safe_line(line["title"]),
-                    "?",
-                )  # fmt: skip
-            ),
-            answered,
+        confirm_then(
+            self,
+            Text.assemble(
+                "Remove line ",
+                (str(line["line_number"]), "bold"),
+                " ",
+                safe_line(line["title"]),
+                "?",
+            ),  # fmt: skip
+            lambda: contracts.remove_line(contract.id, contract.version, line["id"]),
         )
 
     # --- state -----------------------------------------------------------------

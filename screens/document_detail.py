@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static, TabbedContent
 from crm_tui.errors import CrmError
 from crm_tui.models import Invoice, Quote, SalesOrder
 from crm_tui.screens.base_detail import RecordDetailScreen
-from crm_tui.screens.confirm import ConfirmModal
+from crm_tui.screens.confirm import ConfirmModal, confirm_then
 from crm_tui.screens.document_actions import EDITABLE, SERVICES, legal_steps
 from crm_tui.services import lines, money, opportunities, pricing, records
 from crm_tui.text import safe_line
@@ -184,27 +184,16 @@ class DocumentDetailScreen(RecordDetailScreen):
         if line is None or self._locked():
             return
 
-        def answer(yes: bool) -> None:
-            if not yes:
-                return
-            try:
-                lines.remove_line(self.KIND, self.record_id, self.record.version, line["id"])
-            except CrmError as exc:
-                self.notify(Text(str(exc)), severity="error")
-                return
-            self.refresh_data()
-
-        self.app.push_screen(
-            ConfirmModal(
-                Text.assemble(
-                    "Remove line ",
-                    (str(line["line_number"]), "bold"),
-                    ": ",
-                    safe_line(line["label"]),
-                    "?",
-                )
-            ),
-            answer,
+        confirm_then(
+            self,
+            Text.assemble(
+                "Remove line ",
+                (str(line["line_number"]), "bold"),
+                ": ",
+                safe_line(line["label"]),
+                "?",
+            ),  # fmt: skip
+            lambda: lines.remove_line(self.KIND, self.record_id, self.record.version, line["id"]),
         )
 
     # --- state changes ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from crm_tui import styles
 from crm_tui.errors import CrmError
-from crm_tui.screens.confirm import ConfirmModal
+from crm_tui.screens.confirm import confirm_then
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import money, products, session
 from crm_tui.text import safe_line
@@ -188,20 +188,9 @@ class PriceListsScreen(Screen):
             return
         item = self._items[self.query_one("#price-items", DataTable).cursor_row]
 
-        def answer(yes: bool) -> None:
-            if not yes:
-                return
-            try:
-                products.remove_item(current["id"], item["product_id"])
-            except CrmError as exc:
-                self.notify(Text(str(exc)), severity="error")
-                return
-            self.refresh_data()
-
-        self.app.push_screen(
-            ConfirmModal(
-                Text.assemble("Remove the price of ", safe_line(item["product_name"], "bold"), "?"),
-                "Lines already priced keep their price.",
-            ),
-            answer,
+        confirm_then(
+            self,
+            Text.assemble("Remove the price of ", safe_line(item["product_name"], "bold"), "?"),
+            lambda: products.remove_item(current["id"], item["product_id"]),
+            detail="Lines already priced keep their price.",
         )

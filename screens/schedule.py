@@ -15,8 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from crm_tui import styles
-from crm_tui.errors import CrmError
-from crm_tui.screens.confirm import ConfirmModal
+from crm_tui.screens.confirm import confirm_then
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import dates, scheduling
 from crm_tui.text import safe_line
@@ -268,23 +267,12 @@ class ScheduleScreen(Screen):
         if entry is None:
             return
 
-        def answered(yes: bool) -> None:
-            if not yes:
-                return
-            try:
-                scheduling.cancel_booking(entry["activity_id"])
-            except CrmError as exc:
-                self.notify(Text(str(exc)), severity="error")
-                return
-            self.notify("Booking canceled: its resources are free again.")
-            self.refresh_data()
-
-        self.app.push_screen(
-            ConfirmModal(
-                Text.assemble("Cancel ", safe_line(entry["subject"], "bold"), "?"),
-                "The activity stays in the history; every resource booked with it is freed.",
-            ),
-            answered,
+        confirm_then(
+            self,
+            Text.assemble("Cancel ", safe_line(entry["subject"], "bold"), "?"),
+            lambda: scheduling.cancel_booking(entry["activity_id"]),
+            detail="The activity stays in the history; every resource booked with it is freed.",
+            done_text="Booking canceled: its resources are free again.",
         )
 
     def action_reschedule(self) -> None:

@@ -5,7 +5,7 @@ detail (L), warned first when the line is used up."""
 from __future__ import annotations
 
 from textual.widgets import Input, Select
-from ui_support import screen_text, wait_until
+from ui_support import fill, notes_text, screen_text, wait_until
 
 from crm_tui.app import CrmApp
 from crm_tui.config import Settings
@@ -19,18 +19,6 @@ from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import accounts, cases, contracts, dates, session
 
 SIZE = (120, 36)
-
-
-def _notes(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
-
-
-async def _fill(pilot, field: str, text: str) -> None:
-    widget = pilot.app.screen.query_one(f"#field-{field}", Input)
-    widget.focus()
-    await pilot.pause()
-    widget.value = ""
-    await pilot.press(*text)
 
 
 async def test_create_a_contract_add_lines_activate_hold_resume(db):
@@ -47,16 +35,16 @@ async def test_create_a_contract_add_lines_activate_hold_resume(db):
         # n: a draft for Acme; a bad end date is refused beside the field, kept
         await pilot.press("n")
         assert await wait_until(pilot, lambda: isinstance(app.screen, ContractFormScreen))
-        await _fill(pilot, "name", "Support 2027")
-        await _fill(pilot, "account_id", "Acme")
+        await fill(pilot, "name", "Support 2027")
+        await fill(pilot, "account_id", "Acme")
         await pilot.pause(0.2)
-        await _fill(pilot, "ends_on", "2020-01-01")
+        await fill(pilot, "ends_on", "2020-01-01")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ContractFormScreen)
         assert "before the start date" in screen_text(app)
         assert app.screen.query_one("#field-name", Input).value == "Support 2027"
-        await _fill(
+        await fill(
             pilot, "ends_on", (dates.today().replace(year=dates.today().year + 1)).isoformat()
         )
         await pilot.press("ctrl+s")
@@ -75,12 +63,12 @@ async def test_create_a_contract_add_lines_activate_hold_resume(db):
         # + adds a line of 2 cases; a line without a total is refused, kept
         await pilot.press("plus")
         assert await wait_until(pilot, lambda: isinstance(app.screen, FormModal))
-        await _fill(pilot, "title", "Phone support")
+        await fill(pilot, "title", "Phone support")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, FormModal)
         assert "needs a total" in screen_text(app)
-        await _fill(pilot, "total", "2")
+        await fill(pilot, "total", "2")
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: app.screen is detail)
         assert await wait_until(pilot, lambda: len(contracts.lines_of(row["id"])) == 1)
@@ -93,7 +81,7 @@ async def test_create_a_contract_add_lines_activate_hold_resume(db):
         await pilot.press("plus")
         await pilot.pause()
         assert app.screen is detail
-        assert "only a draft's lines can change" in _notes(app)
+        assert "only a draft's lines can change" in notes_text(app)
 
         # H holds, H resumes; X asks before it cancels, n keeps it
         await pilot.press("H")
@@ -165,4 +153,4 @@ async def test_no_usable_contract_says_so(db):
         await pilot.press("L")
         await pilot.pause()
         assert isinstance(app.screen, CaseDetailScreen)
-        assert "No active contract of Solo covers today" in _notes(app)
+        assert "No active contract of Solo covers today" in notes_text(app)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.widgets import Input
-from ui_support import screen_text, wait_until
+from ui_support import notes_text, screen_text, wait_until
 
 from crm_tui.app import CrmApp
 from crm_tui.config import Settings
@@ -23,10 +23,6 @@ from crm_tui.services import accounts, activities, cases, dates, scheduling, ses
 
 SIZE = (120, 36)
 ALWAYS = {"work_days": "1,2,3,4,5,6,7", "work_start": "00:00", "work_end": "23:59"}
-
-
-def _notes(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 def _setup() -> dict:
@@ -113,7 +109,7 @@ async def test_book_from_the_agenda_clash_move_and_cancel(db):
         assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
         await pilot.press("y")
         assert await wait_until(pilot, lambda: _bookings(ids["ann"]) == [])
-        assert "resources are free again" in _notes(app)
+        assert "resources are free again" in notes_text(app)
 
 
 async def test_book_a_service_for_a_case(db):

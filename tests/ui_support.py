@@ -64,3 +64,19 @@ def next_weekday_at(weekday: int, hour: int, zone: dt.tzinfo) -> dt.datetime:
     ahead = (weekday - today.weekday()) % 7 or 7
     day = today + dt.timedelta(days=ahead)
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=zone).astimezone(dt.UTC)
+
+
+def notes_text(app: App) -> str:
+    """The toasts shown so far (they are not in the screen's lines)."""
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def fill(pilot: Pilot, field: str, text: str) -> None:
+    """Type `text` into the form field `field` as a person would, replacing it."""
+    from textual.widgets import Input
+
+    widget = pilot.app.screen.query_one(f"#field-{field}", Input)
+    widget.focus()
+    await pilot.pause()
+    widget.value = ""
+    await pilot.press(*text)
