@@ -25,6 +25,7 @@ AREAS = {
     "4": ("pipeline", "Pipeline"),
     "5": ("documents", "Quotes, orders, invoices"),
     "6": ("cases", "Cases"),
+    "7": ("knowledge", "Knowledge"),
 }
 
 
@@ -66,6 +67,7 @@ class CrmApp(App):
         "pipeline": _lazy("pipeline_board", "PipelineScreen"),
         "documents": _lazy("documents_list", "DocumentsScreen"),
         "cases": _lazy("case_queue", "CaseQueueScreen"),
+        "knowledge": _lazy("knowledge_search", "KnowledgeScreen"),
     }
     DEFAULT_MODE = "accounts"
     COMMANDS = App.COMMANDS | {GoToProvider, RecordActionsProvider}
@@ -80,7 +82,8 @@ class CrmApp(App):
 
     # How often other processes' commits are looked for, in seconds.
     POLL_SECONDS = 1.0
-    # How often contracts past their end date are expired (nobody presses a key).
+    # How often what happens by date is done: contracts and articles past
+    # their end date expire, articles scheduled for today are published.
     EXPIRE_SECONDS = 300.0
 
     def __init__(self) -> None:
@@ -92,18 +95,19 @@ class CrmApp(App):
         self.sub_title = f"{user.full_name} ({user.role})"
         self._watcher = DataVersionWatcher()
         self.set_interval(self.POLL_SECONDS, self.poll_database)
-        self.set_interval(self.EXPIRE_SECONDS, self.expire_contracts)
+        self.set_interval(self.EXPIRE_SECONDS, self.run_dated_changes)
 
     def poll_database(self) -> None:
         """Refresh the visible screen when another process committed."""
         if self._watcher is not None and self._watcher.changed():
             self.refresh_visible()
 
-    def expire_contracts(self) -> None:
-        """Expire contracts whose end date has passed; one indexed read when none has."""
-        from crm_tui.services import contracts
+    def run_dated_changes(self) -> None:
+        """Expire contracts and articles past their dates and publish the
+        articles scheduled for today; one indexed read each when none is due."""
+        from crm_tui.services import contracts, kb
 
-        if contracts.expire_due():
+        if contracts.expire_due() + kb.publish_due() + kb.expire_due():
             self.refresh_visible()
 
     def refresh_visible(self) -> None:
@@ -133,6 +137,7 @@ class CrmApp(App):
     async def open_record(self, kind: str, record_id: int) -> None:
         """Go to a record's detail screen in its own area."""
         from crm_tui.screens.account_detail import AccountDetailScreen
+        from crm_tui.screens.article_view import ArticleScreen
         from crm_tui.screens.case_detail import CaseDetailScreen
         from crm_tui.screens.competitor_detail import CompetitorDetailScreen
         from crm_tui.screens.contact_detail import ContactDetailScreen
@@ -151,6 +156,7 @@ class CrmApp(App):
             "product": ("documents", ProductDetailScreen),
             "case": ("cases", CaseDetailScreen),
             "contract": ("cases", ContractDetailScreen),
+            "article": ("knowledge", ArticleScreen),
         }
         if kind in ("quote", "order", "invoice"):
             await self.switch_mode("documents")

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
@@ -134,9 +135,23 @@ class RecordDetailScreen(Screen):
 
     # --- layout -------------------------------------------------------------------------
 
+    def compose_side(self) -> ComposeResult:
+        """Widgets shown beside the tabs (a case's suggested articles)."""
+        yield from ()
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="detail-title")
+        side = list(self.compose_side())
+        if side:
+            with Horizontal(id="detail-body"):
+                yield from self._compose_tabs()
+                yield from side
+        else:
+            yield from self._compose_tabs()
+        yield Footer()
+
+    def _compose_tabs(self) -> ComposeResult:
         with TabbedContent(id="tabs"):
             with TabPane("Summary", id="tab-summary"):
                 yield Static(id="summary")
@@ -151,7 +166,6 @@ class RecordDetailScreen(Screen):
                 yield DataTable(id="notes", cursor_type="row", zebra_stripes=True)
             with TabPane("History", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Footer()
 
     def on_mount(self) -> None:
         notes_table = self.query_one("#notes", DataTable)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -56,10 +57,20 @@ class RecordFormScreen(Screen[int | None]):
             return display_phone(value)
         return "" if value is None else str(value)
 
+    def compose_side(self) -> ComposeResult:
+        """Widgets shown beside the form (a new case's suggested articles)."""
+        yield from ()
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="form-title")
-        yield RecordForm(self.specs(), id="form")
+        side = list(self.compose_side())
+        if side:
+            with Horizontal(id="form-body"):
+                yield RecordForm(self.specs(), id="form")
+                yield from side
+        else:
+            yield RecordForm(self.specs(), id="form")
         yield Static(id="form-message")
         yield Footer()
 

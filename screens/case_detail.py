@@ -50,6 +50,7 @@ class CaseDetailScreen(RecordDetailScreen):
         Binding("M", "merge", "Merge", show=False),
         Binding("L", "contract_line", "Contract line", show=False),
         Binding("B", "book", "Book a service", show=False),
+        Binding("K", "link_article", "Link article"),
         Binding("D", "toggle_active", "Which keys change a case", show=False),
     ]
 
@@ -116,6 +117,53 @@ class CaseDetailScreen(RecordDetailScreen):
         ]
         return [*out, *self.stamp_rows(), ("Description", row.description)]
 
+    def compose_side(self) -> ComposeResult:
+        from crm_tui.widgets.suggestion_panel import SuggestionPanel
+
+        yield SuggestionPanel("K links the highlighted one · enter opens it")
+
+    def _refresh_suggestions(self) -> None:
+        from crm_tui.services import kb, kb_search
+        from crm_tui.widgets.suggestion_panel import SuggestionPanel
+
+        row = self.record
+        linked = kb.linked_articles(self.record_id)
+        suggested = kb_search.suggest(
+            row.title, row.description, exclude=tuple(a["id"] for a in linked)
+        )
+        self.query_one(SuggestionPanel).show(linked, suggested)
+
+    def on_resize(self) -> None:
+        # the panel would squeeze the tabs on a narrow terminal: K searches instead
+        self.query_one("#kb-side").display = self.size.width >= 100
+
+    def on_option_list_option_selected(self, event) -> None:
+        if event.option_list.id == "kb-suggestions":
+            from crm_tui.screens.article_view import ArticleScreen
+
+            self.app.push_screen(ArticleScreen(int(event.option.id), case_id=self.record_id))
+
+    def action_link_article(self) -> None:
+        from crm_tui.services import kb
+        from crm_tui.widgets.suggestion_panel import SuggestionPanel
+
+        panel = self.query_one(SuggestionPanel)
+        article = panel.articles.current if panel.display else None
+        if article is None or article.get("linked"):
+            from crm_tui.screens.knowledge_search import KnowledgeScreen
+            from crm_tui.services import kb_search
+
+            words = kb_search.suggestion_words(self.record.title)[:6]
+            self.app.push_screen(KnowledgeScreen(case_id=self.record_id, typed=" OR ".join(words)))
+            return
+        try:
+            kb.link_case(article["id"], self.record_id)
+        except CrmError as exc:
+            self.notify(Text(str(exc)), severity="error")
+            return
+        self.notify(Text.assemble("Linked ", (article["display_number"], "bold"), "."))
+        self.refresh_data()
+
     def compose_extra(self, tab_id: str) -> ComposeResult:
         yield Static(
             Text("No related cases.", style="dim"), id="empty-related", classes="empty-hint"
@@ -128,6 +176,7 @@ class CaseDetailScreen(RecordDetailScreen):
             table.add_column(label, width=width)
 
     def refresh_extra(self) -> None:
+        self._refresh_suggestions()
         table = self.query_one("#related-cases", DataTable)
         table.clear()
         found = cases.related(self.record_id)
@@ -264,6 +313,11 @@ class CaseDetailScreen(RecordDetailScreen):
                 ("Cancel this case", "(X)", self.action_cancel_case),
                 ("Merge into another case", "(M)", self.action_merge),
                 ("Book a service", "A visit or job for this case (B)", self.action_book),
+                (
+                    "Link a knowledge article",
+                    "The highlighted suggestion, or search (K)",
+                    self.action_link_article,
+                ),
                 (
                     "Attach a contract line",
                     "The customer's entitlement this case uses (L)",

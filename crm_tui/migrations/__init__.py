@@ -19,6 +19,7 @@ MODULES = [
     "m0004_sales",
     "m0005_service",
     "m0006_case_priority_order",
+    "m0007_knowledge",
 ]
 LATEST = len(MODULES)
 

@@ -1,6 +1,6 @@
 """Peewee models only: no behaviour beyond mapping rows.
 
-The sales and service models load on first use (`from crm_tui.models import Lead`):
+The sales, service and knowledge models load on first use (`from crm_tui.models import Lead`):
 the first screen needs only the core ones.
 """
 
@@ -40,6 +40,8 @@ SERVICE = (
     "ServiceRequirement",
 )
 
+KNOWLEDGE = ("KbArticle", "KbArticleCase", "KbRating", "Subject")
+
 __all__ = [
     "Account",
     "Activity",
@@ -51,6 +53,7 @@ __all__ = [
     "User",
     *SALES,
     *SERVICE,
+    *KNOWLEDGE,
 ]
 
 
@@ -59,4 +62,6 @@ def __getattr__(name: str):
         return getattr(importlib.import_module("crm_tui.models.sales"), name)
     if name in SERVICE:
         return getattr(importlib.import_module("crm_tui.models.service"), name)
+    if name in KNOWLEDGE:
+        return getattr(importlib.import_module("crm_tui.models.knowledge"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,17 +1,19 @@
-"""Human document numbers: QUO-00001, ORD-00001, INV-00001, CAS-00001, CNT-00001."""
+"""Human document numbers: QUO-00001, ORD-00001, INV-00001, CAS-00001, CNT-00001, KA-00001."""
 
 from __future__ import annotations
 
 from crm_tui.db import connection, database
 from crm_tui.errors import CrmError
 
-PREFIXES = {"quote": "QUO", "order": "ORD", "invoice": "INV", "case": "CAS", "contract": "CNT"}
+PREFIXES = {"quote": "QUO", "order": "ORD", "invoice": "INV", "case": "CAS", "contract": "CNT",
+            "article": "KA"}  # fmt: skip
 TABLES = {
     "quote": "quote",
     "order": "sales_order",
     "invoice": "invoice",
     "case": '"case"',
     "contract": "contract",
+    "article": "kb_article",
 }
 
 

@@ -47,6 +47,8 @@ REGISTRY: dict[str, RecordType] = {
     "invoice": RecordType("invoice", "invoice", "Invoice", "name"),
     "case": RecordType("case", "case", "Case", "title"),
     "contract": RecordType("contract", "contract", "Contract", "name"),
+    "article": RecordType("article", "article", "KbArticle", "title"),
+    "subject": RecordType("subject", "subject", "Subject", "path", regardable=False),
     "queue": RecordType("queue", "queue", "Queue", "name", regardable=False),
     "service": RecordType("service", "service", "Service", "name", regardable=False),
     "resource": RecordType("resource", "resource", "Resource", "name", regardable=False),

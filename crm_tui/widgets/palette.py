@@ -24,6 +24,7 @@ GOTO_SOURCES = [
     ("invoice", "Invoice", "invoices", lambda r: r.get("display_number") or ""),
     ("case", "Case", "cases", lambda r: r.get("number") or ""),
     ("contract", "Contract", "contracts", lambda r: f"{r.get('number')} {r.get('customer')}"),
+    ("article", "Article", "kb_search", lambda r: r.get("display_number") or ""),
     ("product", "Product", "products", lambda r: r.get("product_number") or ""),
     ("competitor", "Competitor", "competitors", lambda r: r.get("website") or ""),
 ]

@@ -1,0 +1,193 @@
+"""Finding knowledge articles: the ranked search of the knowledge area, the
+suggestions beside a case, and "go to" by title or number.
+
+Ranking is bm25 over the article index with the title weighted above the
+keywords (and subject), the titles of cases the article helped, and the body.
+Suggestions also weigh how often an article helped: a linked article ranks
+higher for similar later cases, both through its indexed case titles and
+through its helped count.
+"""
+
+from __future__ import annotations
+
+from crm_tui import text
+from crm_tui.db import dict_rows
+from crm_tui.services import kb, kb_query, session
+
+# bm25 column weights: title (and number), keywords (and subject), linked cases' titles, body.
+WEIGHTS = "10.0, 6.0, 3.0, 1.0"
+# Each time an article helped a case it ranks this much higher (bm25 scores are
+# negative; the factor grows them), up to HELP_CAP helps.
+HELP_BOOST = 0.15
+HELP_CAP = 10
+# Words too common to suggest anything by themselves.
+STOPWORDS = frozenset(
+    "the and for with from that this have has not cannot can our are was were but you your "
+    "its into after when what how does why who all any about again still new get got one two "
+    "after before been being there their they them then than".split()
+)
+
+_COLUMNS = (
+    "a.id AS id, a.number AS number, a.major AS major, a.minor AS minor, a.title AS title, "
+    "a.state AS state, a.language AS language, a.body AS body, s.path AS subject, "
+    "a.view_count AS view_count, a.rating_total AS rating_total, "
+    "a.rating_count AS rating_count, a.helped_count AS helped_count, a.owner_id AS owner_id, "
+    "a.modified_at AS modified_at"
+)
+_FROM = "kb_article a LEFT JOIN subject s ON s.id = a.subject_id"
+_MATCHED = (
+    "kb_fts JOIN kb_article a ON a.id = kb_fts.rowid LEFT JOIN subject s ON s.id = a.subject_id"
+)
+
+STATE_FILTERS = {
+    "visible": "Everything I can read",
+    "published": "Published",
+    "draft": "Drafts",
+    "in_review": "In review",
+    "approved": "Approved",
+    "archived": "Archived and expired",
+}
+
+
+def _visibility(state: str | None) -> tuple[str, list]:
+    """SQL limiting the articles to what this user may read in `state`."""
+    me = session.current_user()
+    reviewer = me.role in kb.REVIEWER_ROLES
+    states = {
+        "visible": None,
+        "published": ("published",),
+        "draft": ("draft",),
+        "in_review": ("in_review",),
+        "approved": ("approved",),
+        "archived": ("archived", "expired"),
+    }[state or "visible"]
+    where, params = [], []
+    if states is not None:
+        where.append(f"a.state IN ({', '.join('?' * len(states))})")
+        params += list(states)
+    if not reviewer:
+        # agents: published ones, their own, and the ones naming them as reviewer
+        where.append("(a.state = 'published' OR a.owner_id = ? OR a.reviewer_id = ?)")
+        params += [me.id, me.id]
+    return " AND ".join(where) or "1", params
+
+
+def _filters(state, subject_id, language) -> tuple[str, list]:
+    where, params = _visibility(state)
+    clauses = [where]
+    if subject_id is not None:
+        ids = kb.subject_ids_under(subject_id)
+        clauses.append(f"a.subject_id IN ({', '.join('?' * len(ids))})")
+        params += ids
+    if language:
+        clauses.append("a.language = ?")
+        params.append(language)
+    return " AND ".join(clauses), params
+
+
+def _finish(rows: list[dict], query: kb_query.Query | None) -> list[dict]:
+    for row in rows:
+        body = row.pop("body")
+        row["snippet"] = kb_query.snippet(body, query) if query is not None else _opening(body)
+        row["display_number"] = kb.display_number(row)
+    return rows
+
+
+def _opening(body: str) -> list[tuple[str, bool]]:
+    empty = kb_query.Query(groups=())
+    return kb_query.snippet(body, empty)
+
+
+def search(
+    typed: str | None,
+    *,
+    state: str | None = "visible",
+    subject_id: int | None = None,
+    language: str | None = None,
+    limit: int = 50,
+) -> list[dict]:
+    """Articles matching what was typed (words, "a phrase", prefix*, -word,
+    a OR b; anything else is searched as plain words), best first, each with
+    `snippet` ((piece, is_hit) pairs around the hits), `display_number`, the
+    subject path, views, rating and helped count. Without words: the
+    articles most helpful first. Only what this user may read (see STATE_FILTERS)."""
+    kb.publish_due()
+    kb.expire_due()
+    where, params = _filters(state, subject_id, language)
+    query = kb_query.parse(typed)
+    fts = kb_query.to_fts(query)
+    if fts is None:
+        rows = dict_rows(
+            f"SELECT {_COLUMNS} FROM {_FROM} WHERE {where} "
+            "ORDER BY a.helped_count DESC, a.view_count DESC, a.title_sort, a.id LIMIT ?",
+            [*params, limit],
+        )
+        return _finish(rows, None)
+    rows = dict_rows(
+        f"SELECT {_COLUMNS}, bm25(kb_fts, {WEIGHTS}) AS rank FROM {_MATCHED} "
+        f"WHERE kb_fts MATCH ? AND {where} "
+        "ORDER BY rank LIMIT ?",
+        [fts, *params, limit],
+    )
+    return _finish(rows, query)
+
+
+def suggestion_words(title: str | None, description: str | None = "") -> list[str]:
+    """The significant words of a case's title and description, title first
+    (normalised; short words, digits and stopwords left out)."""
+    words: list[str] = []
+    for word in text.tokens(f"{title or ''} {description or ''}"):
+        if len(word) >= 3 and word not in STOPWORDS and not word.isdigit() and word not in words:
+            words.append(word)
+    return words
+
+
+def suggestion_query(title: str | None, description: str | None = "") -> str | None:
+    """The FTS query suggesting articles for a case: any of its significant words."""
+    words = suggestion_words(title, description)
+    if not words:
+        return None
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words[:24])
+
+
+def suggest(
+    title: str | None,
+    description: str | None = "",
+    *,
+    limit: int = 6,
+    exclude: tuple[int, ...] = (),
+) -> list[dict]:
+    """Published articles that may answer a case with this title and
+    description, best first; an article that helped similar cases ranks higher."""
+    fts = suggestion_query(title, description)
+    if fts is None:
+        return []
+    excluded = ", ".join(str(int(i)) for i in exclude) or "0"
+    rows = dict_rows(
+        f"SELECT {_COLUMNS}, bm25(kb_fts, {WEIGHTS}) * "
+        f"(1 + {HELP_BOOST} * min(a.helped_count, {HELP_CAP})) AS rank FROM {_MATCHED} "
+        f"WHERE kb_fts MATCH ? "
+        f"AND a.state = 'published' AND a.id NOT IN ({excluded}) ORDER BY rank LIMIT ?",
+        (fts, limit),
+    )
+    return _finish(rows, kb_query.parse(f"{title or ''}"))
+
+
+def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+    """Articles this user may read whose title or number matches what is
+    typed (the last word as a prefix), for "go to": rows with "name"."""
+    fts = text.fts_prefix_query(typed)
+    if fts is None:
+        return []
+    where, params = _visibility("visible")
+    rows = dict_rows(
+        f"SELECT {_COLUMNS}, bm25(kb_fts, {WEIGHTS}) AS rank FROM {_MATCHED} "
+        f"WHERE kb_fts MATCH ? AND {where} "
+        "ORDER BY a.state != 'published', rank LIMIT ?",
+        [f"{{title keywords}} : ({fts})", *params, limit],
+    )
+    for row in rows:
+        row.pop("body")
+        row["name"] = row["title"]
+        row["display_number"] = kb.display_number(row)
+    return rows

@@ -1,0 +1,110 @@
+"""Write or edit a draft knowledge article: the body is Markdown, typed here
+or in $EDITOR (ctrl+e suspends the app and resumes it when the editor exits)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+from textual.binding import Binding
+from textual.widgets import TextArea
+
+from crm_tui import styles
+from crm_tui.errors import ConflictError
+from crm_tui.screens.base_form import RecordFormScreen
+from crm_tui.services import kb, users
+from crm_tui.text import clean
+from crm_tui.widgets.record_form import FieldSpec
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value else ""
+
+
+class ArticleFormScreen(RecordFormScreen):
+    KIND = "article"
+    CSS_PATH = [styles.path("forms.tcss"), styles.path("knowledge.tcss")]
+    BINDINGS = [Binding("ctrl+e", "external_editor", "Body in $EDITOR", priority=True)]
+
+    def specs(self) -> list[FieldSpec]:
+        subjects = [("(no subject)", None)] + [(s["path"], s["id"]) for s in kb.subjects()]
+        reviewers = [("(any manager or admin)", None)] + [
+            (u.full_name, u.id) for u in users.all_users()
+        ]
+        return [
+            FieldSpec("title", "Title", required=True, placeholder="the question it answers"),
+            FieldSpec("keywords", "Keywords", placeholder="words people search for, by commas"),
+            FieldSpec("subject_id", "Subject", "select", subjects),
+            FieldSpec(
+                "language",
+                "Language",
+                "select",
+                [(label, key) for key, label in kb.LANGUAGES.items()],
+            ),  # fmt: skip
+            FieldSpec("reviewer_id", "Reviewer", "select", reviewers),
+            FieldSpec("publish_on", "Publish on", placeholder="YYYY-MM-DD (empty: when approved)"),
+            FieldSpec("expires_on", "Expires on", placeholder="YYYY-MM-DD (empty: never)"),
+            FieldSpec("body", "Body", "multiline"),
+        ]
+
+    def load(self):
+        if self.record_id is None:
+            values = {"language": "en", "subject_id": None, "reviewer_id": None}
+            values.update(self.preset)
+            return values, {}, None, "New article"
+        row = kb.get(self.record_id)
+        values = {
+            "title": row.title,
+            "keywords": row.keywords,
+            "subject_id": row.subject_id,
+            "language": row.language,
+            "reviewer_id": row.reviewer_id,
+            "publish_on": _iso(row.publish_on),
+            "expires_on": _iso(row.expires_on),
+            "body": row.body,
+        }
+        title = f"Edit article · {kb.display_number(row)} {row.title}"
+        return values, {}, row.version, title
+
+    def save(self, values: dict, version: int | None) -> int:
+        if self.record_id is None:
+            return kb.create(values).id
+        return kb.update(self.record_id, version, values).id
+
+    def stored_display(self, error: ConflictError, name: str) -> str:
+        if name == "reviewer_id":
+            value = error.current.get("reviewer")
+            return users.name_of(value) if value else ""
+        return super().stored_display(error, name)
+
+    def action_external_editor(self) -> None:
+        """Edit the body in $VISUAL or $EDITOR; the app suspends meanwhile."""
+        area = self.query_one("#field-body", TextArea)
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".md", prefix="crm-article-", delete=False, encoding="utf-8"
+        ) as handle:
+            handle.write(area.text)
+            path = Path(handle.name)
+        try:
+            with self.app.suspend():
+                finished = subprocess.run([*shlex.split(command), str(path)], check=False)
+            if finished.returncode != 0:
+                self.notify(
+                    f"{command} exited with {finished.returncode}; the body is unchanged.",
+                    severity="warning",
+                )
+                return
+            area.text = clean(path.read_text(encoding="utf-8"), multiline=True)
+            self.notify("Body taken from the editor; ctrl+s saves it.")
+        except Exception as exc:  # noqa: BLE001 - no terminal to suspend, editor missing ...
+            self.notify(
+                f"Could not run {command!r} ({exc.__class__.__name__}: {exc}); "
+                "the body is unchanged: edit it here.",
+                severity="error",
+            )
+        finally:
+            path.unlink(missing_ok=True)
