@@ -196,6 +196,7 @@ class _Seeder:
 
     def run(self) -> None:
         from crm_tui.demo_sales import SalesSeeder
+        from crm_tui.demo_kb import seed_kb
         from crm_tui.demo_service import seed_service
 
         self.add_users()
@@ -206,6 +207,7 @@ class _Seeder:
         # Before finish(): deals are made while everyone still works there.
         SalesSeeder(self).run()
         seed_service(self)
+        seed_kb(self)
         self.finish()
 
     def add_users(self) -> None:

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from crm_tui import styles
 from crm_tui.errors import CrmError
 from crm_tui.screens import case_actions
 from crm_tui.screens.base_detail import RecordDetailScreen
@@ -35,6 +36,7 @@ def _case_matches(typed: str) -> list[dict]:
 
 class CaseDetailScreen(RecordDetailScreen):
     KIND = "case"
+    CSS_PATH = [styles.path("detail.tcss"), styles.path("suggestions.tcss")]
     SERVICE = cases
     EXTRA_TABS = [("related", "Related")]
     FIRST_TAB = "summary"

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from crm_tui.errors import ConflictError
+from rich.text import Text
+from textual.binding import Binding
+from textual.timer import Timer
+
+from crm_tui import styles
+from crm_tui.errors import ConflictError, CrmError
 from crm_tui.screens.account_form import _account_matches, owner_options
 from crm_tui.screens.base_form import RecordFormScreen
 from crm_tui.screens.document_form import _contact_matches
@@ -16,8 +21,99 @@ def _choices(labels: dict) -> list[tuple[str, object]]:
     return [(label, key) for key, label in labels.items()]
 
 
+# Typing pauses this long before the suggestions are searched again.
+SUGGEST_DEBOUNCE = 0.3
+
+
 class CaseFormScreen(RecordFormScreen):
     KIND = "case"
+    CSS_PATH = [styles.path("forms.tcss"), styles.path("suggestions.tcss")]
+    BINDINGS = [Binding("ctrl+k", "link_article", "Link article", priority=True)]
+
+    def __init__(self, record_id: int | None, preset: dict | None = None) -> None:
+        super().__init__(record_id, preset)
+        self._suggest_timer: Timer | None = None
+        # articles to link once the case is saved (a new case has no id yet)
+        self.pending_links: dict[int, dict] = {}
+
+    # --- suggested articles -------------------------------------------------------------
+
+    def compose_side(self):
+        from crm_tui.widgets.suggestion_panel import SuggestionPanel
+
+        yield SuggestionPanel("ctrl+k links the highlighted one · enter opens it")
+
+    def on_resize(self) -> None:
+        self.query_one("#kb-side").display = self.size.width >= 100
+
+    def on_input_changed(self, event) -> None:
+        if event.input.id == "field-title":
+            self._suggest_soon()
+
+    def on_text_area_changed(self, event) -> None:
+        if event.text_area.id == "field-description":
+            self._suggest_soon()
+
+    def _suggest_soon(self) -> None:
+        if self._suggest_timer is not None:
+            self._suggest_timer.stop()
+        self._suggest_timer = self.set_timer(SUGGEST_DEBOUNCE, self.refresh_suggestions)
+
+    def refresh_suggestions(self) -> None:
+        """Articles for the title and description as typed so far."""
+        from crm_tui.services import kb, kb_search
+        from crm_tui.widgets.suggestion_panel import SuggestionPanel
+
+        values = self.form.values()
+        linked = kb.linked_articles(self.record_id) if self.record_id else []
+        linked += [row for row in self.pending_links.values()]
+        suggested = kb_search.suggest(
+            values.get("title"),
+            values.get("description"),
+            exclude=tuple(row["id"] for row in linked),
+        )
+        self.query_one(SuggestionPanel).show(linked, suggested)
+
+    def on_option_list_option_selected(self, event) -> None:
+        if event.option_list.id == "kb-suggestions":
+            from crm_tui.screens.article_view import ArticleScreen
+
+            self.app.push_screen(ArticleScreen(int(event.option.id), case_id=self.record_id))
+
+    def action_link_article(self) -> None:
+        from crm_tui.services import kb
+        from crm_tui.widgets.suggestion_panel import SuggestionPanel
+
+        article = self.query_one(SuggestionPanel).articles.current
+        if article is None or article.get("linked"):
+            self.notify("Highlight a suggested article first (tab to the list).")
+            return
+        if self.record_id is not None:
+            try:
+                kb.link_case(article["id"], self.record_id)
+            except CrmError as exc:
+                self.notify(Text(str(exc)), severity="error")
+                return
+        else:
+            self.pending_links[article["id"]] = article
+        self.notify(
+            Text.assemble(
+                ("Linked " if self.record_id else "Will link ", ""),
+                (article["display_number"], "bold"),
+                "" if self.record_id else " when the case is saved.",
+            )
+        )
+        self.refresh_suggestions()
+
+    def link_pending(self, case_id: int) -> None:
+        """Link the articles marked while the case was being written."""
+        from crm_tui.services import kb
+
+        for article_id in self.pending_links:
+            try:
+                kb.link_case(article_id, case_id)
+            except CrmError as exc:
+                self.notify(Text(str(exc)), severity="warning")
 
     def specs(self) -> list[FieldSpec]:
         specs = [
@@ -82,7 +178,9 @@ class CaseFormScreen(RecordFormScreen):
         if self.record_id is None:
             if values.get("owner_id") is None:
                 values.pop("owner_id", None)
-            return cases.create(values).id
+            case_id = cases.create(values).id
+            self.link_pending(case_id)
+            return case_id
         return cases.update(self.record_id, version, values).id
 
     def stored_display(self, error: ConflictError, name: str) -> str:

@@ -442,3 +442,29 @@ def test_bookings_exist_and_never_overlap(seeded):
     assert {r["group_name"]: r["n"] for r in groups}["field"] == 2
     services = {r["name"] for r in dict_rows("SELECT name FROM service")}
     assert {"On-site installation", "Remote training"} <= services
+
+
+def test_knowledge_articles_in_every_state_and_language(seeded):
+    from crm_tui.services import kb
+
+    rows = dict_rows("SELECT state, language, count(*) AS n FROM kb_article GROUP BY 1, 2")
+    states = {r["state"] for r in rows}
+    assert states == {"draft", "in_review", "approved", "published", "archived"}
+    assert sum(r["n"] for r in rows) >= 40
+    assert sum(r["n"] for r in rows if r["language"] == "fa") >= 7
+    assert len(kb.subjects()) >= 15
+
+
+def test_an_agent_finds_the_article_for_a_demo_case_and_it_is_suggested(seeded):
+    from crm_tui.services import kb_search
+
+    helped = dict_rows(
+        'SELECT k.title AS case_title, a.title AS article FROM kb_article_case l '
+        'JOIN "case" k ON k.id = l.case_id JOIN kb_article a ON a.id = l.article_id'
+    )
+    assert len(helped) >= 25
+    for row in helped[:10]:
+        suggested = [r["title"] for r in kb_search.suggest(row["case_title"], "")[:3]]
+        assert row["article"] in suggested, (row, suggested)
+    # Persian, typed with Arabic letters: still found
+    assert kb_search.search("كد OR رمز", language="fa")

@@ -69,6 +69,7 @@ def main() -> int:
             "crm_tui/data/demo.json",
             "crm_tui/data/demo_sales.json",
             "crm_tui/data/demo_service.json",
+            "crm_tui/data/demo_kb.json",
             "crm_tui/screens/accounts_list.py",
         ):
             if needed not in names:

@@ -13,7 +13,14 @@ What the generated data has no equivalent for: bulk records carry no audit
 entries (only the bench account has a history) and activities have no party
 rows; neither affects the measured queries, which read by index. The sales
 part (teams, products, the pipeline, quotes) is crm_tui.bench.sales_data, the
-service part (queues, cases, resources, bookings) crm_tui.bench.service_data.
+service part (queues, cases, resources, bookings) crm_tui.bench.service_data,
+the knowledge base (subjects, article versions, case links, ratings, kb_fts)
+crm_tui.bench.kb_data.
+
+A cache of an older generator version is brought up to this one by the
+steps in UPGRADES when there are any (v3 -> v4 adds the knowledge base to
+the v3 database in place, in about half a minute), instead of regenerating
+it; `--rebuild` still builds from scratch.
 """
 
 from __future__ import annotations
@@ -31,13 +38,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from crm_tui import text
-from crm_tui.bench import names, sales_data, service_data
+from crm_tui.bench import kb_data, names, sales_data, service_data
 from crm_tui.services import search
 from crm_tui.services.validate import phone_search_terms
 
 # Bump when the generated content changes: a cached database of another
 # version is never reused.
-GENERATOR_VERSION = 3  # 2: the sales pipeline, products, quotes, teams; 3: cases, bookings
+GENERATOR_VERSION = 4
+# 2: the sales pipeline, products, quotes, teams; 3: cases, bookings; 4: the knowledge base
 
 SEED = 20240611
 CHUNK = 20_000
@@ -81,6 +89,8 @@ class Scale:
     # database, as DESIGN.md and issue 4 say.
     cases: int | None = None
     bookings: int | None = None
+    # Knowledge-article versions: 20k in the full database (DESIGN.md).
+    articles: int | None = None
 
     def __post_init__(self) -> None:
         if self.opportunities is None:
@@ -89,6 +99,8 @@ class Scale:
             object.__setattr__(self, "cases", self.accounts * 2)
         if self.bookings is None:
             object.__setattr__(self, "bookings", self.cases // 20)
+        if self.articles is None:
+            object.__setattr__(self, "articles", kb_data.default_articles(self.accounts))
 
     @property
     def bench_activities(self) -> int:
@@ -106,6 +118,8 @@ class Generated:
     bench_account: int
     seconds: float
     reused: bool = False
+    # The generator version of the cache this one was upgraded from, if it was.
+    upgraded_from: int | None = None
 
 
 def _stderr(message: str) -> None:
@@ -159,6 +173,10 @@ def ensure(
     scale = QUICK if quick else FULL
     path = cache_path(quick)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not rebuild and not path.exists():
+        older = _upgradable(path)
+        if older is not None:
+            return _upgrade_cache(older, path, scale, log)
     _clean_cache_dir(path, log)
     if path.exists() and not rebuild:
         info = read_info(path)
@@ -170,7 +188,8 @@ def ensure(
     log(
         f"bench: generating {scale.accounts:,} accounts, {scale.contacts:,} contacts, "
         f"{scale.activities:,} activities, {scale.opportunities:,} open opportunities, "
-        f"{scale.cases:,} cases, {scale.bookings:,} bookings into {path} ..."
+        f"{scale.cases:,} cases, {scale.bookings:,} bookings, {scale.articles:,} knowledge "
+        f"articles into {path} ..."
     )
     try:
         result = generate(partial, scale=scale, log=log)
@@ -183,6 +202,89 @@ def ensure(
     result.path = path
     log(f"bench: generated in {result.seconds:.0f} s")
     return result
+
+
+# Steps that bring a finished cache of generator version k to k + 1 in place:
+# UPGRADES[k](conn, scale, log) on the open database (after its migrations).
+def _add_knowledge_base(conn, scale: Scale, log: Callable[[str], None]) -> None:
+    kb_data.load(conn, articles=scale.articles, now=dt.datetime.now(dt.UTC), seed=SEED + 3, log=log)
+
+
+UPGRADES: dict[int, Callable] = {3: _add_knowledge_base}
+
+
+def _upgradable(path: Path) -> Path | None:
+    """An older cache next to `path` that UPGRADES can bring to this version
+    (or one whose upgrade finished but was not renamed yet)."""
+    stem = path.name.split("-v")[0]
+    for version in sorted(UPGRADES, reverse=True):
+        older = path.with_name(f"{stem}-v{version}.db")
+        if not older.exists():
+            continue
+        info = read_info(older)
+        if info is None:
+            continue
+        if info.get("version") == GENERATOR_VERSION or all(
+            v in UPGRADES for v in range(info.get("version", -1), GENERATOR_VERSION)
+        ):
+            return older
+    return None
+
+
+def _upgrade_cache(older: Path, path: Path, scale: Scale, log: Callable[[str], None]) -> Generated:
+    """Apply UPGRADES to the cache at `older` in place (each step one
+    transaction, with the generator record), then rename it to `path`."""
+    from crm_tui.db import close_database, connection, open_database
+
+    started = time.perf_counter()
+    info = read_info(older)
+    assert info is not None
+    version = from_version = info["version"]
+    if version != GENERATOR_VERSION:
+        log(f"bench: upgrading {older} from generator v{version} to v{GENERATOR_VERSION} ...")
+    upgrade(older)  # this crm-tui's migrations first
+    open_database(older)
+    conn = connection()
+    try:
+        record = json.loads(
+            conn.execute("SELECT value FROM meta WHERE key = 'bench_generator'").fetchone()[0]
+        )
+        from_version = record.get("upgraded_from", version)
+        while version < GENERATOR_VERSION:
+            UPGRADES[version](conn, scale, log)
+            version += 1
+            marks = json.loads(
+                conn.execute("SELECT value FROM meta WHERE key = 'bench_marks'").fetchone()[0]
+            )
+            for table in RESTORED:
+                if table not in marks:  # a table the step filled
+                    marks[table] = conn.execute(
+                        f'SELECT coalesce(max(id), 0) FROM "{table}"'
+                    ).fetchone()[0]
+            marks["sequence"] = dict(conn.execute("SELECT name, next FROM sequence"))
+            record.update(
+                version=version,
+                scale=asdict(scale),
+                upgraded_from=from_version,
+                upgrade_seconds=round(time.perf_counter() - started, 1),
+            )
+            conn.execute("BEGIN")
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [("bench_generator", json.dumps(record)), ("bench_marks", json.dumps(marks))],
+            )
+            conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        close_database()
+    _remove_db_files(path)
+    os.replace(older, path)
+    _remove_db_files(older)
+    seconds = time.perf_counter() - started
+    log(f"bench: upgraded to generator v{GENERATOR_VERSION} in {seconds:.0f} s")
+    return Generated(
+        path, scale, int(info["bench_account"]), seconds, upgraded_from=from_version
+    )
 
 
 def read_info(path: Path) -> dict | None:
@@ -744,6 +846,9 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
         log=log,
     )
 
+    # The knowledge base: subjects, article versions, ratings, case links.
+    kb_data.load(conn, articles=scale.articles, now=end, seed=seed + 3, log=log)
+
     # The bench account's audit trail: created, then edited now and then.
     owner, name = conn.execute(
         "SELECT owner_id, name FROM account WHERE id = ?", (bench,)
@@ -806,10 +911,13 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
 # before their documents); rows above the generator's marks are the bench's.
 RESTORED = (
     "activity_party", "activity", "note", "audit_entry", "quote_line", "quote",
-    "opportunity_line", "opportunity", "case",
+    "opportunity_line", "opportunity", "case", "kb_article_case", "kb_rating", "kb_article",
 )  # fmt: skip
 # Full-text indexes keyed by the id of a table in RESTORED.
-RESTORED_FTS = {"quote_fts": "quote", "opportunity_fts": "opportunity", "case_fts": "case"}
+RESTORED_FTS = {
+    "quote_fts": "quote", "opportunity_fts": "opportunity", "case_fts": "case",
+    "kb_fts": "kb_article",
+}  # fmt: skip
 
 
 def upgrade(path: Path | str) -> None:

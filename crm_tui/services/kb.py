@@ -411,11 +411,12 @@ def versions(number: str) -> list[dict]:
 # --- reading, rating, helping -------------------------------------------------------------
 
 
-def record_view(article_id: int) -> None:
-    """Count one reading (no version change: a view is not an edit)."""
+def record_view(article_id: int, times: int = 1) -> None:
+    """Count a reading (no version change: a view is not an edit)."""
     with write():
         database.execute_sql(
-            "UPDATE kb_article SET view_count = view_count + 1 WHERE id = ?", (article_id,)
+            "UPDATE kb_article SET view_count = view_count + ? WHERE id = ?",
+            (max(int(times), 0), article_id),
         )
 
 

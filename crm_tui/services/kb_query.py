@@ -316,11 +316,13 @@ def highlights(text: str, query: Query) -> list[tuple[int, int]]:
     return [span for span, marked in zip(spans, hit, strict=True) if marked]
 
 
-# Markdown markup characters; "_" only at a word's edge, because inside a
+# Markdown markup characters (table pipes and rules too); "_" only at a word's edge, because inside a
 # word (max_connections) it is part of the name, not emphasis.
 # A link's or image's target, `[text](target)`, is dropped whole: the text is
 # what a reader sees.
-_MARKUP = re.compile(r"(?<=\])\([^()\s]*\)|!(?=\[)|[#*`\[\]()>]|(?<![^\W_])_|_(?![^\W_])")
+_MARKUP = re.compile(
+    r"(?<=\])\([^()\s]*\)|!(?=\[)|[#*`\[\]()>|]|:?-{3,}:?|(?<![^\W_])_|_(?![^\W_])"
+)
 _SPACE = re.compile(r"\s+")
 _GONE = "\x00"  # clean() removes NUL, so it can mark dropped characters
 _ELLIPSIS = "\u2026"

@@ -170,7 +170,8 @@ def suggest(
         f"AND a.state = 'published' AND a.id NOT IN ({excluded}) ORDER BY rank LIMIT ?",
         (fts, limit),
     )
-    return _finish(rows, kb_query.parse(f"{title or ''}"))
+    # the snippet lights the significant words of the title, as they matched
+    return _finish(rows, kb_query.parse(" OR ".join(suggestion_words(title)[:12])))
 
 
 def find_by_name(typed: str, limit: int = 10) -> list[dict]:

@@ -9,7 +9,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from crm_tui.services import kb
-from crm_tui.text import safe_line
+from crm_tui.text import clean, safe_line
 
 STATE_STYLE = {
     "draft": "yellow",
@@ -22,11 +22,20 @@ STATE_STYLE = {
 HIT_STYLE = "bold reverse"
 
 
+def _literal(piece: str) -> str:
+    """A snippet piece cleaned of control characters, keeping the single
+    space at either end that separates it from its neighbours."""
+    core = clean(piece)
+    if not core:
+        return " " if piece else ""
+    return (" " if piece[:1].isspace() else "") + core + (" " if piece[-1:].isspace() else "")
+
+
 def snippet_text(pieces: list[tuple[str, bool]]) -> Text:
     """A snippet with its hits lit; user text, drawn literally."""
     out = Text(no_wrap=False)
     for piece, hit in pieces:
-        out.append_text(safe_line(piece, HIT_STYLE if hit else "dim"))
+        out.append(_literal(piece), style=HIT_STYLE if hit else "dim")
     return out
 
 
