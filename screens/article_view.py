@@ -135,11 +135,20 @@ class ArticleScreen(Screen):
         step = next((s for s in self.legal_steps() if s.key == key), None)
         if step is None:
             state = kb.STATES[self.article.state].lower()
-            others = ", ".join(f"{s.key} {s.title.lower()}" for s in self.legal_steps())
-            self.notify(
-                f"Not for a {state} article" + (f" (here: {others})." if others else "."),
-                severity="warning",
+            blocked = next(
+                (s for s in STEPS if s.key == key and self.article.state in s.states), None
             )
+            if blocked is not None:
+                message = (
+                    f"Only a reviewer can {blocked.title.lower()} it: a manager, an admin, "
+                    "or the reviewer the article names."
+                )
+            else:
+                others = ", ".join(f"{s.key} {s.title.lower()}" for s in self.legal_steps())
+                message = f"Not while the article is {state}" + (
+                    f" (here: {others})." if others else "."
+                )
+            self.notify(message, severity="warning")
             return
         step.run(self)
 
