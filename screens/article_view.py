@@ -64,6 +64,17 @@ class ArticleScreen(Screen):
         yield Static(id="article-status")
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # keys that cannot apply to this article stay out of the footer
+        row = self.article
+        if row is None:
+            return True
+        if action == "link_case":
+            return self.case_id is not None and row.state == "published"
+        if action == "rate":
+            return row.state == "published"
+        return True
+
     def on_mount(self) -> None:
         self.title = "Article"
         try:
@@ -92,6 +103,7 @@ class ArticleScreen(Screen):
         self.query_one("#article-title", Static).update(self._title())
         self.query_one("#article-body", Static).update(rendered(row.body))
         self.query_one("#article-status", Static).update(self._status())
+        self.refresh_bindings()
 
     def _title(self) -> Text:
         row = self.article
