@@ -22,6 +22,10 @@ from crm_tui.widgets.record_form import FieldSpec
 # As in the lists: a fast typist's burst costs one search.
 SEARCH_DEBOUNCE = 0.08
 LIMIT = 50
+# Results drawn with their snippets at once (a screenful); the rest get
+# theirs a few at a time just after, so a search answers without waiting.
+FIRST_SNIPPETS = 10
+SNIPPET_BATCH = 10
 
 
 class KnowledgeScreen(Screen):
@@ -85,12 +89,24 @@ class KnowledgeScreen(Screen):
                 subject_id=self.subject_id,
                 language=self.language,
                 limit=LIMIT,
+                snippets=FIRST_SNIPPETS,
             )
         except CrmError as exc:
             self.notify(Text(str(exc)), severity="error")
             rows = []
         self.results.show(rows)
         self._show_status(rows)
+        if len(rows) > FIRST_SNIPPETS:
+            self.set_timer(0.01, lambda shown=rows: self._add_snippets(shown))
+
+    def _add_snippets(self, shown: list[dict]) -> None:
+        if self.results.rows is not shown:
+            return  # another search replaced these results
+        waiting = [row for row in shown if row.get("snippet") is None][:SNIPPET_BATCH]
+        for row in waiting:
+            self.results.update_row(kb_search.add_snippet(row))
+        if waiting:
+            self.set_timer(0.01, lambda: self._add_snippets(shown))
 
     def action_refresh_data(self) -> None:
         self.refresh_data()

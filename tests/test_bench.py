@@ -494,3 +494,152 @@ def test_service_measurements_return_numbers_and_restore_removes_what_they_wrote
     after = {table: _scalar(path, f'SELECT count(*) FROM "{table}"') for table in tables}
     assert after == before
     assert _scalar(path, "SELECT next FROM sequence WHERE name = 'case'") == sequence
+
+
+# --- knowledge base (issue 5) ------------------------------------------------------------------
+
+
+def test_tiny_database_has_a_knowledge_base_in_every_state(tiny_db):
+    from crm_tui.bench import kb_data
+
+    path, _ = tiny_db
+    assert generate.FULL.articles == 20_000 and TINY.articles == 40
+    conn = apsw.Connection(str(path))
+    try:
+        assert conn.execute("SELECT count(*) FROM kb_article").fetchone()[0] == TINY.articles
+        assert conn.execute("SELECT count(*) FROM kb_fts").fetchone()[0] == TINY.articles
+        assert conn.execute("SELECT count(*) FROM subject").fetchone()[0] == 40
+        states = dict(conn.execute("SELECT state, count(*) FROM kb_article GROUP BY 1"))
+        assert states["published"] > TINY.articles // 2 and states["draft"] >= kb_data.AGENT_DRAFTS
+        # at most one published version of a number; versions numbered apart
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM (SELECT number FROM kb_article WHERE state = 'published' "
+                "GROUP BY number HAVING count(*) > 1)"
+            ).fetchone()[0]
+            == 0
+        )
+        numbers_taken = conn.execute("SELECT count(DISTINCT number) FROM kb_article").fetchone()[0]
+        assert conn.execute("SELECT next FROM sequence WHERE name = 'article'").fetchone() == (
+            numbers_taken + 1,
+        )
+        for number, title, key in conn.execute("SELECT number, title, title_sort FROM kb_article"):
+            assert key == text.sort_key(title) and number.startswith("KA-")
+        drafts = conn.execute(
+            "SELECT count(*) FROM kb_article a JOIN user u ON u.id = a.owner_id "
+            "WHERE u.login = ? AND a.state = 'draft'",
+            (service_data.SERVICE_LOGIN,),
+        ).fetchone()[0]
+        assert drafts >= kb_data.AGENT_DRAFTS
+        assert conn.execute("SELECT count(*) FROM kb_article WHERE language = 'fa'").fetchone()[0]
+        # counters are what the services keep: links and ratings counted
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM kb_article a WHERE helped_count <> (SELECT count(*) "
+                "FROM kb_article_case l WHERE l.article_id = a.id) OR rating_count <> "
+                "(SELECT count(*) FROM kb_rating r WHERE r.article_id = a.id) OR rating_total <> "
+                "(SELECT coalesce(sum(stars), 0) FROM kb_rating r WHERE r.article_id = a.id)"
+            ).fetchone()[0]
+            == 0
+        )
+        assert conn.execute(
+            "SELECT count(*) FROM kb_article_case l JOIN kb_article a ON a.id = l.article_id "
+            "WHERE a.state <> 'published'"
+        ).fetchone() == (0,)
+        # nothing falls due, so searching never writes
+        today = conn.execute("SELECT date('now', '+1 year')").fetchone()[0]
+        assert conn.execute(
+            "SELECT count(*) FROM kb_article WHERE (state = 'approved' AND publish_on <= ?) "
+            "OR (state = 'published' AND expires_on <= ?)",
+            (today, today),
+        ).fetchone() == (0,)
+        for (body,) in conn.execute("SELECT body FROM kb_article WHERE major = 1 AND minor = 0"):
+            assert 200 <= len(body.split()) <= 700
+    finally:
+        conn.close()
+
+
+def test_kb_index_is_what_kb_index_would_build(opened):
+    from crm_tui.services import kb
+
+    before = _index_terms("kb")
+    conn = connection()
+    conn.execute("BEGIN IMMEDIATE")
+    for (article_id,) in conn.execute("SELECT id FROM kb_article").fetchall():
+        kb.index(article_id)
+    conn.execute("COMMIT")
+    assert _index_terms("kb") == before
+
+
+def test_kb_measurements_return_numbers_and_write_nothing(opened):
+    from crm_tui.bench import kb
+
+    path, _ = opened
+    tables = ("kb_article", "kb_fts", "kb_article_case", "audit_entry", "note")
+    before = {table: _scalar(path, f'SELECT count(*) FROM "{table}"') for table in tables}
+    raw = kb.measure_all(repeat=2, log=lambda _: None)
+    assert raw["articles"] == TINY.articles
+    agent, manager = raw["search"]["agent"], raw["search"]["manager"]
+    assert set(agent) - {"login"} == set(kb.queries("x"))
+    assert manager["no words (most helpful)"]["rows"] == TINY.articles
+    assert agent["no words (most helpful)"]["rows"] < TINY.articles  # drafts of others hidden
+    assert agent["rare word"]["matches"] >= 1
+    assert all(s["rows"] > 0 for s in raw["suggest"].values())
+    assert raw["palette"]["mar"]["hits"] > 0 and raw["palette"]["mar"]["sources"] == 12
+    rep = report.Report(database={})
+    kb.add_lines(rep, raw)
+    names = [line.name for line in rep.lines]
+    for expected in (
+        "KB search (agent): common word",
+        "KB search (manager): Persian word",
+        "KB search: worst",
+        f"KB suggest: {kb.CASE_TITLE!r}",
+        "palette go-to: 'CAS-0001'",
+    ):
+        assert expected in names
+    assert all(line.value > 0 and line.ok is not None and line.p95 for line in rep.lines)
+    after = {table: _scalar(path, f'SELECT count(*) FROM "{table}"') for table in tables}
+    assert after == before
+    assert not any(generate.restore(path).values())
+
+
+def test_ensure_upgrades_a_v3_cache_with_the_knowledge_base(tmp_path, monkeypatch):
+    scale = generate.Scale(50, 200, 2000)
+    monkeypatch.setattr(generate, "cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(generate, "QUICK", scale)
+    older = tmp_path / "bench-quick-v3.db"
+    generate.generate(older, scale=scale, log=lambda _: None)
+    # what a v3 build was: no knowledge base, no marks of it
+    conn = apsw.Connection(str(older))
+    conn.execute("BEGIN")
+    for table in ("kb_article_case", "kb_rating", "kb_fts", "kb_article", "subject"):
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("DELETE FROM sequence WHERE name = 'article'")
+    info = json.loads(
+        conn.execute("SELECT value FROM meta WHERE key = 'bench_generator'").fetchone()[0]
+    )
+    marks = json.loads(
+        conn.execute("SELECT value FROM meta WHERE key = 'bench_marks'").fetchone()[0]
+    )
+    for table in ("kb_article_case", "kb_rating", "kb_article"):
+        del marks[table]
+    del marks["sequence"]["article"]
+    conn.execute(
+        "UPDATE meta SET value = ? WHERE key = 'bench_generator'",
+        (json.dumps({**info, "version": 3}),),
+    )
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'bench_marks'", (json.dumps(marks),))
+    conn.execute("COMMIT")
+    conn.close()
+
+    built = generate.ensure(quick=True, log=lambda _: None)
+    assert built.upgraded_from == 3 and not built.reused
+    assert built.path == generate.cache_path(quick=True) and not older.exists()
+    assert _scalar(built.path, "SELECT count(*) FROM kb_article") == scale.articles
+    assert _scalar(built.path, "SELECT count(*) FROM kb_fts") == scale.articles
+    marks = json.loads(_scalar(built.path, "SELECT value FROM meta WHERE key = 'bench_marks'"))
+    assert marks["kb_article"] == scale.articles and "article" in marks["sequence"]
+    assert generate.read_info(built.path)["version"] == generate.GENERATOR_VERSION
+    assert not any(generate.restore(built.path).values())
+    again = generate.ensure(quick=True, log=lambda _: None)
+    assert again.reused

@@ -135,3 +135,11 @@ def test_go_to_by_title_or_number(corpus):
     number = kb.get(corpus["Export contacts to CSV"]).number
     assert [r["name"] for r in kb_search.find_by_name(number)] == ["Export contacts to CSV"]
     assert kb_search.find_by_name("   ") == []
+
+
+def test_snippets_can_come_later(corpus):
+    rows = kb_search.search("password", snippets=1)
+    assert rows[0]["snippet"] and rows[1]["snippet"] is None
+    later = kb_search.add_snippet(rows[1])
+    assert any(hit for _, hit in later["snippet"]) and "body" not in later
+    assert kb_search.search("password")[1]["snippet"] == later["snippet"]

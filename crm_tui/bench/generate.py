@@ -282,9 +282,7 @@ def _upgrade_cache(older: Path, path: Path, scale: Scale, log: Callable[[str], N
     _remove_db_files(older)
     seconds = time.perf_counter() - started
     log(f"bench: upgraded to generator v{GENERATOR_VERSION} in {seconds:.0f} s")
-    return Generated(
-        path, scale, int(info["bench_account"]), seconds, upgraded_from=from_version
-    )
+    return Generated(path, scale, int(info["bench_account"]), seconds, upgraded_from=from_version)
 
 
 def read_info(path: Path) -> dict | None:

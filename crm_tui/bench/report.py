@@ -22,6 +22,7 @@ from crm_tui.bench import generate
 FRAME_RATIO = 1.3
 LIST_PAGE_MS = 30.0
 FILTER_MS = 30.0
+KB_SEARCH_MS = 20.0
 KANBAN_MS = 100.0
 WRITE_MS = 10.0
 WRITERS_PER_S = 1000.0
@@ -64,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="crm-tui bench",
         description=(
             "Measure DESIGN.md's performance budgets on a generated database of 100k accounts, "
-            "1M contacts, 2M activities, 50k open opportunities, 200k cases and 10k bookings "
+            "1M contacts, 2M activities, 50k open opportunities, 200k cases, 10k bookings and "
+            "20k knowledge articles "
             "(built once and cached in the temp directory)."
         ),
     )
@@ -171,6 +173,7 @@ def run(args: argparse.Namespace) -> Report:
             "bench_account_activities": scale.bench_activities,
             "generated_seconds": None if gen.reused else round(gen.seconds, 1),
             "reused": gen.reused,
+            "upgraded_from": gen.upgraded_from,
             "size_mb": round(gen.path.stat().st_size / 2**20),
             "writers_target": "the bench database; rows the bench writes are deleted afterwards",
         }
@@ -327,6 +330,12 @@ def _measure_in_process(report: Report, gen: generate.Generated, repeat: int) ->
         served = service.measure_all(repeat, log=_log)
         report.raw["service"] = served
         service.add_lines(report, served)
+
+        from crm_tui.bench import kb
+
+        known = kb.measure_all(repeat, log=_log)
+        report.raw["kb"] = known
+        kb.add_lines(report, known)
     finally:
         session.act_as(None)
         close_database()
@@ -354,11 +363,14 @@ def render(report: Report) -> str:
     built = (
         "reused from the cache" if db["reused"] else f"generated in {db['generated_seconds']:.0f} s"
     )
+    if db.get("upgraded_from"):
+        built = f"upgraded from generator v{db['upgraded_from']} in {db['generated_seconds']:.0f} s"
     out = [
         f"crm-tui bench: {db['accounts']:,} accounts, {db['contacts']:,} contacts, "
         f"{db['activities']:,} activities"
         + (f", {db['opportunities']:,} open opportunities" if db.get("opportunities") else "")
         + (f", {db['cases']:,} cases" if db.get("cases") else "")
+        + (f", {db['articles']:,} KB articles" if db.get("articles") else "")
         + f" ({db['size_mb']:,} MB, {built})",
         f"  {db['path']}",
         "",

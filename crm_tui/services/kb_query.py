@@ -255,15 +255,20 @@ def _stem(word: str) -> str | None:
     return word if len(word) >= 4 else None
 
 
-def _matches(token: str, word: str, prefix: bool) -> bool:
-    if token == word or (prefix and token.startswith(word)):
-        return True
-    # The index stems English with porter, so "printers" finds "printer";
-    # porter only knows English suffixes, hence ASCII only.
-    if not (token.isascii() and word.isascii()):
-        return False
-    stem = _stem(word)
-    return stem is not None and token.startswith(stem)
+def _accepted(distinct: set[str], word: str, prefix: bool) -> set[str]:
+    """The distinct tokens of a text that match a term's `word`: equal, or
+    starting with it for a prefix term, or sharing its stem. The index stems
+    English with porter, so "printers" finds "printer"; porter only knows
+    English suffixes, hence stems for ASCII words only. The stem is worked
+    out once per word, not once per token."""
+    stem = _stem(word) if word.isascii() else None
+    out = set()
+    for token in distinct:
+        if token == word or (prefix and token.startswith(word)):
+            out.add(token)
+        elif stem is not None and token.isascii() and token.startswith(stem):
+            out.add(token)
+    return out
 
 
 def _hit_words(text: str, query: Query) -> tuple[list[tuple[int, int]], list[bool]]:
@@ -286,8 +291,7 @@ def _hit_words(text: str, query: Query) -> tuple[list[tuple[int, int]], list[boo
             last = len(words) - 1
             # Articles repeat their words: decide each distinct word once.
             accepted = [
-                {t for t in distinct if _matches(t, word, term.prefix and k == last)}
-                for k, word in enumerate(words)
+                _accepted(distinct, word, term.prefix and k == last) for k, word in enumerate(words)
             ]
             if not all(accepted):
                 continue

@@ -86,6 +86,10 @@ class ArticleList(OptionList):
         if rows:
             self.highlighted = ids.index(highlighted) if highlighted in ids else 0
 
+    def update_row(self, row: dict) -> None:
+        """Draw one row again (its snippet arrived)."""
+        self.replace_option_prompt(str(row["id"]), article_text(row, compact=self.compact))
+
     @property
     def current(self) -> dict | None:
         if self.highlighted is None or not self.rows:
