@@ -237,7 +237,7 @@ class ArticleScreen(Screen):
 
         self.app.push_screen(
             FormModal(
-                Text.assemble(("Versions of ", "bold"), (self.article.number, "bold")),
+                Text.assemble(("Versions of ", "bold"), safe_line(self.article.number, "bold")),
                 [FieldSpec("article_id", "Version", "select", options)],
                 lambda v: ("version", v["article_id"]),
                 values={"article_id": self.article_id},

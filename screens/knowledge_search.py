@@ -24,7 +24,7 @@ SEARCH_DEBOUNCE = 0.08
 LIMIT = 50
 # Results drawn with their snippets at once (a screenful); the rest get
 # theirs a few at a time just after, so a search answers without waiting.
-FIRST_SNIPPETS = 10
+FIRST_SNIPPETS = 8
 SNIPPET_BATCH = 10
 
 

@@ -391,3 +391,14 @@ def test_snippet_never_carries_control_characters(text, typed, words):
         assert piece
         assert not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in piece)
         assert "  " not in piece and not any(ch in piece for ch in "#*`[]()>")
+
+
+def test_a_long_text_is_looked_at_around_the_first_hit():
+    filler = "Nothing to see in this sentence at all. " * 200
+    text = filler + "The toner cartridge is empty, replace the toner. " + filler
+    pieces = snippet(text, parse("toner"))
+    assert [p for p, hit in pieces if hit] == ["toner", "toner"]
+    assert pieces[0] == ("…", False) and pieces[-1] == ("…", False)
+    # no hit at all: the start of the text, cut after
+    pieces = snippet(text, parse("missing"))
+    assert pieces[0][0].startswith("Nothing") and pieces[-1] == ("…", False)

@@ -219,3 +219,47 @@ def test_subjects_tree(db):
         ("Login and access / Passwords", 1),
     ]
     assert other not in kb.subject_ids_under(top)
+
+
+def test_upgrade_to_body_last_keeps_links_ratings_and_the_index(tmp_path):
+    """m0008 rebuilds kb_article with the body last; nothing linked to it is lost."""
+    from crm_tui import migrations
+    from crm_tui.config import Settings
+    from crm_tui.db import close_database, database, open_database
+    from crm_tui.models import User
+    from crm_tui.runtime import open_for_user
+
+    path = tmp_path / "old.db"
+    open_database(path, migrate=False)
+    try:
+        # a knowledge base written at schema level 7, before m0008 ...
+        migrations.upgrade(database, target=7)
+        session.configure(Settings())
+        database.execute_sql(
+            "INSERT INTO user (id, login, full_name, role, active, created_at)"
+            " VALUES (1, 'tester', 'Tess Ter', 'admin', 1, '2026-01-01T00:00:00.000000')"
+        )
+        session.act_as(User.get_by_id(1))
+        row = kb.create({"title": "Kept", "body": "A body long enough " * 200})
+        row = kb.submit(row.id, row.version)
+        row = kb.approve(row.id, row.version)
+        row = kb.publish(row.id, row.version)
+        case = cases.create({"title": "A case", "account_id": accounts.create({"name": "A"}).id})
+        kb.link_case(row.id, case.id)
+        kb.rate(row.id, 4)
+    finally:
+        close_database()
+    open_for_user(path, Settings(), login="tester")  # ... is upgraded on open
+    try:
+        assert migrations.applied_level(database) == migrations.LATEST
+        columns = [r[1] for r in database.execute_sql("PRAGMA table_info(kb_article)")]
+        assert columns[-1] == "body"
+        assert dict_rows("PRAGMA foreign_key_check") == []
+        assert kb.linked_articles(case.id)[0]["id"] == row.id
+        kept = kb.get(row.id)
+        assert (kept.rating_count, kept.helped_count, kept.body) == (1, 1, row.body)
+        assert kb.my_rating(row.id) == 4
+        found = dict_rows("SELECT rowid FROM kb_fts WHERE kb_fts MATCH 'kept' ORDER BY rank")
+        assert found == [{"rowid": row.id}]
+    finally:
+        close_database()

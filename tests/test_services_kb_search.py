@@ -143,3 +143,14 @@ def test_snippets_can_come_later(corpus):
     later = kb_search.add_snippet(rows[1])
     assert any(hit for _, hit in later["snippet"]) and "body" not in later
     assert kb_search.search("password")[1]["snippet"] == later["snippet"]
+
+
+def test_a_word_in_most_articles_ranks_titles_and_keywords_first(corpus, monkeypatch):
+    # as if "password" were in thousands of articles: the short columns first
+    monkeypatch.setattr(kb_search, "RANK_LIMIT", 1)
+    found = [r["title"] for r in kb_search.search("password", limit=2)]
+    assert found[0] == "Reset a forgotten password"
+    # the head gives too few: every match is ranked, bodies included
+    assert "Two-factor codes are rejected" in titles("password")
+    for typed in ('"unclosed', "password -phone", "vat OR csv", "pass*"):
+        kb_search.search(typed)  # a column filter around any query stays valid

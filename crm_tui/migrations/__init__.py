@@ -20,6 +20,7 @@ MODULES = [
     "m0005_service",
     "m0006_case_priority_order",
     "m0007_knowledge",
+    "m0008_kb_search_speed",
 ]
 LATEST = len(MODULES)
 

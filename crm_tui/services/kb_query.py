@@ -328,6 +328,16 @@ _MARKUP = re.compile(
     r"(?<=\])\([^()\s]*\)|!(?=\[)|[#*`\[\]()>|]|:?-{3,}:?|(?<![^\W_])_|_(?![^\W_])"
 )
 _SPACE = re.compile(r"\s+")
+# Brackets and table pipes separate the words around them; emphasis marks
+# (**bold**, `code`) sit against their word and just go.
+_SEPARATING = frozenset("[]()|>")
+
+
+def _unmarked(match: re.Match) -> str:
+    found = match.group()
+    if len(found) == 1 and found in _SEPARATING:
+        return " "
+    return _GONE * len(found)
 _GONE = "\x00"  # clean() removes NUL, so it can mark dropped characters
 _ELLIPSIS = "\u2026"
 
@@ -342,7 +352,7 @@ def snippet(text: str, query: Query, words: int = 24) -> list[tuple[str, bool]]:
     collapses to single spaces and Markdown markup characters are dropped,
     so the snippet reads as prose.
     """
-    source = _text.clean(text, multiline=True)
+    source, cut_before, cut_after = _window(_text.clean(text, multiline=True), query)
     spans, hit = _hit_words(source, query)
     size = max(1, words)
     first_word, last_word = 0, len(spans) - 1
@@ -352,7 +362,7 @@ def snippet(text: str, query: Query, words: int = 24) -> list[tuple[str, bool]]:
     start = 0 if first_word == 0 or not spans else spans[first_word][0]
     end = len(source) if last_word == len(spans) - 1 else spans[last_word][1]
 
-    visible = _MARKUP.sub(lambda m: _GONE * len(m.group()), source)
+    visible = _MARKUP.sub(_unmarked, source)
     raw: list[tuple[str, bool]] = []
     cursor = start
     for index in range(first_word, last_word + 1):
@@ -370,11 +380,42 @@ def snippet(text: str, query: Query, words: int = 24) -> list[tuple[str, bool]]:
         pieces[0] = (pieces[0][0].lstrip(), pieces[0][1])
         pieces[-1] = (pieces[-1][0].rstrip(), pieces[-1][1])
         pieces = [(piece, is_hit) for piece, is_hit in pieces if piece]
-    if pieces and first_word > 0:
+    if pieces and (first_word > 0 or cut_before):
         pieces.insert(0, (_ELLIPSIS, False))
-    if pieces and last_word < len(spans) - 1:
+    if pieces and (last_word < len(spans) - 1 or cut_after):
         pieces.append((_ELLIPSIS, False))
     return pieces
+
+
+# Longer texts are looked at only around the first place a searched word
+# appears: reading every word of a long article in Python costs a
+# millisecond or more, and a search shows many snippets at once.
+_WINDOW = 1600
+_LEAD = 300
+
+
+def _window(source: str, query: Query) -> tuple[str, bool, bool]:
+    """(the part of `source` to look at, whether it was cut before, after)."""
+    if len(source) <= _WINDOW:
+        return source, False, False
+    lowered = source.casefold()
+    found = [
+        lowered.find(words[0])
+        for group in query.groups
+        for term in group
+        if not term.negated and (words := _term_words(term))
+    ]
+    first = min((at for at in found if at >= 0), default=0)
+    start = max(0, first - _LEAD)
+    end = min(len(source), start + _WINDOW)
+    # whole words only: cut at spaces
+    if start > 0:
+        space = source.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    if end < len(source):
+        space = source.rfind(" ", start, end)
+        end = space if space > start else end
+    return source[start:end], start > 0, end < len(source)
 
 
 def _best_start(hit: list[bool], size: int) -> int:

@@ -14,12 +14,21 @@ from crm_tui import text
 from crm_tui.db import dict_rows
 from crm_tui.services import kb, kb_query, session
 
-# bm25 column weights: title (and number), keywords (and subject), linked cases' titles, body.
-WEIGHTS = "10.0, 6.0, 3.0, 1.0"
+# Ranking is the index's rank column, which m0008 sets to bm25 with the column
+# weights 10 (title and number), 6 (keywords and subject), 3 (titles of the
+# cases the article helped) and 1 (body).
+# The index's best limit x CANDIDATES matches are filtered; fewer left: rank them all.
+CANDIDATES = 4
+# A query matching more articles than this ranks the short columns first.
+RANK_LIMIT = 3000
+HEAD_COLUMNS = "title keywords cases"
 # Each time an article helped a case it ranks this much higher (bm25 scores are
 # negative; the factor grows them), up to HELP_CAP helps.
 HELP_BOOST = 0.15
 HELP_CAP = 10
+# Suggestions re-rank the index's best this many matches, for this many words.
+SUGGESTION_CANDIDATES = 60
+SUGGESTION_WORDS = 16
 # Words too common to suggest anything by themselves.
 STOPWORDS = frozenset(
     "the and for with from that this have has not cannot can our are was were but you your "
@@ -34,7 +43,6 @@ _COLUMNS = (
     "a.rating_count AS rating_count, a.helped_count AS helped_count, a.owner_id AS owner_id, "
     "a.modified_at AS modified_at"
 )
-_FROM = "kb_article a LEFT JOIN subject s ON s.id = a.subject_id"
 _MATCHED = (
     "kb_fts JOIN kb_article a ON a.id = kb_fts.rowid LEFT JOIN subject s ON s.id = a.subject_id"
 )
@@ -133,18 +141,53 @@ def search(
     fts = kb_query.to_fts(query)
     if fts is None:
         rows = dict_rows(
-            f"SELECT {_COLUMNS} FROM {_FROM} WHERE {where} "
+            f"SELECT {_COLUMNS} FROM kb_article a INDEXED BY kb_article_helpful "
+            f"LEFT JOIN subject s ON s.id = a.subject_id WHERE {where} "
             "ORDER BY a.helped_count DESC, a.view_count DESC, a.title_sort, a.id LIMIT ?",
             [*params, limit],
         )
         return _finish(rows, None, snippets)
+    return _finish(_ranked(fts, where, params, limit), query, snippets)
+
+
+def _ranked(fts: str, where: str, params: list, limit: int) -> list[dict]:
+    """The best `limit` matches passing `where`. The index ranks its best
+    matches by itself (rank: the weighted bm25) and only those are joined to
+    their rows and filtered; when the filters leave too few of them, every
+    match is ranked."""
+    if _matches_more_than(fts, RANK_LIMIT):
+        # A word in most articles: ranking every match costs more than a
+        # keystroke. A hit in a title, keywords or a helped case's title
+        # outranks a body hit by its weight anyway: rank those first.
+        rows = _ranked_in(f"{{{HEAD_COLUMNS}}} : ({fts})", where, params, limit)
+        if len(rows) >= limit:
+            return rows
+    return _ranked_in(fts, where, params, limit)
+
+
+def _ranked_in(fts: str, where: str, params: list, limit: int) -> list[dict]:
+    candidates = limit * CANDIDATES
     rows = dict_rows(
-        f"SELECT {_COLUMNS}, bm25(kb_fts, {WEIGHTS}) AS rank FROM {_MATCHED} "
-        f"WHERE kb_fts MATCH ? AND {where} "
-        "ORDER BY rank LIMIT ?",
-        [fts, *params, limit],
+        f"SELECT {_COLUMNS}, m.rank AS rank FROM (SELECT rowid, rank FROM kb_fts "
+        "WHERE kb_fts MATCH ? ORDER BY rank LIMIT ?) m JOIN kb_article a ON a.id = m.rowid "
+        f"LEFT JOIN subject s ON s.id = a.subject_id WHERE {where} ORDER BY m.rank LIMIT ?",
+        [fts, candidates, *params, limit],
     )
-    return _finish(rows, query, snippets)
+    if len(rows) < limit and _matches_more_than(fts, candidates):
+        rows = dict_rows(
+            f"SELECT {_COLUMNS}, kb_fts.rank AS rank FROM {_MATCHED} "
+            f"WHERE kb_fts MATCH ? AND {where} ORDER BY kb_fts.rank LIMIT ?",
+            [fts, *params, limit],
+        )
+    return rows
+
+
+def _matches_more_than(fts: str, count: int) -> bool:
+    row = dict_rows(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH ? LIMIT ?)",
+        (fts, count + 1),
+    )
+    return row[0]["n"] > count
 
 
 def suggestion_words(title: str | None, description: str | None = "") -> list[str]:
@@ -162,7 +205,7 @@ def suggestion_query(title: str | None, description: str | None = "") -> str | N
     words = suggestion_words(title, description)
     if not words:
         return None
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words[:24])
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in words[:SUGGESTION_WORDS])
 
 
 def suggest(
@@ -178,15 +221,28 @@ def suggest(
     if fts is None:
         return []
     excluded = ", ".join(str(int(i)) for i in exclude) or "0"
-    rows = dict_rows(
-        f"SELECT {_COLUMNS}, bm25(kb_fts, {WEIGHTS}) * "
-        f"(1 + {HELP_BOOST} * min(a.helped_count, {HELP_CAP})) AS rank FROM {_MATCHED} "
-        f"WHERE kb_fts MATCH ? "
-        f"AND a.state = 'published' AND a.id NOT IN ({excluded}) ORDER BY rank LIMIT ?",
-        (fts, limit),
-    )
+    # Titles, keywords and helped cases' titles say what an article answers:
+    # suggest from them first (a body matches a case's common words too
+    # often to rank all of it while someone types); bodies when they give too few.
+    rows = _suggested(f"{{{HEAD_COLUMNS}}} : ({fts})", excluded, limit)
+    if len(rows) < limit:
+        seen = {row["id"] for row in rows}
+        rows += [r for r in _suggested(fts, excluded, limit) if r["id"] not in seen]
+        rows = rows[:limit]
     # the snippet lights the significant words of the title, as they matched
     return _finish(rows, kb_query.parse(" OR ".join(suggestion_words(title)[:12])))
+
+
+def _suggested(fts: str, excluded: str, limit: int) -> list[dict]:
+    """The index's best matches, re-ranked by how often each helped."""
+    return dict_rows(
+        f"SELECT {_COLUMNS}, m.rank * (1 + {HELP_BOOST} * min(a.helped_count, {HELP_CAP})) "
+        "AS rank FROM (SELECT rowid, rank FROM kb_fts WHERE kb_fts MATCH ? ORDER BY rank "
+        "LIMIT ?) m JOIN kb_article a ON a.id = m.rowid "
+        "LEFT JOIN subject s ON s.id = a.subject_id "
+        f"WHERE a.state = 'published' AND a.id NOT IN ({excluded}) ORDER BY rank LIMIT ?",
+        (fts, SUGGESTION_CANDIDATES, limit),
+    )
 
 
 def find_by_name(typed: str, limit: int = 10) -> list[dict]:
@@ -197,7 +253,7 @@ def find_by_name(typed: str, limit: int = 10) -> list[dict]:
         return []
     where, params = _visibility("visible")
     rows = dict_rows(
-        f"SELECT {_COLUMNS}, bm25(kb_fts, {WEIGHTS}) AS rank FROM {_MATCHED} "
+        f"SELECT {_COLUMNS}, kb_fts.rank AS rank FROM {_MATCHED} "
         f"WHERE kb_fts MATCH ? AND {where} "
         "ORDER BY a.state != 'published', rank LIMIT ?",
         [f"{{title keywords}} : ({fts})", *params, limit],
