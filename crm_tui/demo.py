@@ -195,8 +195,8 @@ class _Seeder:
     # --- the whole run ------------------------------------------------------
 
     def run(self) -> None:
-        from crm_tui.demo_sales import SalesSeeder
         from crm_tui.demo_kb import seed_kb
+        from crm_tui.demo_sales import SalesSeeder
         from crm_tui.demo_service import seed_service
 
         self.add_users()

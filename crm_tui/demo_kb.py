@@ -78,7 +78,7 @@ def _link_cases(article_id: int, titles: list[str], author) -> None:
     session.act_as(author)
     for title in titles:
         found = database.execute_sql(
-            'SELECT id FROM "case" WHERE title = ? AND state = \'resolved\' ORDER BY id LIMIT ?',
+            "SELECT id FROM \"case\" WHERE title = ? AND state = 'resolved' ORDER BY id LIMIT ?",
             (title, LINKS_PER_TITLE),
         ).fetchall()
         for (case_id,) in found:

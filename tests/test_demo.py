@@ -459,7 +459,7 @@ def test_an_agent_finds_the_article_for_a_demo_case_and_it_is_suggested(seeded):
     from crm_tui.services import kb_search
 
     helped = dict_rows(
-        'SELECT k.title AS case_title, a.title AS article FROM kb_article_case l '
+        "SELECT k.title AS case_title, a.title AS article FROM kb_article_case l "
         'JOIN "case" k ON k.id = l.case_id JOIN kb_article a ON a.id = l.article_id'
     )
     assert len(helped) >= 25

@@ -338,6 +338,8 @@ def _unmarked(match: re.Match) -> str:
     if len(found) == 1 and found in _SEPARATING:
         return " "
     return _GONE * len(found)
+
+
 _GONE = "\x00"  # clean() removes NUL, so it can mark dropped characters
 _ELLIPSIS = "\u2026"
 
