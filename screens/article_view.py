@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 
 from crm_tui import styles
 from crm_tui.errors import CrmError
+from crm_tui.screens.case_actions import direct
 from crm_tui.screens.confirm import confirm_then
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import dates, kb
@@ -192,13 +193,12 @@ class ArticleScreen(Screen):
         if self.case_id is None:
             self.notify("Open the article from a case (its suggestions) to link it.")
             return
-        try:
-            kb.link_case(self.article_id, self.case_id)
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
-            return
-        self.notify("Linked: the case's timeline notes it.")
-        self.refresh_data()
+        direct(
+            self,
+            lambda: kb.link_case(self.article_id, self.case_id),
+            "Linked: the case's timeline notes it.",
+            lambda _: self.refresh_data(),
+        )
 
     def action_rate(self) -> None:
         mine = kb.my_rating(self.article_id)
@@ -290,13 +290,12 @@ def _heading(verb: str, screen: ArticleScreen) -> Text:
 
 def _submit(screen: ArticleScreen) -> None:
     row = screen.article
-    try:
-        kb.submit(row.id, row.version)
-    except CrmError as exc:
-        screen.notify(Text(str(exc)), severity="error")
-        return
-    screen.notify("Sent for review.")
-    screen.refresh_data()
+    direct(
+        screen,
+        lambda: kb.submit(row.id, row.version),
+        "Sent for review.",
+        lambda _: screen.refresh_data(),
+    )
 
 
 def _review(approve: bool):

@@ -286,18 +286,11 @@ def publish(article_id: int, version: int, on: dt.date | str | None = None) -> K
     return get(article_id)
 
 
-def _publish_now(row: KbArticle, *, by_system: bool = False) -> None:
+def _publish_now(row: KbArticle) -> None:
     """Archive the number's published version and publish `row` (inside write())."""
-    now = utcnow()
-    for old in KbArticle.select().where(
-        (KbArticle.number == row.number) & (KbArticle.state == "published")
-    ):
-        _transition(old.id, old.version, {"state": "archived"}, "superseded")
-    values = {"state": "published", "published_at": now, "publish_on": None}
-    if by_system:
-        _system_change(row, values, "published")
-    else:
-        _transition(row.id, row.version, values, "published")
+    _archive_published(row.number, by_system=False)
+    values = {"state": "published", "published_at": utcnow(), "publish_on": None}
+    _transition(row.id, row.version, values, "published")
 
 
 def _system_change(row: KbArticle, values: dict, action: str) -> None:
@@ -315,25 +308,39 @@ def _system_change(row: KbArticle, values: dict, action: str) -> None:
     )
 
 
+def _due(index: str, where: str, today: dt.date | None) -> list[KbArticle] | None:
+    """The articles a dated change is due for, read inside a write; None
+    (and no write) when the indexed probe finds none. INDEXED BY: the
+    planner prefers kb_article_state, which walks every row of the state."""
+    day = (today or dates.today()).isoformat()
+    due_sql = f"FROM kb_article INDEXED BY {index} WHERE {where}"
+    if not database.execute_sql(f"SELECT EXISTS (SELECT 1 {due_sql})", (day,)).fetchone()[0]:
+        return None
+    return [records.by_id(KbArticle, r[0])
+            for r in database.execute_sql(f"SELECT id {due_sql}", (day,))]  # fmt: skip
+
+
+def _archive_published(number: str, *, by_system: bool) -> None:
+    """The published version of `number`, archived: a newer one replaces it."""
+    for old in KbArticle.select().where(
+        (KbArticle.number == number) & (KbArticle.state == "published")
+    ):
+        if by_system:
+            _system_change(old, {"state": "archived"}, "superseded")
+        else:
+            _transition(old.id, old.version, {"state": "archived"}, "superseded")
+
+
 def publish_due(today: dt.date | None = None) -> int:
     """Publish every approved article scheduled for today or earlier (the
     app's timer and reads call this); returns how many."""
-    day = (today or dates.today()).isoformat()
-    # INDEXED BY: the planner prefers kb_article_state, which walks every approved row
-    due_sql = (
-        "FROM kb_article INDEXED BY kb_article_scheduled "
-        "WHERE state = 'approved' AND publish_on IS NOT NULL AND publish_on <= ?"
-    )
-    if not database.execute_sql(f"SELECT EXISTS (SELECT 1 {due_sql})", (day,)).fetchone()[0]:
+    where = "state = 'approved' AND publish_on IS NOT NULL AND publish_on <= ?"
+    if _due("kb_article_scheduled", where, today) is None:
         return 0
     with write():
-        due = [records.by_id(KbArticle, r[0])
-               for r in database.execute_sql(f"SELECT id {due_sql}", (day,))]  # fmt: skip
+        due = _due("kb_article_scheduled", where, today) or []
         for row in due:
-            for old in KbArticle.select().where(
-                (KbArticle.number == row.number) & (KbArticle.state == "published")
-            ):
-                _system_change(old, {"state": "archived"}, "superseded")
+            _archive_published(row.number, by_system=True)
             _system_change(row, {"state": "published", "published_at": utcnow(),
                                  "publish_on": None}, "published")  # fmt: skip
     return len(due)
@@ -341,16 +348,11 @@ def publish_due(today: dt.date | None = None) -> int:
 
 def expire_due(today: dt.date | None = None) -> int:
     """Expire every published article whose expiry date has come; returns how many."""
-    day = (today or dates.today()).isoformat()
-    due_sql = (
-        "FROM kb_article INDEXED BY kb_article_expiring "
-        "WHERE state = 'published' AND expires_on IS NOT NULL AND expires_on <= ?"
-    )
-    if not database.execute_sql(f"SELECT EXISTS (SELECT 1 {due_sql})", (day,)).fetchone()[0]:
+    where = "state = 'published' AND expires_on IS NOT NULL AND expires_on <= ?"
+    if _due("kb_article_expiring", where, today) is None:
         return 0
     with write():
-        due = [records.by_id(KbArticle, r[0])
-               for r in database.execute_sql(f"SELECT id {due_sql}", (day,))]  # fmt: skip
+        due = _due("kb_article_expiring", where, today) or []
         for row in due:
             _system_change(row, {"state": "expired"}, "expired")
     return len(due)
