@@ -26,6 +26,9 @@ from crm_tui.text import clean, safe_line
 from crm_tui.widgets.article_list import STATE_STYLE
 from crm_tui.widgets.record_form import FieldSpec
 
+# The cases it helped, listed under the article.
+HELPED_SHOWN = 10
+
 
 def rendered(body: str) -> Markdown:
     """The body as Markdown, literally: control characters dropped, links
@@ -62,6 +65,7 @@ class ArticleScreen(Screen):
         yield Static(id="article-title")
         with VerticalScroll(id="article-scroll"):
             yield Static(id="article-body")
+            yield Static(id="article-cases")
         yield Static(id="article-status")
         yield Footer()
 
@@ -103,6 +107,7 @@ class ArticleScreen(Screen):
             return
         self.query_one("#article-title", Static).update(self._title())
         self.query_one("#article-body", Static).update(rendered(row.body))
+        self.query_one("#article-cases", Static).update(self._helped())
         self.query_one("#article-status", Static).update(self._status())
         self.refresh_bindings()
 
@@ -127,6 +132,22 @@ class ArticleScreen(Screen):
             title.append("\nReviewer: ", style="bold yellow")
             title.append_text(safe_line(row.review_comment))
         return title
+
+    def _helped(self) -> Text:
+        """The cases this article helped resolve, newest first."""
+        found = kb.linked_cases(self.article_id, limit=HELPED_SHOWN)
+        if not found:
+            return Text("")
+        count = self.article.helped_count
+        out = Text(f"\nHelped {count} case{'' if count == 1 else 's'}", style="bold")
+        for case in found:
+            out.append("\n  ")
+            out.append_text(safe_line(case["number"], "dim"))
+            out.append(" ")
+            out.append_text(safe_line(case["title"]))
+        if self.article.helped_count > len(found):
+            out.append(f"\n  … and {self.article.helped_count - len(found)} more", style="dim")
+        return out
 
     def _status(self) -> Text:
         keys = [f"{s.key} {s.title.lower()}" for s in self.legal_steps()]
@@ -323,6 +344,7 @@ def _publish(screen: ArticleScreen) -> None:
             _heading("Publish", screen),
             [FieldSpec("on", "On", placeholder="YYYY-MM-DD; empty: now")],
             lambda v: kb.publish(row.id, row.version, (v["on"] or "").strip() or None),
+            values={"on": row.publish_on.isoformat() if row.publish_on else ""},
             intro="A later date schedules it: it publishes itself that day.",
             save_label="publish",
         ),

@@ -137,6 +137,11 @@ async def test_case_suggestions_link_and_learn(db):
         assert [a["id"] for a in kb.linked_articles(first.id)] == [tokens]
         assert await wait_until(pilot, lambda: "1 linked" in screen_text(app))
         assert notes.list_for(("case", first.id))[0]["subject"].startswith("Knowledge article")
+        # the article lists the cases it helped
+        await app.push_screen(ArticleScreen(tokens))
+        assert await wait_until(pilot, lambda: "Helped 1 case" in screen_text(app))
+        assert "CAS-00001 Badge printer shows wrong codes" in screen_text(app)
+        await pilot.press("escape")
         # the next case worded like it gets that article first
         second = cases.create({"title": "Badge printer codes again", "account_id": acme.id})
         await app.open_record("case", second.id)
