@@ -28,7 +28,7 @@ HELP_BOOST = 0.15
 HELP_CAP = 10
 # Suggestions re-rank the index's best this many matches, for this many words.
 SUGGESTION_CANDIDATES = 60
-SUGGESTION_WORDS = 16
+SUGGESTION_WORDS = 8
 # Words too common to suggest anything by themselves.
 STOPWORDS = frozenset(
     "the and for with from that this have has not cannot can our are was were but you your "
