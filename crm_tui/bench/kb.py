@@ -150,8 +150,8 @@ def suggestions_while_typing(repeat: int = 15) -> dict:
 
             result = stats(timed(run, repeat))
             result["rows"] = len(run())
-            words = kb_search.suggestion_words(prefix, CASE_DESCRIPTION)
-            result["terms"] = min(len(words), kb_search.SUGGESTION_WORDS)
+            searched = kb_search.suggestion_words(prefix, CASE_DESCRIPTION)
+            result["terms"] = min(len(searched), kb_search.SUGGESTION_WORDS)
             out[prefix] = result
             if result["median"] > worst["median"]:
                 worst = {"prefix": prefix, **result}
