@@ -18,8 +18,7 @@ from textual.widgets import Footer, Header, Static
 
 from crm_tui import styles
 from crm_tui.errors import CrmError
-from crm_tui.screens.case_actions import direct
-from crm_tui.screens.confirm import confirm_then
+from crm_tui.screens.calls import confirm_then, direct
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import dates, kb
 from crm_tui.text import clean, safe_line

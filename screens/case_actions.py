@@ -4,19 +4,16 @@ reactivate."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.text import Text
 from textual.screen import Screen
 
 from crm_tui.errors import CrmError
+from crm_tui.screens.calls import Done, direct
 from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import cases, queues, users
 from crm_tui.text import safe, safe_line
 from crm_tui.widgets.record_form import FieldSpec
-
-Done = Callable[[object | None], None]
 
 
 def _heading(verb: str, row) -> Text:
@@ -27,17 +24,6 @@ def _heading(verb: str, row) -> Text:
 
 def _id_version(row) -> tuple[int, int]:
     return (row["id"], row["version"]) if isinstance(row, dict) else (row.id, row.version)
-
-
-def direct(screen: Screen, call: Callable[[], object], done_text: str, done: Done) -> None:
-    """Run a service call; show its refusal, or report and refresh."""
-    try:
-        result = call()
-    except CrmError as exc:
-        screen.notify(Text(str(exc)), severity="error", timeout=6)
-        return
-    screen.notify(done_text)
-    done(result)
 
 
 def take(screen: Screen, row, done: Done) -> None:

@@ -14,6 +14,7 @@ from crm_tui import styles
 from crm_tui.errors import CrmError
 from crm_tui.screens import case_actions
 from crm_tui.screens.base_detail import RecordDetailScreen
+from crm_tui.screens.calls import direct
 from crm_tui.screens.case_queue import countdown
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import cases, contracts, dates, records, sla
@@ -158,13 +159,12 @@ class CaseDetailScreen(RecordDetailScreen):
             words = kb_search.suggestion_words(self.record.title)[:6]
             self.app.push_screen(KnowledgeScreen(case_id=self.record_id, typed=" OR ".join(words)))
             return
-        try:
-            kb.link_case(article["id"], self.record_id)
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
-            return
-        self.notify(Text.assemble("Linked ", (article["display_number"], "bold"), "."))
-        self.refresh_data()
+        direct(
+            self,
+            lambda: kb.link_case(article["id"], self.record_id),
+            Text.assemble("Linked ", (article["display_number"], "bold"), "."),
+            self._done,
+        )
 
     def compose_extra(self, tab_id: str) -> ComposeResult:
         yield Static(
@@ -238,15 +238,11 @@ class CaseDetailScreen(RecordDetailScreen):
 
     def action_cancel_case(self) -> None:
         row = self.record
-        case_actions.direct(
-            self, lambda: cases.cancel(row.id, row.version), "Case canceled.", self._done
-        )
+        direct(self, lambda: cases.cancel(row.id, row.version), "Case canceled.", self._done)
 
     def action_reopen(self) -> None:
         row = self.record
-        case_actions.direct(
-            self, lambda: cases.reactivate(row.id, row.version), "Case reactivated.", self._done
-        )
+        direct(self, lambda: cases.reactivate(row.id, row.version), "Case reactivated.", self._done)
 
     def action_merge(self) -> None:
         row = self.record

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from crm_tui import styles
-from crm_tui.errors import CrmError
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -38,31 +35,3 @@ class ConfirmModal(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
-
-
-def confirm_then(
-    screen: Screen,
-    question: str | Text,
-    call: Callable[[], object],
-    *,
-    detail: str | Text = "",
-    done_text: str = "",
-    done: Callable[[], None] | None = None,
-) -> None:
-    """Ask `question`; on yes run the service `call`, show its refusal as an
-    error, or report `done_text` and call `done` (default: the screen's
-    refresh_data)."""
-
-    def answered(yes: bool) -> None:
-        if not yes:
-            return
-        try:
-            call()
-        except CrmError as exc:
-            screen.notify(Text(str(exc)), severity="error", timeout=6)
-            return
-        if done_text:
-            screen.notify(done_text)
-        (done or screen.refresh_data)()
-
-    screen.app.push_screen(ConfirmModal(question, detail), answered)

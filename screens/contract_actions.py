@@ -6,18 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual.screen import Screen
 
-from crm_tui.errors import CrmError
-from crm_tui.screens.confirm import ConfirmModal
+from crm_tui.screens.calls import Done, confirm_then, direct
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import contracts
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec
-
-Done = Callable[[object | None], None]
 
 
 @dataclass(frozen=True)
@@ -65,9 +63,9 @@ def run_step(screen: Screen, key: str, row, done: Done) -> None:
     state = row["state"] if isinstance(row, dict) else row.state
     step = step_for(key, state)
     if step is None:
+        keys = ", ".join(f"{s.key} {s.title.lower()}" for s in legal_steps(state)) or "none"
         screen.notify(
-            f"A {contracts.STATES[state].lower()} contract cannot do that "
-            f"(keys here: {', '.join(s.key + ' ' + s.title.lower() for s in legal_steps(state)) or 'none'}).",
+            f"A {contracts.STATES[state].lower()} contract cannot do that (keys here: {keys}).",
             severity="warning",
         )
         return
@@ -75,22 +73,12 @@ def run_step(screen: Screen, key: str, row, done: Done) -> None:
         (row["id"], row["version"]) if isinstance(row, dict) else (row.id, row.version)
     )
 
-    def call() -> None:
-        try:
-            result = step.call(contract_id, version)
-        except CrmError as exc:
-            screen.notify(Text(str(exc)), severity="error", timeout=6)
-            return
-        screen.notify(step.done_text)
-        done(result)
-
+    call = partial(step.call, contract_id, version)
     if step.confirm:
-        screen.app.push_screen(
-            ConfirmModal(heading(f"{step.title}?", row), step.confirm),
-            lambda yes: call() if yes else None,
-        )
+        confirm_then(screen, heading(f"{step.title}?", row), call, detail=step.confirm,
+                     done_text=step.done_text, done=done)  # fmt: skip
     else:
-        call()
+        direct(screen, call, step.done_text, done)
 
 
 def _line_specs() -> list[FieldSpec]:

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static, TabbedContent
 
 from crm_tui.screens import contract_actions
 from crm_tui.screens.base_detail import RecordDetailScreen
-from crm_tui.screens.confirm import confirm_then
+from crm_tui.screens.calls import confirm_then
 from crm_tui.services import cases, contracts
 from crm_tui.text import safe_line
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.screen import Screen
 
-from crm_tui.errors import CrmError
+from crm_tui.screens.calls import Done, direct
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import dates, invoices, money, orders, quotes
 from crm_tui.text import safe_line
@@ -20,8 +20,6 @@ SERVICES = {"quote": quotes, "order": orders, "invoice": invoices}
 LABELS = {"quote": "Quote", "order": "Order", "invoice": "Invoice"}
 # Lines can change only in these states (the services refuse otherwise).
 EDITABLE = {"quote": "draft", "order": "active", "invoice": "active"}
-
-Done = Callable[[object | None], None]
 
 
 @dataclass(frozen=True)
@@ -37,13 +35,7 @@ def _direct(call: Callable, done_text: str):
     """A step that needs no answers: call the service, report, refresh."""
 
     def run(screen: Screen, kind: str, row, done: Done) -> None:
-        try:
-            result = call(row.id, row.version)
-        except CrmError as exc:
-            screen.notify(Text(str(exc)), severity="error")
-            return
-        screen.notify(done_text)
-        done(result)
+        direct(screen, lambda: call(row.id, row.version), done_text, done)
 
     return run
 

@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Static, TabbedContent
 from crm_tui.errors import CrmError
 from crm_tui.models import Invoice, Quote, SalesOrder
 from crm_tui.screens.base_detail import RecordDetailScreen
-from crm_tui.screens.confirm import ConfirmModal, confirm_then
+from crm_tui.screens.calls import confirm_then
+from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.screens.document_actions import EDITABLE, SERVICES, legal_steps
 from crm_tui.services import lines, money, opportunities, pricing, records
 from crm_tui.text import safe_line

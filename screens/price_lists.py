@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from crm_tui import styles
 from crm_tui.errors import CrmError
-from crm_tui.screens.confirm import confirm_then
+from crm_tui.screens.calls import confirm_then
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import money, products, session
 from crm_tui.text import safe_line

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from crm_tui import styles
-from crm_tui.screens.confirm import confirm_then
+from crm_tui.screens.calls import confirm_then
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import dates, scheduling
 from crm_tui.text import safe_line
