@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from crm_tui import styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.form_modal import FormModal
-from crm_tui.services import kb, kb_search
+from crm_tui.services import kb, kb_search, records
 from crm_tui.text import safe_line
 from crm_tui.widgets.article_list import ArticleList
 from crm_tui.widgets.record_form import FieldSpec
@@ -140,7 +140,7 @@ class KnowledgeScreen(Screen):
         filters = Text()
         filters.append(kb_search.STATE_FILTERS[self.state], style="bold")
         if self.subject_id is not None:
-            path = next((s["path"] for s in kb.subjects() if s["id"] == self.subject_id), "?")
+            path = records.title_of("subject", self.subject_id)
             filters.append("  ·  ")
             filters.append_text(safe_line(path))
         if self.language:

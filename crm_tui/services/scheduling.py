@@ -574,16 +574,23 @@ def agenda(resource_id: int, start_day: dt.date, days: int = 1) -> list[dict]:
         "ORDER BY b.starts_at",
         (resource_id, to_db_time(last), _earliest(first), to_db_time(first)),
     )
+    names: dict = {}
     for row in rows:
         row["start"], row["end"] = from_db_time(row["start"]), from_db_time(row["end"])
         others = row.pop("others")
         row["other_resources"] = others.split(", ") if others else []
-        row["regarding"] = (
-            records.title_of(row["regarding_type"], row["regarding_id"])
-            if row["regarding_type"]
-            else ""
-        )
+        row["regarding"] = _regarding_title(row["regarding_type"], row["regarding_id"], names)
     return rows
+
+
+def _regarding_title(kind: str | None, record_id: int | None, names: dict) -> str:
+    """A booking's customer or case by name, each looked up once per agenda
+    (a week of one customer's visits is one query, not one per visit)."""
+    if not kind:
+        return ""
+    if (kind, record_id) not in names:
+        names[kind, record_id] = records.title_of(kind, record_id)
+    return names[kind, record_id]
 
 
 def plan(resource_id: int, start_day: dt.date, days: int = 1) -> list[dict]:
