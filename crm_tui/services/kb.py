@@ -295,17 +295,10 @@ def _publish_now(row: KbArticle) -> None:
 
 def _system_change(row: KbArticle, values: dict, action: str) -> None:
     """A change made by the date, not a person: audited with no user."""
-    import json
-
-    changes = {k: [records._jsonable(getattr(row, k, None)), records._jsonable(v)]
-               for k, v in values.items()}  # fmt: skip
+    changes = {k: (getattr(row, k, None), v) for k, v in values.items()}
     KbArticle.update(version=KbArticle.version + 1, modified_at=utcnow(), modified_by=None,
                      **values).where(KbArticle.id == row.id).execute()  # fmt: skip
-    database.execute_sql(
-        "INSERT INTO audit_entry (at, user_id, record_type, record_id, action, changes) "
-        "VALUES (?, NULL, 'article', ?, ?, ?)",
-        (to_db_time(utcnow()), row.id, action, json.dumps(changes)),
-    )
+    records.audit("article", row.id, action, changes, by_system=True)
 
 
 def _due(index: str, where: str, today: dt.date | None) -> list[KbArticle] | None:

@@ -174,9 +174,12 @@ def insert_row(model: type[Model], values: dict) -> int:
     return database.connection().last_insert_rowid()
 
 
-def audit(kind: str, record_id: int, action: str, changes: dict | None = None) -> None:
-    """Write one audit entry; call inside the same transaction as the change."""
-    user = session.current_user()
+def audit(
+    kind: str, record_id: int, action: str, changes: dict | None = None, *, by_system: bool = False
+) -> None:
+    """Write one audit entry; call inside the same transaction as the change.
+    `by_system`: a change made by the date, not by a person (no user)."""
+    user_id = None if by_system else session.current_user().id
     payload = {
         k: [_jsonable(o), _jsonable(n)] for k, (o, n) in (changes or {}).items() if k not in DERIVED
     }
@@ -184,7 +187,7 @@ def audit(kind: str, record_id: int, action: str, changes: dict | None = None) -
         AuditEntry,
         {
             "at": utcnow(),
-            "user": user.id,
+            "user": user_id,
             "record_type": kind,
             "record_id": record_id,
             "action": action,
