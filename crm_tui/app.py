@@ -8,8 +8,9 @@ from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
-from crm_tui import styles
+from crm_tui import crashlog, db, styles
 from crm_tui.db import DataVersionWatcher
+from crm_tui.screens import calls
 from crm_tui.screens.accounts_list import AccountsScreen
 from crm_tui.screens.contacts_list import ContactsScreen
 from crm_tui.screens.help import HelpScreen
@@ -89,6 +90,11 @@ class CrmApp(App):
     def __init__(self) -> None:
         super().__init__()
         self._watcher: DataVersionWatcher | None = None
+        self._file_gone = False
+        # The last background fault shown, so a timer does not repeat it every tick.
+        self._last_background_fault = ""
+        # Where an unexpected error was logged, for the line printed on exit.
+        self.crash_line = ""
 
     def on_mount(self) -> None:
         user = session.current_user()
@@ -98,17 +104,91 @@ class CrmApp(App):
         self.set_interval(self.EXPIRE_SECONDS, self.run_dated_changes)
 
     def poll_database(self) -> None:
-        """Refresh the visible screen when another process committed."""
+        """Refresh the visible screen when another process committed; say so
+        once when the database file was deleted or replaced under us."""
+        if db.replaced():
+            if not self._file_gone:
+                self._file_gone = True
+                self.sub_title = "NOT SAVING: the database file was replaced"
+                self.notify(str(db.gone_fault()), severity="error", timeout=60)
+            return
+        self._in_background(self._poll_changes)
+
+    def _poll_changes(self) -> None:
         if self._watcher is not None and self._watcher.changed():
             self.refresh_visible()
 
     def run_dated_changes(self) -> None:
         """Expire contracts and articles past their dates and publish the
         articles scheduled for today; one indexed read each when none is due."""
+        self._in_background(self._dated_changes)
+
+    def _dated_changes(self) -> None:
         from crm_tui.services import contracts, kb
 
         if contracts.expire_due() + kb.publish_due() + kb.expire_due():
             self.refresh_visible()
+
+    def _in_background(self, work) -> None:
+        """Run a timer's work; a busy database waits for the next tick, any
+        other refusal is shown once (not on every tick)."""
+        try:
+            work()
+        except Exception as exc:
+            refusal = calls.as_refusal(exc)
+            if refusal is None:
+                raise
+            if getattr(refusal, "retry", False) or str(refusal) == self._last_background_fault:
+                return
+            self._last_background_fault = str(refusal)
+            calls.report(self, refusal)
+        else:
+            self._last_background_fault = ""
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Every key's action: a refusal or a database fault escaping it is
+        shown (a busy database offers to run the action again), never a crash
+        that loses what is on screen."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as exc:
+            refusal = calls.as_refusal(exc)
+            if refusal is None:
+                raise
+            calls.report(
+                self,
+                refusal,
+                retry=lambda: self.call_later(
+                    self.run_action, action, default_namespace, namespaces
+                ),
+            )
+            return True
+
+    def guarded(self, callback):
+        """`callback` for the command palette, its refusals shown like a key's."""
+
+        async def run() -> None:
+            try:
+                result = callback()
+                if hasattr(result, "__await__"):
+                    await result
+            except Exception as exc:
+                refusal = calls.as_refusal(exc)
+                if refusal is None:
+                    raise
+                calls.report(self, refusal, retry=lambda: self.call_later(run))
+
+        return run
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: its traceback goes to the error log and the
+        terminal gets one line saying where; the app exits non-zero."""
+        path = crashlog.record(error)
+        self.crash_line = crashlog.one_line(error, path)
+        super()._handle_exception(error)
+        if path is not None:
+            # Textual would print the whole traceback on exit; the log has it.
+            self._exit_renderables.clear()
 
     def refresh_visible(self) -> None:
         for screen in reversed(self.screen_stack):
@@ -165,6 +245,11 @@ class CrmApp(App):
         mode, screen = screens[kind]
         await self.switch_mode(mode)
         await self.push_screen(screen(record_id))
+
+    def format_title(self, title: str, sub_title: str):
+        """Titles carry people's text (a user's name, a record's): shown
+        literally, without control characters, whatever they hold."""
+        return super().format_title(clean(title), clean(sub_title))
 
     def notify(self, message, *, title="", severity="information", timeout=None, markup=True):
         """Screens pass user text as a rich Text; Textual 8's toast parses a

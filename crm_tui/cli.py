@@ -6,9 +6,7 @@ Errors exit non-zero with one clear line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import grp
 import os
-import stat
 import sys
 from pathlib import Path
 
@@ -16,6 +14,8 @@ import peewee
 
 from crm_tui import config
 from crm_tui.errors import CrmError
+from crm_tui.faults import fault_from
+from crm_tui.text import clean
 
 ROLES = ("agent", "sales", "manager", "admin")
 
@@ -61,9 +61,29 @@ def _parser() -> argparse.ArgumentParser:
     setteam.add_argument("login")
     setteam.add_argument("team")
 
+    roles = sub.add_parser("roles", help="what each role may do (admins change it)")
+    rsub = roles.add_subparsers(dest="roles_command", metavar="ACTION")
+    rlist = rsub.add_parser("list", help="the privileges of every role (the default action)")
+    rlist.add_argument("role", nargs="?", choices=ROLES, help="one role only")
+    rset = rsub.add_parser("set", help="change one privilege of a role (admins)")
+    rset.add_argument("role", choices=ROLES)
+    rset.add_argument("kind", metavar="KIND", help="a record kind, e.g. account, case, note")
+    rset.add_argument(
+        "privilege", choices=("create", "read", "write", "delete", "assign", "append")
+    )
+    rset.add_argument("depth", choices=("none", "own", "team", "org"))
+
     sub.add_parser("doctor", help="check SQLite, journal mode, file modes, integrity, schema")
-    backup = sub.add_parser("backup", help="copy the database safely (SQLite backup API)")
+    backup = sub.add_parser(
+        "backup", help="copy the database into a new file, safely while others keep working"
+    )
     backup.add_argument("dest", metavar="DEST")
+    restore = sub.add_parser(
+        "restore", help="put a backup in place of the database (nobody may have it open)"
+    )
+    restore.add_argument("backup", metavar="BACKUP")
+    # Its own dest: a subparser's default would overwrite a --db given before the command.
+    restore.add_argument("--db", dest="restore_db", metavar="PATH", help="the database to restore")
     export = sub.add_parser("export", help="write records to stdout")
     export.add_argument("what", choices=tuple(EXPORTS))
     export.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -115,12 +135,16 @@ def cmd_run(args) -> int:
     _open(args, settings, must_exist=bool(args.db))
     from crm_tui.app import CrmApp
 
-    CrmApp().run()
-    return 0
+    app = CrmApp()
+    app.run()
+    if app.crash_line:
+        print(app.crash_line, file=sys.stderr)
+    return app.return_code or 0
 
 
 def cmd_init(args) -> int:
-    from crm_tui.db import database
+    from crm_tui import sharing
+    from crm_tui.db import close_database, database
     from crm_tui.runtime import open_for_user
     from crm_tui.services import session, users
 
@@ -134,27 +158,25 @@ def cmd_init(args) -> int:
     if args.shared:
         if not args.group:
             raise CrmError("a shared database needs --group NAME (the users' common group)")
-        try:
-            gid = grp.getgrnam(args.group).gr_gid
-        except KeyError:
-            raise CrmError(f"no group named {args.group!r} on this host") from None
-        folder = path.parent.resolve()
-        folder.mkdir(parents=True, exist_ok=True)
-        os.chown(folder, -1, gid)
-        # setgid: the -wal and -shm files SQLite creates there inherit the group
-        os.chmod(folder, stat.S_IMODE(os.stat(folder).st_mode) | 0o2070)
+        gid = sharing.prepare_folder(path.parent, args.group)
+    # Only files this init creates are removed if it fails part way.
+    created = [p for p in sharing.database_files(path) if not p.exists()]
     old_umask = os.umask(0o007 if args.shared else 0o077)
     try:
         user = open_for_user(path, settings)
         users.mark_shared(bool(args.shared))
         database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if gid is not None:
+            sharing.share_files(path, gid)
+    except BaseException:
+        # Half a database would make the next init say "exists".
+        session.act_as(None)
+        close_database()
+        for leftover in created:
+            leftover.unlink(missing_ok=True)
+        raise
     finally:
         os.umask(old_umask)
-    if args.shared:
-        for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            if candidate.exists():
-                os.chown(candidate, -1, gid)
-                os.chmod(candidate, 0o660)
     print(f"created {path}; {user.login} is its admin")
     if args.shared:
         print(
@@ -181,10 +203,38 @@ def cmd_users(args) -> int:
             f"{user.login} is now in team {user.team}" if user.team else f"{user.login} has no team"
         )
     else:
+        from crm_tui.text import clean
+
+        # Names and teams are people's text: never let one drive the terminal.
         for user in users.all_users(include_inactive=True):
             status = "" if user.active else "  (inactive)"
-            team = f"  [{user.team}]" if user.team else ""
-            print(f"{user.login:<20} {user.role:<8} {user.full_name}{team}{status}")
+            team = f"  [{clean(user.team)}]" if user.team else ""
+            print(f"{clean(user.login):<20} {user.role:<8} {clean(user.full_name)}{team}{status}")
+    return 0
+
+
+def cmd_roles(args) -> int:
+    from crm_tui.services import access
+
+    settings = _settings(args)
+    _open(args, settings)
+    if args.roles_command == "set":
+        access.set_depth(args.role, args.kind, args.privilege, args.depth)
+        print(f"{args.role} now has {args.privilege} on {args.kind} at depth {args.depth}")
+        return 0
+    rows = access.table_rows(getattr(args, "role", None))
+    by_role: dict[str, dict[str, dict[str, str]]] = {}
+    for role, kind, privilege, depth, changed in rows:
+        by_role.setdefault(role, {}).setdefault(kind, {})[privilege] = depth + (
+            "*" if changed else ""
+        )
+    for role, kinds in by_role.items():
+        print(f"{role:<12}" + "".join(f"{p:<8}" for p in access.PRIVILEGES))
+        for kind, cells in kinds.items():
+            print(f"  {kind:<10}" + "".join(f"{cells[p]:<8}" for p in access.PRIVILEGES))
+        print()
+    print("depth: none · own (records you own) · team (also your team's) · org (every record);")
+    print("* changed from the default by an admin: crm-tui roles set ROLE KIND PRIVILEGE DEPTH")
     return 0
 
 
@@ -203,12 +253,36 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from crm_tui.db import backup_to
+    from crm_tui.backup import backup, finishing_on_terminate
+    from crm_tui.db import connection
 
     settings = _settings(args)
     _open(args, settings)
-    dest = backup_to(Path(args.dest).expanduser())
+    with finishing_on_terminate():
+        dest = backup(connection(), Path(args.dest).expanduser())
     print(f"backed up to {dest}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from crm_tui.backup import finishing_on_terminate
+    from crm_tui.migrations import LATEST
+    from crm_tui.restore import restore
+
+    settings = _settings(args)
+    if args.restore_db and (args.demo or (args.db and args.db != args.restore_db)):
+        raise CrmError("name the database once: --db PATH or --demo, before or after restore")
+    path = Path(args.restore_db).expanduser() if args.restore_db else _db_path(args, settings)
+    source = Path(args.backup).expanduser()
+    with finishing_on_terminate():
+        done = restore(source, path)
+    later = f"; it is upgraded to level {LATEST} when next opened" if done.level < LATEST else ""
+    print(
+        f"{'created' if done.created else 'restored'} {path} from {source} "
+        f"(schema level {done.level}{later})"
+    )
+    if done.kept:
+        print(f"the database as it was is kept in {done.kept}")
     return 0
 
 
@@ -231,8 +305,10 @@ COMMANDS = {
     None: cmd_run,
     "init": cmd_init,
     "users": cmd_users,
+    "roles": cmd_roles,
     "doctor": cmd_doctor,
     "backup": cmd_backup,
+    "restore": cmd_restore,
     "export": cmd_export,
     "bench": cmd_bench,
 }
@@ -246,8 +322,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
-    except (CrmError, OSError, ValueError, peewee.DatabaseError) as exc:
-        print(f"crm-tui: {exc}", file=sys.stderr)
+    except CrmError as exc:
+        print(f"crm-tui: {clean(str(exc))}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        fault = fault_from(exc)
+        if fault is not None:
+            print(f"crm-tui: {fault}", file=sys.stderr)
+            return 1
+        if isinstance(exc, OSError | ValueError | peewee.DatabaseError):
+            print(f"crm-tui: {clean(str(exc))}", file=sys.stderr)
+            return 1
+        from crm_tui import crashlog
+
+        path = crashlog.record(exc)
+        if path is None:
+            raise
+        print(crashlog.one_line(exc, path), file=sys.stderr)
         return 1
 
 

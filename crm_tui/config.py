@@ -21,6 +21,11 @@ def data_dir() -> Path:
     return Path(os.environ.get("CRM_TUI_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
 
 
+def state_dir() -> Path:
+    """Where the app keeps what it writes about itself (the error log)."""
+    return Path(os.environ.get("CRM_TUI_STATE_DIR") or platformdirs.user_state_dir(APP_NAME))
+
+
 def config_path() -> Path:
     return config_dir() / "config.toml"
 
@@ -92,14 +97,59 @@ class Settings:
         return Path(self.database).expanduser() if self.database else data_dir() / "crm.db"
 
     def validate(self) -> None:
+        """Refuse a wrong value with the setting's name and the form it takes,
+        in one line (ValueError)."""
+        self._validate_types()
         if self.synchronous.upper() not in {"NORMAL", "FULL"}:
             raise ValueError(f"synchronous must be NORMAL or FULL, not {self.synchronous!r}")
         self.synchronous = self.synchronous.upper()
-        if self.busy_timeout_ms < 0:
-            raise ValueError("busy_timeout_ms must not be negative")
+        if self.busy_timeout_ms < 0 or self.busy_timeout_ms > 600_000:
+            raise ValueError(
+                f"busy_timeout_ms must be 0-600000 milliseconds, not {self.busy_timeout_ms!r}"
+            )
+        if not 10 <= self.page_size <= 1000:
+            raise ValueError(f"page_size must be 10-1000 rows, not {self.page_size!r}")
+        if self.attachment_max_bytes <= 0:
+            raise ValueError(
+                "attachment_max_bytes must be a positive number of bytes, "
+                f"not {self.attachment_max_bytes!r}"
+            )
+        if len(self.currency) != 3 or not self.currency.isascii() or not self.currency.isalpha():
+            raise ValueError(
+                f"currency must be a 3-letter ISO 4217 code such as USD, not {self.currency!r}"
+            )
+        self.currency = self.currency.upper()
+        region = self.default_region
+        if region and (len(region) != 2 or not region.isascii() or not region.isalpha()):
+            raise ValueError(
+                f"default_region must be a 2-letter ISO country code such as IR, not {region!r}"
+            )
+        self.default_region = region.upper()
+        self._validate_time_zone()
         self._validate_calendar()
         self._validate_sla()
         self._validate_routing()
+
+    def _validate_types(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            expected, form = _FORMS[item.name]
+            # bool is an int to Python; no setting takes true/false for a number
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise ValueError(f"{item.name} must be {form}, not {value!r}")
+
+    def _validate_time_zone(self) -> None:
+        if not self.time_zone:
+            return
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"time_zone must be an IANA time zone such as Asia/Tehran or Europe/Berlin, "
+                f"not {self.time_zone!r}"
+            ) from None
 
     def _validate_calendar(self) -> None:
         days = self.business_days
@@ -175,6 +225,26 @@ class Settings:
                 raise ValueError(f"{where}: queue is missing (the name of the queue to route to)")
 
 
+# Each setting's type and how its form is said when a value is wrong.
+_FORMS: dict[str, tuple[type, str]] = {
+    "database": (str, "a path in quotes"),
+    "synchronous": (str, 'text: "NORMAL" or "FULL"'),
+    "busy_timeout_ms": (int, "a whole number of milliseconds"),
+    "default_region": (str, 'a 2-letter country code in quotes ("IR")'),
+    "time_zone": (str, 'an IANA zone name in quotes ("Asia/Tehran")'),
+    "currency": (str, 'a 3-letter currency code in quotes ("USD")'),
+    "default_price_list": (str, "a price list's name in quotes"),
+    "attachment_max_bytes": (int, "a whole number of bytes"),
+    "page_size": (int, "a whole number of rows"),
+    "business_days": (list, "a list of ISO weekdays ([1, 2, 3, 4, 5])"),
+    "business_hours": (list, 'a pair of times (["09:00", "17:00"])'),
+    "holidays": (list, 'a list of dates (["2026-12-25"])'),
+    "sla": (dict, "a table per priority ([sla.high])"),
+    "sla_nearing_percent": (int, "a whole number of percent"),
+    "routing": (list, "a list of [[routing]] tables"),
+}
+
+
 def load(path: Path | None = None) -> Settings:
     """Read settings; a missing file gives the defaults, unknown keys are an error."""
     path = path or config_path()
@@ -189,6 +259,11 @@ def load(path: Path | None = None) -> Settings:
         if unknown:
             raise ValueError(f"{path}: unknown setting(s): {', '.join(unknown)}")
         settings = Settings(**raw)
+        try:
+            settings.validate()
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+        return settings
     settings.validate()
     return settings
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import apsw
 from peewee import OperationalError
 from playhouse.apsw_ext import APSWDatabase
 
+from crm_tui import faults, wal
 from crm_tui.errors import DatabaseRefused
 
 MIN_SQLITE = (3, 51, 3)
@@ -29,8 +31,10 @@ class _Database(APSWDatabase):
 
     def _connect(self):
         conn = super()._connect()
-        if self._timeout is not None:
-            conn.set_busy_handler(_busy_handler(self._timeout))
+        busy = _busy_handler(self._timeout) if self._timeout is not None else None
+        if busy is not None:
+            conn.set_busy_handler(busy)
+        wal.keep_small(conn, busy)
         return conn
 
 
@@ -105,6 +109,22 @@ def check_local(path: Path, mounts: list[tuple[str, str]] | None = None) -> None
         )
 
 
+def refuse_empty_file(path: Path) -> None:
+    """A 0-byte file where a database should be usually means something went
+    wrong (a failed copy, a truncation); SQLite would quietly make it a new,
+    empty database. Only `init` creates databases."""
+    try:
+        empty = path.stat().st_size == 0 and not Path(f"{path}-wal").exists()
+    except OSError:
+        return
+    if empty:
+        raise DatabaseRefused(
+            f"{path} is an empty file, not a crm-tui database; if it held your data, "
+            f"restore a backup into it (crm-tui restore BACKUP --db {path}); to start a new "
+            "database, remove it and run crm-tui init"
+        )
+
+
 def open_database(
     path: Path | str,
     *,
@@ -121,6 +141,7 @@ def open_database(
         )
     path = Path(path)
     check_local(path)
+    refuse_empty_file(path)
     if not database.is_closed():
         database.close()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -131,10 +152,14 @@ def open_database(
             "foreign_keys": 1,
             "synchronous": synchronous.upper(),
             "mmap_size": 0,
+            # the -wal file is cut back to this whenever the log starts over
+            "journal_size_limit": 64 * 1024 * 1024,
         },
         timeout=busy_timeout_ms / 1000,
     )
+    faults.configure(busy_timeout_ms)
     _connect_waiting(busy_timeout_ms)
+    _opened.update(path=path, identity=_identity(path))
     if migrate:
         from crm_tui.migrations import upgrade
 
@@ -163,11 +188,50 @@ def _connect_waiting(busy_timeout_ms: int) -> None:
 def close_database() -> None:
     if not database.is_closed():
         database.close()
+    _opened.update(path=None, identity=None)
 
 
-def write():
-    """A write transaction: BEGIN IMMEDIATE, nested calls become savepoints."""
-    return database.atomic("IMMEDIATE")
+# The file this process opened, as (device, inode): a file deleted or
+# replaced under a running app keeps taking writes that nobody will see.
+_opened: dict = {"path": None, "identity": None}
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def gone_fault():
+    """The refusal a write gets once the file was deleted or replaced."""
+    return faults.gone(_opened["path"])
+
+
+def replaced() -> bool:
+    """Whether the database file was deleted or replaced since it was opened."""
+    path = _opened["path"]
+    return path is not None and _identity(path) != _opened["identity"]
+
+
+@contextmanager
+def write() -> Iterator[object]:
+    """A write transaction: BEGIN IMMEDIATE, nested calls become savepoints.
+
+    A fault of the database (busy past the timeout, disk full, read-only,
+    I/O error) leaves as a DatabaseFault that says what happened, after the
+    rollback; a file deleted or replaced under the app refuses the write."""
+    if database.transaction_depth() == 0 and replaced():
+        raise gone_fault()
+    try:
+        with database.atomic("IMMEDIATE") as tx:
+            yield tx
+    except Exception as exc:
+        fault = faults.fault_from(exc)
+        if fault is None or fault is exc:
+            raise
+        raise fault from exc
 
 
 def connection() -> apsw.Connection:
@@ -215,22 +279,6 @@ class DataVersionWatcher:
             self._last = now
             return True
         return False
-
-
-def backup_to(dest: Path | str) -> Path:
-    """Copy the open database to `dest` with SQLite's online backup API."""
-    dest = Path(dest)
-    if dest.exists():
-        raise DatabaseRefused(f"{dest} exists; choose a new file name for the backup")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    target = apsw.Connection(str(dest))
-    try:
-        with target.backup("main", connection(), "main") as job:
-            while not job.done:
-                job.step(1024)
-    finally:
-        target.close()
-    return dest
 
 
 def trace_statements(callback: Callable[[str, bool], None]) -> None:

@@ -15,9 +15,11 @@ from crm_tui.db import (
     close_database,
     database,
     open_database,
+    refuse_empty_file,
     sqlite_version,
 )
 from crm_tui.errors import DatabaseRefused
+from crm_tui.faults import fault_from
 from crm_tui.migrations import LATEST, applied_level
 
 
@@ -34,6 +36,11 @@ def checks(path: Path, settings: config.Settings) -> list[tuple[bool, str]]:
     try:
         check_local(path)
         out.append((True, f"{path} is on a local file system"))
+    except DatabaseRefused as exc:
+        out.append((False, str(exc)))
+        return out
+    try:
+        refuse_empty_file(path)
     except DatabaseRefused as exc:
         out.append((False, str(exc)))
         return out
@@ -55,6 +62,7 @@ def checks(path: Path, settings: config.Settings) -> list[tuple[bool, str]]:
             out.append((False, f"schema level {level} is newer than this crm-tui ({LATEST})"))
         result = database.execute_sql("PRAGMA quick_check").fetchone()[0]
         out.append((result == "ok", f"quick_check: {result}"))
+        out.append(_writable(path))
         shared = False
         if level >= 1:
             row = database.execute_sql("SELECT value FROM meta WHERE key='shared'").fetchone()
@@ -74,6 +82,30 @@ def checks(path: Path, settings: config.Settings) -> list[tuple[bool, str]]:
     finally:
         close_database()
     return out
+
+
+def _writable(path: Path) -> tuple[bool, str]:
+    """Whether this user can save: the files and the folder (SQLite creates
+    the -wal and -shm files there) writable, and the write lock obtainable."""
+    names = [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+    blocked = [p.name for p in names if not os.access(p, os.W_OK)]
+    folder = path.resolve().parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        blocked.append(f"its folder {folder}")
+    if blocked:
+        return (
+            False,
+            f"you cannot write {', '.join(blocked)}: nothing you do in crm-tui can be saved",
+        )
+    try:
+        database.execute_sql("BEGIN IMMEDIATE")
+        database.execute_sql("ROLLBACK")
+    except Exception as exc:  # noqa: BLE001 - every refusal is the answer here
+        fault = fault_from(exc)
+        if fault is not None and fault.retry:
+            return (True, "the files are writable (the write lock is busy right now)")
+        return (False, f"a trial write failed: {fault or exc}")
+    return (True, "you can write the database")
 
 
 def _modes(path: Path, shared: bool) -> list[tuple[bool, str]]:

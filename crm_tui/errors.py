@@ -67,3 +67,16 @@ class UnknownUser(CrmError):
         super().__init__(
             f"{login!r} is not a user of this database; ask an admin: crm-tui users add {login}"
         )
+
+
+class DatabaseFault(CrmError):
+    """The database could not do what was asked (busy, full, read-only, an I/O
+    error, the file gone). Nothing was saved; the message says what happened
+    and what to do, in one sentence. `retry` tells whether trying again soon
+    can succeed without anyone doing anything."""
+
+    retry = False
+
+
+class DatabaseBusy(DatabaseFault):
+    retry = True

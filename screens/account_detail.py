@@ -18,6 +18,10 @@ class AccountDetailScreen(RecordDetailScreen):
     SERVICE = accounts
     EXTRA_TABS = [("contacts", "Contacts")]
     BINDINGS = [Binding("n", "new_contact", "New contact")]
+    ACCESS = {**RecordDetailScreen.ACCESS, "new_contact": "create"}
+
+    def create_kind(self, action: str) -> str:
+        return "contact" if action == "new_contact" else self.KIND
 
     @property
     def display_name(self) -> str:

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from crm_tui import styles
 from crm_tui.errors import CrmError, ValidationError
+from crm_tui.screens import calls
 from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.services import activities, dates, notes, session
 from crm_tui.text import safe_line
@@ -234,6 +235,7 @@ class ActivityModal(ModalScreen[bool]):
             return
         except CrmError as exc:
             self._error(str(exc))
+            calls.offer_retry(self, exc, self.action_save)
             return
         label = {v[0]: v[1] for v in KIND_KEYS.values()}[self.kind]
         self.app.notify(

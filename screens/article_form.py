@@ -3,20 +3,16 @@ or in $EDITOR (ctrl+e suspends the app and resumes it when the editor exits)."""
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
-from pathlib import Path
-
+from rich.text import Text
+from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.widgets import TextArea
 
 from crm_tui import styles
-from crm_tui.errors import ConflictError
+from crm_tui.errors import ConflictError, CrmError
+from crm_tui.screens import external_editor
 from crm_tui.screens.base_form import RecordFormScreen
 from crm_tui.services import kb, users
-from crm_tui.text import clean
 from crm_tui.widgets.record_form import FieldSpec
 
 
@@ -83,28 +79,12 @@ class ArticleFormScreen(RecordFormScreen):
     def action_external_editor(self) -> None:
         """Edit the body in $VISUAL or $EDITOR; the app suspends meanwhile."""
         area = self.query_one("#field-body", TextArea)
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        with tempfile.NamedTemporaryFile(
-            "w", suffix=".md", prefix="crm-article-", delete=False, encoding="utf-8"
-        ) as handle:
-            handle.write(area.text)
-            path = Path(handle.name)
         try:
-            with self.app.suspend():
-                finished = subprocess.run([*shlex.split(command), str(path)], check=False)
-            if finished.returncode != 0:
-                self.notify(
-                    f"{command} exited with {finished.returncode}; the body is unchanged.",
-                    severity="warning",
-                )
-                return
-            area.text = clean(path.read_text(encoding="utf-8"), multiline=True)
-            self.notify("Body taken from the editor; ctrl+s saves it.")
-        except Exception as exc:  # noqa: BLE001 - no terminal to suspend, editor missing ...
-            self.notify(
-                f"Could not run {command!r} ({exc.__class__.__name__}: {exc}); "
-                "the body is unchanged: edit it here.",
-                severity="error",
-            )
-        finally:
-            path.unlink(missing_ok=True)
+            area.text = external_editor.edit(self.app, area.text)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor; edit the body here.")
+            return
+        except CrmError as exc:
+            self.notify(Text(str(exc)), severity="error", timeout=10)
+            return
+        self.notify("Body taken from the editor; ctrl+s saves it.")

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 
 from crm_tui import styles
 from crm_tui.errors import CrmError
+from crm_tui.screens.access_keys import AccessKeys, keyed
 from crm_tui.screens.calls import confirm_then, direct
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import dates, kb
@@ -35,7 +36,7 @@ def rendered(body: str) -> Markdown:
     return Markdown(clean(body, multiline=True), hyperlinks=False)
 
 
-class ArticleScreen(Screen):
+class ArticleScreen(AccessKeys, Screen):
     CSS_PATH = styles.path("knowledge.tcss")
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -52,6 +53,11 @@ class ArticleScreen(Screen):
         Binding("H", "step('H')", "Archive", show=False),
         Binding("N", "step('N')", "New version", show=False),
     ]
+    KIND = "article"
+    ACCESS = {"edit": "write", "step": "write", "link_case": "append"}
+
+    def access_target(self, action: str) -> tuple[str, int] | None:
+        return ("article", self.article_id)
 
     def __init__(self, article_id: int, case_id: int | None = None) -> None:
         super().__init__()
@@ -73,6 +79,8 @@ class ArticleScreen(Screen):
         row = self.article
         if row is None:
             return True
+        if not self.access_allows(action):
+            return False
         if action == "link_case":
             return self.case_id is not None and row.state == "published"
         if action == "rate":
@@ -236,7 +244,7 @@ class ArticleScreen(Screen):
 
     def action_copy_text(self) -> None:
         row = self.article
-        self.app.copy_to_clipboard(f"{row.title}\n\n{clean(row.body, multiline=True)}")
+        self.app.copy_to_clipboard(f"{clean(row.title)}\n\n{clean(row.body, multiline=True)}")
         self.notify("Article text copied to the clipboard.")
 
     def action_copy_reference(self) -> None:
@@ -277,7 +285,7 @@ class ArticleScreen(Screen):
             actions.append(("Edit this article", "(e)", self.action_edit))
         for step in self.legal_steps():
             actions.append((f"{step.title}", f"{step.help} ({step.key})",
-                            lambda s=step: self.action_step(s.key)))  # fmt: skip
+                            keyed("step", lambda s=step: self.action_step(s.key))))  # fmt: skip
         if self.article.state == "published":
             actions.append(("Rate this article", "1 to 5 stars (r)", self.action_rate))
         actions += [

@@ -16,10 +16,14 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from crm_tui import styles
 from crm_tui.errors import CrmError
+from crm_tui.screens import calls
+from crm_tui.screens.access_keys import AccessKeys
+from crm_tui.screens.form_modal import FormModal
 from crm_tui.screens.prompt import PromptModal
 from crm_tui.services import activities, audit, dates, notes
 from crm_tui.text import safe, safe_line
 from crm_tui.widgets.palette import record_actions
+from crm_tui.widgets.record_form import FieldSpec
 from crm_tui.widgets.timeline import Timeline
 
 EMPTY = {
@@ -30,7 +34,7 @@ EMPTY = {
 }
 
 
-class RecordDetailScreen(Screen):
+class RecordDetailScreen(AccessKeys, Screen):
     """Subclasses set KIND and provide load_record, summary_rows, title_text."""
 
     CSS_PATH = styles.path("detail.tcss")
@@ -57,6 +61,29 @@ class RecordDetailScreen(Screen):
         Binding("left_square_bracket", "previous_tab", "Prev tab", show=False),
     ]
 
+    ACCESS = {
+        "edit": "write",
+        "log_activity": "append",
+        "toggle_active": "write",
+        "complete_activity": "write",
+        "cancel_activity": "write",
+        "reschedule_activity": "write",
+    }
+    # Actions on the timeline's highlighted activity rather than on the record.
+    TIMELINE_ACTIONS = frozenset({"complete_activity", "cancel_activity", "reschedule_activity"})
+
+    def access_target(self, action: str) -> tuple[str, int] | None:
+        if action in self.TIMELINE_ACTIONS:
+            item = self.query_one(Timeline).current if self.is_mounted else None
+            if item is None or item.get("source") != "a":
+                return None
+            return ("activity", item["id"])
+        return (self.KIND, self.record_id)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if isinstance(event.data_table, Timeline):
+            self.access_changed()
+
     def __init__(self, record_id: int) -> None:
         super().__init__()
         self.record_id = record_id
@@ -82,14 +109,13 @@ class RecordDetailScreen(Screen):
 
     def set_active(self, active: bool) -> None:
         change = self.SERVICE.reactivate if active else self.SERVICE.deactivate
-        try:
-            change(self.record_id, self.record.version)
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
-            return
         label = self.KIND.capitalize()
-        self.notify(f"{label} reactivated." if active else f"{label} deactivated.")
-        self.refresh_data()
+        calls.direct(
+            self,
+            lambda: change(self.record_id, self.record.version),
+            f"{label} reactivated." if active else f"{label} deactivated.",
+            lambda _: self.refresh_data(),
+        )
 
     # --- pieces the subclasses' summaries share ------------------------------------
 
@@ -205,6 +231,7 @@ class RecordDetailScreen(Screen):
             self.notify(Text(str(exc)), severity="error")
             self.app.pop_screen()
             return
+        self.access_changed()
         self.title = self.KIND.capitalize()
         self.query_one("#detail-title", Static).update(self.title_text())
         self.query_one("#summary", Static).update(self._summary())
@@ -308,13 +335,12 @@ class RecordDetailScreen(Screen):
         item = self._open_activity()
         if item is None:
             return
-        try:
-            action(item["id"], item["version"], *args)
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
-            return
-        self.notify(done)
-        self.refresh_data()
+        calls.direct(
+            self,
+            lambda: action(item["id"], item["version"], *args),
+            done,
+            lambda _: self.refresh_data(),
+        )
 
     def action_complete_activity(self) -> None:
         self._activity_step(activities.complete, done="Marked complete.")
@@ -323,15 +349,25 @@ class RecordDetailScreen(Screen):
         self._activity_step(activities.cancel, done="Activity canceled.")
 
     def action_reschedule_activity(self) -> None:
-        if self._open_activity() is None:
+        item = self._open_activity()
+        if item is None:
             return
 
-        def answer(typed: str | None) -> None:
-            if typed:
-                self._activity_step(activities.reschedule, typed, done="Rescheduled.")
+        def done(result) -> None:
+            if result:
+                self.notify("Rescheduled.")
+                self.refresh_data()
 
+        # A modal form, not a prompt: a refused day (or a busy database) stays
+        # beside the field with what was typed.
         self.app.push_screen(
-            PromptModal("Reschedule to which day?", "fri · tomorrow · +3d · 2026-12-01"), answer
+            FormModal(
+                "Reschedule to which day?",
+                [FieldSpec("due_at", "Day", placeholder="fri · tomorrow · +3d · 2026-12-01")],
+                lambda v: activities.reschedule(item["id"], item["version"], v["due_at"]),
+                save_label="reschedule",
+            ),
+            done,
         )
 
     def action_save_attachment(self) -> None:
@@ -348,12 +384,12 @@ class RecordDetailScreen(Screen):
         def answer(typed: str | None) -> None:
             if not typed:
                 return
-            try:
-                dest = notes.save_attachment(note["id"], Path(typed).expanduser())
-            except CrmError as exc:
-                self.notify(Text(str(exc)), severity="error")
-                return
-            self.notify(Text(f"Saved to {dest}"))
+            calls.direct(
+                self,
+                lambda: notes.save_attachment(note["id"], Path(typed).expanduser()),
+                "",
+                lambda dest: self.notify(Text(f"Saved to {dest}")),
+            )
 
         self.app.push_screen(
             PromptModal("Save the attachment to which folder or file?", value=str(Path.home())),

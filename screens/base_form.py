@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Static
 
 from crm_tui import styles
 from crm_tui.errors import ConflictError, CrmError, ValidationError
+from crm_tui.screens import calls
 from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.screens.conflict import ConflictModal
 from crm_tui.services.validate import display_phone
@@ -119,7 +120,10 @@ class RecordFormScreen(Screen[int | None]):
             self._show_conflict(exc, values)
             return
         except CrmError as exc:
+            self.form.show_errors({})
             self._message(str(exc))
+            # trying again keeps the choice to overwrite a colleague's save
+            calls.offer_retry(self, exc, lambda: self.action_save(overwrite_version))
             return
         self.notify(f"Saved {self.KIND}.")
         self.dismiss(saved_id)

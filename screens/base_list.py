@@ -13,7 +13,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from crm_tui.errors import CrmError
+from crm_tui.screens import calls
+from crm_tui.screens.access_keys import AccessKeys
+from crm_tui.services import session
 from crm_tui.services.listing import RANK_LIMIT, Page
 from crm_tui.text import safe_line
 from crm_tui.widgets.palette import record_actions
@@ -24,7 +26,7 @@ from crm_tui.widgets.record_table import Column, RecordTable
 FILTER_DEBOUNCE = 0.06
 
 
-class RecordListScreen(Screen):
+class RecordListScreen(AccessKeys, Screen):
     """Subclasses set KIND, AREA_TITLE, VIEWS, SORTS, COLUMNS and `fetch_page`."""
 
     KIND = ""
@@ -85,15 +87,12 @@ class RecordListScreen(Screen):
 
     def set_active(self, row: dict, active: bool) -> None:
         change = self.SERVICE.reactivate if active else self.SERVICE.deactivate
-        try:
-            change(row["id"], row["version"])
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
-            return
-        self.notify(
-            Text.assemble(safe_line(row["name"]), " reactivated" if active else " deactivated")
+        calls.direct(
+            self,
+            lambda: change(row["id"], row["version"]),
+            Text.assemble(safe_line(row["name"]), " reactivated" if active else " deactivated"),
+            lambda _: self.refresh_data(),
         )
-        self.refresh_data()
 
     # --- layout --------------------------------------------------------------
 
@@ -102,13 +101,22 @@ class RecordListScreen(Screen):
         with Horizontal(id="list-bar"):
             yield Input(placeholder=self.FILTER_HINT, id="filter")
             yield Static(id="view-label")
-        yield RecordTable(self.COLUMNS, id="records")
+        yield RecordTable(self.COLUMNS, id="records", page_size=session.settings().page_size)
         yield Static(id="list-status")
         yield Footer()
 
     @property
     def table(self) -> RecordTable:
         return self.query_one("#records", RecordTable)
+
+    ACCESS = {"new": "create", "edit": "write", "log_activity": "append", "toggle_active": "write"}
+
+    def access_target(self, action: str) -> tuple[str, int] | None:
+        row = self.table.current_row if self.is_mounted else None
+        return None if row is None else (self.KIND, row["id"])
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.access_changed()
 
     def on_mount(self) -> None:
         self.title = self.AREA_TITLE
@@ -128,10 +136,7 @@ class RecordListScreen(Screen):
         )
 
     def reload(self, keep_position: bool = False) -> None:
-        try:
-            self.table.load(self._fetch, keep_position=keep_position)
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
+        calls.loaded(self, lambda: self.table.load(self._fetch, keep_position=keep_position))
         self._show_status()
 
     def refresh_data(self) -> None:

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 
 from crm_tui import styles
 from crm_tui.errors import CrmError, ValidationError
+from crm_tui.screens import calls
 from crm_tui.screens.account_form import _account_matches
 from crm_tui.services import dates, scheduling
 from crm_tui.text import safe, safe_line
@@ -191,6 +192,7 @@ class BookingModal(ModalScreen[int | None]):
             return
         except CrmError as exc:
             self._refused(exc)
+            calls.offer_retry(self, exc, self.action_book)
             return
         self.app.notify(Text(f"Booked {dates.display_time(slot.start)}: {service['name']}."))
         self.dismiss(activity_id)

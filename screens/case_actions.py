@@ -70,10 +70,23 @@ def assign(screen: Screen, row, done: Done) -> None:
     )
 
 
+def _unsaved_resolutions(app) -> dict[int, dict]:
+    """What was typed in a Resolve modal that closed to ask about the case's
+    open activities, by case, until the resolve is saved: when the save after
+    that question fails (a busy database, escaped rather than tried again), R
+    offers it again instead of an empty modal. Kept on the app, like the
+    board's filter."""
+    unsaved = getattr(app, "unsaved_resolutions", None)
+    if unsaved is None:
+        unsaved = app.unsaved_resolutions = {}
+    return unsaved
+
+
 def resolve(screen: Screen, row, done: Done) -> None:
     """Ask for the resolution and billable minutes; when open activities
     remain, list them and offer to cancel them."""
     case_id, version = _id_version(row)
+    unsaved = _unsaved_resolutions(screen.app)
     reasons = [(cases.STATUS_LABELS[r], r) for r in cases.RESOLVE_REASONS]
     specs = [
         FieldSpec("resolution", "Resolution", "multiline", required=True),
@@ -105,10 +118,15 @@ def resolve(screen: Screen, row, done: Done) -> None:
         except cases.OpenActivities as open_items:
             return open_items  # the modal closes; the activities are offered next
 
+    def resolved(result) -> None:
+        unsaved.pop(case_id, None)
+        done(result)
+
     def answered(result) -> None:
         if not isinstance(result, cases.OpenActivities):
             done(result)
             return
+        unsaved[case_id] = dict(typed)
         listed = "\n".join(f"· {a['subject']}" for a in result.activities[:8])
         screen.app.push_screen(
             ConfirmModal(
@@ -116,7 +134,7 @@ def resolve(screen: Screen, row, done: Done) -> None:
                 safe(listed),
             ),
             lambda yes: (
-                direct(screen, lambda: submit(typed, cancel_open=True), "Case resolved.", done)
+                direct(screen, lambda: submit(typed, cancel_open=True), "Case resolved.", resolved)
                 if yes
                 else done(None)
             ),
@@ -127,7 +145,7 @@ def resolve(screen: Screen, row, done: Done) -> None:
             _heading("Resolve", row),
             specs,
             first_try,
-            values={"reason": reasons[0][1]},
+            values={"reason": reasons[0][1], **unsaved.get(case_id, {})},
             intro="Writes a case-resolution activity; billable minutes use the contract's time.",
             save_label="resolve",
         ),

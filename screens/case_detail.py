@@ -57,6 +57,19 @@ class CaseDetailScreen(RecordDetailScreen):
         Binding("D", "toggle_active", "Which keys change a case", show=False),
     ]
 
+    ACCESS = {
+        **RecordDetailScreen.ACCESS,
+        "take": "assign",
+        "release": "assign",
+        "move": "assign",
+        "assign": "assign",
+        **dict.fromkeys(
+            ("resolve", "status", "cancel_case", "reopen", "merge", "contract_line"), "write"
+        ),
+        "book": "append",
+        "link_article": "append",
+    }
+
     @property
     def display_name(self) -> str:
         return f"{self.record.number} {self.record.title}" if self.record else ""

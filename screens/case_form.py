@@ -8,6 +8,7 @@ from textual.timer import Timer
 
 from crm_tui import styles
 from crm_tui.errors import ConflictError, CrmError
+from crm_tui.screens import calls
 from crm_tui.screens.account_form import _account_matches, owner_options
 from crm_tui.screens.base_form import RecordFormScreen
 from crm_tui.screens.document_form import _contact_matches
@@ -92,7 +93,9 @@ class CaseFormScreen(RecordFormScreen):
             try:
                 kb.link_case(article["id"], self.record_id)
             except CrmError as exc:
-                self.notify(Text(str(exc)), severity="error")
+                # beside the fields, like a refused save; a busy database offers the link again
+                self._message(str(exc))
+                calls.offer_retry(self, exc, self.action_link_article)
                 return
         else:
             self.pending_links[article["id"]] = article

@@ -98,6 +98,14 @@ class CaseQueueScreen(RecordListScreen):
         Binding("S", "schedule", "Schedule", show=False),
     ]
     SERVICE = cases
+    ACCESS = {
+        **RecordListScreen.ACCESS,
+        "take": "assign",
+        "release": "assign",
+        "move": "assign",
+        "assign": "assign",
+        "resolve": "write",
+    }
 
     def __init__(self) -> None:
         self.VIEWS = self._views()

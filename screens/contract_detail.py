@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent
 
 from crm_tui.screens import contract_actions
+from crm_tui.screens.access_keys import keyed
 from crm_tui.screens.base_detail import RecordDetailScreen
 from crm_tui.screens.calls import confirm_then
 from crm_tui.services import cases, contracts
@@ -51,6 +52,10 @@ class ContractDetailScreen(RecordDetailScreen):
         Binding("H", "step('H')", "Hold/resume", show=False),
         Binding("X", "step('X')", "Cancel contract", show=False),
     ]
+    ACCESS = {
+        **RecordDetailScreen.ACCESS,
+        **dict.fromkeys(("add_line", "remove_line", "step"), "write"),
+    }
 
     def __init__(self, record_id: int) -> None:
         super().__init__(record_id)
@@ -230,7 +235,7 @@ class ContractDetailScreen(RecordDetailScreen):
                     (
                         f"{step.title} this contract",
                         f"{step.help} ({step.key})",
-                        lambda s=step: self.action_step(s.key),
+                        keyed("step", lambda s=step: self.action_step(s.key)),
                     )
                 )
         return actions

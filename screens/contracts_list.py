@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from crm_tui.screens import contract_actions
+from crm_tui.screens.access_keys import keyed
 from crm_tui.screens.base_list import RecordListScreen
 from crm_tui.services import contracts
 from crm_tui.services.listing import Page
@@ -41,6 +42,7 @@ class ContractsScreen(RecordListScreen):
         Binding("H", "step('H')", "Hold/resume", show=False),
         Binding("X", "step('X')", "Cancel", show=False),
     ]
+    ACCESS = {**RecordListScreen.ACCESS, "step": "write"}
     SERVICE = contracts
     FILTER_HINT = "/ type to find a contract by name or number…"
 
@@ -90,7 +92,7 @@ class ContractsScreen(RecordListScreen):
                 (
                     f"{step.title} this contract",
                     f"{step.help} ({step.key})",
-                    lambda s=step: self.action_step(s.key),
+                    keyed("step", lambda s=step: self.action_step(s.key)),
                 )  # fmt: skip
             )
         return actions

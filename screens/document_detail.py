@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent
 
-from crm_tui.errors import CrmError
 from crm_tui.models import Invoice, Quote, SalesOrder
+from crm_tui.screens.access_keys import keyed
 from crm_tui.screens.base_detail import RecordDetailScreen
-from crm_tui.screens.calls import confirm_then
+from crm_tui.screens.calls import confirm_then, direct
 from crm_tui.screens.confirm import ConfirmModal
 from crm_tui.screens.document_actions import EDITABLE, SERVICES, legal_steps
 from crm_tui.services import lines, money, opportunities, pricing, records
@@ -50,6 +50,10 @@ class DocumentDetailScreen(RecordDetailScreen):
         Binding("p", "step('p')", "Record payment (invoice)", show=False),
         Binding("D", "toggle_active", "Which keys change the state", show=False),
     ]
+    ACCESS = {
+        **RecordDetailScreen.ACCESS,
+        **dict.fromkeys(("add_line", "remove_line", "step"), "write"),
+    }
 
     def __init__(self, kind: str, record_id: int) -> None:
         self.KIND = kind
@@ -237,21 +241,24 @@ class DocumentDetailScreen(RecordDetailScreen):
         app = self.app
         number = self.SERVICE.display_number(self.record)
 
-        def answer(yes: bool) -> None:
-            if not yes:
-                return
+        def close() -> None:
             current = opportunities.get(opportunity_id)
-            try:
-                opportunities.close_won(
-                    opportunity_id,
-                    current.version,
-                    actual_revenue=money.plain(order.total_amount),
-                    description=f"Won with {number}",
+            opportunities.close_won(
+                opportunity_id,
+                current.version,
+                actual_revenue=money.plain(order.total_amount),
+                description=f"Won with {number}",
+            )
+
+        def answer(yes: bool) -> None:
+            # the order's screen has replaced this one: the app's screen reports
+            if yes:
+                direct(
+                    app.screen,
+                    close,
+                    Text.assemble(safe_line(deal.name), " closed as won."),
+                    lambda _: None,
                 )
-            except CrmError as exc:
-                app.notify(Text(str(exc)), severity="error")
-                return
-            app.notify(Text.assemble(safe_line(deal.name), " closed as won."))
 
         def offer() -> None:
             app.push_screen(
@@ -298,7 +305,7 @@ class DocumentDetailScreen(RecordDetailScreen):
                     (
                         f"{step.title} this {self.KIND}",
                         f"{step.help} ({step.key})",
-                        lambda s=step: self.action_step(s.key),
+                        keyed("step", lambda s=step: self.action_step(s.key)),
                     )
                 )
         return actions

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from crm_tui import styles
 from crm_tui.errors import CrmError, ValidationError
+from crm_tui.screens import calls
 from crm_tui.text import safe
 from crm_tui.widgets.record_form import FieldSpec, RecordForm
 
@@ -90,6 +91,7 @@ class FormModal(ModalScreen[object | None]):
             return
         except CrmError as exc:
             self._message(str(exc))
+            calls.offer_retry(self, exc, self.action_save)
             return
         self.dismiss(True if result is None else result)
 

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from crm_tui import styles
 from crm_tui.errors import CrmError
+from crm_tui.screens.access_keys import AccessKeys
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import kb, kb_search, records
 from crm_tui.text import safe_line
@@ -28,7 +29,7 @@ FIRST_SNIPPETS = 8
 SNIPPET_BATCH = 10
 
 
-class KnowledgeScreen(Screen):
+class KnowledgeScreen(AccessKeys, Screen):
     CSS_PATH = [styles.path("lists.tcss"), styles.path("knowledge.tcss")]
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
@@ -39,6 +40,8 @@ class KnowledgeScreen(Screen):
         Binding("escape", "clear", "Clear search", show=False),
         Binding("r", "refresh_data", "Refresh", show=False),
     ]
+    KIND = "article"
+    ACCESS = {"new": "create"}
 
     def __init__(self, case_id: int | None = None, typed: str = "") -> None:
         super().__init__()

@@ -3,18 +3,14 @@ duplicate check), disqualify with a reason, reactivate."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.text import Text
 from textual.screen import Screen
 
-from crm_tui.errors import CrmError
+from crm_tui.screens.calls import Done, direct
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import leads
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec
-
-Done = Callable[[object | None], None]
 
 
 def qualify(screen: Screen, lead, done: Done) -> None:
@@ -68,23 +64,21 @@ def disqualify(screen: Screen, lead, done: Done) -> None:
 
 
 def reactivate(screen: Screen, lead, done: Done) -> None:
-    try:
-        leads.reactivate(lead.id, lead.version)
-    except CrmError as exc:
-        screen.notify(Text(str(exc)), severity="error")
-        return
-    screen.notify(Text.assemble(safe_line(lead.full_name), " is open again."))
-    done(True)
+    direct(
+        screen,
+        lambda: leads.reactivate(lead.id, lead.version),
+        Text.assemble(safe_line(lead.full_name), " is open again."),
+        done,
+    )
 
 
 def mark_contacted(screen: Screen, lead, done: Done) -> None:
-    try:
-        leads.mark_contacted(lead.id, lead.version)
-    except CrmError as exc:
-        screen.notify(Text(str(exc)), severity="error")
-        return
-    screen.notify(Text.assemble(safe_line(lead.full_name), " marked contacted."))
-    done(True)
+    direct(
+        screen,
+        lambda: leads.mark_contacted(lead.id, lead.version),
+        Text.assemble(safe_line(lead.full_name), " marked contacted."),
+        done,
+    )
 
 
 def transitions(state: str, screen, status: str = "") -> list[tuple]:

@@ -26,6 +26,10 @@ class LeadDetailScreen(RecordDetailScreen):
         Binding("M", "contacted", "Contacted", show=False),
         Binding("o", "open_opportunity", "Opportunity", show=False),
     ]
+    ACCESS = {
+        **RecordDetailScreen.ACCESS,
+        **dict.fromkeys(("qualify", "disqualify", "reactivate", "contacted"), "write"),
+    }
 
     @property
     def display_name(self) -> str:

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from crm_tui import styles
 from crm_tui.errors import CrmError
+from crm_tui.screens import calls
 from crm_tui.services import leads
 from crm_tui.text import safe, safe_line
 
@@ -132,6 +133,7 @@ class QualifyModal(ModalScreen[object | None]):
             )
         except CrmError as exc:
             self.query_one("#qualify-message", Static).update(safe(str(exc), "bold red"))
+            calls.offer_retry(self, exc, self.action_qualify)
             return
         self.dismiss(result)
 

@@ -49,6 +49,10 @@ class LeadsScreen(RecordListScreen):
         Binding("O", "reactivate", "Reactivate", show=False),
         Binding("M", "contacted", "Contacted", show=False),
     ]
+    ACCESS = {
+        **RecordListScreen.ACCESS,
+        **dict.fromkeys(("qualify", "disqualify", "reactivate", "contacted"), "write"),
+    }
     SERVICE = leads
 
     def detail_screen(self, record_id: int):

@@ -71,6 +71,7 @@ class OpportunitiesScreen(RecordListScreen):
         Binding("w", "won", "Won", show=False),
         Binding("x", "lost", "Lost", show=False),
     ]
+    ACCESS = {**RecordListScreen.ACCESS, **dict.fromkeys(("won", "lost"), "write")}
     SERVICE = opportunities
 
     def fetch_page(self, *, view: str, **kwargs) -> Page:

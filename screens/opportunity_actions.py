@@ -10,7 +10,7 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.screen import Screen
 
-from crm_tui.errors import CrmError
+from crm_tui.screens.calls import direct
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import accounts, competitors, contacts, dates, money, opportunities, session
 from crm_tui.text import safe_line
@@ -55,37 +55,49 @@ def _title(verb: str, name: str) -> Text:
 def move_stage(screen: Screen, card: dict, target: str, done: Done) -> None:
     """Move `card` to `target`; when its gate refuses, ask for the missing
     fields the gate can take, or say what else it needs."""
-    try:
-        moved = opportunities.move_stage(card["id"], card["version"], target)
-    except opportunities.StageGateError as gate:
-        fields = [f for f in gate.fields if f in GATE_SPECS]
-        if not fields:
-            screen.notify(Text(str(gate)), severity="error", timeout=8)
-            return
-        label = opportunities.STAGE_LABELS[target]
-        intro = Text.assemble(
-            (f"{label} needs: ", "bold"), ", ".join(gate.missing), "\nFill in what you can."
-        )
 
-        def submit(values: dict) -> object:
-            data = {k: v for k, v in values.items() if v not in ("", None)}
-            return opportunities.move_stage(card["id"], card["version"], target, data)
+    def move() -> object:
+        try:
+            return opportunities.move_stage(card["id"], card["version"], target)
+        except opportunities.StageGateError as gate:
+            return gate  # not a refusal: the gate asks for what it needs
 
-        screen.app.push_screen(
-            FormModal(
-                _title(f"Move to {label}: ", card["name"]),
-                [GATE_SPECS[f] for f in fields],
-                submit,
-                intro=intro,
-                save_label="move",
-            ),
-            done,
-        )
+    def moved(result) -> None:
+        if isinstance(result, opportunities.StageGateError):
+            _ask_gate(screen, card, target, result, done)
+        else:
+            done(result)
+
+    # the one path: another refusal is shown, a busy database offers the move again
+    direct(screen, move, "", moved)
+
+
+def _ask_gate(
+    screen: Screen, card: dict, target: str, gate: opportunities.StageGateError, done: Done
+) -> None:
+    fields = [f for f in gate.fields if f in GATE_SPECS]
+    if not fields:
+        screen.notify(Text(str(gate)), severity="error", timeout=8)
         return
-    except CrmError as exc:
-        screen.notify(Text(str(exc)), severity="error")
-        return
-    done(moved)
+    label = opportunities.STAGE_LABELS[target]
+    intro = Text.assemble(
+        (f"{label} needs: ", "bold"), ", ".join(gate.missing), "\nFill in what you can."
+    )
+
+    def submit(values: dict) -> object:
+        data = {k: v for k, v in values.items() if v not in ("", None)}
+        return opportunities.move_stage(card["id"], card["version"], target, data)
+
+    screen.app.push_screen(
+        FormModal(
+            _title(f"Move to {label}: ", card["name"]),
+            [GATE_SPECS[f] for f in fields],
+            submit,
+            intro=intro,
+            save_label="move",
+        ),
+        done,
+    )
 
 
 def close_won(screen: Screen, card: dict, done: Done) -> None:

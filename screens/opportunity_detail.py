@@ -10,8 +10,9 @@ from textual.widgets import DataTable, Static, TabbedContent
 
 from crm_tui.errors import CrmError
 from crm_tui.screens import opportunity_actions
+from crm_tui.screens.access_keys import keyed
 from crm_tui.screens.base_detail import RecordDetailScreen
-from crm_tui.screens.confirm import ConfirmModal
+from crm_tui.screens.calls import confirm_then, direct
 from crm_tui.services import competitors, lines, money, opportunities, quotes, records, session
 from crm_tui.text import safe_line
 from crm_tui.widgets.line_table import LineTable
@@ -35,6 +36,17 @@ class OpportunityDetailScreen(RecordDetailScreen):
         Binding("plus,insert", "add_line", "Add product", show=False),
         Binding("minus,delete", "remove_line", "Remove product", show=False),
     ]
+    ACCESS = {
+        **RecordDetailScreen.ACCESS,
+        **dict.fromkeys(
+            ("stage", "won", "lost", "reopen", "link_competitor", "add_line", "remove_line"),
+            "write",
+        ),
+        "new_quote": "create",
+    }
+
+    def create_kind(self, action: str) -> str:
+        return "quote" if action == "new_quote" else self.KIND
 
     @property
     def display_name(self) -> str:
@@ -180,18 +192,12 @@ class OpportunityDetailScreen(RecordDetailScreen):
             self.notify("Open the Products tab and highlight a line first.")
             return
 
-        def answer(yes: bool) -> None:
-            if not yes:
-                return
-            try:
-                lines.remove_line("opportunity", self.record_id, self.record.version, line["id"])
-            except CrmError as exc:
-                self.notify(Text(str(exc)), severity="error")
-                return
-            self.refresh_data()
-
-        self.app.push_screen(
-            ConfirmModal(Text.assemble("Remove ", safe_line(line["label"], "bold"), "?")), answer
+        confirm_then(
+            self,
+            Text.assemble("Remove ", safe_line(line["label"], "bold"), "?"),
+            lambda: lines.remove_line(
+                "opportunity", self.record_id, self.record.version, line["id"]
+            ),
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -235,35 +241,32 @@ class OpportunityDetailScreen(RecordDetailScreen):
         opportunity_actions.close_lost(self, self.card, self._after)
 
     def action_reopen(self) -> None:
-        try:
-            opportunities.reopen(self.record_id, self.record.version)
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
-            return
-        self.notify("Reopened.")
-        self.refresh_data()
+        version = self.record.version
+        direct(
+            self,
+            lambda: opportunities.reopen(self.record_id, version),
+            "Reopened.",
+            lambda _: self.refresh_data(),
+        )
 
     def action_toggle_active(self) -> None:
         # D puts an open opportunity on hold and back (it has no inactive state).
         change = (
             opportunities.resume if self.record.status_reason == "on_hold" else opportunities.hold
         )
-        try:
-            change(self.record_id, self.record.version)
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
-            return
-        self.refresh_data()
+        version = self.record.version
+        direct(self, lambda: change(self.record_id, version), "", lambda _: self.refresh_data())
 
     def action_new_quote(self) -> None:
-        try:
-            quote = quotes.create({"name": self.record.name, "opportunity_id": self.record_id})
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
-            return
         from crm_tui.screens.document_detail import DocumentDetailScreen
 
-        self.app.push_screen(DocumentDetailScreen("quote", quote.id))
+        data = {"name": self.record.name, "opportunity_id": self.record_id}
+        direct(
+            self,
+            lambda: quotes.create(data),
+            "",
+            lambda quote: self.app.push_screen(DocumentDetailScreen("quote", quote.id)),
+        )
 
     def action_link_competitor(self) -> None:
         from crm_tui.screens.form_modal import FormModal
@@ -305,13 +308,17 @@ class OpportunityDetailScreen(RecordDetailScreen):
                     (
                         f"Move to {label}",
                         "Next stage, through its gate (>)",
-                        lambda: self.action_stage(1),
+                        keyed("stage", lambda: self.action_stage(1)),
                     )
                 )
             if index > 0:
                 label = opportunities.STAGE_LABELS[opportunities.STAGES[index - 1]]
                 actions.append(
-                    (f"Move back to {label}", "Previous stage (<)", lambda: self.action_stage(-1))
+                    (
+                        f"Move back to {label}",
+                        "Previous stage (<)",
+                        keyed("stage", lambda: self.action_stage(-1)),
+                    )
                 )
             actions += [
                 ("Close as won", "Actual revenue and date (w)", self.action_won),

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 from crm_tui import styles
 from crm_tui.errors import CrmError
 from crm_tui.screens import opportunity_actions
+from crm_tui.screens.access_keys import AccessKeys, keyed
 from crm_tui.services import dates, money, opportunities, pipeline, session
 from crm_tui.services.pipeline import BoardFilter
 from crm_tui.text import safe_line
@@ -51,7 +52,7 @@ def filter_label(f: BoardFilter) -> Text:
     return out
 
 
-class PipelineScreen(Screen):
+class PipelineScreen(AccessKeys, Screen):
     CSS_PATH = styles.path("pipeline.tcss")
     BINDINGS = [
         Binding("n", "new", "New"),
@@ -66,6 +67,26 @@ class PipelineScreen(Screen):
         Binding("C", "competitors", "Competitors", show=False),
         Binding("r", "refresh_data", "Refresh", show=False),
     ]
+    KIND = "opportunity"
+    # "move" is the board's own key (shift+← →), asked through check_action
+    ACCESS = {
+        "new": "create",
+        "edit": "write",
+        "log_activity": "append",
+        "won": "write",
+        "lost": "write",
+        "move": "write",
+    }
+
+    def access_target(self, action: str) -> tuple[str, int] | None:
+        card = self.board.current_card if self.is_mounted else None
+        return None if card is None else ("opportunity", card["id"])
+
+    def on_option_list_option_highlighted(self, event) -> None:
+        self.access_changed()
+
+    def on_descendant_focus(self, event) -> None:
+        self.access_changed()
 
     def __init__(self) -> None:
         super().__init__()
@@ -274,8 +295,11 @@ class PipelineScreen(Screen):
                         (
                             f"Move to {label}",
                             f"Move the card {word} (shift+arrow)",
-                            lambda t=target: self.board.post_message(
-                                Kanban.MoveRequested(card, stage, t)
+                            keyed(
+                                "move",
+                                lambda t=target: self.board.post_message(
+                                    Kanban.MoveRequested(card, stage, t)
+                                ),
                             ),
                         )
                     )

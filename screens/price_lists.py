@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from crm_tui import styles
 from crm_tui.errors import CrmError
+from crm_tui.screens.access_keys import AccessKeys
 from crm_tui.screens.calls import confirm_then
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import money, products, session
@@ -32,7 +33,7 @@ def _products(typed: str) -> list[dict]:
     return products.find_by_name(typed, limit=5)
 
 
-class PriceListsScreen(Screen):
+class PriceListsScreen(AccessKeys, Screen):
     CSS_PATH = styles.path("price_lists.tcss")
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -41,6 +42,17 @@ class PriceListsScreen(Screen):
         Binding("plus,insert", "set_price", "Set price"),
         Binding("minus,delete", "remove_price", "Remove price"),
     ]
+    KIND = "price_list"
+    ACCESS = {
+        "new_list": "create",
+        "edit_list": "write",
+        "set_price": "write",
+        "remove_price": "write",
+    }
+
+    def access_target(self, action: str) -> tuple[str, int] | None:
+        current = self.current_list if self.is_mounted else None
+        return None if current is None else ("price_list", current["id"])
 
     def __init__(self) -> None:
         super().__init__()
@@ -117,6 +129,7 @@ class PriceListsScreen(Screen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "price-lists":
             self._fill_items()
+            self.access_changed()
 
     def _done(self, result) -> None:
         if result:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
-from crm_tui.errors import CrmError
+from crm_tui.screens import calls
 from crm_tui.screens.base_detail import RecordDetailScreen
 from crm_tui.services import money, products, session
 from crm_tui.text import safe_line
@@ -21,6 +21,7 @@ class ProductDetailScreen(RecordDetailScreen):
         Binding("X", "retire", "Retire", show=False),
         Binding("D", "toggle_active", "Activate/retire", show=False),
     ]
+    ACCESS = {**RecordDetailScreen.ACCESS, **dict.fromkeys(("activate", "retire"), "write")}
 
     @property
     def display_name(self) -> str:
@@ -53,13 +54,10 @@ class ProductDetailScreen(RecordDetailScreen):
         return ProductFormScreen(self.record_id)
 
     def _change(self, change, done: str) -> None:
-        try:
-            change(self.record_id, self.record.version)
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
-            return
-        self.notify(done)
-        self.refresh_data()
+        version = self.record.version
+        calls.direct(
+            self, lambda: change(self.record_id, version), done, lambda _: self.refresh_data()
+        )
 
     def action_activate(self) -> None:
         self._change(products.activate, "Active: it can be sold.")

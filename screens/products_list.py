@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
-from crm_tui.errors import CrmError
+from crm_tui.screens import calls
 from crm_tui.screens.base_list import RecordListScreen
 from crm_tui.services import money, products
 from crm_tui.text import safe_line
@@ -39,6 +39,7 @@ class ProductsScreen(RecordListScreen):
         Binding("X", "retire", "Retire", show=False),
         Binding("L", "price_lists", "Price lists"),
     ]
+    ACCESS = {**RecordListScreen.ACCESS, **dict.fromkeys(("activate", "retire"), "write")}
     SERVICE = products
 
     def detail_screen(self, record_id: int):
@@ -55,13 +56,12 @@ class ProductsScreen(RecordListScreen):
         row = self.table.current_row
         if row is None:
             return
-        try:
-            change(row["id"], row["version"])
-        except CrmError as exc:
-            self.notify(Text(str(exc)), severity="error")
-            return
-        self.notify(Text.assemble(safe_line(row["name"]), done))
-        self.refresh_data()
+        calls.direct(
+            self,
+            lambda: change(row["id"], row["version"]),
+            Text.assemble(safe_line(row["name"]), done),
+            lambda _: self.refresh_data(),
+        )
 
     def action_activate(self) -> None:
         self._change(products.activate, " is active: it can be sold.")

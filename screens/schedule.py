@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from crm_tui import styles
+from crm_tui.screens.access_keys import AccessKeys
 from crm_tui.screens.calls import confirm_then
 from crm_tui.screens.form_modal import FormModal
 from crm_tui.services import dates, scheduling
@@ -58,7 +59,7 @@ class AgendaTable(FittedTable):
             self.move_cursor(row=min(cursor, len(cells) - 1))
 
 
-class ScheduleScreen(Screen):
+class ScheduleScreen(AccessKeys, Screen):
     CSS_PATH = styles.path("schedule.tcss")
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -71,6 +72,15 @@ class ScheduleScreen(Screen):
         Binding("R", "reschedule", "Move booking", show=False),
         Binding("tab", "switch_side", "Resources/agenda", show=False),
     ]
+    # a booking is a service activity
+    KIND = "activity"
+    ACCESS = {"book": "create", "cancel_booking": "write", "reschedule": "write"}
+
+    def access_target(self, action: str) -> tuple[str, int] | None:
+        entry = self._entry() if self.is_mounted else None
+        if entry is None or entry["kind"] != "booking":
+            return None
+        return ("activity", entry["activity_id"])
 
     def __init__(self, regarding: tuple[str, int] | None = None, label: str = "") -> None:
         super().__init__()
@@ -188,6 +198,8 @@ class ScheduleScreen(Screen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "resources":
             self._fill_agenda()
+        else:
+            self.access_changed()
 
     def action_back(self) -> None:
         self.app.pop_screen()

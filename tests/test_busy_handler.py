@@ -6,10 +6,10 @@ import threading
 import time
 
 import apsw
-import peewee
 import pytest
 
 from crm_tui.db import close_database, open_database, write
+from crm_tui.errors import DatabaseBusy
 
 
 def test_a_held_lock_times_out_after_busy_timeout_not_before(tmp_path):
@@ -19,7 +19,7 @@ def test_a_held_lock_times_out_after_busy_timeout_not_before(tmp_path):
     holder.execute("BEGIN IMMEDIATE")
     try:
         started = time.monotonic()
-        with pytest.raises(peewee.OperationalError, match="locked"):
+        with pytest.raises(DatabaseBusy, match="busy: a colleague's save held it for over 0.3 s"):
             with write():
                 pass
         waited = time.monotonic() - started

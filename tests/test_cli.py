@@ -33,7 +33,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_init_makes_the_os_login_admin(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("LOGNAME", "alice")
+    monkeypatch.setattr(session, "os_login", lambda: "alice")
     path = tmp_path / "crm.db"
     code, out, _ = run(capsys, "init", str(path))
     assert code == 0 and "alice is its admin" in out
@@ -79,7 +79,7 @@ def test_doctor_flags_a_world_writable_database(tmp_path, capsys):
 
 
 def test_users_add_and_set_role_and_unknown_login(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("LOGNAME", "alice")
+    monkeypatch.setattr(session, "os_login", lambda: "alice")
     path = tmp_path / "crm.db"
     run(capsys, "init", str(path))
     code, out, _ = run(
@@ -99,17 +99,17 @@ def test_users_add_and_set_role_and_unknown_login(tmp_path, capsys, monkeypatch)
     assert code == 0 and "manager" in out
     code, _, err = run(capsys, "--db", str(path), "users", "set-role", "alice", "agent")
     assert code == 1 and "last admin" in err
-    monkeypatch.setenv("LOGNAME", "stranger")
+    monkeypatch.setattr(session, "os_login", lambda: "stranger")
     code, _, err = run(capsys, "--db", str(path), "users", "list")
     assert code == 1
     assert "ask an admin: crm-tui users add stranger" in err
-    monkeypatch.setenv("LOGNAME", "maryam")
+    monkeypatch.setattr(session, "os_login", lambda: "maryam")
     code, _, err = run(capsys, "--db", str(path), "users", "add", "bob")
     assert code == 1 and "only an admin" in err
 
 
 def test_backup_and_export(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("LOGNAME", "alice")
+    monkeypatch.setattr(session, "os_login", lambda: "alice")
     path = tmp_path / "crm.db"
     run(capsys, "init", str(path))
     from crm_tui.runtime import open_for_user
@@ -136,7 +136,7 @@ def test_backup_and_export(tmp_path, capsys, monkeypatch):
 
 
 def test_export_quotes_orders_invoices(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("LOGNAME", "alice")
+    monkeypatch.setattr(session, "os_login", lambda: "alice")
     path = tmp_path / "crm.db"
     run(capsys, "init", str(path))
     from crm_tui.runtime import open_for_user
@@ -204,7 +204,7 @@ def test_no_traceback_from_the_installed_entry_point(tmp_path):
 
 
 def test_users_set_team_and_list(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("LOGNAME", "alice")
+    monkeypatch.setattr(session, "os_login", lambda: "alice")
     path = tmp_path / "crm.db"
     run(capsys, "init", str(path))
     run(capsys, "--db", str(path), "users", "add", "maryam", "--name", "Maryam Ahmadi")
@@ -218,6 +218,6 @@ def test_users_set_team_and_list(tmp_path, capsys, monkeypatch):
     assert (code, out) == (0, "maryam has no team\n")
     code, _, err = run(capsys, "--db", str(path), "users", "set-team", "nobody", "North")
     assert code == 1 and "nobody is not a user" in err
-    monkeypatch.setenv("LOGNAME", "maryam")
+    monkeypatch.setattr(session, "os_login", lambda: "maryam")
     code, _, err = run(capsys, "--db", str(path), "users", "set-team", "maryam", "South")
     assert code == 1 and "only an admin" in err

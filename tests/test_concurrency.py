@@ -85,6 +85,9 @@ def test_many_processes_read_then_write(db, db_path, ctx):
 def test_two_processes_edit_the_same_contact(db, db_path, ctx):
     users.add("alice", "Alice", "sales")
     users.add("bob", "Bob", "sales")
+    # one team: sales may edit their team's contacts
+    for login in ("tester", "alice", "bob"):
+        users.set_team(login, "North")
     ann = contacts.create({"first_name": "Ann", "last_name": "Lee", "job_title": "Buyer"})
     assert ann.version == 1
 

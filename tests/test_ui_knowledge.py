@@ -201,5 +201,11 @@ async def test_body_in_the_external_editor(db, tmp_path, monkeypatch):
         # an editor that fails leaves the body as it was
         monkeypatch.setenv("VISUAL", f"{sys.executable} -c 'import sys; sys.exit(3)'")
         await pilot.press("ctrl+e")
-        assert await wait_until(pilot, lambda: "exited with 3" in notes_text(app))
+        assert await wait_until(pilot, lambda: "exited with status 3" in notes_text(app))
+        assert body.text == "1. Typed here\n2. From the editor"
+        # an editor that is not installed is said so, and the app carries on
+        monkeypatch.setenv("VISUAL", "no-such-editor-xyz --wait")
+        await pilot.press("ctrl+e")
+        assert await wait_until(pilot, lambda: "not installed" in notes_text(app))
+        assert isinstance(app.screen, ArticleFormScreen) and app.is_running
         assert body.text == "1. Typed here\n2. From the editor"

@@ -21,6 +21,7 @@ MODULES = [
     "m0006_case_priority_order",
     "m0007_knowledge",
     "m0008_kb_search_speed",
+    "m0009_access",
 ]
 LATEST = len(MODULES)
 

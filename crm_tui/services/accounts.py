@@ -120,7 +120,7 @@ def get(account_id: int) -> Account:
     row = Account.get_or_none(Account.id == account_id)
     if row is None:
         raise NotFound(f"account #{account_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("account", row)
 
 
 def update(account_id: int, version: int, data: dict) -> Account:

@@ -191,7 +191,7 @@ def get(activity_id: int) -> Activity:
     row = records.by_id(Activity, activity_id)
     if row is None:
         raise NotFound(f"activity #{activity_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("activity", row)
 
 
 def follow_ups_of(activity_id: int) -> list[Activity]:

@@ -19,7 +19,7 @@ from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.models import Account, Activity, Contact, User
 from crm_tui.models.base import from_db_time, to_db_time, utcnow
 from crm_tui.models.service import Case, Contract, ContractLine, Queue
-from crm_tui.services import dates, numbers, records, search, session
+from crm_tui.services import access, dates, numbers, records, search, session
 from crm_tui.services.listing import Page, too_many_to_rank
 from crm_tui.services.validate import Checker
 
@@ -287,7 +287,7 @@ def get(case_id: int) -> Case:
     row = records.by_id(Case, case_id)
     if row is None:
         raise NotFound(f"case #{case_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("case", row)
 
 
 def by_number(number: str) -> Case:
@@ -911,6 +911,9 @@ def page(
     as `after`/`before`. `query` narrows the view through the case search
     index (number, title, customer ...)."""
     where, index, segments, descending = _view_where(view, queue_id)
+    readable = access.read_filter("case", "k.owner_id", unowned="k.assigned = 0")
+    if readable:
+        where += f" AND {readable}"
     backwards = before is not None or last
     cursor = after if after is not None else before
     walk = (index, segments, descending, cursor, backwards, inclusive, limit)
@@ -959,8 +962,11 @@ def find_by_name(typed: str, limit: int = 10) -> list[dict]:
         order = "case_fts.rowid DESC"
     else:
         order = f"{search.rank_expr('case')}, case_fts.rowid"
+    readable = access.read_filter("case", "k.owner_id", unowned="k.assigned = 0")
+    joined = f'CROSS JOIN "case" k ON k.id = case_fts.rowid AND {readable}' if readable else ""
     found = database.execute_sql(
-        f"SELECT case_fts.rowid FROM case_fts WHERE case_fts MATCH ? ORDER BY {order} LIMIT ?",
+        f"SELECT case_fts.rowid FROM case_fts {joined} WHERE case_fts MATCH ? "
+        f"ORDER BY {order} LIMIT ?",
         (fts, limit),
     ).fetchall()
     rows = _display_rows([r[0] for r in found])

@@ -63,7 +63,7 @@ def get(competitor_id: int) -> Competitor:
     row = records.by_id(Competitor, competitor_id)
     if row is None:
         raise NotFound(f"competitor #{competitor_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("competitor", row)
 
 
 def update(competitor_id: int, version: int, data: dict) -> Competitor:

@@ -87,7 +87,7 @@ def get(contact_id: int) -> Contact:
     row = Contact.get_or_none(Contact.id == contact_id)
     if row is None:
         raise NotFound(f"contact #{contact_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("contact", row)
 
 
 def update(contact_id: int, version: int, data: dict) -> Contact:

@@ -164,7 +164,7 @@ def get(contract_id: int) -> Contract:
     row = records.by_id(Contract, contract_id)
     if row is None:
         raise NotFound(f"contract #{contract_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("contract", row)
 
 
 def _require_draft(row: Contract) -> None:

@@ -1,21 +1,46 @@
-"""Streaming exports: rows are read a page at a time, never a whole table."""
+"""Streaming exports: rows are read a page at a time, never a whole table.
+
+Money leaves as decimal strings ("148000000.00"), never as the minor units
+the database keeps. JSON is exact; CSV is made safe to open in a spreadsheet.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from typing import TextIO
 
 from crm_tui.db import column_names, database
+from crm_tui.services import access
+from crm_tui.text import clean
+
+# What makes a spreadsheet run a cell as a formula (OWASP "CSV injection");
+# clean() already trims a leading tab or CR, listed to keep the rule whole.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A negative amount starts with "-" but is data; only a plain number passes.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def _plain(column: str) -> str:
+    """SQL for minor units as a plain decimal string ('-1234.05'), in integer
+    arithmetic: a float would round large amounts."""
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL ELSE "
+        f"(CASE WHEN {column} < 0 THEN '-' ELSE '' END) || (abs({column}) / 100) || '.' || "
+        f"substr('0' || (abs({column}) % 100), -2) END"
+    )
+
 
 EXPORTS = {
     "accounts": (
         "account",
         "SELECT a.id, a.name, a.account_number, a.state, a.industry, a.phone, a.email, a.website, "
-        "a.street, a.city, a.state_province, a.postal_code, a.country, a.annual_revenue, "
-        "a.employees, a.parent_id, a.primary_contact_id, u.login AS owner, a.created_at, "
-        "a.modified_at, a.version FROM account a JOIN user u ON u.id = a.owner_id",
+        "a.street, a.city, a.state_province, a.postal_code, a.country, "
+        f"{_plain('a.annual_revenue')} AS annual_revenue, a.employees, a.parent_id, "
+        "a.primary_contact_id, u.login AS owner, a.created_at, a.modified_at, a.version "
+        "FROM account a JOIN user u ON u.id = a.owner_id",
         "a.id",
     ),
     "contacts": (
@@ -35,16 +60,6 @@ EXPORTS = {
         "a.id",
     ),
 }
-
-
-def _plain(column: str) -> str:
-    """SQL for minor units as a plain decimal string ('-1234.05'), in integer
-    arithmetic: a float would round large amounts."""
-    return (
-        f"CASE WHEN {column} IS NULL THEN NULL ELSE "
-        f"(CASE WHEN {column} < 0 THEN '-' ELSE '' END) || (abs({column}) / 100) || '.' || "
-        f"substr('0' || (abs({column}) % 100), -2) END"
-    )
 
 
 def _document(alias: str, table: str, number: str, extra: str) -> str:
@@ -129,14 +144,20 @@ def rows(what: str, batch: int = 1000) -> tuple[list[str], Iterator[tuple]]:
     """Column names and a generator of rows for an export, by id, in batches."""
     if what not in EXPORTS:
         raise ValueError(f"cannot export {what!r}; choose one of {', '.join(EXPORTS)}")
-    _, sql, key = EXPORTS[what]
+    kind, sql, key = EXPORTS[what]
     names = column_names(sql)
+    alias = key.split(".")[0]
+    # only what the person may read leaves the database
+    readable = access.read_filter(
+        kind, f"{alias}.owner_id", unowned=f"{alias}.assigned = 0" if kind == "case" else ""
+    )
+    condition = f" AND {readable}" if readable else ""
 
     def generate() -> Iterator[tuple]:
         last = 0
         while True:
             chunk = database.execute_sql(
-                f"{sql} WHERE {key} > ? ORDER BY {key} LIMIT ?", (last, batch)
+                f"{sql} WHERE {key} > ?{condition} ORDER BY {key} LIMIT ?", (last, batch)
             ).fetchall()
             if not chunk:
                 return
@@ -146,15 +167,31 @@ def rows(what: str, batch: int = 1000) -> tuple[list[str], Iterator[tuple]]:
     return names, generate()
 
 
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell a spreadsheet shows as text: without control
+    characters, and with a leading ' when it would start a formula.
+
+    Numbers, and text that is exactly a plain decimal number, are data."""
+    if not isinstance(value, str) or _PLAIN_NUMBER.fullmatch(value):
+        return value
+    # Cleaning first: removing an escape or a space can bring an "=" to the front.
+    text = clean(value, multiline=True)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def write(what: str, out: TextIO, fmt: str = "csv") -> int:
-    """Write an export to `out` as csv or json (one array); returns the row count."""
+    """Write an export to `out` as csv or json (one array); returns the row count.
+
+    CSV cells go through `csv_cell`; JSON keeps every value exactly."""
     names, data = rows(what)
     count = 0
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(names)
         for row in data:
-            writer.writerow(row)
+            writer.writerow([csv_cell(value) for value in row])
             count += 1
     elif fmt == "json":
         out.write("[")

@@ -179,7 +179,7 @@ def get(article_id: int) -> KbArticle:
     row = records.by_id(KbArticle, article_id)
     if row is None:
         raise NotFound(f"article #{article_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("article", row)
 
 
 def by_number(number: str) -> KbArticle:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from crm_tui import text
 from crm_tui.db import dict_rows
-from crm_tui.services import kb, kb_query, session
+from crm_tui.services import access, kb, kb_query, session
 
 # Ranking is the index's rank column, which m0008 sets to bm25 with the column
 # weights 10 (title and number), 6 (keywords and subject), 3 (titles of the
@@ -77,6 +77,9 @@ def _visibility(state: str | None) -> tuple[str, list]:
         # agents: published ones, their own, and the ones naming them as reviewer
         where.append("(a.state = 'published' OR a.owner_id = ? OR a.reviewer_id = ?)")
         params += [me.id, me.id]
+    readable = access.read_filter("article", "a.owner_id")
+    if readable:
+        where.append(readable)
     return " AND ".join(where) or "1", params
 
 

@@ -153,7 +153,7 @@ def get(lead_id: int) -> Lead:
     row = records.by_id(Lead, lead_id)
     if row is None:
         raise NotFound(f"lead #{lead_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("lead", row)
 
 
 def _require_open(row: Lead, doing: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from crm_tui.db import database, dict_rows
 from crm_tui.errors import DomainError
-from crm_tui.services import search
+from crm_tui.services import access, search
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,9 @@ def fetch_page(
     `page.keys` for the next call."""
     alias = spec.table.split()[1]
     where = [spec.views[view].replace(":me", str(int(me)))]
+    readable = access.read_filter(spec.kind, f"{alias}.owner_id")
+    if readable:
+        where.append(readable)
     params: list = []
     fts = search.query_for(query)
     if fts is not None:

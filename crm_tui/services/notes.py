@@ -104,7 +104,7 @@ def get(note_id: int) -> Note:
     )
     if row is None:
         raise NotFound(f"note #{note_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("note", row)
 
 
 def update(note_id: int, version: int, subject: str, body: str) -> Note:

@@ -151,7 +151,7 @@ def get(opportunity_id: int) -> Opportunity:
     row = records.by_id(Opportunity, opportunity_id)
     if row is None:
         raise NotFound(f"opportunity #{opportunity_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("opportunity", row)
 
 
 def customer_name(opportunity: Opportunity) -> str:

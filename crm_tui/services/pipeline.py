@@ -20,7 +20,7 @@ from peewee import OperationalError
 
 from crm_tui.db import database, dict_rows
 from crm_tui.errors import DomainError
-from crm_tui.services import dates
+from crm_tui.services import access, dates
 from crm_tui.services.opportunities import STAGES
 from crm_tui.services.opportunity_list import close_range, owner_ids
 
@@ -60,6 +60,9 @@ def _where(f: BoardFilter) -> tuple[list[str], list]:
     if owners is not None:
         where.append(f"owner_id IN ({', '.join('?' * len(owners))})")
         params += owners
+    readable = access.read_filter("opportunity", "owner_id")
+    if readable:
+        where.append(readable)
     first, last = close_range(f.close)
     if first is not None:
         where.append("estimated_close_date >= ?")

@@ -120,7 +120,7 @@ def get(product_id: int) -> Product:
     row = records.by_id(Product, product_id)
     if row is None:
         raise NotFound(f"product #{product_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("product", row)
 
 
 def update(product_id: int, version: int, data: dict) -> Product:
@@ -224,7 +224,7 @@ def get_price_list(price_list_id: int) -> PriceList:
     row = records.by_id(PriceList, price_list_id)
     if row is None:
         raise NotFound(f"price list #{price_list_id} does not exist (it may have been deleted)")
-    return row
+    return records.readable("price_list", row)
 
 
 def update_price_list(price_list_id: int, version: int, data: dict) -> PriceList:

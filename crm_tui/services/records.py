@@ -15,7 +15,7 @@ from crm_tui.db import database, write
 from crm_tui.errors import ConflictError, DomainError, NotFound
 from crm_tui.models import Account, Activity, AuditEntry, Contact, Note, User
 from crm_tui.models.base import utcnow
-from crm_tui.services import session
+from crm_tui.services import access, session
 
 
 @dataclass(frozen=True)
@@ -88,19 +88,31 @@ def by_id(model: type[Model], record_id: int) -> Model | None:
     return next(iter(model.raw(sql, record_id)), None)
 
 
+def readable(kind: str, row: Model) -> Model:
+    """`row`, if the signed-in person may read it (PermissionDenied otherwise):
+    every record a screen opens comes through here."""
+    owner = row.__data__.get("owner")
+    if kind == "case" and not row.assigned:
+        owner = None  # waiting in a queue: nobody's yet
+    access.require("read", kind, owner)
+    return row
+
+
 def require(kind: str, record_id: int) -> Model:
     rt = record_type(kind)
     row = by_id(rt.model, record_id)
     if row is None:
         raise NotFound(f"{rt.label} #{record_id} does not exist (it may have been deleted)")
-    return row
+    return readable(kind, row)
 
 
 def require_regardable(kind: str, record_id: int) -> Model:
     """The record a note or activity is about; refuses kinds that cannot be regarded."""
     if kind not in REGISTRY or not REGISTRY[kind].regardable:
         raise NotFound(f"notes and activities cannot regard a {kind}")
-    return require(kind, record_id)
+    row = require(kind, record_id)
+    access.require("append", kind, access.owner_of(kind, record_id))
+    return row
 
 
 def load_current(kind: str, record_id: int, version: int, fields=()) -> Model:
@@ -179,6 +191,8 @@ def audit(
 ) -> None:
     """Write one audit entry; call inside the same transaction as the change.
     `by_system`: a change made by the date, not by a person (no user)."""
+    if not by_system:
+        access.check_change(kind, record_id, action, changes or {})
     user_id = None if by_system else session.current_user().id
     payload = {
         k: [_jsonable(o), _jsonable(n)] for k, (o, n) in (changes or {}).items() if k not in DERIVED

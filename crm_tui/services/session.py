@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import getpass
+import os
+import pwd
 
 from crm_tui.config import Settings
 from crm_tui.errors import CrmError, UnknownUser
@@ -12,7 +13,18 @@ _state: dict = {"user": None, "settings": Settings()}
 
 
 def os_login() -> str:
-    return getpass.getuser()
+    """Who is running this process: the login of the real user id.
+
+    The one answer to "who is this" everywhere. LOGNAME and USER are set by
+    whoever starts the process, so they are never asked (getpass reads them
+    first, which let anyone act as anyone)."""
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        raise CrmError(
+            f"user id {uid} has no login name on this host; crm-tui needs an OS account"
+        ) from None
 
 
 def settings() -> Settings:
@@ -38,6 +50,18 @@ def sign_in(login: str | None = None) -> User:
         raise UnknownUser(login)
     _state["user"] = user
     return user
+
+
+def refresh_user() -> None:
+    """Read the signed-in person's role, team and state again: an admin may
+    have changed them while this app runs. A deactivated person is refused."""
+    user = _state["user"]
+    if user is None:
+        return
+    fresh = User.get_or_none(User.id == user.id)
+    if fresh is None or not fresh.active:
+        raise UnknownUser(user.login)
+    _state["user"] = fresh
 
 
 def act_as(user: User | None) -> None:

@@ -12,7 +12,9 @@ from crm_tui.services import records, session
 from crm_tui.text import clean
 
 ROLES = ("agent", "sales", "manager", "admin")
-_LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}\$?$", re.IGNORECASE)
+# What useradd accepts by default (POSIX portable names, at most 32 long):
+# a login is matched exactly as typed, never cleaned into another name.
+_LOGIN = re.compile(r"[a-z_][a-z0-9_.-]{0,31}\$?", re.IGNORECASE)
 
 
 def _require_admin() -> None:
@@ -22,10 +24,14 @@ def _require_admin() -> None:
 
 
 def add(login: str, full_name: str = "", role: str = "agent") -> User:
-    """Add a user for an OS login. The first user of a database becomes admin."""
-    login = clean(login)
-    if not _LOGIN.match(login):
-        raise ValidationError({"login": f"{login!r} is not an OS login name"})
+    """Add a user for an OS login. The first user of a database becomes admin.
+
+    A login that is not a valid OS login name is refused as typed; the full
+    name is stored without control characters."""
+    if not isinstance(login, str) or not _LOGIN.fullmatch(login):
+        raise ValidationError(
+            {"login": f"{clean(str(login))!r} is not an OS login name (letters, digits, _ . -)"}
+        )
     if role not in ROLES:
         raise ValidationError({"role": f"{role!r} is not one of: {', '.join(ROLES)}"})
     _require_admin()
@@ -81,8 +87,9 @@ def set_role(login: str, role: str) -> User:
             and User.select().where((User.role == "admin") & (User.active == 1)).count() == 1
         ):
             raise DomainError(f"{login} is the last admin; make someone else admin first")
-        User.update(role=role).where(User.id == user.id).execute()
+        # audited (and so checked) first: the change may be of the admin's own role
         records.audit("user", user.id, "update", {"role": (user.role, role)})
+        User.update(role=role).where(User.id == user.id).execute()
     return get(login)
 
 
@@ -96,8 +103,8 @@ def set_team(login: str, team: str) -> User:
     with write():
         user = get(login)
         if user.team != team:
-            User.update(team=team).where(User.id == user.id).execute()
             records.audit("user", user.id, "update", {"team": (user.team, team)})
+            User.update(team=team).where(User.id == user.id).execute()
     return get(login)
 
 
@@ -111,8 +118,8 @@ def set_active(login: str, active: bool) -> User:
     _require_admin()
     with write():
         user = get(login)
-        User.update(active=int(active)).where(User.id == user.id).execute()
         records.audit("user", user.id, "state", {"active": (bool(user.active), active)})
+        User.update(active=int(active)).where(User.id == user.id).execute()
     return get(login)
 
 

@@ -107,6 +107,14 @@ class Kanban(Horizontal):
     def _column(self, key: str) -> _Column:
         return next(c for c in self.columns if c.key == key)
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # the screen knows whether the person may move the focused card
+        if action == "move":
+            allows = getattr(self.screen, "access_allows", None)
+            if allows is not None and not allows("move"):
+                return False
+        return True
+
     @property
     def current_column(self) -> str:
         focused = self.app.focused

@@ -34,6 +34,12 @@ def _finder(module: str):
     return importlib.import_module(f"crm_tui.services.{module}").find_by_name
 
 
+def _guarded(provider: Provider, callback):
+    """The command run through the app's reporting of refusals and faults."""
+    guard = getattr(provider.app, "guarded", None)
+    return guard(callback) if guard is not None else callback
+
+
 def _label(kind: str, name: str, extra: str) -> Text:
     out = Text()
     out.append(f"{kind:<11} ", style="dim")
@@ -57,7 +63,7 @@ class GoToProvider(Provider):
                     Hit(
                         score,
                         _label(label, row["name"], extra(row)),
-                        partial(self.app.open_record, kind, row["id"]),
+                        _guarded(self, partial(self.app.open_record, kind, row["id"])),
                         text=f"{label} {clean(row['name'])}",
                         help=f"Open this {kind}",
                     )
@@ -71,11 +77,28 @@ class RecordActionsProvider(Provider):
 
     def _actions(self):
         actions = getattr(self.screen, "record_actions", None)
-        return actions() if actions is not None else []
+        if actions is None:
+            return []
+        # An action the screen's keys refuse (its role does not allow it) is
+        # not offered here either.
+        return [a for a in actions() if self._offered(a[2])]
+
+    def _offered(self, callback) -> bool:
+        # a bound action_* method, or a callable a screen tagged with its action
+        action = getattr(callback, "action", None)
+        if action is None:
+            name = getattr(callback, "__name__", "")
+            if (
+                not name.startswith("action_")
+                or getattr(callback, "__self__", None) is not self.screen
+            ):
+                return True
+            action = name.removeprefix("action_")
+        return self.screen.check_action(action, ()) is not False
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._actions():
-            yield DiscoveryHit(Text(title), callback, text=title, help=help_text)
+            yield DiscoveryHit(Text(title), _guarded(self, callback), text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -83,7 +106,7 @@ class RecordActionsProvider(Provider):
             score = matcher.match(title)
             if score > 0:
                 # matcher.highlight() parses markup; titles are shown literally instead
-                yield Hit(score, Text(title), callback, text=title, help=help_text)
+                yield Hit(score, Text(title), _guarded(self, callback), text=title, help=help_text)
 
 
 def record_actions(kind: str, state: str | None, edit, log, toggle) -> list[tuple]:

@@ -1,0 +1,127 @@
+"""What a database error means for the person who was saving.
+
+SQLite reports a colleague holding the write lock, a full disk, a read-only
+file and an I/O error as exceptions of the driver (wrapped by Peewee, or
+followed by a failed ROLLBACK that becomes the raised one); `fault_from`
+finds the cause in that chain and says it as one plain sentence with what to
+do next.
+"""
+
+from __future__ import annotations
+
+import apsw
+
+from crm_tui.errors import DatabaseBusy, DatabaseFault
+
+KEPT = "nothing was saved"
+
+_state = {"busy_seconds": 5.0}
+
+
+def configure(busy_timeout_ms: int) -> None:
+    """Say the busy timeout in use, for the busy message."""
+    _state["busy_seconds"] = busy_timeout_ms / 1000
+
+
+def _busy() -> DatabaseFault:
+    seconds = _state["busy_seconds"]
+    wait = "1 second" if seconds == 1 else f"{seconds:g} seconds"
+    return DatabaseBusy(
+        f"The database is busy: a colleague's save held it for over {wait}; {KEPT}, so try again."
+    )
+
+
+def gone(path: object) -> DatabaseFault:
+    """The file this app opened was deleted or replaced under it."""
+    return DatabaseFault(
+        f"The database file {path} was deleted or replaced while crm-tui was open, so "
+        "nothing can be saved any more: quit and start crm-tui again (an admin may have "
+        "restored a backup)."
+    )
+
+
+# Most specific first: the driver's classes do not inherit from each other,
+# but a wrapped error may carry several in its chain.
+_FAULTS: list[tuple[type[BaseException], object]] = [
+    (apsw.BusyError, _busy),
+    (
+        apsw.LockedError,
+        lambda: DatabaseBusy(f"The database is busy with another task; {KEPT}, so try again."),
+    ),
+    (
+        apsw.FullError,
+        lambda: DatabaseFault(
+            f"The disk holding the database is full; {KEPT}: free some space "
+            "(or ask your admin to), then save again."
+        ),
+    ),
+    (
+        apsw.ReadOnlyError,
+        lambda: DatabaseFault(
+            f"The database cannot be written (the file or its folder is read-only for you); "
+            f"{KEPT}: ask your admin to run crm-tui doctor."
+        ),
+    ),
+    (
+        apsw.PermissionsError,
+        lambda: DatabaseFault(
+            f"You have no permission to write the database; {KEPT}: "
+            "ask your admin to run crm-tui doctor."
+        ),
+    ),
+    (
+        apsw.CantOpenError,
+        lambda: DatabaseFault(
+            f"The database file can no longer be opened (moved, deleted, or its folder "
+            f"changed); {KEPT}: quit and start crm-tui again, and ask your admin if it persists."
+        ),
+    ),
+    (
+        apsw.CorruptError,
+        lambda: DatabaseFault(
+            f"The database file is damaged; {KEPT}: ask your admin to run crm-tui doctor "
+            "and restore the last backup."
+        ),
+    ),
+    (
+        apsw.NotADBError,
+        lambda: DatabaseFault(
+            f"The database file is no longer a database; {KEPT}: ask your admin to run "
+            "crm-tui doctor and restore the last backup."
+        ),
+    ),
+    (
+        apsw.IOError,
+        lambda: DatabaseFault(
+            f"The disk reported an error while saving; {KEPT}: try again, and if it "
+            "happens again ask your admin to run crm-tui doctor."
+        ),
+    ),
+]
+
+
+def _causes(exc: BaseException):
+    """`exc`, then what it wraps: Peewee's first argument, the cause, the context."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        item = todo.pop(0)
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        if item.args and isinstance(item.args[0], BaseException):
+            todo.append(item.args[0])
+        todo.extend((item.__cause__, item.__context__))
+
+
+def fault_from(exc: BaseException) -> DatabaseFault | None:
+    """The DatabaseFault a database exception means, or None when it is not a
+    fault of the database (a bug, or a constraint a service checks itself)."""
+    if isinstance(exc, DatabaseFault):
+        return exc
+    for cause in _causes(exc):
+        for driver_error, make in _FAULTS:
+            if isinstance(cause, driver_error):
+                return make()
+    return None
