@@ -214,15 +214,15 @@ def cmd_users(args) -> int:
 
 
 def cmd_roles(args) -> int:
-    from crm_tui.services import access
+    from crm_tui.services import access, roles
 
     settings = _settings(args)
     _open(args, settings)
     if args.roles_command == "set":
-        access.set_depth(args.role, args.kind, args.privilege, args.depth)
+        roles.set_depth(args.role, args.kind, args.privilege, args.depth)
         print(f"{args.role} now has {args.privilege} on {args.kind} at depth {args.depth}")
         return 0
-    rows = access.table_rows(getattr(args, "role", None))
+    rows = roles.table_rows(getattr(args, "role", None))
     by_role: dict[str, dict[str, dict[str, str]]] = {}
     for role, kind, privilege, depth, changed in rows:
         by_role.setdefault(role, {}).setdefault(kind, {})[privilege] = depth + (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from crm_tui.services import access
+from crm_tui.services import access, records
 
 
 def keyed(action: str, callback):
@@ -54,7 +54,7 @@ class AccessKeys:
             cache = self._access_owners = {}
         key = (kind, record_id)
         if key not in cache:
-            cache[key] = access.owner_of(kind, record_id)
+            cache[key] = records.owner_of(kind, record_id)
         return cache[key]
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:

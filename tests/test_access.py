@@ -23,6 +23,7 @@ from crm_tui.services import (
     opportunities,
     products,
     queues,
+    roles,
     session,
     users,
 )
@@ -166,7 +167,7 @@ def test_a_changed_role_table_limits_reading_everywhere(people):
     mine = accounts.create({"name": "Zenith Mine"})
     contacts.create({"first_name": "Zed", "last_name": "Mine", "account_id": mine.id})
     as_user("tester")
-    access.set_depth("agent", "account", "read", "own")
+    roles.set_depth("agent", "account", "read", "own")
     as_user("lone")
     lone_own = accounts.create({"name": "Zenith Lone"})
     as_user("aria")
@@ -179,7 +180,7 @@ def test_a_changed_role_table_limits_reading_everywhere(people):
     export.write("accounts", out)
     assert [row["name"] for row in csv.DictReader(io.StringIO(out.getvalue()))] == ["Zenith Mine"]
     as_user("tester")
-    access.set_depth("agent", "account", "read", "org")  # back to the default
+    roles.set_depth("agent", "account", "read", "org")  # back to the default
     as_user("aria")
     assert len(accounts.find_by_name("zenith")) == 3
     assert lone_own.owner_id == people["lone"].id
@@ -188,17 +189,17 @@ def test_a_changed_role_table_limits_reading_everywhere(people):
 def test_only_admins_change_the_role_table_and_each_change_is_audited(people):
     as_user("mona")
     with pytest.raises(PermissionDenied, match="only an admin"):
-        access.set_depth("agent", "account", "write", "org")
+        roles.set_depth("agent", "account", "write", "org")
     as_user("tester")
     with pytest.raises(ValidationError):
-        access.set_depth("agent", "account", "write", "everything")
-    access.set_depth("agent", "account", "write", "org")
+        roles.set_depth("agent", "account", "write", "everything")
+    roles.set_depth("agent", "account", "write", "org")
     assert access.depth("write", "account", "agent") == "org"
     entry = dict_rows(
         "SELECT changes FROM audit_entry WHERE record_type = 'role' ORDER BY id DESC LIMIT 1"
     )[0]
     assert '"agent write account": ["team", "org"]' in entry["changes"]
-    changed = [row for row in access.table_rows("agent") if row[4]]
+    changed = [row for row in roles.table_rows("agent") if row[4]]
     assert changed == [("agent", "account", "write", "org", True)]
 
 
@@ -234,3 +235,22 @@ def test_an_admin_may_step_down_when_another_admin_remains(people):
     users.set_role("mona", "admin")
     users.set_role("tester", "agent")  # checked as the admin tester was when it began
     assert User.get(User.login == "tester").role == "agent"
+
+
+def test_roles_from_the_command_line(people, db_path, monkeypatch, capsys):
+    from crm_tui import cli
+    from crm_tui.db import close_database
+
+    close_database()
+    monkeypatch.setattr(session, "os_login", lambda: "tester")
+    assert cli.main(["--db", str(db_path), "roles", "set", "agent", "note", "delete", "team"]) == 0
+    assert capsys.readouterr().out == "agent now has delete on note at depth team\n"
+    assert cli.main(["--db", str(db_path), "roles", "list", "agent"]) == 0
+    out = capsys.readouterr().out
+    note = next(line for line in out.splitlines() if line.strip().startswith("note "))
+    assert note.split() == ["note", "org", "org", "own", "team*", "none", "none"]
+    assert "* changed from the default" in out
+    monkeypatch.setattr(session, "os_login", lambda: "aria")
+    assert cli.main(["--db", str(db_path), "roles", "set", "agent", "note", "delete", "org"]) == 1
+    assert "only an admin can change what roles may do" in capsys.readouterr().err
+    close_database()

@@ -4,8 +4,8 @@ A role grants each privilege (create, read, write, delete, assign, append) on
 each record kind at a depth: none, own (records the person owns), team (also
 records owned by people of the same team) or org (every record). The
 built-in table below holds the defaults; an admin changes single cells with
-`crm-tui roles set`, stored in the database so that everyone sharing it gets
-the same rules.
+`crm-tui roles set` (crm_tui/services/roles.py), stored in the database so
+that everyone sharing it gets the same rules.
 
 Every check goes through this module: writes are checked where every write
 is audited (records.audit calls `check_change`), attaching a note or
@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from crm_tui.db import database
-from crm_tui.errors import PermissionDenied, ValidationError
+from crm_tui.errors import PermissionDenied
 from crm_tui.services import session
+from crm_tui.text import clean
 
 PRIVILEGES = ("create", "read", "write", "delete", "assign", "append")
 DEPTHS = ("none", "own", "team", "org")
@@ -165,7 +166,8 @@ def unchecked():
         _state["unchecked"] -= 1
 
 
-def _table() -> dict:
+def table() -> dict:
+    """The role table in force: role -> kind -> privilege -> depth."""
     now = time.monotonic()
     if _cache.table is not None and now - _cache.checked_at < _RECHECK_SECONDS:
         return _cache.table
@@ -175,15 +177,15 @@ def _table() -> dict:
     session.refresh_user()
     _cache.teams = None
     if _cache.table is None or version != _cache.version:
-        table = {
+        fresh = {
             role: {kind: dict(p) for kind, p in kinds.items()} for role, kinds in defaults().items()
         }
         if row is not None:
-            for role, kind, privilege, depth in database.execute_sql(
+            for role, kind, privilege, level in database.execute_sql(
                 "SELECT role, kind, privilege, depth FROM role_privilege"
             ):
-                table.setdefault(role, {}).setdefault(kind, {})[privilege] = depth
-        _cache.table, _cache.version = table, version
+                fresh.setdefault(role, {}).setdefault(kind, {})[privilege] = level
+        _cache.table, _cache.version = fresh, version
     _cache.checked_at = now
     return _cache.table
 
@@ -195,9 +197,9 @@ def forget() -> None:
 
 def depth(privilege: str, kind: str, role: str | None = None) -> str:
     """The depth at which `role` (default: the signed-in person's) holds `privilege` on `kind`."""
-    table = _table()
+    current = table()
     role = role or session.current_user().role
-    return table.get(role, {}).get(kind, {}).get(privilege, "none")
+    return current.get(role, {}).get(kind, {}).get(privilege, "none")
 
 
 def _team_of(user_id: int) -> str:
@@ -234,10 +236,12 @@ def refusal(privilege: str, kind: str, owner_id: int | None = None) -> str:
     label = KINDS.get(kind, kind)
     text = f"Not allowed: your role ({user.role}) has no {privilege} privilege on {label}"
     if level in ("own", "team") and owner_id is not None:
-        from crm_tui.services.users import name_of
-
+        row = database.execute_sql(
+            "SELECT full_name FROM user WHERE id = ?", (owner_id,)
+        ).fetchone()
+        owner = clean(row[0]) if row else f"user #{owner_id}"
         scope = "your own" if level == "own" or not user.team else f"team {user.team}'s"
-        text += f" owned by {name_of(owner_id)} (only on {scope})"
+        text += f" owned by {owner} (only on {scope})"
     return text + "; an admin can change the role's privileges (crm-tui roles)."
 
 
@@ -247,32 +251,11 @@ def require(privilege: str, kind: str, owner_id: int | None = None) -> None:
         raise PermissionDenied(refusal(privilege, kind, owner_id))
 
 
-def _stored_owner(kind: str, record_id: int) -> tuple[int | None, bool]:
-    """(owner id, assigned) as stored now; a case is assigned or waiting."""
-    from crm_tui.services.records import REGISTRY
-
-    record_type = REGISTRY.get(kind)
-    if record_type is None or "owner" not in record_type.model._meta.fields:
-        return None, True
-    table = record_type.model._meta.table_name
-    extra = ", assigned" if kind == "case" else ", 1"
-    row = database.execute_sql(
-        f'SELECT owner_id{extra} FROM "{table}" WHERE id = ?', (record_id,)
-    ).fetchone()
-    return (None, True) if row is None else (row[0], bool(row[1]))
-
-
-def owner_of(kind: str, record_id: int) -> int | None:
-    """The owner the rules see: a case waiting unassigned in a queue belongs
-    to the queue (anyone who may act on cases may pick it up)."""
-    owner, assigned = _stored_owner(kind, record_id)
-    return owner if assigned else None
-
-
-def check_change(kind: str, record_id: int, action: str, changes: dict) -> None:
+def check_change(kind: str, action: str, changes: dict, owner: int | None, assigned: bool) -> None:
     """The check every audited change passes, inside its transaction (a
     refusal rolls the change back): the privilege the action needs, at a
-    depth that reaches the record's owner as it was before the change."""
+    depth that reaches the record's owner as it was before the change.
+    `owner` and `assigned` are as stored now, with the change made."""
     if _state["unchecked"] or kind not in KINDS or (kind, action) in CONSEQUENCES:
         return
     privilege = _ACTION_PRIVILEGE.get(action, "write")
@@ -282,8 +265,7 @@ def check_change(kind: str, record_id: int, action: str, changes: dict) -> None:
         return
     if kind == "case" and action == "move":
         privilege = "assign"
-    # the row holds the change already: what it was comes from `changes`
-    owner, assigned = _stored_owner(kind, record_id)
+    # what the record was before comes from `changes`
     if "owner" in changes:
         before = changes["owner"][0]
         owner = before.id if hasattr(before, "id") else before
@@ -327,59 +309,3 @@ def read_filter(kind: str, owner_column: str, unowned: str = "") -> str:
     else:
         condition = f"{owner_column} = {me}"
     return f"({unowned} OR {condition})" if unowned else f"({condition})"
-
-
-# --- the role table, as admins change it ---------------------------------------
-
-
-def table_rows(role: str | None = None) -> list[tuple[str, str, str, str, bool]]:
-    """(role, kind, privilege, depth, changed from the default) for every cell."""
-    table = _table()
-    out = []
-    for name in ROLES if role is None else (role,):
-        for kind in KINDS:
-            for privilege in PRIVILEGES:
-                level = table.get(name, {}).get(kind, {}).get(privilege, "none")
-                default = defaults()[name].get(kind, {}).get(privilege, "none")
-                out.append((name, kind, privilege, level, level != default))
-    return out
-
-
-def set_depth(role: str, kind: str, privilege: str, level: str) -> None:
-    """Change one cell of the role table (admins); the default's depth removes the change."""
-    from crm_tui.db import write
-    from crm_tui.services import records
-
-    errors = {}
-    if role not in ROLES:
-        errors["role"] = f"{role!r} is not one of: {', '.join(ROLES)}"
-    if kind not in KINDS:
-        errors["kind"] = f"{kind!r} is not one of: {', '.join(KINDS)}"
-    if privilege not in PRIVILEGES:
-        errors["privilege"] = f"{privilege!r} is not one of: {', '.join(PRIVILEGES)}"
-    if level not in DEPTHS:
-        errors["depth"] = f"{level!r} is not one of: {', '.join(DEPTHS)}"
-    if errors:
-        raise ValidationError(errors)
-    if session.current_user().role != "admin":
-        raise PermissionDenied("only an admin can change what roles may do")
-    if role == "admin" and kind == "user":
-        raise ValidationError({"role": "admins always manage users"})
-    before = depth(privilege, kind, role)
-    with write():
-        if level == defaults()[role].get(kind, {}).get(privilege, "none"):
-            database.execute_sql(
-                "DELETE FROM role_privilege WHERE role = ? AND kind = ? AND privilege = ?",
-                (role, kind, privilege),
-            )
-        else:
-            database.execute_sql(
-                "INSERT OR REPLACE INTO role_privilege (role, kind, privilege, depth) "
-                "VALUES (?, ?, ?, ?)",
-                (role, kind, privilege, level),
-            )
-        database.execute_sql(
-            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'roles_version'"
-        )
-        records.audit("role", 0, "privilege", {f"{role} {privilege} {kind}": (before, level)})
-    forget()

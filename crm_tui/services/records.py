@@ -111,8 +111,29 @@ def require_regardable(kind: str, record_id: int) -> Model:
     if kind not in REGISTRY or not REGISTRY[kind].regardable:
         raise NotFound(f"notes and activities cannot regard a {kind}")
     row = require(kind, record_id)
-    access.require("append", kind, access.owner_of(kind, record_id))
+    access.require("append", kind, owner_of(kind, record_id))
     return row
+
+
+def stored_owner(kind: str, record_id: int) -> tuple[int | None, bool]:
+    """(owner id, assigned) of a record as stored now; only a case can be
+    unassigned (waiting in a queue)."""
+    record_type = REGISTRY.get(kind)
+    if record_type is None or "owner" not in record_type.model._meta.fields:
+        return None, True
+    table = record_type.model._meta.table_name
+    extra = ", assigned" if kind == "case" else ", 1"
+    row = database.execute_sql(
+        f'SELECT owner_id{extra} FROM "{table}" WHERE id = ?', (record_id,)
+    ).fetchone()
+    return (None, True) if row is None else (row[0], bool(row[1]))
+
+
+def owner_of(kind: str, record_id: int) -> int | None:
+    """The owner the access rules see: a case waiting unassigned in a queue is
+    nobody's yet (anyone who may act on cases may pick it up)."""
+    owner, assigned = stored_owner(kind, record_id)
+    return owner if assigned else None
 
 
 def load_current(kind: str, record_id: int, version: int, fields=()) -> Model:
@@ -192,7 +213,7 @@ def audit(
     """Write one audit entry; call inside the same transaction as the change.
     `by_system`: a change made by the date, not by a person (no user)."""
     if not by_system:
-        access.check_change(kind, record_id, action, changes or {})
+        access.check_change(kind, action, changes or {}, *stored_owner(kind, record_id))
     user_id = None if by_system else session.current_user().id
     payload = {
         k: [_jsonable(o), _jsonable(n)] for k, (o, n) in (changes or {}).items() if k not in DERIVED
