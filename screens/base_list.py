@@ -1,5 +1,5 @@
 """What every record list shares: filter-as-you-type, views, sort, paging,
-and the keys of DESIGN's key map."""
+and the keys of the key map."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""User text is data, never markup, on every screen (DESIGN: Text safety).
+"""User text is data, never markup, on every screen.
 
 Every record here carries names, subjects and bodies that are Rich/Textual
 markup, terminal escape sequences or bidi controls. Each screen is rendered

@@ -1,4 +1,4 @@
-"""User text is data, never markup, on the case screens (DESIGN: Text safety).
+"""User text is data, never markup, on the case screens.
 
 The hostile corpus of test_ui_text_safety fills every text an agent sees on
 the case queue: case titles, numbers, subjects and descriptions; the names

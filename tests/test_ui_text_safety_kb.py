@@ -1,5 +1,4 @@
-"""User text is data, never markup, on the knowledge screens (DESIGN: Text
-safety).
+"""User text is data, never markup, on the knowledge screens.
 
 The hostile corpus of test_ui_text_safety fills what a reader sees there:
 article titles, keywords and bodies, subject names and paths, review

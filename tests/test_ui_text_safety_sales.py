@@ -1,4 +1,4 @@
-"""User text is data, never markup, on every sales screen (DESIGN: Text safety).
+"""User text is data, never markup, on every sales screen.
 
 The same hostile corpus as test_ui_text_safety (markup, escape sequences, an
 OSC 8 link, a bidi override, Persian with a ZWNJ) fills every text a

@@ -1,5 +1,4 @@
-"""User text is data, never markup, on the contract and scheduling screens
-(DESIGN: Text safety).
+"""User text is data, never markup, on the contract and scheduling screens.
 
 The hostile corpus of test_ui_text_safety fills what a person reads there:
 contract names and numbers, customers, line titles and the cases on a

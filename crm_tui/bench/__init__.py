@@ -1,4 +1,4 @@
-"""`crm-tui bench`: measure the performance budgets of DESIGN.md on a
+"""`crm-tui bench`: measure the performance budgets on a
 generated large database (see crm_tui.bench.generate)."""
 
 from __future__ import annotations

@@ -82,14 +82,14 @@ class Scale:
     contacts: int
     activities: int
     # Open opportunities (a tenth as many more are won or lost); by default
-    # half the accounts: 50k in the full database, as DESIGN.md's budget says.
+    # half the accounts: 50k in the full database, as the budget says.
     opportunities: int | None = None
     # Cases (a few thousand of them active) and resource bookings: by default
     # two per account and a twentieth of that, 200k and 10k in the full
-    # database, as DESIGN.md and issue 4 say.
+    # database, as the budgets say.
     cases: int | None = None
     bookings: int | None = None
-    # Knowledge-article versions: 20k in the full database (DESIGN.md).
+    # Knowledge-article versions: 20k in the full database (the budgets).
     articles: int | None = None
 
     def __post_init__(self) -> None:

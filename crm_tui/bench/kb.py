@@ -243,7 +243,7 @@ def measure_all(repeat: int = 15, log: Callable[[str], None] = print) -> dict:
 
 
 def add_lines(report, raw: dict) -> None:
-    """The report's lines for `measure_all`'s result, against DESIGN.md's budgets."""
+    """The report's lines for `measure_all`'s result, against the performance budgets."""
     from crm_tui.bench.report import FILTER_MS, KB_SEARCH_MS
 
     def add(name, s, budget, note=""):

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from crm_tui import text
 from crm_tui.models.base import to_db_time
 
-# The article rows of the full database (DESIGN.md: 20k KB articles).
+# The article rows of the full database (the budgets' 20k KB articles).
 SUBJECTS: dict[str, dict[str, dict]] = {
     "Login and access": {
         "Passwords": {"things": ["your password", "the password reset link", "a temporary password"],

@@ -1,4 +1,4 @@
-"""`crm-tui bench`: run every measurement and print them against DESIGN.md's
+"""`crm-tui bench`: run every measurement and print them against the product's
 performance budgets (a table, or JSON with --json).
 
 A line PASSes when its median is within budget; p95 is shown beside it.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from crm_tui.bench import generate
 
-# DESIGN.md, "Performance budgets"
+# The product's performance budgets
 FRAME_RATIO = 1.3
 LIST_PAGE_MS = 30.0
 FILTER_MS = 30.0
@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="crm-tui bench",
         description=(
-            "Measure DESIGN.md's performance budgets on a generated database of 100k accounts, "
+            "Measure the performance budgets on a generated database of 100k accounts, "
             "1M contacts, 2M activities, 50k open opportunities, 200k cases, 10k bookings and "
             "20k knowledge articles "
             "(built once and cached in the temp directory)."
@@ -302,7 +302,7 @@ def _measure_in_process(report: Report, gen: generate.Generated, repeat: int) ->
             "",
             None,
             p95=opened["total"]["p95"],
-            note=f"no budget in DESIGN.md; slowest part {slowest[0]} {slowest[1]:.1f} ms",
+            note=f"no budget; slowest part {slowest[0]} {slowest[1]:.1f} ms",
         )
 
         _log("bench: one activity write ...")

@@ -245,7 +245,7 @@ def measure_all(
 
 
 def add_lines(report, raw: dict) -> None:
-    """The report's lines for `measure_all`'s result, against DESIGN.md's budgets."""
+    """The report's lines for `measure_all`'s result, against the performance budgets."""
     from crm_tui.bench.report import FILTER_MS, KANBAN_MS, LIST_PAGE_MS, WRITE_MS
 
     def add(name, s, budget, note=""):

@@ -48,7 +48,7 @@ class LookupInput(Input):
         self.chosen_name = ""
 
     def set_record(self, record_id: int | None, name: str) -> None:
-        # stored text is shown without control characters (DESIGN: Text safety)
+        # stored text is shown without control characters
         self.chosen_id, self.chosen_name = record_id, clean(name)
         self.matches, self.index = [], 0
         with self.prevent(Input.Changed):
