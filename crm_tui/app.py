@@ -152,12 +152,9 @@ class CrmApp(App):
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except Exception as exc:
-            refusal = calls.as_refusal(exc)
-            if refusal is None:
-                raise
-            calls.report(
+            calls.report_or_raise(
                 self,
-                refusal,
+                exc,
                 retry=lambda: self.call_later(
                     self.run_action, action, default_namespace, namespaces
                 ),
@@ -173,10 +170,7 @@ class CrmApp(App):
                 if hasattr(result, "__await__"):
                     await result
             except Exception as exc:
-                refusal = calls.as_refusal(exc)
-                if refusal is None:
-                    raise
-                calls.report(self, refusal, retry=lambda: self.call_later(run))
+                calls.report_or_raise(self, exc, retry=lambda: self.call_later(run))
 
         return run
 

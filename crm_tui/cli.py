@@ -17,11 +17,11 @@ from crm_tui.errors import CrmError
 from crm_tui.faults import fault_from
 from crm_tui.text import clean
 
-ROLES = ("agent", "sales", "manager", "admin")
-
 
 def _parser() -> argparse.ArgumentParser:
-    # The export names come from the exports themselves, so the two never disagree.
+    # The export names and the roles' terms come from the services, so the two
+    # never disagree.
+    from crm_tui.services.access import DEPTHS, PRIVILEGES, ROLES
     from crm_tui.services.export import EXPORTS
 
     p = argparse.ArgumentParser(
@@ -68,10 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     rset = rsub.add_parser("set", help="change one privilege of a role (admins)")
     rset.add_argument("role", choices=ROLES)
     rset.add_argument("kind", metavar="KIND", help="a record kind, e.g. account, case, note")
-    rset.add_argument(
-        "privilege", choices=("create", "read", "write", "delete", "assign", "append")
-    )
-    rset.add_argument("depth", choices=("none", "own", "team", "org"))
+    rset.add_argument("privilege", choices=PRIVILEGES)
+    rset.add_argument("depth", choices=DEPTHS)
 
     sub.add_parser("doctor", help="check SQLite, journal mode, file modes, integrity, schema")
     backup = sub.add_parser(
@@ -203,8 +201,6 @@ def cmd_users(args) -> int:
             f"{user.login} is now in team {user.team}" if user.team else f"{user.login} has no team"
         )
     else:
-        from crm_tui.text import clean
-
         # Names and teams are people's text: never let one drive the terminal.
         for user in users.all_users(include_inactive=True):
             status = "" if user.active else "  (inactive)"

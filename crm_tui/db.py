@@ -109,20 +109,28 @@ def check_local(path: Path, mounts: list[tuple[str, str]] | None = None) -> None
         )
 
 
-def refuse_empty_file(path: Path) -> None:
+def refuse_empty_file(path: Path, wait_seconds: float = 0.0) -> None:
     """A 0-byte file where a database should be usually means something went
     wrong (a failed copy, a truncation); SQLite would quietly make it a new,
-    empty database. Only `init` creates databases."""
-    try:
-        empty = path.stat().st_size == 0 and not Path(f"{path}-wal").exists()
-    except OSError:
-        return
-    if empty:
-        raise DatabaseRefused(
-            f"{path} is an empty file, not a crm-tui database; if it held your data, "
-            f"restore a backup into it (crm-tui restore BACKUP --db {path}); to start a new "
-            "database, remove it and run crm-tui init"
-        )
+    empty database. Only `init` creates databases. Another process opening a
+    new database at the same moment has the file empty for an instant before
+    SQLite writes its header and -wal: wait up to `wait_seconds` for that."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            empty = path.stat().st_size == 0 and not Path(f"{path}-wal").exists()
+        except OSError:
+            return
+        if not empty:
+            return
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.01)
+    raise DatabaseRefused(
+        f"{path} is an empty file, not a crm-tui database; if it held your data, "
+        f"restore a backup into it (crm-tui restore BACKUP --db {path}); to start a new "
+        "database, remove it and run crm-tui init"
+    )
 
 
 def open_database(
@@ -141,7 +149,7 @@ def open_database(
         )
     path = Path(path)
     check_local(path)
-    refuse_empty_file(path)
+    refuse_empty_file(path, wait_seconds=min(busy_timeout_ms / 1000, 2.0))
     if not database.is_closed():
         database.close()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,17 @@ def report(node: DOMNode, exc: CrmError, retry: Callable[[], object] | None = No
     app.notify(Text(str(exc)), severity="error", timeout=timeout)
 
 
+def report_or_raise(
+    node: DOMNode, exc: BaseException, retry: Callable[[], object] | None = None
+) -> None:
+    """`report` what a person is told of `exc`; an exception that is a bug
+    (no refusal, no fault of the database) goes on up."""
+    refusal = as_refusal(exc)
+    if refusal is None:
+        raise exc
+    report(node, refusal, retry)
+
+
 def offer_retry(node: DOMNode, exc: CrmError, retry: Callable[[], object]) -> None:
     """For a form or modal that shows a refusal beside its fields: a busy
     database also asks whether to save again."""
@@ -55,10 +66,7 @@ def loaded(node: DOMNode, call: Callable[[], object], default: object = None) ->
     try:
         return call()
     except Exception as exc:
-        refusal = as_refusal(exc)
-        if refusal is None:
-            raise
-        report(node, refusal)
+        report_or_raise(node, exc)
         return default
 
 
@@ -68,10 +76,7 @@ def direct(screen: Screen, call: Callable[[], object], done_text: str | Text, do
     try:
         result = call()
     except Exception as exc:
-        refusal = as_refusal(exc)
-        if refusal is None:
-            raise
-        report(screen, refusal, retry=lambda: direct(screen, call, done_text, done))
+        report_or_raise(screen, exc, retry=lambda: direct(screen, call, done_text, done))
         return
     if done_text:
         screen.notify(done_text)

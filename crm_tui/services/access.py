@@ -10,7 +10,7 @@ that everyone sharing it gets the same rules.
 Every check goes through this module: writes are checked where every write
 is audited (records.audit calls `check_change`), attaching a note or
 activity where the regarded record is looked up, reads through `read_filter`
-in the list, search and export queries and `require_read` on the records a
+in the list, search and export queries and records.readable on the records a
 screen opens. Screens ask `allowed` to offer only the keys that can succeed.
 """
 
@@ -279,11 +279,6 @@ def check_change(kind: str, action: str, changes: dict, owner: int | None, assig
         if action == "assign":
             return
     require(privilege, kind, owner)
-
-
-def require_read(kind: str, owner_id: int | None) -> None:
-    """Refuse opening a record the person may not read."""
-    require("read", kind, owner_id)
 
 
 def read_filter(kind: str, owner_column: str, unowned: str = "") -> str:

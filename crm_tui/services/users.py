@@ -9,9 +9,9 @@ from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.models import Meta, User
 from crm_tui.models.base import utcnow
 from crm_tui.services import records, session
+from crm_tui.services.access import ROLES
 from crm_tui.text import clean
 
-ROLES = ("agent", "sales", "manager", "admin")
 # What useradd accepts by default (POSIX portable names, at most 32 long):
 # a login is matched exactly as typed, never cleaned into another name.
 _LOGIN = re.compile(r"[a-z_][a-z0-9_.-]{0,31}\$?", re.IGNORECASE)
