@@ -10,10 +10,10 @@ from textual.binding import Binding
 
 from crm_tui import crashlog, db, styles
 from crm_tui.db import DataVersionWatcher
-from crm_tui.screens import calls
-from crm_tui.screens.accounts_list import AccountsScreen
-from crm_tui.screens.contacts_list import ContactsScreen
-from crm_tui.screens.help import HelpScreen
+from crm_tui.screens.common import calls
+from crm_tui.screens.common.help import HelpScreen
+from crm_tui.screens.customers.accounts_list import AccountsScreen
+from crm_tui.screens.customers.contacts_list import ContactsScreen
 from crm_tui.services import session
 from crm_tui.text import clean
 from crm_tui.widgets.palette import GoToProvider, RecordActionsProvider
@@ -32,15 +32,15 @@ AREAS = {
 
 # Lists reached from an area's key or the palette rather than a number.
 CATALOGUES = [
-    ("Products", "The product catalogue (P in quotes/orders/invoices)", "products_list",
+    ("Products", "The product catalogue (P in quotes/orders/invoices)", "sales.products_list",
      "ProductsScreen"),
-    ("Price lists", "Prices per list", "price_lists", "PriceListsScreen"),
-    ("Competitors", "Who we bid against (C on the pipeline)", "competitors_list",
+    ("Price lists", "Prices per list", "sales.price_lists", "PriceListsScreen"),
+    ("Competitors", "Who we bid against (C on the pipeline)", "sales.competitors_list",
      "CompetitorsScreen"),
     ("Contracts", "Entitlements: cases, minutes, coverage (K in the case queue)",
-     "contracts_list", "ContractsScreen"),
+     "support.contracts_list", "ContractsScreen"),
     ("Service schedule", "Resources' agendas; book a service (S in the case queue)",
-     "schedule", "ScheduleScreen"),
+     "support.schedule", "ScheduleScreen"),
 ]  # fmt: skip
 
 
@@ -64,11 +64,11 @@ class CrmApp(App):
     MODES = {
         "accounts": AccountsScreen,
         "contacts": ContactsScreen,
-        "leads": _lazy("leads_list", "LeadsScreen"),
-        "pipeline": _lazy("pipeline_board", "PipelineScreen"),
-        "documents": _lazy("documents_list", "DocumentsScreen"),
-        "cases": _lazy("case_queue", "CaseQueueScreen"),
-        "knowledge": _lazy("knowledge_search", "KnowledgeScreen"),
+        "leads": _lazy("sales.leads_list", "LeadsScreen"),
+        "pipeline": _lazy("sales.pipeline_board", "PipelineScreen"),
+        "documents": _lazy("sales.documents_list", "DocumentsScreen"),
+        "cases": _lazy("support.case_queue", "CaseQueueScreen"),
+        "knowledge": _lazy("knowledge.knowledge_search", "KnowledgeScreen"),
     }
     DEFAULT_MODE = "accounts"
     COMMANDS = App.COMMANDS | {GoToProvider, RecordActionsProvider}
@@ -124,7 +124,8 @@ class CrmApp(App):
         self._in_background(self._dated_changes)
 
     def _dated_changes(self) -> None:
-        from crm_tui.services import contracts, kb
+        from crm_tui.services.knowledge import kb
+        from crm_tui.services.support import contracts
 
         if contracts.expire_due() + kb.publish_due() + kb.expire_due():
             self.refresh_visible()
@@ -210,16 +211,16 @@ class CrmApp(App):
 
     async def open_record(self, kind: str, record_id: int) -> None:
         """Go to a record's detail screen in its own area."""
-        from crm_tui.screens.account_detail import AccountDetailScreen
-        from crm_tui.screens.article_view import ArticleScreen
-        from crm_tui.screens.case_detail import CaseDetailScreen
-        from crm_tui.screens.competitor_detail import CompetitorDetailScreen
-        from crm_tui.screens.contact_detail import ContactDetailScreen
-        from crm_tui.screens.contract_detail import ContractDetailScreen
-        from crm_tui.screens.document_detail import DocumentDetailScreen
-        from crm_tui.screens.lead_detail import LeadDetailScreen
-        from crm_tui.screens.opportunity_detail import OpportunityDetailScreen
-        from crm_tui.screens.product_detail import ProductDetailScreen
+        from crm_tui.screens.customers.account_detail import AccountDetailScreen
+        from crm_tui.screens.customers.contact_detail import ContactDetailScreen
+        from crm_tui.screens.knowledge.article_view import ArticleScreen
+        from crm_tui.screens.sales.competitor_detail import CompetitorDetailScreen
+        from crm_tui.screens.sales.document_detail import DocumentDetailScreen
+        from crm_tui.screens.sales.lead_detail import LeadDetailScreen
+        from crm_tui.screens.sales.opportunity_detail import OpportunityDetailScreen
+        from crm_tui.screens.sales.product_detail import ProductDetailScreen
+        from crm_tui.screens.support.case_detail import CaseDetailScreen
+        from crm_tui.screens.support.contract_detail import ContractDetailScreen
 
         screens = {
             "account": ("accounts", AccountDetailScreen),

@@ -13,8 +13,8 @@ from pathlib import Path
 import peewee
 
 from crm_tui import config
+from crm_tui.db.faults import fault_from
 from crm_tui.errors import CrmError
-from crm_tui.faults import fault_from
 from crm_tui.text import clean
 
 
@@ -141,8 +141,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from crm_tui import sharing
-    from crm_tui.db import close_database, database
+    from crm_tui.db import close_database, database, sharing
     from crm_tui.runtime import open_for_user
     from crm_tui.services import session, users
 
@@ -249,8 +248,8 @@ def cmd_doctor(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from crm_tui.backup import backup, finishing_on_terminate
     from crm_tui.db import connection
+    from crm_tui.db.backup import backup, finishing_on_terminate
 
     settings = _settings(args)
     _open(args, settings)
@@ -261,9 +260,9 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from crm_tui.backup import finishing_on_terminate
-    from crm_tui.migrations import LATEST
-    from crm_tui.restore import restore
+    from crm_tui.db.backup import finishing_on_terminate
+    from crm_tui.db.migrations import LATEST
+    from crm_tui.db.restore import restore
 
     settings = _settings(args)
     if args.restore_db and (args.demo or (args.db and args.db != args.restore_db)):

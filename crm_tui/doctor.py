@@ -18,9 +18,9 @@ from crm_tui.db import (
     refuse_empty_file,
     sqlite_version,
 )
+from crm_tui.db.faults import fault_from
+from crm_tui.db.migrations import LATEST, applied_level
 from crm_tui.errors import DatabaseRefused
-from crm_tui.faults import fault_from
-from crm_tui.migrations import LATEST, applied_level
 
 
 def checks(path: Path, settings: config.Settings) -> list[tuple[bool, str]]:
@@ -72,7 +72,7 @@ def checks(path: Path, settings: config.Settings) -> list[tuple[bool, str]]:
             ).fetchone()[0]
             out.append((admins > 0, f"{admins} active admin(s)"))
         if level >= 5 and settings.routing:
-            from crm_tui.services import routing
+            from crm_tui.services.support import routing
 
             problems = routing.check_rules(settings)
             out.extend((False, line) for line in problems)

@@ -13,7 +13,7 @@ def write_until(path: str, login: str, account_id: int, stop, counter, queue) ->
     report = {"login": login, "logged": 0, "errors": []}
     try:
         from crm_tui.runtime import open_for_user
-        from crm_tui.services import activities
+        from crm_tui.services.customers import activities
 
         open_for_user(path, login=login)
         while not stop.is_set():
@@ -59,7 +59,7 @@ def backup_as(uid: int, gid: int, source: str, dest: str, queue) -> None:
     try:
         import apsw
 
-        from crm_tui.backup import backup
+        from crm_tui.db.backup import backup
 
         os.setgroups([])
         os.setgid(gid)

@@ -15,7 +15,7 @@ def take_cases(path: str, login: str, case_ids: list[int], barrier, queue) -> No
         from crm_tui.db import close_database
         from crm_tui.errors import DomainError
         from crm_tui.runtime import open_for_user
-        from crm_tui.services import cases
+        from crm_tui.services.support import cases
 
         open_for_user(path, login=login)
         for case_id in case_ids:

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from crm_tui.db import dict_rows, write
 from crm_tui.models import Opportunity
-from crm_tui.services import accounts, lines, pricing, products, records
+from crm_tui.services import records
+from crm_tui.services.customers import accounts
+from crm_tui.services.sales import lines, pricing, products
 from crm_tui.text import sort_key
 
 

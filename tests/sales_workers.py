@@ -11,7 +11,7 @@ def create_quotes(path: str, login: str, account_id: int, count: int, barrier, q
     try:
         from crm_tui.db import close_database
         from crm_tui.runtime import open_for_user
-        from crm_tui.services import quotes
+        from crm_tui.services.sales import quotes
 
         open_for_user(path, login=login)
         barrier.wait(timeout=60)

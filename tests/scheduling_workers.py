@@ -16,7 +16,7 @@ def book_at_once(path: str, login: str, resource_id: int, start: str, barrier, q
         from crm_tui.db import close_database
         from crm_tui.errors import DomainError
         from crm_tui.runtime import open_for_user
-        from crm_tui.services import scheduling
+        from crm_tui.services.support import scheduling
 
         open_for_user(path, login=login)
         begin = dt.datetime.fromisoformat(start)

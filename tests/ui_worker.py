@@ -9,7 +9,7 @@ def create_account(db_path: str, name: str) -> None:
     from crm_tui import config
     from crm_tui.db import close_database
     from crm_tui.runtime import open_for_user
-    from crm_tui.services import accounts
+    from crm_tui.services.customers import accounts
 
     open_for_user(db_path, config.Settings(), login="tester")
     try:

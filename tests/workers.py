@@ -42,7 +42,7 @@ def log_activities(path: str, login: str, account_id: int, count: int, barrier, 
     try:
         from crm_tui.db import close_database, trace_statements
         from crm_tui.runtime import open_for_user
-        from crm_tui.services import accounts, activities
+        from crm_tui.services.customers import accounts, activities
 
         open_for_user(path, login=login)
 
@@ -86,7 +86,7 @@ def edit_contact(
         from crm_tui.db import close_database
         from crm_tui.errors import ConflictError
         from crm_tui.runtime import open_for_user
-        from crm_tui.services import contacts
+        from crm_tui.services.customers import contacts
 
         open_for_user(path, login=login)
         contact = contacts.get(contact_id)
@@ -112,7 +112,7 @@ def write_once(path: str, login: str, name: str, queue) -> None:
     try:
         from crm_tui.db import close_database
         from crm_tui.runtime import open_for_user
-        from crm_tui.services import accounts
+        from crm_tui.services.customers import accounts
 
         open_for_user(path, login=login)
         account = accounts.create({"name": name})

@@ -524,7 +524,7 @@ def generate(
 
 
 def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
-    from crm_tui.services.accounts import INDUSTRIES as accounts_industries
+    from crm_tui.services.customers.accounts import INDUSTRIES as accounts_industries
 
     rnd = random.Random(seed)
     rand = rnd.random

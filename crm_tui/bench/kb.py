@@ -20,7 +20,7 @@ from crm_tui.bench.measure import stats, timed
 from crm_tui.bench.sales import signed_in
 from crm_tui.bench.service_data import SERVICE_LOGIN
 from crm_tui.db import database
-from crm_tui.services import kb_query, kb_search
+from crm_tui.services.knowledge import kb_query, kb_search
 
 # The manager the bench signs in as (a reviewer: sees every state).
 MANAGER_LOGIN = "bench01"
@@ -165,10 +165,10 @@ def _goto_sources() -> list[tuple[str, str]]:
         from crm_tui.widgets.palette import GOTO_SOURCES
     except Exception:  # noqa: BLE001 - the widget cannot be imported: the same list
         return [
-            ("account", "accounts"), ("contact", "contacts"), ("lead", "leads"),
-            ("opportunity", "opportunities"), ("quote", "quotes"), ("order", "orders"),
-            ("invoice", "invoices"), ("case", "cases"), ("contract", "contracts"),
-            ("article", "kb_search"), ("product", "products"), ("competitor", "competitors"),
+            ("account", "customers.accounts"), ("contact", "customers.contacts"), ("lead", "sales.leads"),
+            ("opportunity", "sales.opportunities"), ("quote", "sales.quotes"), ("order", "sales.orders"),
+            ("invoice", "sales.invoices"), ("case", "support.cases"), ("contract", "support.contracts"),
+            ("article", "knowledge.kb_search"), ("product", "sales.products"), ("competitor", "sales.competitors"),
         ]  # fmt: skip
     return [(kind, module) for kind, _, module, _ in GOTO_SOURCES]
 

@@ -13,7 +13,7 @@ in-progress version keeps the one before it published, older ones are
 archived. The agent the bench signs in as (service_data.SERVICE_LOGIN) owns
 a few drafts among other articles.
 
-Rows are bulk-inserted with raw SQL, filled as crm_tui.services.kb fills
+Rows are bulk-inserted with raw SQL, filled as crm_tui.services.knowledge.kb fills
 them (title_sort from text.sort_key, numbers as numbers.format_number
 formats them with the `sequence` counter set past them, helped_count the
 number of linked cases, rating_total/count the sums of the kb_rating rows).
@@ -538,7 +538,7 @@ def check_documents(documents: dict[int, list[str]], every: int = 100) -> int:
     Persian and linked ones) with kb._documents on the open database; raise
     on a difference. Returns how many were checked."""
     from crm_tui.db import database
-    from crm_tui.services import kb
+    from crm_tui.services.knowledge import kb
 
     ids = [
         r[0]

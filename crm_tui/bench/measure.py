@@ -13,7 +13,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-from crm_tui.services import accounts, activities, audit, contacts, notes, records
+from crm_tui.services import audit, records
+from crm_tui.services.customers import accounts, activities, contacts, notes
 
 # What a person types into the filter, one keystroke at a time.
 LATIN_TYPING = ["m", "ma", "mar", "mari", "maria"]

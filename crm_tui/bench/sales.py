@@ -21,7 +21,8 @@ from crm_tui.bench.measure import LATIN_TYPING, PERSIAN_TYPING, stats, timed
 from crm_tui.bench.sales_data import PRICE_LIST, SALES_LOGIN
 from crm_tui.db import database
 from crm_tui.models import PriceList, User
-from crm_tui.services import dates, lines, opportunities, pipeline, quotes, session
+from crm_tui.services import dates, session
+from crm_tui.services.sales import lines, opportunities, pipeline, quotes
 
 SCOPES = ("mine", "team", "all")
 CLOSE_FILTERS = ("this_month", "this_quarter", "overdue")

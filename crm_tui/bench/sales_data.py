@@ -5,7 +5,7 @@ opportunity in Close, as its stage gate requires.
 
 Rows are bulk-inserted with raw SQL like the rest of crm_tui.bench.generate,
 filled the way the services fill them: name_sort from crm_tui.text.sort_key,
-line and document amounts from crm_tui.services.pricing, quote numbers with
+line and document amounts from crm_tui.services.sales.pricing, quote numbers with
 the `sequence` counter set past them. The full-text indexes are built by
 crm_tui.services.search.reindex itself (a few tens of thousands of rows).
 
@@ -23,7 +23,8 @@ from decimal import Decimal
 
 from crm_tui import text
 from crm_tui.bench import names
-from crm_tui.services import pricing, search
+from crm_tui.services import search
+from crm_tui.services.sales import pricing
 
 TEAMS = ("North", "South", "East", "West")
 # The salesperson the bench signs in as for the pipeline: a team of three

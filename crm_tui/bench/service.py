@@ -23,7 +23,7 @@ from crm_tui.bench.sales import signed_in
 from crm_tui.bench.service_data import SERVICE_LOGIN
 from crm_tui.db import database
 from crm_tui.models.base import to_db_time
-from crm_tui.services import cases, queues, scheduling, sla
+from crm_tui.services.support import cases, queues, scheduling, sla
 
 # What the case queue screen asks for: RecordTable's page_size.
 PAGE = 100
@@ -39,7 +39,7 @@ def _countdown() -> tuple[Callable, str]:
     """The queue screen's cell function, or the SLA clock it draws when the
     screens cannot be imported."""
     try:
-        from crm_tui.screens.case_queue import countdown
+        from crm_tui.screens.support.case_queue import countdown
     except Exception:  # noqa: BLE001 - any import failure: measure the clock alone
         cal = sla.calendar()
         return (lambda row, now: sla.clock(row, now, cal)), "sla.clock"

@@ -6,7 +6,7 @@ resources in groups, a few services, and bookings around today.
 Rows are bulk-inserted with raw SQL like crm_tui.bench.generate, filled the
 way the services fill them: title_sort from crm_tui.text.sort_key, numbers
 as crm_tui.services.numbers formats them (with the `sequence` counter set
-past them), SLA targets from crm_tui.services.sla.due on the configured
+past them), SLA targets from crm_tui.services.support.sla.due on the configured
 business calendar and targets (the defaults the bench runs with), and
 next_breach_at from sla.next_breach (NULL once closed or while the clock is
 paused). The case search index gets search._documents' output through
@@ -26,7 +26,8 @@ from collections.abc import Callable, Iterator
 from crm_tui import text
 from crm_tui.bench import names
 from crm_tui.models.base import to_db_time
-from crm_tui.services import dates, numbers, search, sla
+from crm_tui.services import dates, numbers, search
+from crm_tui.services.support import sla
 
 # The agent the bench signs in as for the case queue: a member of two queues.
 SERVICE_LOGIN = "bench04"

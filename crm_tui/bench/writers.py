@@ -32,7 +32,7 @@ def _writer(
     try:
         from crm_tui import config
         from crm_tui.runtime import open_for_user
-        from crm_tui.services import activities
+        from crm_tui.services.customers import activities
 
         open_for_user(path, config.Settings(), login=login)
         rnd = random.Random(seed)

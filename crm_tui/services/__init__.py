@@ -4,45 +4,29 @@ Each public function owns its transaction, validation, state machine,
 audit entry and search index update, and raises DomainError (or a subclass)
 with a message a person can act on.
 
-Modules load when first used (`from crm_tui.services import accounts`, or
-`services.accounts`): the app's first frame needs only the first area's
-services, not the whole sales desk.
+The common base (records, listing, search, access, validate, numbers,
+session, audit, ...) lives here; each domain has its own package:
+customers, sales, support, knowledge. Modules load when first used, so
+the app's first frame needs only the first area's services, not the whole
+sales desk.
 """
 
 import importlib
 
 __all__ = [
-    "accounts",
-    "activities",
+    "access",
     "audit",
-    "cases",
-    "competitors",
-    "contacts",
-    "contracts",
     "dates",
-    "documents",
-    "duplicates",
-    "invoices",
-    "leads",
-    "lines",
+    "export",
+    "listing",
     "money",
-    "notes",
     "numbers",
-    "opportunities",
-    "opportunity_list",
-    "orders",
-    "pipeline",
-    "pricing",
-    "products",
-    "queues",
-    "quotes",
     "records",
-    "routing",
-    "scheduling",
+    "roles",
     "search",
     "session",
-    "sla",
     "users",
+    "validate",
 ]
 
 

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from crm_tui.services import kb
+from crm_tui.services.knowledge import kb
 from crm_tui.text import clean, safe_line
 
 STATE_STYLE = {

@@ -7,7 +7,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
-from crm_tui.services import money, pricing
+from crm_tui.services import money
+from crm_tui.services.sales import pricing
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_table import Column, FittedTable
 

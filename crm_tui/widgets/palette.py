@@ -15,18 +15,28 @@ from crm_tui.text import clean
 # detail shown beside a hit. Modules are imported on the first search: the
 # palette must not slow the app's start.
 GOTO_SOURCES = [
-    ("account", "Account", "accounts", lambda r: r.get("city") or ""),
-    ("contact", "Contact", "contacts", lambda r: r.get("account") or r.get("email") or ""),
-    ("lead", "Lead", "leads", lambda r: r.get("company_name") or ""),
-    ("opportunity", "Opportunity", "opportunities", lambda r: r.get("customer") or ""),
-    ("quote", "Quote", "quotes", lambda r: r.get("display_number") or ""),
-    ("order", "Order", "orders", lambda r: r.get("display_number") or ""),
-    ("invoice", "Invoice", "invoices", lambda r: r.get("display_number") or ""),
-    ("case", "Case", "cases", lambda r: r.get("number") or ""),
-    ("contract", "Contract", "contracts", lambda r: f"{r.get('number')} {r.get('customer')}"),
-    ("article", "Article", "kb_search", lambda r: r.get("display_number") or ""),
-    ("product", "Product", "products", lambda r: r.get("product_number") or ""),
-    ("competitor", "Competitor", "competitors", lambda r: r.get("website") or ""),
+    ("account", "Account", "customers.accounts", lambda r: r.get("city") or ""),
+    (
+        "contact",
+        "Contact",
+        "customers.contacts",
+        lambda r: r.get("account") or r.get("email") or "",
+    ),
+    ("lead", "Lead", "sales.leads", lambda r: r.get("company_name") or ""),
+    ("opportunity", "Opportunity", "sales.opportunities", lambda r: r.get("customer") or ""),
+    ("quote", "Quote", "sales.quotes", lambda r: r.get("display_number") or ""),
+    ("order", "Order", "sales.orders", lambda r: r.get("display_number") or ""),
+    ("invoice", "Invoice", "sales.invoices", lambda r: r.get("display_number") or ""),
+    ("case", "Case", "support.cases", lambda r: r.get("number") or ""),
+    (
+        "contract",
+        "Contract",
+        "support.contracts",
+        lambda r: f"{r.get('number')} {r.get('customer')}",
+    ),
+    ("article", "Article", "knowledge.kb_search", lambda r: r.get("display_number") or ""),
+    ("product", "Product", "sales.products", lambda r: r.get("product_number") or ""),
+    ("competitor", "Competitor", "sales.competitors", lambda r: r.get("website") or ""),
 ]
 
 

@@ -8,7 +8,8 @@ import datetime as dt
 from rich.text import Text
 from textual.binding import Binding
 
-from crm_tui.services import activities, dates
+from crm_tui.services import dates
+from crm_tui.services.customers import activities
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_table import Column, FittedTable
 

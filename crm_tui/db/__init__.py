@@ -1,0 +1,305 @@
+"""The database: one deferred APSW database shared by every model.
+
+Many processes write the same file, so every connection runs in WAL mode,
+every write is a short BEGIN IMMEDIATE transaction (a deferred read-then-write
+transaction gets SQLITE_BUSY without waiting for the lock), and other
+processes' commits are noticed through PRAGMA data_version.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import apsw
+from peewee import OperationalError
+from playhouse.apsw_ext import APSWDatabase
+
+from crm_tui.db import faults, wal
+from crm_tui.errors import DatabaseRefused
+
+MIN_SQLITE = (3, 51, 3)
+
+
+class _Database(APSWDatabase):
+    """APSW with a busy handler that retries the write lock every few hundred
+    microseconds. SQLite's own handler backs off to 25-100 ms sleeps, which on a
+    busy 2-core host leaves the lock idle while writers sleep."""
+
+    def _connect(self):
+        conn = super()._connect()
+        busy = _busy_handler(self._timeout) if self._timeout is not None else None
+        if busy is not None:
+            conn.set_busy_handler(busy)
+        wal.keep_small(conn, busy)
+        return conn
+
+
+def _busy_handler(timeout: float):
+    """Wait for a lock up to `timeout` seconds, polling it closely."""
+
+    def retry(attempt: int) -> bool:
+        if attempt == 0:
+            retry.deadline = time.monotonic() + timeout
+        elif time.monotonic() >= retry.deadline:
+            return False  # SQLITE_BUSY: the caller reports "database is locked"
+        time.sleep(0.0002 if attempt < 50 else 0.002)
+        return True
+
+    retry.deadline = 0.0
+    return retry
+
+
+# Deferred: the path is only known once settings and the command line are read.
+database = _Database(None, lock_type="IMMEDIATE")
+
+# File systems on which WAL's shared-memory index cannot work across hosts.
+NETWORK_FS = {
+    "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs",
+    "9p", "ceph", "glusterfs", "lustre", "gpfs", "fuse.sshfs", "sshfs",
+    "fuse.rclone", "fuse.s3fs", "davfs", "fuse.davfs2",
+}  # fmt: skip
+
+
+def sqlite_version() -> tuple[int, ...]:
+    return tuple(int(p) for p in apsw.sqlite_lib_version().split("."))
+
+
+def _mounts() -> list[tuple[str, str]]:
+    try:
+        text = Path("/proc/self/mounts").read_text()
+    except OSError:
+        return []
+    out = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3:
+            # /proc/mounts escapes spaces in paths as \040
+            out.append((parts[1].replace("\\040", " "), parts[2]))
+    return out
+
+
+def filesystem_type(path: Path, mounts: list[tuple[str, str]] | None = None) -> str:
+    """The type of the file system holding `path` (the longest mount prefix)."""
+    target = str(path.resolve())
+    best, fstype = "", ""
+    for mount_point, kind in mounts if mounts is not None else _mounts():
+        prefix = mount_point.rstrip("/") + "/"
+        if (target == mount_point or target.startswith(prefix) or mount_point == "/") and len(
+            mount_point
+        ) > len(best):
+            best, fstype = mount_point, kind
+    return fstype
+
+
+def check_local(path: Path, mounts: list[tuple[str, str]] | None = None) -> None:
+    """Refuse a database on a network file system: WAL needs one host."""
+    # The nearest existing folder: open_database creates missing ones there.
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    kind = filesystem_type(folder, mounts)
+    if kind in NETWORK_FS or kind.startswith(("nfs", "fuse.sshfs")):
+        raise DatabaseRefused(
+            f"{path} is on a network file system ({kind}); SQLite's WAL mode needs the "
+            "database on a local disk of the host everyone logs in to. Move it to a local path."
+        )
+
+
+def refuse_empty_file(path: Path, wait_seconds: float = 0.0) -> None:
+    """A 0-byte file where a database should be usually means something went
+    wrong (a failed copy, a truncation); SQLite would quietly make it a new,
+    empty database. Only `init` creates databases. Another process opening a
+    new database at the same moment has the file empty for an instant before
+    SQLite writes its header and -wal: wait up to `wait_seconds` for that."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            empty = path.stat().st_size == 0 and not Path(f"{path}-wal").exists()
+        except OSError:
+            return
+        if not empty:
+            return
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.01)
+    raise DatabaseRefused(
+        f"{path} is an empty file, not a crm-tui database; if it held your data, "
+        f"restore a backup into it (crm-tui restore BACKUP --db {path}); to start a new "
+        "database, remove it and run crm-tui init"
+    )
+
+
+def open_database(
+    path: Path | str,
+    *,
+    synchronous: str = "NORMAL",
+    busy_timeout_ms: int = 5000,
+    migrate: bool = True,
+) -> APSWDatabase:
+    """Point the shared `database` at `path`, set the pragmas, and bring the
+    schema up to date (refusing a database from a newer crm-tui)."""
+    if sqlite_version() < MIN_SQLITE:
+        raise DatabaseRefused(
+            f"SQLite {apsw.sqlite_lib_version()} is too old; crm-tui needs "
+            f"{'.'.join(map(str, MIN_SQLITE))} or newer (upgrade the apsw package)"
+        )
+    path = Path(path)
+    check_local(path)
+    refuse_empty_file(path, wait_seconds=min(busy_timeout_ms / 1000, 2.0))
+    if not database.is_closed():
+        database.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    database.init(
+        str(path),
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "synchronous": synchronous.upper(),
+            "mmap_size": 0,
+            # the -wal file is cut back to this whenever the log starts over
+            "journal_size_limit": 64 * 1024 * 1024,
+        },
+        timeout=busy_timeout_ms / 1000,
+    )
+    faults.configure(busy_timeout_ms)
+    _connect_waiting(busy_timeout_ms)
+    _opened.update(path=path, identity=_identity(path))
+    if migrate:
+        from crm_tui.db.migrations import upgrade
+
+        upgrade(database)
+    return database
+
+
+def _connect_waiting(busy_timeout_ms: int) -> None:
+    """Connect, retrying while another process holds the lock.
+
+    Switching a fresh file to WAL needs an exclusive lock, and SQLite answers
+    "database is locked" at once, without the busy handler, when another
+    process is opening the same new file: wait for it up to the busy timeout.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            database.connect(reuse_if_open=True)
+            return
+        except OperationalError as exc:
+            if not isinstance(exc.__context__, apsw.BusyError) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
+def close_database() -> None:
+    if not database.is_closed():
+        database.close()
+    _opened.update(path=None, identity=None)
+
+
+# The file this process opened, as (device, inode): a file deleted or
+# replaced under a running app keeps taking writes that nobody will see.
+_opened: dict = {"path": None, "identity": None}
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def gone_fault():
+    """The refusal a write gets once the file was deleted or replaced."""
+    return faults.gone(_opened["path"])
+
+
+def replaced() -> bool:
+    """Whether the database file was deleted or replaced since it was opened."""
+    path = _opened["path"]
+    return path is not None and _identity(path) != _opened["identity"]
+
+
+@contextmanager
+def write() -> Iterator[object]:
+    """A write transaction: BEGIN IMMEDIATE, nested calls become savepoints.
+
+    A fault of the database (busy past the timeout, disk full, read-only,
+    I/O error) leaves as a DatabaseFault that says what happened, after the
+    rollback; a file deleted or replaced under the app refuses the write."""
+    if database.transaction_depth() == 0 and replaced():
+        raise gone_fault()
+    try:
+        with database.atomic("IMMEDIATE") as tx:
+            yield tx
+    except Exception as exc:
+        fault = faults.fault_from(exc)
+        if fault is None or fault is exc:
+            raise
+        raise fault from exc
+
+
+def connection() -> apsw.Connection:
+    return database.connection()
+
+
+def dict_rows(sql: str, params=()) -> list[dict]:
+    """Run a query and return its rows as dicts keyed by column name."""
+    cur = database.cursor()
+    names: list[str] = []
+
+    def as_dict(cursor, row):
+        if not names:
+            names.extend(d[0] for d in cursor.get_description())
+        return dict(zip(names, row, strict=True))
+
+    cur.row_trace = as_dict
+    return cur.execute(sql, params).fetchall()
+
+
+def column_names(sql: str) -> list[str]:
+    """The result columns of `sql` without running it."""
+    import apsw.ext
+
+    return [d[0] for d in apsw.ext.query_info(connection(), sql).description]
+
+
+class DataVersionWatcher:
+    """Tells whether another connection committed since the last look.
+
+    PRAGMA data_version changes only for other connections' commits, so our
+    own writes never trigger a refresh here (screens refresh after them).
+    """
+
+    def __init__(self) -> None:
+        self._last = self._read()
+
+    @staticmethod
+    def _read() -> int:
+        return database.execute_sql("PRAGMA data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        now = self._read()
+        if now != self._last:
+            self._last = now
+            return True
+        return False
+
+
+def trace_statements(callback: Callable[[str, bool], None]) -> None:
+    """Call `callback(sql, in_transaction)` before every statement on this
+    connection; tests use it to prove every write begins IMMEDIATE."""
+    conn = connection()
+
+    def tracer(cursor, sql, bindings):
+        callback(sql, not conn.get_autocommit())
+        return True
+
+    conn.exec_trace = tracer
+
+
+def file_mode(path: Path) -> int:
+    return os.stat(path).st_mode & 0o777

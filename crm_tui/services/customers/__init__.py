@@ -1,0 +1,1 @@
+"""Customers: accounts, contacts, and the notes and activities that regard any record."""

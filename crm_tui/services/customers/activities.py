@@ -1,0 +1,334 @@
+"""Activities: calls, emails, tasks, meetings ... regarding any record, with
+follow-up tasks and the timeline that shows them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from crm_tui.db import database, dict_rows, write
+from crm_tui.errors import DomainError, NotFound, ValidationError
+from crm_tui.models import Activity, ActivityParty
+from crm_tui.models.base import utcnow
+from crm_tui.services import dates, records, session
+from crm_tui.services.validate import Checker
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    icon: str
+    # What a freshly logged one is: a call that happened is completed, a task is open.
+    logged_state: str
+
+
+KINDS = {
+    k.name: k
+    for k in [
+        Kind("phone_call", "Phone call", "☎", "completed"),
+        Kind("email", "Email", "✉", "completed"),
+        Kind("letter", "Letter", "✎", "completed"),
+        Kind("fax", "Fax", "℻", "completed"),
+        Kind("task", "Task", "☐", "open"),
+        Kind("appointment", "Appointment", "◷", "scheduled"),
+        Kind("service_activity", "Service activity", "⚒", "scheduled"),
+        Kind("case_resolution", "Case resolution", "✔", "completed"),
+        Kind("opportunity_close", "Opportunity close", "◆", "completed"),
+        Kind("quote_close", "Quote close", "◇", "completed"),
+        Kind("order_close", "Order close", "▣", "completed"),
+        Kind("campaign_response", "Campaign response", "↩", "completed"),
+    ]
+}
+STATES = ("open", "scheduled", "completed", "canceled")
+OPEN_STATES = ("open", "scheduled")
+PARTICIPATIONS = ("from", "to", "cc", "bcc", "required", "optional", "organizer", "customer")
+
+
+def _check(data: dict, *, creating: bool) -> dict:
+    c = Checker(data)
+    if creating:
+        c.choice("kind", KINDS, required=True)
+    c.text("subject", required=creating or c.has("subject"), max_len=200)
+    c.text("description", max_len=20000, multiline=True)
+    c.text("location", max_len=200)
+    if c.has("direction") and data["direction"] is not None:
+        c.choice("direction", ("incoming", "outgoing"))
+    elif c.has("direction"):
+        c.values["direction"] = None
+    if c.has("priority"):
+        c.choice("priority", ("low", "normal", "high"))
+    c.integer("duration_minutes", label="duration")
+    if c.values.get("duration_minutes") and c.values["duration_minutes"] > 24 * 60:
+        c.fail("duration_minutes", "duration is more than a day; enter minutes")
+    for name in ("due_at", "scheduled_start"):
+        if c.has(name) and data[name] is not None:
+            value = data[name]
+            if not isinstance(value, dt.datetime) or value.tzinfo is None:
+                c.fail(name, f"{name.replace('_', ' ')} must be a date and time")
+            else:
+                c.values[name] = value
+    return c.done()
+
+
+def log(
+    kind: str,
+    subject: str,
+    *,
+    regarding: tuple[str, int] | None = None,
+    description: str = "",
+    direction: str | None = None,
+    duration_minutes: int | None = None,
+    due_at: dt.datetime | None = None,
+    scheduled_start: dt.datetime | None = None,
+    priority: str = "normal",
+    location: str = "",
+    follow_up: str | dt.date | None = None,
+    parties: list[tuple[str, str, int | None, str]] | None = None,
+    state: str | None = None,
+    owner_id: int | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> Activity:
+    """Record an activity regarding a record, in one transaction with its
+    follow-up task (if `follow_up` names a day) and its audit entries.
+
+    `parties` are (participation, party_type, party_id, address) rows.
+    A call or email is logged as completed; a task is open; an appointment
+    is scheduled (override with `state`). `occurred_at` logs something that
+    happened earlier (it must not be in the future).
+    """
+    data = {
+        "kind": kind,
+        "subject": subject,
+        "description": description,
+        "direction": direction,
+        "duration_minutes": duration_minutes,
+        "due_at": due_at,
+        "scheduled_start": scheduled_start,
+        "priority": priority,
+        "location": location,
+    }
+    values = _check(data, creating=True)
+    state = state or KINDS[kind].logged_state
+    if state not in STATES:
+        raise ValidationError({"state": f"{state!r} is not one of: {', '.join(STATES)}"})
+    follow_day = None
+    if follow_up:
+        today = dt.datetime.now(_zone()).date()
+        follow_day = (
+            follow_up
+            if isinstance(follow_up, dt.date)
+            else dates.parse_day(follow_up, today, field="follow_up")
+        )
+        if follow_day < today:
+            raise ValidationError({"follow_up": "the follow-up date is in the past"})
+    now = utcnow()
+    if occurred_at is not None:
+        if occurred_at.tzinfo is None or occurred_at > now:
+            raise ValidationError({"occurred_at": "when it happened must be a past date and time"})
+        now = occurred_at
+    values.update(_regarding(regarding))
+    values["state"] = state
+    if state in ("completed", "canceled"):
+        values["actual_end"] = now
+    values["sort_at"] = _sort_at(
+        state, values.get("due_at") or values.get("scheduled_start"), values.get("actual_end"), now
+    )
+    with write():
+        new_id = records.create("activity", values, owner_id=owner_id, at=now)
+        for participation, party_type, party_id, address in parties or []:
+            if participation not in PARTICIPATIONS:
+                raise ValidationError({"parties": f"{participation!r} is not a participation"})
+            ActivityParty.insert(
+                activity=new_id,
+                participation=participation,
+                party_type=party_type,
+                party_id=party_id,
+                address=address or "",
+            ).execute()
+        if follow_day is not None:
+            due = dates.end_of_working_day(follow_day, _zone())
+            follow = {
+                "kind": "task",
+                "state": "open",
+                "subject": f"Follow up: {values['subject']}"[:200],
+                "description": "",
+                "priority": values.get("priority", "normal"),
+                "due_at": due,
+                "follow_up_of": new_id,
+                "sort_at": due,
+                **_regarding(regarding),
+            }
+            records.create("activity", follow, owner_id=owner_id)
+        if values["regarding_type"] == "case":
+            from crm_tui.services.support import cases  # imported here: cases imports activities
+
+            cases.activity_logged(get(new_id))
+    return get(new_id)
+
+
+def _zone() -> dt.tzinfo:
+    return dates.local_zone(session.settings().time_zone)
+
+
+def _regarding(regarding: tuple[str, int] | None) -> dict:
+    if regarding is None:
+        return {"regarding_type": None, "regarding_id": None}
+    kind, record_id = regarding
+    records.require_regardable(kind, record_id)
+    return {"regarding_type": kind, "regarding_id": int(record_id)}
+
+
+def _sort_at(
+    state: str, due: dt.datetime | None, ended: dt.datetime | None, created: dt.datetime
+) -> dt.datetime:
+    if state in OPEN_STATES:
+        return due or created
+    return ended or created
+
+
+def get(activity_id: int) -> Activity:
+    row = records.by_id(Activity, activity_id)
+    if row is None:
+        raise NotFound(f"activity #{activity_id} does not exist (it may have been deleted)")
+    return records.readable("activity", row)
+
+
+def follow_ups_of(activity_id: int) -> list[Activity]:
+    return list(Activity.select().where(Activity.follow_up_of == activity_id))
+
+
+def parties_of(activity_id: int) -> list[dict]:
+    return list(ActivityParty.select().where(ActivityParty.activity == activity_id).dicts())
+
+
+def _transition(
+    activity_id: int, version: int, allowed_from: tuple[str, ...], values: dict, verb: str
+) -> Activity:
+    with write():
+        row = get(activity_id)
+        if row.state not in allowed_from:
+            raise DomainError(
+                f"this {KINDS[row.kind].label.lower()} is {row.state}; only an open or scheduled "
+                f"activity can be {verb}"
+            )
+        records.update_versioned("activity", activity_id, version, values, action="state")
+    return get(activity_id)
+
+
+def complete(activity_id: int, version: int, *, duration_minutes: int | None = None) -> Activity:
+    """Mark an open or scheduled activity done, now. Completing an outgoing
+    one regarding a case can be the case's first response (cases.activity_logged)."""
+    now = utcnow()
+    values = {"state": "completed", "actual_end": now, "sort_at": now}
+    if duration_minutes is not None:
+        values["duration_minutes"] = int(duration_minutes)
+    with write():
+        done = _transition(activity_id, version, OPEN_STATES, values, "completed")
+        if done.regarding_type == "case":
+            from crm_tui.services.support import cases  # imported here: cases imports activities
+
+            cases.activity_logged(done)
+    return done
+
+
+def cancel(activity_id: int, version: int) -> Activity:
+    """Cancel an open or scheduled activity; it stays in the history."""
+    now = utcnow()
+    return _transition(
+        activity_id,
+        version,
+        OPEN_STATES,
+        {"state": "canceled", "actual_end": now, "sort_at": now},
+        "canceled",
+    )
+
+
+def reschedule(activity_id: int, version: int, due_at: dt.datetime | str) -> Activity:
+    """Move an open or scheduled activity to a new due time (or a typed day)."""
+    if isinstance(due_at, str):
+        today = dt.datetime.now(_zone()).date()
+        due_at = dates.end_of_working_day(dates.parse_day(due_at, today, field="due_at"), _zone())
+    if due_at.tzinfo is None:
+        raise ValidationError({"due_at": "the new time needs a zone"})
+    return _transition(
+        activity_id, version, OPEN_STATES, {"due_at": due_at, "sort_at": due_at}, "rescheduled"
+    )
+
+
+def update(activity_id: int, version: int, data: dict) -> Activity:
+    """Edit subject, description, direction, priority, duration or location."""
+    values = _check(data, creating=False)
+    values.pop("due_at", None)
+    with write():
+        records.update_versioned("activity", activity_id, version, values)
+    return get(activity_id)
+
+
+# --- the timeline ---------------------------------------------------------
+
+_TIMELINE_COLUMNS = """
+    SELECT 'a' AS source, a.id AS id, a.kind AS kind, a.state AS state, a.subject AS subject,
+           a.description AS body, a.direction AS direction, a.due_at AS due_at,
+           a.duration_minutes AS duration_minutes, a.sort_at AS sort_at, a.version AS version,
+           u.full_name AS owner, NULL AS attachment_name
+    FROM activity a JOIN user u ON u.id = a.owner_id
+"""
+_NOTE_COLUMNS = """
+    SELECT 'n' AS source, n.id AS id, 'note' AS kind, 'completed' AS state,
+           n.subject AS subject, n.body AS body, NULL AS direction, NULL AS due_at,
+           NULL AS duration_minutes, n.created_at AS sort_at, n.version AS version,
+           u.full_name AS owner, n.attachment_name AS attachment_name
+    FROM note n JOIN user u ON u.id = n.owner_id
+"""
+
+
+def open_items(regarding: tuple[str, int], limit: int = 50) -> list[dict]:
+    """Open and scheduled activities regarding the record, soonest due first."""
+    sql = (
+        _TIMELINE_COLUMNS + " WHERE a.regarding_type = ? AND a.regarding_id = ? "
+        "AND a.state IN ('open', 'scheduled') ORDER BY a.sort_at, a.id LIMIT ?"
+    )
+    return dict_rows(sql, (*regarding, limit))
+
+
+def history(
+    regarding: tuple[str, int], *, after: tuple | None = None, limit: int = 50
+) -> tuple[list[dict], bool]:
+    """Completed/canceled activities and notes, newest first, a page at a time.
+    Pass the last row's `key` as `after` for the next page. Returns (rows, more)."""
+    kind, record_id = regarding
+    act_where = (
+        "a.regarding_type = ? AND a.regarding_id = ? AND a.state IN ('completed', 'canceled')"
+    )
+    note_where = "n.regarding_type = ? AND n.regarding_id = ?"
+    params: list = [kind, record_id]
+    note_params: list = [kind, record_id]
+    if after is not None:
+        act_where += " AND (a.sort_at, 'a', a.id) < (?, ?, ?)"
+        note_where += " AND (n.created_at, 'n', n.id) < (?, ?, ?)"
+        params += list(after)
+        note_params += list(after)
+    sql = (
+        f"SELECT * FROM ({_TIMELINE_COLUMNS} WHERE {act_where} "
+        f"ORDER BY a.sort_at DESC, a.id DESC LIMIT ?) "
+        f"UNION ALL SELECT * FROM ({_NOTE_COLUMNS} WHERE {note_where} "
+        f"ORDER BY n.created_at DESC, n.id DESC LIMIT ?) "
+        "ORDER BY sort_at DESC, source DESC, id DESC LIMIT ?"
+    )
+    rows = dict_rows(sql, (*params, limit + 1, *note_params, limit + 1, limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    for row in rows:
+        row["key"] = (row["sort_at"], row["source"], row["id"])
+    return rows, more
+
+
+def open_count(regarding: tuple[str, int]) -> int:
+    # The states are literal so that the partial index activity_open_regarding
+    # applies (the planner cannot see bound parameters' values).
+    return database.execute_sql(
+        "SELECT count(*) FROM activity WHERE regarding_type = ? AND regarding_id = ? "
+        "AND state IN ('open', 'scheduled')",
+        (regarding[0], int(regarding[1])),
+    ).fetchone()[0]

@@ -1,0 +1,1 @@
+"""Knowledge: articles, their review cycle, and knowledge search."""

@@ -1,0 +1,153 @@
+"""Invoices: Active{new, billed} -> Paid{complete, partial} | Canceled.
+Paid and canceled invoices are read-only."""
+
+from __future__ import annotations
+
+from crm_tui.db import write
+from crm_tui.errors import DomainError, ValidationError
+from crm_tui.models import Invoice, SalesOrder
+from crm_tui.services import money, numbers
+from crm_tui.services.listing import Page, page_of
+from crm_tui.services.sales import documents, pricing
+
+STATES = {"active": "Active", "paid": "Paid", "canceled": "Canceled"}
+STATUS_LABELS = {
+    "new": "New",
+    "billed": "Billed",
+    "complete": "Complete",
+    "partial": "Partial",
+    "canceled": "Canceled",
+}
+FIELDS = [*documents.FIELDS, "due_date"]
+
+LIST = documents.list_spec(
+    "invoice",
+    "i",
+    {
+        "open": "i.state = 'active'",
+        "mine": "i.owner_id = :me AND i.state = 'active'",
+        "paid": "i.state = 'paid'",
+        "canceled": "i.state = 'canceled'",
+        "all": "1",
+    },
+    ", i.due_date AS due_date, i.paid_amount AS paid_amount",
+)
+VIEWS = {
+    "open": "Open invoices",
+    "mine": "My open invoices",
+    "paid": "Paid invoices",
+    "canceled": "Canceled invoices",
+    "all": "All invoices",
+}
+
+
+def display_number(invoice) -> str:
+    """INV-00001."""
+    return numbers.display_number(invoice)
+
+
+def create(data: dict) -> Invoice:
+    """Create an invoice directly (customer, price list, discount, due date)."""
+    return get(documents.create("invoice", data))
+
+
+def from_order(order: SalesOrder) -> Invoice:
+    """The invoice of a fulfilled order: its header and lines copied as they
+    are. Call inside the write that marks the order invoiced."""
+    values = {
+        "name": order.name,
+        "name_sort": order.name_sort,
+        "account": order.account_id,
+        "contact": order.contact_id,
+        "opportunity": order.opportunity_id,
+        "price_list": order.price_list_id,
+        "currency": order.currency,
+        "description": order.description,
+        "discount_amount": order.discount_amount,
+        "discount_percent": order.discount_percent,
+        "order": order.id,
+    }
+    with write():
+        new_id = documents.insert(
+            "invoice", values, owner_id=order.owner_id, copy_from=("order", order.id)
+        )
+    return get(new_id)
+
+
+def get(invoice_id: int) -> Invoice:
+    """One invoice; NotFound if it does not exist."""
+    return documents.get("invoice", invoice_id)
+
+
+def update(invoice_id: int, version: int, data: dict) -> Invoice:
+    """Edit an active invoice's header; paid and canceled ones are refused."""
+    documents.update("invoice", invoice_id, version, data)
+    return get(invoice_id)
+
+
+def mark_billed(invoice_id: int, version: int) -> Invoice:
+    """The invoice was sent to the customer (Active/New -> Active/Billed)."""
+    with write():
+        row = get(invoice_id)
+        documents.require_state("invoice", row, ("active",), "marked billed")
+        if row.status_reason == "billed":
+            raise DomainError(f"{display_number(row)} is already billed")
+        documents.set_state("invoice", row, version, {"status_reason": "billed"})
+    return get(invoice_id)
+
+
+def pay(invoice_id: int, version: int, *, amount: str | None = None) -> Invoice:
+    """Record the payment: None or the full total pays it completely; less is
+    a partial payment; more than the total is refused. Paid is read-only."""
+    with write():
+        row = get(invoice_id)
+        documents.require_state("invoice", row, ("active",), "paid")
+        paid = row.total_amount
+        if amount not in (None, ""):
+            paid = pricing.parse_money(amount, "amount", required=True)
+            if paid <= 0:
+                raise ValidationError({"amount": "the amount paid must be more than 0"})
+            if paid > row.total_amount:
+                raise ValidationError(
+                    {
+                        "amount": f"{money.plain(paid)} is more than the invoice total "
+                        f"{money.plain(row.total_amount)}"
+                    }
+                )
+        reason = "complete" if paid == row.total_amount else "partial"
+        documents.set_state(
+            "invoice",
+            row,
+            version,
+            {"state": "paid", "status_reason": reason, "paid_amount": paid},
+        )
+    return get(invoice_id)
+
+
+def cancel(invoice_id: int, version: int) -> Invoice:
+    """Cancel an active invoice; it becomes read-only."""
+    with write():
+        row = get(invoice_id)
+        documents.require_state("invoice", row, ("active",), "canceled")
+        documents.set_state(
+            "invoice", row, version, {"state": "canceled", "status_reason": "canceled"}
+        )
+    return get(invoice_id)
+
+
+def invoices_of(kind: str, record_id: int, limit: int = 200) -> list[dict]:
+    """The invoices of an opportunity, account, contact or order, newest first."""
+    return documents.documents_of("invoice", kind, record_id, limit)
+
+
+def page(**options) -> Page:
+    """A page of the invoice list: view (see VIEWS), sort (number, name,
+    modified), query, after/before/last, limit, inclusive."""
+    options.setdefault("view", "open")
+    options.setdefault("sort", "number")
+    return page_of(LIST, **options)
+
+
+def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+    """Best matches for `typed` by name, number or customer (pickers, the palette)."""
+    return page(view="all", query=typed, limit=limit).rows

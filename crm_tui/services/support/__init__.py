@@ -1,0 +1,1 @@
+"""Support: cases and their queues, routing and SLAs, contracts, and service scheduling."""

@@ -1,0 +1,290 @@
+"""What every record list shares: filter-as-you-type, views, sort, paging,
+and the keys of the key map."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from crm_tui.screens.common import calls
+from crm_tui.screens.common.access_keys import AccessKeys
+from crm_tui.services import session
+from crm_tui.services.listing import RANK_LIMIT, Page
+from crm_tui.text import safe_line
+from crm_tui.widgets.palette import record_actions
+from crm_tui.widgets.record_table import Column, RecordTable
+
+# Typing pauses this long before the list is queried, so a fast typist's
+# burst costs one query, not one per key.
+FILTER_DEBOUNCE = 0.06
+
+
+class RecordListScreen(AccessKeys, Screen):
+    """Subclasses set KIND, AREA_TITLE, VIEWS, SORTS, COLUMNS and `fetch_page`."""
+
+    KIND = ""
+    AREA_TITLE = ""
+    VIEWS: dict[str, str] = {}
+    SORTS: dict[str, str] = {"name": "name", "modified": "recently modified"}
+    COLUMNS: list[Column] = []
+    FILTER_HINT = "/ type to filter by name, email, phone, city…"
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("n", "new", "New"),
+        Binding("e", "edit", "Edit"),
+        Binding("a", "log_activity", "Activity"),
+        Binding("v", "next_view", "View"),
+        Binding("s", "next_sort", "Sort"),
+        Binding("D", "toggle_active", "Deactivate/reactivate", show=False),
+        Binding("escape", "clear_filter", "Clear filter / back", show=False),
+        Binding("r", "refresh_data", "Refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = next(iter(self.VIEWS))
+        self.sort = next(iter(self.SORTS))
+        self.filter_text = ""
+        self._debounce: Timer | None = None
+        self._resumed = False
+
+    # --- to be provided by subclasses --------------------------------------
+
+    # The kind's service module: page(), deactivate(), reactivate().
+    SERVICE = None
+
+    def detail_screen(self, record_id: int) -> Screen:
+        raise NotImplementedError
+
+    def form_screen(self, record_id: int | None) -> Screen:
+        raise NotImplementedError
+
+    # --- record operations through the service -------------------------------
+
+    def fetch_page(self, **kwargs) -> Page:
+        return self.SERVICE.page(**kwargs)
+
+    def open_record(self, record_id: int) -> None:
+        self.app.push_screen(self.detail_screen(record_id))
+
+    def new_record(self) -> None:
+        self.app.push_screen(self.form_screen(None), self._after_form)
+
+    def edit_record(self, record_id: int) -> None:
+        self.app.push_screen(self.form_screen(record_id), self._after_form)
+
+    def _after_form(self, saved_id: int | None) -> None:
+        if saved_id is not None:
+            self.refresh_data()
+
+    def set_active(self, row: dict, active: bool) -> None:
+        change = self.SERVICE.reactivate if active else self.SERVICE.deactivate
+        calls.direct(
+            self,
+            lambda: change(row["id"], row["version"]),
+            Text.assemble(safe_line(row["name"]), " reactivated" if active else " deactivated"),
+            lambda _: self.refresh_data(),
+        )
+
+    # --- layout --------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="list-bar"):
+            yield Input(placeholder=self.FILTER_HINT, id="filter")
+            yield Static(id="view-label")
+        yield RecordTable(self.COLUMNS, id="records", page_size=session.settings().page_size)
+        yield Static(id="list-status")
+        yield Footer()
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one("#records", RecordTable)
+
+    ACCESS = {"new": "create", "edit": "write", "log_activity": "append", "toggle_active": "write"}
+
+    def access_target(self, action: str) -> tuple[str, int] | None:
+        row = self.table.current_row if self.is_mounted else None
+        return None if row is None else (self.KIND, row["id"])
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.access_changed()
+
+    def on_mount(self) -> None:
+        self.title = self.AREA_TITLE
+        self.reload()
+        self.table.focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from a detail or another area: pick up what changed meanwhile.
+        # (The first resume follows on_mount's load: nothing to pick up yet.)
+        if self._resumed:
+            self.refresh_data()
+        self._resumed = True
+
+    def _fetch(self, **kwargs) -> Page:
+        return self.fetch_page(
+            view=self.view, sort=self.sort, query=self.filter_text or None, **kwargs
+        )
+
+    def reload(self, keep_position: bool = False) -> None:
+        calls.loaded(self, lambda: self.table.load(self._fetch, keep_position=keep_position))
+        self._show_status()
+
+    def refresh_data(self) -> None:
+        """Re-read the rows in view, keeping the cursor on the same record."""
+        if self.is_mounted:
+            self.reload(keep_position=True)
+
+    def action_refresh_data(self) -> None:
+        self.refresh_data()
+
+    def _show_status(self) -> None:
+        table = self.table
+        label = Text()
+        label.append(self.VIEWS[self.view], style="bold")
+        if not self.filter_text:
+            label.append(f"  ·  by {self.SORTS[self.sort]}")
+        elif table.ranked:
+            label.append("  ·  by relevance")
+        else:
+            label.append("  ·  many matches, newest first", style="yellow")
+        self.query_one("#view-label", Static).update(label)
+        status = Text()
+        count = table.loaded_count
+        if count == 0:
+            status.append("Nothing matches." if self.filter_text else "No records in this view.")
+            status.append(
+                "  n creates one." if not self.filter_text else "  escape clears the filter."
+            )
+        else:
+            status.append(
+                f"{count} loaded" + (" · more below as you scroll" if table.has_more else "")
+            )
+            if self.filter_text and not table.ranked:
+                status.append(
+                    f" · over {RANK_LIMIT:,} matches: keep typing to rank them by relevance",
+                    style="yellow",
+                )
+        self.query_one("#list-status", Static).update(status)
+
+    # --- filter ----------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "filter":
+            return
+        self.filter_text = event.value
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(FILTER_DEBOUNCE, self.reload)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "filter":
+            return
+        if self._debounce is not None:
+            # enter may beat the debounce: filter by everything typed first
+            self._debounce.stop()
+            self._debounce = None
+            self.reload()
+        self.table.focus()
+        # "/ name enter" opens the best match, as enter does on the list
+        if self.filter_text and self.table.current_id is not None:
+            self.open_record(self.table.current_id)
+
+    def on_key(self, event) -> None:
+        filter_box = self.query_one("#filter", Input)
+        if filter_box.has_focus and event.key in ("down", "escape"):
+            self.table.focus()
+            event.stop()
+
+    def action_clear_filter(self) -> None:
+        filter_box = self.query_one("#filter", Input)
+        if filter_box.value:
+            filter_box.value = ""
+            self.filter_text = ""
+            self.reload()
+        elif len(self.app.screen_stack) > 1:
+            # a list pushed over an area (products, contracts): escape goes back
+            self.app.pop_screen()
+
+    # --- views and sort --------------------------------------------------------
+
+    def _cycle(self, options: dict, current: str) -> str:
+        keys = list(options)
+        return keys[(keys.index(current) + 1) % len(keys)]
+
+    def action_next_view(self) -> None:
+        self.view = self._cycle(self.VIEWS, self.view)
+        self.reload()
+
+    def action_next_sort(self) -> None:
+        if self.filter_text:
+            self.notify("A filtered list is ordered by relevance; escape clears the filter.")
+            return
+        self.sort = self._cycle(self.SORTS, self.sort)
+        self.reload()
+
+    # --- record keys -------------------------------------------------------------
+
+    def _with_current(self, action: Callable[[int], None]) -> None:
+        record_id = self.table.current_id
+        if record_id is None:
+            self.notify("No record selected.", severity="warning")
+            return
+        action(record_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.open_record(int(event.row_key.value))
+
+    def action_new(self) -> None:
+        self.new_record()
+
+    def action_edit(self) -> None:
+        self._with_current(self.edit_record)
+
+    def action_log_activity(self) -> None:
+        from crm_tui.screens.customers.activity_modal import ActivityModal
+
+        row = self.table.current_row
+        if row is None:
+            self.notify("No record selected.", severity="warning")
+            return
+        self.app.push_screen(
+            ActivityModal((self.KIND, row["id"]), row["name"]),
+            lambda saved: self.refresh_data() if saved else None,
+        )
+
+    def action_toggle_active(self) -> None:
+        row = self.table.current_row
+        if row is None:
+            return
+        self.set_active(row, row["state"] != "active")
+
+    def record_actions(self) -> list[tuple[str, str, Callable]]:
+        """Palette actions for the highlighted row."""
+        row = self.table.current_row
+        actions = [(f"New {self.KIND}", f"Create a new {self.KIND}", self.action_new)]
+        if row is not None:
+            actions += [
+                (f"Open this {self.KIND}", "Show its details", lambda: self.open_record(row["id"])),
+                *record_actions(
+                    self.KIND,
+                    row["state"],
+                    self.action_edit,
+                    self.action_log_activity,
+                    self.action_toggle_active,
+                ),
+            ]
+        return actions

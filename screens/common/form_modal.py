@@ -1,0 +1,99 @@
+"""A small form in a modal: a few fields an action needs (a stage gate's
+missing fields, a won deal's revenue). ctrl+s submits through a service
+call; a refusal stays on screen beside the fields, with what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from crm_tui import styles
+from crm_tui.errors import CrmError, ValidationError
+from crm_tui.screens.common import calls
+from crm_tui.text import safe
+from crm_tui.widgets.record_form import FieldSpec, RecordForm
+
+
+class FormModal(ModalScreen[object | None]):
+    """Dismisses with what `submit(values)` returned, or None on escape."""
+
+    CSS_PATH = [styles.path("modals.tcss"), styles.path("forms.tcss")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(
+        self,
+        title: Text | str,
+        specs: list[FieldSpec],
+        submit: Callable[[dict], object],
+        *,
+        intro: Text | str = "",
+        values: dict | None = None,
+        labels: dict | None = None,
+        save_label: str = "save",
+    ) -> None:
+        super().__init__()
+        self.heading = title if isinstance(title, Text) else Text(title, style="bold")
+        self.specs = specs
+        self.submit = submit
+        self.intro = intro if isinstance(intro, Text) else Text(intro)
+        self.initial = values or {}
+        self.labels = labels or {}
+        self.save_label = save_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-modal-box", classes="modal-box"):
+            yield Static(self.heading, id="form-modal-title")
+            if self.intro.plain:
+                yield Static(self.intro, id="form-modal-intro")
+            yield RecordForm(self.specs, id="form-modal-form")
+            yield Static(id="form-modal-message")
+            yield Static(
+                Text(f"ctrl+s {self.save_label} · esc cancel", style="dim"), classes="modal-keys"
+            )
+
+    @property
+    def form(self) -> RecordForm:
+        return self.query_one(RecordForm)
+
+    def on_mount(self) -> None:
+        self.form.set_values(self.initial, self.labels)
+        self.form.query(".form-note").set(display=False)
+        if self.specs:
+            self.form.query_one(f"#field-{self.specs[0].name}").focus()
+
+    def _message(self, text: str) -> None:
+        self.query_one("#form-modal-message", Static).update(safe(text, "bold red"))
+
+    def action_save(self) -> None:
+        unresolved = self.form.unresolved_lookups()
+        if unresolved:
+            self.form.show_errors(unresolved)
+            self._message("Fix the fields marked in red.")
+            return
+        try:
+            result = self.submit(self.form.values())
+        except ValidationError as exc:
+            known = {spec.name for spec in self.specs}
+            self.form.show_errors({k: v for k, v in exc.errors.items() if k in known})
+            others = [
+                f"{k.replace('_', ' ')}: {v}" for k, v in exc.errors.items() if k not in known
+            ]
+            self._message("; ".join(others) or "Fix the fields marked in red.")
+            return
+        except CrmError as exc:
+            self._message(str(exc))
+            calls.offer_retry(self, exc, self.action_save)
+            return
+        self.dismiss(True if result is None else result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

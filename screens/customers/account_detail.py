@@ -1,0 +1,114 @@
+"""An account: summary, its contacts, timeline, notes and history."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static, TabbedContent
+
+from crm_tui.screens.common.base_detail import RecordDetailScreen
+from crm_tui.services import money, records, session
+from crm_tui.services.customers import accounts
+from crm_tui.services.validate import display_phone
+from crm_tui.text import safe_line
+
+
+class AccountDetailScreen(RecordDetailScreen):
+    KIND = "account"
+    SERVICE = accounts
+    EXTRA_TABS = [("contacts", "Contacts")]
+    BINDINGS = [Binding("n", "new_contact", "New contact")]
+    ACCESS = {**RecordDetailScreen.ACCESS, "new_contact": "create"}
+
+    def create_kind(self, action: str) -> str:
+        return "contact" if action == "new_contact" else self.KIND
+
+    @property
+    def display_name(self) -> str:
+        return self.record.name if self.record else ""
+
+    def title_text(self) -> Text:
+        row = self.record
+        title = safe_line(row.name, "bold")
+        return self.title_suffix(title)
+
+    def summary_rows(self):
+        row = self.record
+        parent = records.title_of("account", row.parent_id) if row.parent_id else ""
+        primary = (
+            records.title_of("contact", row.primary_contact_id) if row.primary_contact_id else ""
+        )
+        return [
+            ("Account number", row.account_number),
+            ("Industry", row.industry),
+            ("Phone", display_phone(row.phone)),
+            ("Email", row.email),
+            ("Website", row.website),
+            ("Address", self.address()),
+            ("Parent account", parent),
+            ("Primary contact", primary),
+            ("Annual revenue", money.display(row.annual_revenue, session.settings().currency)),
+            ("Employees", "" if row.employees is None else f"{row.employees:,}"),
+            *self.stamp_rows(),
+            ("Description", row.description),
+        ]
+
+    def compose_extra(self, tab_id: str) -> ComposeResult:
+        yield Static(
+            Text("No contacts at this account: n adds one.", style="dim"),
+            id="empty-contacts",
+            classes="empty-hint",
+        )
+        yield DataTable(id="related-contacts", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#related-contacts", DataTable)
+        for label, width in (("Name", 26), ("Job title", 22), ("Email", 28), ("Phone", 16)):
+            table.add_column(label, width=width)
+
+    def refresh_extra(self) -> None:
+        table = self.query_one("#related-contacts", DataTable)
+        table.clear()
+        rows = accounts.contacts_of(self.record_id)
+        self.query_one("#empty-contacts").display = not rows
+        for row in rows:
+            style = "" if row["state"] == "active" else "dim strike"
+            table.add_row(
+                safe_line(row["full_name"], style),
+                safe_line(row["job_title"]),
+                safe_line(row["email"]),
+                safe_line(display_phone(row["phone"])),
+                key=str(row["id"]),
+            )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "related-contacts":
+            from crm_tui.screens.customers.contact_detail import ContactDetailScreen
+
+            self.app.push_screen(ContactDetailScreen(int(event.row_key.value)))
+
+    def edit_screen(self):
+        from crm_tui.screens.customers.account_form import AccountFormScreen
+
+        return AccountFormScreen(self.record_id)
+
+    def action_new_contact(self) -> None:
+        from crm_tui.screens.customers.contact_form import ContactFormScreen
+
+        def saved(contact_id: int | None) -> None:
+            self.refresh_data()
+            if contact_id is not None:
+                self.query_one("#tabs", TabbedContent).active = "tab-contacts"
+
+        self.app.push_screen(ContactFormScreen(None, preset={"account_id": self.record_id}), saved)
+
+    def record_actions(self):
+        return [
+            (
+                "New contact at this account",
+                "Create a contact linked here",
+                self.action_new_contact,
+            ),
+            *super().record_actions(),
+        ]

@@ -1,0 +1,279 @@
+"""The activity modal, the heart of the desk: one key picks the kind, the
+call timer runs from the moment it opens, a typed follow-up day creates a
+task, ctrl+s saves.
+
+Logging a call: `a`, `c`, the words, ctrl+s (with a follow-up: tab, the
+day) — never more than the words plus four keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static, TextArea
+
+from crm_tui import styles
+from crm_tui.errors import CrmError, ValidationError
+from crm_tui.screens.common import calls
+from crm_tui.screens.common.confirm import ConfirmModal
+from crm_tui.services import dates, session
+from crm_tui.services.customers import activities, notes
+from crm_tui.text import safe_line
+
+# key -> (kind, label); "note" is a Note, not an activity.
+KIND_KEYS = {
+    "c": ("phone_call", "Call"),
+    "e": ("email", "Email"),
+    "m": ("appointment", "Meeting"),
+    "t": ("task", "Task"),
+    "l": ("letter", "Letter"),
+    "n": ("note", "Note"),
+}
+# What the date field means for each kind.
+DATE_LABEL = {
+    "phone_call": "Follow-up",
+    "email": "Follow-up",
+    "letter": "Follow-up",
+    "task": "Due",
+    "appointment": "When",
+    "note": "",
+}
+HAS_DIRECTION = {"phone_call", "email", "letter"}
+
+
+class KindBar(Static, can_focus=True):
+    """Shows the kinds; their letter picks one and moves on to the subject."""
+
+    BINDINGS = [
+        *(
+            Binding(key, f"pick('{key}')", label, show=False)
+            for key, (_, label) in KIND_KEYS.items()
+        ),
+        Binding("d", "screen.toggle_direction", "Direction", show=False),
+        Binding("enter", "screen.focus_subject", "Subject", show=False),
+    ]
+
+    def action_pick(self, key: str) -> None:
+        self.screen.set_kind(KIND_KEYS[key][0])
+        self.screen.action_focus_subject()
+
+
+class ActivityModal(ModalScreen[bool]):
+    """Dismisses with True when something was saved."""
+
+    CSS_PATH = styles.path("modals.tcss")
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+t", "toggle_direction", "In/out"),
+    ]
+
+    def __init__(
+        self, regarding: tuple[str, int], regarding_name: str, kind: str = "phone_call"
+    ) -> None:
+        super().__init__()
+        self.regarding = regarding
+        self.regarding_name = regarding_name
+        self.kind = kind
+        self.direction = "outgoing"
+        self.started = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="activity-box", classes="modal-box"):
+            title = Text("Log activity · regarding ", style="bold")
+            title.append_text(safe_line(self.regarding_name, "bold cyan"))
+            yield Static(title, id="activity-title")
+            yield KindBar(id="kind-bar")
+            yield Static(id="call-line")
+            with Horizontal(classes="modal-row", id="subject-row"):
+                yield Label("Subject", classes="modal-label")
+                yield Input(placeholder="what was it about", id="subject", compact=True)
+            with Horizontal(classes="modal-row", id="date-row"):
+                yield Label("Follow-up", classes="modal-label", id="date-label")
+                yield Input(
+                    placeholder="fri · tomorrow · +3d · +2w · 2026-12-01", id="date", compact=True
+                )
+            yield Static(id="date-preview")
+            with Horizontal(classes="modal-row", id="duration-row"):
+                yield Label("Minutes", classes="modal-label")
+                yield Input(placeholder="empty: from the timer", id="duration", compact=True)
+            with Horizontal(classes="modal-row", id="file-row"):
+                yield Label("Attach", classes="modal-label")
+                yield Input(
+                    placeholder="optional: path of a file to attach", id="file", compact=True
+                )
+            yield TextArea(
+                id="details",
+                soft_wrap=True,
+                show_line_numbers=False,
+                compact=True,
+                placeholder="details (optional)",
+            )
+            yield Static(id="activity-error")
+            yield Static(
+                Text(
+                    "c e m t l n kind · ctrl+t in/out · ctrl+s save · esc cancel",
+                    style="dim",
+                ),
+                classes="modal-keys",
+            )
+
+    def on_mount(self) -> None:
+        self.set_kind(self.kind)
+        self.query_one("#kind-bar").focus()
+        self.set_interval(1.0, self._tick)
+
+    # --- kind, direction, timer ---------------------------------------------
+
+    def set_kind(self, kind: str) -> None:
+        self.kind = kind
+        bar = Text()
+        for key, (name, label) in KIND_KEYS.items():
+            chosen = name == kind
+            bar.append(f" {key} ", style="bold reverse" if chosen else "bold")
+            bar.append(f"{label}  ", style="bold" if chosen else "dim")
+        self.query_one("#kind-bar", Static).update(bar)
+        date_label = DATE_LABEL[kind]
+        self.query_one("#date-row").display = bool(date_label)
+        self.query_one("#date-preview").display = bool(date_label)
+        self.query_one("#date-label", Label).update(date_label)
+        self.query_one("#duration-row").display = kind == "phone_call"
+        self.query_one("#file-row").display = kind == "note"
+        self._tick()
+        self._preview_date()
+
+    def action_toggle_direction(self) -> None:
+        self.direction = "incoming" if self.direction == "outgoing" else "outgoing"
+        self._tick()
+
+    def action_focus_subject(self) -> None:
+        # set_focus is immediate; widget.focus() is deferred, and a fast typist's
+        # next key (tab, or the first letter) must already land in the subject.
+        self.set_focus(self.query_one("#subject", Input))
+
+    def elapsed_minutes(self) -> int:
+        return max(1, math.ceil((time.monotonic() - self.started) / 60))
+
+    def _tick(self) -> None:
+        line = Text()
+        if self.kind in HAS_DIRECTION:
+            arrow = "← incoming" if self.direction == "incoming" else "→ outgoing"
+            line.append(arrow, style="bold")
+            line.append("  (ctrl+t)", style="dim")
+        if self.kind == "phone_call":
+            seconds = int(time.monotonic() - self.started)
+            line.append(f"    ● {seconds // 60:02d}:{seconds % 60:02d}", style="bold green")
+        self.query_one("#call-line", Static).update(line)
+
+    # --- the date field --------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "date":
+            self._preview_date()
+
+    def _parse_date(self) -> dt.datetime | None:
+        typed = self.query_one("#date", Input).value.strip()
+        if not typed or not DATE_LABEL[self.kind]:
+            return None
+        zone = dates.local_zone(session.settings().time_zone)
+        today = dt.datetime.now(zone).date()
+        default = dt.time(9, 0) if self.kind == "appointment" else dt.time(17, 0)
+        return dates.parse_when(typed, today, zone, default_time=default, field="date")
+
+    def _preview_date(self) -> None:
+        preview = self.query_one("#date-preview", Static)
+        try:
+            when = self._parse_date()
+        except ValidationError as exc:
+            preview.update(Text(exc.errors["date"], style="red"))
+            return
+        if when is None:
+            hint = {"Follow-up": "no follow-up task", "Due": "no due date", "When": "now"}.get(
+                DATE_LABEL[self.kind], ""
+            )
+            preview.update(Text(hint, style="dim"))
+            return
+        local = dates.as_local(when, dates.local_zone(session.settings().time_zone))
+        text = local.strftime("%a %d %b %Y %H:%M")
+        if DATE_LABEL[self.kind] == "Follow-up":
+            text = f"→ a follow-up task due {text}"
+        preview.update(Text(text, style="green"))
+
+    # --- save / cancel ---------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return any(
+            self.query_one(f"#{name}", Input).value.strip()
+            for name in ("subject", "date", "duration")
+        ) or bool(self.query_one("#details", TextArea).text.strip())
+
+    def _error(self, message: str) -> None:
+        self.query_one("#activity-error", Static).update(Text(message, style="bold red"))
+
+    def action_save(self) -> None:
+        subject = self.query_one("#subject", Input).value
+        details = self.query_one("#details", TextArea).text
+        try:
+            when = self._parse_date()
+            if self.kind == "note":
+                path = self.query_one("#file", Input).value.strip()
+                notes.add(self.regarding, subject, details, attachment=path or None)
+            else:
+                self._log(subject, details, when)
+        except ValidationError as exc:
+            self._error("; ".join(exc.errors.values()))
+            if "subject" in exc.errors:
+                self.action_focus_subject()
+            return
+        except CrmError as exc:
+            self._error(str(exc))
+            calls.offer_retry(self, exc, self.action_save)
+            return
+        label = {v[0]: v[1] for v in KIND_KEYS.values()}[self.kind]
+        self.app.notify(
+            f"{label} logged"
+            + (" with a follow-up task" if when and DATE_LABEL[self.kind] == "Follow-up" else "")
+        )
+        self.dismiss(True)
+
+    def _log(self, subject: str, details: str, when: dt.datetime | None) -> None:
+        kwargs: dict = {"regarding": self.regarding, "description": details}
+        if self.kind in HAS_DIRECTION:
+            kwargs["direction"] = self.direction
+        if self.kind == "phone_call":
+            typed = self.query_one("#duration", Input).value.strip()
+            kwargs["duration_minutes"] = typed if typed else self.elapsed_minutes()
+            if typed and not typed.isdigit():
+                raise ValidationError(
+                    {"duration": f"minutes must be a whole number, not {typed!r}"}
+                )
+        label = DATE_LABEL[self.kind]
+        if when is not None:
+            if label == "Follow-up":
+                kwargs["follow_up"] = dates.as_local(
+                    when, dates.local_zone(session.settings().time_zone)
+                ).date()
+            elif label == "Due":
+                kwargs["due_at"] = when
+            elif label == "When":
+                kwargs["scheduled_start"] = when
+                kwargs["due_at"] = when
+        activities.log(self.kind, subject, **kwargs)
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            self.dismiss(False)
+            return
+        self.app.push_screen(
+            ConfirmModal("Discard this activity?", "Nothing has been saved."),
+            lambda yes: self.dismiss(False) if yes else None,
+        )

@@ -1,0 +1,69 @@
+"""A contact: summary, timeline, notes and history."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+
+from crm_tui.screens.common.base_detail import RecordDetailScreen
+from crm_tui.services.customers import contacts
+from crm_tui.services.validate import display_phone
+from crm_tui.text import safe_line
+
+
+class ContactDetailScreen(RecordDetailScreen):
+    KIND = "contact"
+    SERVICE = contacts
+    BINDINGS = [
+        Binding("n", "log_activity('note')", "New note"),
+        Binding("o", "open_account", "Open account"),
+    ]
+
+    @property
+    def display_name(self) -> str:
+        return self.record.full_name if self.record else ""
+
+    def title_text(self) -> Text:
+        row = self.record
+        title = safe_line(row.full_name, "bold")
+        if row.job_title or row.account_id:
+            title.append("  ·  ", style="dim")
+            title.append_text(safe_line(row.job_title))
+            if row.account_id:
+                title.append(" at " if row.job_title else "", style="dim")
+                title.append_text(safe_line(row.account.name, "cyan"))
+        return self.title_suffix(title)
+
+    def summary_rows(self):
+        row = self.record
+        return [
+            ("Job title", row.job_title),
+            ("Account", row.account.name if row.account_id else ""),
+            ("Email", row.email),
+            ("Business phone", display_phone(row.phone)),
+            ("Mobile phone", display_phone(row.mobile)),
+            ("Address", self.address()),
+            *self.stamp_rows(),
+            ("Description", row.description),
+        ]
+
+    def edit_screen(self):
+        from crm_tui.screens.customers.contact_form import ContactFormScreen
+
+        return ContactFormScreen(self.record_id)
+
+    def action_open_account(self) -> None:
+        if self.record is None or not self.record.account_id:
+            self.notify("This contact has no account.", severity="warning")
+            return
+        from crm_tui.screens.customers.account_detail import AccountDetailScreen
+
+        self.app.push_screen(AccountDetailScreen(self.record.account_id))
+
+    def record_actions(self):
+        actions = super().record_actions()
+        if self.record is not None and self.record.account_id:
+            actions.append(
+                ("Open the contact's account", "Go to the account", self.action_open_account)
+            )
+        return actions

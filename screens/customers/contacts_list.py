@@ -1,0 +1,33 @@
+"""Area 2: the contacts list."""
+
+from __future__ import annotations
+
+from crm_tui.screens.common.base_list import RecordListScreen
+from crm_tui.services.customers import contacts
+from crm_tui.widgets.record_table import Column, name_cell, phone_cell
+
+
+class ContactsScreen(RecordListScreen):
+    KIND = "contact"
+    AREA_TITLE = "Contacts"
+    VIEWS = contacts.VIEWS
+    COLUMNS = [
+        Column("name", "Contact", 24, name_cell),
+        Column("job_title", "Job title", 20),
+        Column("account", "Account", 24),
+        Column("email", "Email", 28),
+        Column("phone", "Phone", 18, phone_cell, keep_width=True),
+        Column("owner", "Owner", 13),
+    ]
+
+    SERVICE = contacts
+
+    def detail_screen(self, record_id: int):
+        from crm_tui.screens.customers.contact_detail import ContactDetailScreen
+
+        return ContactDetailScreen(record_id)
+
+    def form_screen(self, record_id: int | None):
+        from crm_tui.screens.customers.contact_form import ContactFormScreen
+
+        return ContactFormScreen(record_id)

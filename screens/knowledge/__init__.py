@@ -1,0 +1,1 @@
+"""Knowledge search and articles."""

@@ -1,0 +1,1 @@
+"""Leads, the pipeline, opportunities, quotes/orders/invoices, products, price lists and competitors."""

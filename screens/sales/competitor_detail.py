@@ -1,0 +1,90 @@
+"""A competitor: strengths and weaknesses, the record against them, and the
+opportunities where they compete."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from crm_tui.screens.common.base_detail import RecordDetailScreen
+from crm_tui.services import money
+from crm_tui.services.sales import competitors
+from crm_tui.text import safe_line
+
+STATE_STYLE = {"open": "green", "won": "cyan", "lost": "red"}
+
+
+class CompetitorDetailScreen(RecordDetailScreen):
+    KIND = "competitor"
+    SERVICE = competitors
+    EXTRA_TABS = [("deals", "Opportunities")]
+
+    @property
+    def display_name(self) -> str:
+        return self.record.name if self.record else ""
+
+    def title_text(self) -> Text:
+        title = safe_line(self.record.name, "bold")
+        counts = competitors.record(self.record_id)
+        title.append(
+            f"   won against {counts['won_against']} · lost to {counts['lost_to']}"
+            f" · competing in {counts['open']} open",
+            style="dim",
+        )
+        if self.record.state != "active":
+            title.append("  inactive", style="bold red")
+        return title
+
+    def summary_rows(self):
+        row = self.record
+        counts = competitors.record(self.record_id)
+        return [
+            ("Website", row.website),
+            ("Won against", str(counts["won_against"])),
+            ("Lost to", str(counts["lost_to"])),
+            ("Open against", str(counts["open"])),
+            ("Strengths", row.strengths),
+            ("Weaknesses", row.weaknesses),
+            *self.stamp_rows(),
+            ("Notes", row.description),
+        ]
+
+    def compose_extra(self, tab_id: str) -> ComposeResult:
+        yield Static(
+            Text("Not linked to any opportunity yet.", style="dim"),
+            id="empty-deals",
+            classes="empty-hint",
+        )
+        yield DataTable(id="related-deals", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#related-deals", DataTable)
+        for label, width in (("Opportunity", 28), ("Customer", 22), ("State", 8), ("Revenue", 14)):
+            table.add_column(label, width=width)
+
+    def refresh_extra(self) -> None:
+        table = self.query_one("#related-deals", DataTable)
+        table.clear()
+        rows = competitors.opportunities_of(self.record_id, limit=200)
+        self.query_one("#empty-deals").display = not rows
+        for row in rows:
+            revenue = row.get("actual_revenue") or row.get("estimated_revenue")
+            table.add_row(
+                safe_line(row["name"]),
+                safe_line(row.get("customer") or ""),
+                Text(row["state"], style=STATE_STYLE.get(row["state"], "")),
+                Text(money.display(revenue), justify="right"),
+                key=str(row["id"]),
+            )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "related-deals":
+            from crm_tui.screens.sales.opportunity_detail import OpportunityDetailScreen
+
+            self.app.push_screen(OpportunityDetailScreen(int(event.row_key.value)))
+
+    def edit_screen(self):
+        from crm_tui.screens.sales.competitor_form import CompetitorFormScreen
+
+        return CompetitorFormScreen(self.record_id)

@@ -1,0 +1,97 @@
+"""Lead transitions the list and the detail share: qualify (with its
+duplicate check), disqualify with a reason, reactivate."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.screen import Screen
+
+from crm_tui.screens.common.calls import Done, direct
+from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.services.sales import leads
+from crm_tui.text import safe_line
+from crm_tui.widgets.record_form import FieldSpec
+
+
+def qualify(screen: Screen, lead, done: Done) -> None:
+    """Offer the matches, qualify, then open the new opportunity."""
+    from crm_tui.screens.sales.lead_qualify import QualifyModal
+
+    if lead.state != "open":
+        screen.notify(f"This lead is already {lead.state}; O reactivates it.", severity="warning")
+        return
+
+    def finished(result) -> None:
+        if not result:
+            done(None)
+            return
+        made = [
+            name
+            for name, value in (
+                ("account", result.account_id),
+                ("contact", result.contact_id),
+                ("opportunity", result.opportunity_id),
+            )
+            if value
+        ]
+        screen.notify(Text.assemble(safe_line(lead.full_name), f" qualified: {', '.join(made)}."))
+        done(result)
+        if result.opportunity_id:
+            from crm_tui.screens.sales.opportunity_detail import OpportunityDetailScreen
+
+            screen.app.push_screen(OpportunityDetailScreen(result.opportunity_id))
+
+    screen.app.push_screen(QualifyModal(lead), finished)
+
+
+def disqualify(screen: Screen, lead, done: Done) -> None:
+    reasons = [(label, key) for key, label in leads.DISQUALIFY_REASONS.items()]
+
+    def submit(values: dict) -> object:
+        return leads.disqualify(lead.id, lead.version, values["reason"])
+
+    screen.app.push_screen(
+        FormModal(
+            Text.assemble(("Disqualify ", "bold"), safe_line(lead.full_name, "bold")),
+            [FieldSpec("reason", "Reason", "select", reasons)],
+            submit,
+            values={"reason": reasons[0][1]},
+            intro="The lead leaves the open views; O reactivates it.",
+            save_label="disqualify",
+        ),
+        done,
+    )
+
+
+def reactivate(screen: Screen, lead, done: Done) -> None:
+    direct(
+        screen,
+        lambda: leads.reactivate(lead.id, lead.version),
+        Text.assemble(safe_line(lead.full_name), " is open again."),
+        done,
+    )
+
+
+def mark_contacted(screen: Screen, lead, done: Done) -> None:
+    direct(
+        screen,
+        lambda: leads.mark_contacted(lead.id, lead.version),
+        Text.assemble(safe_line(lead.full_name), " marked contacted."),
+        done,
+    )
+
+
+def transitions(state: str, screen, status: str = "") -> list[tuple]:
+    """The palette entries for a lead's legal transitions now."""
+    if state == "open":
+        contacted = []
+        if status == "new":
+            contacted = [
+                ("Mark as contacted", "Status new → contacted (M)", screen.action_contacted)
+            ]
+        return [
+            *contacted,
+            ("Qualify this lead", "Account, contact and opportunity (Q)", screen.action_qualify),
+            ("Disqualify this lead", "With a reason (X)", screen.action_disqualify),
+        ]
+    return [("Reactivate this lead", "Back to open (O)", screen.action_reactivate)]

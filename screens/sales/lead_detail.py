@@ -1,0 +1,132 @@
+"""A lead: summary, timeline, notes and history; qualify, disqualify,
+reactivate."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+
+from crm_tui.screens.common.base_detail import RecordDetailScreen
+from crm_tui.screens.sales import lead_actions
+from crm_tui.services import money, records, session
+from crm_tui.services.customers import activities
+from crm_tui.services.sales import leads
+from crm_tui.services.validate import display_phone
+from crm_tui.text import safe_line
+
+STATE_STYLE = {"open": "bold green", "qualified": "bold cyan", "disqualified": "bold red"}
+
+
+class LeadDetailScreen(RecordDetailScreen):
+    KIND = "lead"
+    SERVICE = leads
+    BINDINGS = [
+        Binding("Q", "qualify", "Qualify"),
+        Binding("X", "disqualify", "Disqualify", show=False),
+        Binding("O", "reactivate", "Reactivate", show=False),
+        Binding("D", "toggle_active", "Which keys change a lead", show=False),
+        Binding("M", "contacted", "Contacted", show=False),
+        Binding("o", "open_opportunity", "Opportunity", show=False),
+    ]
+    ACCESS = {
+        **RecordDetailScreen.ACCESS,
+        **dict.fromkeys(("qualify", "disqualify", "reactivate", "contacted"), "write"),
+    }
+
+    @property
+    def display_name(self) -> str:
+        return self.record.full_name if self.record else ""
+
+    def title_text(self) -> Text:
+        row = self.record
+        title = safe_line(row.full_name, "bold")
+        if row.company_name:
+            title.append(" · ")
+            title.append_text(safe_line(row.company_name))
+        title.append(
+            f"  {leads.STATUS.get(row.status_reason, row.status_reason)}",
+            style=STATE_STYLE.get(row.state, "bold"),
+        )
+        count = activities.open_count((self.KIND, self.record_id))
+        title.append(f"   {count} open activit{'y' if count == 1 else 'ies'}", style="dim")
+        return title
+
+    def summary_rows(self):
+        row = self.record
+        out = [
+            ("Topic", row.topic),
+            ("Company", row.company_name),
+            ("Job title", row.job_title),
+            ("Email", row.email),
+            ("Phone", display_phone(row.phone)),
+            ("Website", row.website),
+            ("City", ", ".join(p for p in (row.city, row.country) if p)),
+            ("Source", leads.SOURCES.get(row.source, row.source)),
+            ("Rating", leads.RATINGS.get(row.rating, row.rating)),
+            ("Est. value", money.display(row.estimated_value, session.settings().currency)),
+        ]
+        if row.state == "qualified" or row.account_id or row.contact_id or row.opportunity_id:
+            out += [
+                ("Account", records.title_of("account", row.account_id) if row.account_id else ""),
+                ("Contact", records.title_of("contact", row.contact_id) if row.contact_id else ""),
+                (
+                    "Opportunity",
+                    records.title_of("opportunity", row.opportunity_id)
+                    if row.opportunity_id
+                    else "",
+                ),
+            ]
+        return [*out, *self.stamp_rows(), ("Description", row.description)]
+
+    def edit_screen(self):
+        from crm_tui.screens.sales.lead_form import LeadFormScreen
+
+        return LeadFormScreen(self.record_id)
+
+    def _done(self, result) -> None:
+        if result:
+            self.refresh_data()
+
+    def action_qualify(self) -> None:
+        lead_actions.qualify(self, self.record, self._done)
+
+    def action_disqualify(self) -> None:
+        lead_actions.disqualify(self, self.record, self._done)
+
+    def action_reactivate(self) -> None:
+        lead_actions.reactivate(self, self.record, self._done)
+
+    def action_contacted(self) -> None:
+        lead_actions.mark_contacted(self, self.record, self._done)
+
+    def action_toggle_active(self) -> None:
+        self.notify("Leads are qualified (Q), disqualified (X) or reactivated (O).")
+
+    def action_open_opportunity(self) -> None:
+        if not self.record.opportunity_id:
+            self.notify("This lead has no opportunity yet: Q qualifies it.", severity="warning")
+            return
+        from crm_tui.screens.sales.opportunity_detail import OpportunityDetailScreen
+
+        self.app.push_screen(OpportunityDetailScreen(self.record.opportunity_id))
+
+    def record_actions(self):
+        actions = [
+            ("Edit this lead", "Change its fields (e)", self.action_edit),
+            (
+                "Log an activity",
+                "Call, email, meeting, task, letter or note (a)",
+                self.action_log_activity,
+            ),
+        ]
+        if self.record is not None:
+            actions += lead_actions.transitions(self.record.state, self, self.record.status_reason)
+            if self.record.opportunity_id:
+                actions.append(
+                    (
+                        "Open the opportunity",
+                        "Made when it was qualified (o)",
+                        self.action_open_opportunity,
+                    )
+                )
+        return actions

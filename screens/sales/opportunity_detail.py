@@ -1,0 +1,338 @@
+"""An opportunity: its stage, numbers, products, quotes, competitors and
+timeline; keys move it through the stages and close it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static, TabbedContent
+
+from crm_tui.errors import CrmError
+from crm_tui.screens.common.access_keys import keyed
+from crm_tui.screens.common.base_detail import RecordDetailScreen
+from crm_tui.screens.common.calls import confirm_then, direct
+from crm_tui.screens.sales import opportunity_actions
+from crm_tui.services import money, records, session
+from crm_tui.services.sales import competitors, lines, opportunities, quotes
+from crm_tui.text import safe_line
+from crm_tui.widgets.line_table import LineTable
+
+STATE_STYLE = {"open": "bold green", "won": "bold cyan", "lost": "bold red"}
+
+
+class OpportunityDetailScreen(RecordDetailScreen):
+    KIND = "opportunity"
+    SERVICE = opportunities
+    EXTRA_TABS = [("lines", "Products"), ("quotes", "Quotes"), ("competitors", "Competitors")]
+    BINDINGS = [
+        Binding("greater_than_sign", "stage(1)", "Stage ▶"),
+        Binding("less_than_sign", "stage(-1)", "◀ Stage", show=False),
+        Binding("w", "won", "Won"),
+        Binding("X", "lost", "Lost"),
+        Binding("O", "reopen", "Reopen", show=False),
+        Binding("D", "toggle_active", "Hold/resume", show=False),
+        Binding("Q", "new_quote", "New quote", show=False),
+        Binding("K", "link_competitor", "Competitor", show=False),
+        Binding("plus,insert", "add_line", "Add product", show=False),
+        Binding("minus,delete", "remove_line", "Remove product", show=False),
+    ]
+    ACCESS = {
+        **RecordDetailScreen.ACCESS,
+        **dict.fromkeys(
+            ("stage", "won", "lost", "reopen", "link_competitor", "add_line", "remove_line"),
+            "write",
+        ),
+        "new_quote": "create",
+    }
+
+    def create_kind(self, action: str) -> str:
+        return "quote" if action == "new_quote" else self.KIND
+
+    @property
+    def display_name(self) -> str:
+        return self.record.name if self.record else ""
+
+    @property
+    def card(self) -> dict:
+        row = self.record
+        return {
+            "id": row.id,
+            "version": row.version,
+            "name": row.name,
+            "estimated_revenue": row.estimated_revenue,
+        }
+
+    def title_text(self) -> Text:
+        row = self.record
+        title = safe_line(row.name, "bold")
+        title.append(f"  {row.state}", style=STATE_STYLE.get(row.state, "bold"))
+        if row.state == "open":
+            title.append(f"  {opportunities.STAGE_LABELS[row.stage]}", style="bold")
+            if row.status_reason == "on_hold":
+                title.append("  on hold", style="yellow")
+        return title
+
+    def summary_rows(self):
+        row = self.record
+        currency = session.settings().currency
+        weighted = None
+        if row.estimated_revenue is not None:
+            weighted = row.estimated_revenue * row.probability // 100
+        stages = " → ".join(
+            f"[{opportunities.STAGE_LABELS[s]}]"
+            if s == row.stage
+            else opportunities.STAGE_LABELS[s]
+            for s in opportunities.STAGES
+        )
+        out = [
+            ("Stage", stages),
+            ("Customer", opportunities.customer_name(row)),
+            ("Est. revenue", money.display(row.estimated_revenue, currency)),
+            ("Probability", f"{row.probability}%"),
+            ("Weighted", money.display(weighted, currency)),
+            (
+                "Est. close",
+                row.estimated_close_date.isoformat() if row.estimated_close_date else "",
+            ),
+            ("Rating", opportunities.RATINGS.get(row.rating, row.rating)),
+            (
+                "Price list",
+                records.title_of("price_list", row.price_list_id) if row.price_list_id else "",
+            ),
+            ("From lead", records.title_of("lead", row.lead_id) if row.lead_id else ""),
+        ]
+        if row.state != "open":
+            out += [
+                ("Actual revenue", money.display(row.actual_revenue, currency)),
+                ("Closed on", row.actual_close_date.isoformat() if row.actual_close_date else ""),
+            ]
+        if row.state == "lost":
+            out += [
+                ("Reason", opportunities.CLOSE_REASONS_LOST.get(row.status_reason, "")),
+                (
+                    "Lost to",
+                    records.title_of("competitor", row.lost_to_id) if row.lost_to_id else "",
+                ),
+            ]
+        if row.state != "open":
+            # what was typed in the won/lost modal (also in its close activity)
+            out.append(("Close notes", row.close_reason))
+        return [*out, *self.stamp_rows(), ("Need", row.description)]
+
+    # --- extra tabs ---------------------------------------------------------------
+
+    def compose_extra(self, tab_id: str) -> ComposeResult:
+        hints = {
+            "lines": "No products yet: + adds one (a quote made later copies them).",
+            "quotes": "No quotes yet: Q creates one from this opportunity.",
+            "competitors": "No competitors named: K links one.",
+        }
+        yield Static(Text(hints[tab_id], style="dim"), id=f"empty-{tab_id}", classes="empty-hint")
+        if tab_id == "lines":
+            yield LineTable(id="related-lines")
+        else:
+            yield DataTable(id=f"related-{tab_id}", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        columns = {
+            "quotes": (("Number", 16), ("Name", 28), ("State", 10), ("Total", 16)),
+            "competitors": (("Competitor", 28), ("Website", 28)),
+        }
+        for tab_id, cols in columns.items():
+            table = self.query_one(f"#related-{tab_id}", DataTable)
+            for label, width in cols:
+                table.add_column(label, width=width)
+
+    def refresh_extra(self) -> None:
+        rows = self._lines()
+        self.query_one("#related-lines", LineTable).set_lines(rows)
+        self.query_one("#empty-lines").display = not rows
+        self._fill(
+            "quotes",
+            quotes.quotes_of("opportunity", self.record_id),
+            lambda r: (
+                safe_line(r["display_number"]),
+                safe_line(r["name"]),
+                Text(r["state"]),
+                Text(money.display(r["total_amount"]), justify="right"),
+            ),
+        )
+        self._fill(
+            "competitors",
+            competitors.of_opportunity(self.record_id),
+            lambda r: (safe_line(r["name"]), safe_line(r.get("website") or "")),
+        )
+
+    def _fill(self, tab_id: str, rows: list[dict], cells) -> None:
+        table = self.query_one(f"#related-{tab_id}", DataTable)
+        table.clear()
+        self.query_one(f"#empty-{tab_id}").display = not rows
+        for row in rows:
+            table.add_row(*cells(row), key=str(row["id"]))
+
+    def _lines(self) -> list[dict]:
+        return lines.lines_of("opportunity", self.record_id)
+
+    def action_add_line(self) -> None:
+        from crm_tui.screens.sales.line_modal import LineModal
+
+        if self.record.state != "open":
+            self.notify("Reopen the opportunity to change its products.", severity="warning")
+            return
+        self.app.push_screen(LineModal("opportunity", self.record), self._after_line)
+
+    def _after_line(self, result) -> None:
+        if result:
+            self.refresh_data()
+            self.query_one("#tabs", TabbedContent).active = "tab-lines"
+
+    def action_remove_line(self) -> None:
+        line = self.query_one("#related-lines", LineTable).current
+        if line is None or self.query_one("#tabs", TabbedContent).active != "tab-lines":
+            self.notify("Open the Products tab and highlight a line first.")
+            return
+
+        confirm_then(
+            self,
+            Text.assemble("Remove ", safe_line(line["label"], "bold"), "?"),
+            lambda: lines.remove_line(
+                "opportunity", self.record_id, self.record.version, line["id"]
+            ),
+        )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "related-lines":
+            from crm_tui.screens.sales.line_modal import LineModal
+
+            line = self.query_one("#related-lines", LineTable).current
+            if line is not None and self.record.state == "open":
+                self.app.push_screen(LineModal("opportunity", self.record, line), self._after_line)
+        elif event.data_table.id == "related-quotes":
+            from crm_tui.screens.sales.document_detail import DocumentDetailScreen
+
+            self.app.push_screen(DocumentDetailScreen("quote", int(event.row_key.value)))
+        elif event.data_table.id == "related-competitors":
+            from crm_tui.screens.sales.competitor_detail import CompetitorDetailScreen
+
+            self.app.push_screen(CompetitorDetailScreen(int(event.row_key.value)))
+
+    # --- keys -------------------------------------------------------------------------
+
+    def edit_screen(self):
+        from crm_tui.screens.sales.opportunity_form import OpportunityFormScreen
+
+        return OpportunityFormScreen(self.record_id)
+
+    def _after(self, result) -> None:
+        if result:
+            self.refresh_data()
+
+    def action_stage(self, step: int) -> None:
+        index = opportunities.STAGES.index(self.record.stage) + step
+        if not 0 <= index < len(opportunities.STAGES):
+            self.notify("No stage further that way.", severity="warning")
+            return
+        opportunity_actions.move_stage(self, self.card, opportunities.STAGES[index], self._after)
+
+    def action_won(self) -> None:
+        opportunity_actions.close_won(self, self.card, self._after)
+
+    def action_lost(self) -> None:
+        opportunity_actions.close_lost(self, self.card, self._after)
+
+    def action_reopen(self) -> None:
+        version = self.record.version
+        direct(
+            self,
+            lambda: opportunities.reopen(self.record_id, version),
+            "Reopened.",
+            lambda _: self.refresh_data(),
+        )
+
+    def action_toggle_active(self) -> None:
+        # D puts an open opportunity on hold and back (it has no inactive state).
+        change = (
+            opportunities.resume if self.record.status_reason == "on_hold" else opportunities.hold
+        )
+        version = self.record.version
+        direct(self, lambda: change(self.record_id, version), "", lambda _: self.refresh_data())
+
+    def action_new_quote(self) -> None:
+        from crm_tui.screens.sales.document_detail import DocumentDetailScreen
+
+        data = {"name": self.record.name, "opportunity_id": self.record_id}
+        direct(
+            self,
+            lambda: quotes.create(data),
+            "",
+            lambda quote: self.app.push_screen(DocumentDetailScreen("quote", quote.id)),
+        )
+
+    def action_link_competitor(self) -> None:
+        from crm_tui.screens.common.form_modal import FormModal
+        from crm_tui.widgets.record_form import FieldSpec
+
+        spec = FieldSpec(
+            "competitor_id",
+            "Competitor",
+            "lookup",
+            lookup=lambda typed: competitors.find_by_name(typed, limit=5, view="active"),
+        )
+
+        def submit(values: dict) -> object:
+            if values["competitor_id"] is None:
+                raise CrmError("type a competitor's name")
+            return competitors.link(self.record_id, values["competitor_id"])
+
+        self.app.push_screen(
+            FormModal("Link a competitor", [spec], submit, save_label="link"), self._after
+        )
+
+    def record_actions(self):
+        row = self.record
+        actions = [
+            ("Edit this opportunity", "Change its fields (e)", self.action_edit),
+            (
+                "Log an activity",
+                "Call, email, meeting, task, letter or note (a)",
+                self.action_log_activity,
+            ),
+        ]
+        if row is None:
+            return actions
+        if row.state == "open":
+            index = opportunities.STAGES.index(row.stage)
+            if index + 1 < len(opportunities.STAGES):
+                label = opportunities.STAGE_LABELS[opportunities.STAGES[index + 1]]
+                actions.append(
+                    (
+                        f"Move to {label}",
+                        "Next stage, through its gate (>)",
+                        keyed("stage", lambda: self.action_stage(1)),
+                    )
+                )
+            if index > 0:
+                label = opportunities.STAGE_LABELS[opportunities.STAGES[index - 1]]
+                actions.append(
+                    (
+                        f"Move back to {label}",
+                        "Previous stage (<)",
+                        keyed("stage", lambda: self.action_stage(-1)),
+                    )
+                )
+            actions += [
+                ("Close as won", "Actual revenue and date (w)", self.action_won),
+                ("Close as lost", "Reason and competitor (X)", self.action_lost),
+                ("New quote", "A draft quote for this opportunity (Q)", self.action_new_quote),
+                ("Add a product line", "Product or write-in (+)", self.action_add_line),
+                ("Link a competitor", "Who else is bidding (K)", self.action_link_competitor),
+                (
+                    "Resume" if row.status_reason == "on_hold" else "Put on hold",
+                    "Status on hold / in progress (D)",
+                    self.action_toggle_active,
+                ),
+            ]
+        else:
+            actions.append(("Reopen", "Back to open, in its stage (O)", self.action_reopen))
+        return actions

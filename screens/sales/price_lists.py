@@ -1,0 +1,210 @@
+"""Price lists and their prices: the lists on the left, the highlighted
+list's items on the right. n new list, e edit it, + set a product's price,
+− remove it; tab moves between the two tables."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from crm_tui import styles
+from crm_tui.errors import CrmError
+from crm_tui.screens.common.access_keys import AccessKeys
+from crm_tui.screens.common.calls import confirm_then
+from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.services import money, session
+from crm_tui.services.sales import products
+from crm_tui.text import safe_line
+from crm_tui.widgets.record_form import FieldSpec
+
+LIST_SPECS = [
+    FieldSpec("name", "Name", required=True),
+    FieldSpec("currency", "Currency", placeholder="e.g. USD"),
+    FieldSpec("begins_on", "Valid from", placeholder="YYYY-MM-DD (empty: always)"),
+    FieldSpec("ends_on", "Valid to", placeholder="YYYY-MM-DD (empty: open-ended)"),
+    FieldSpec("description", "Description", "multiline"),
+]
+
+
+def _products(typed: str) -> list[dict]:
+    return products.find_by_name(typed, limit=5)
+
+
+class PriceListsScreen(AccessKeys, Screen):
+    CSS_PATH = styles.path("price_lists.tcss")
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("n", "new_list", "New list"),
+        Binding("e", "edit_list", "Edit list"),
+        Binding("plus,insert", "set_price", "Set price"),
+        Binding("minus,delete", "remove_price", "Remove price"),
+    ]
+    KIND = "price_list"
+    ACCESS = {
+        "new_list": "create",
+        "edit_list": "write",
+        "set_price": "write",
+        "remove_price": "write",
+    }
+
+    def access_target(self, action: str) -> tuple[str, int] | None:
+        current = self.current_list if self.is_mounted else None
+        return None if current is None else ("price_list", current["id"])
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lists: list[dict] = []
+        self._items: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="price-lists-hint")
+        with Horizontal(id="price-lists-body"):
+            yield DataTable(id="price-lists", cursor_type="row", zebra_stripes=True)
+            yield DataTable(id="price-items", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Price lists"
+        lists = self.query_one("#price-lists", DataTable)
+        for label, width in (("Price list", 22), ("Cur.", 4), ("Valid", 23), ("Items", 6)):
+            lists.add_column(label, width=width)
+        items = self.query_one("#price-items", DataTable)
+        for label, width in (("Number", 12), ("Product", 24), ("Unit", 6), ("Price", 13)):
+            items.add_column(label, width=width)
+        self.refresh_data()
+        lists.focus()
+
+    @property
+    def current_list(self) -> dict | None:
+        if not self._lists:
+            return None
+        return self._lists[self.query_one("#price-lists", DataTable).cursor_row]
+
+    def refresh_data(self) -> None:
+        table = self.query_one("#price-lists", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self._lists = products.price_lists()
+        default = session.settings().default_price_list
+        for row in self._lists:
+            valid = " → ".join(str(d or "…") for d in (row["begins_on"], row["ends_on"]))
+            name = safe_line(row["name"], "bold" if row["name"] == default else "")
+            if row["name"] == default:
+                name.append(" (default)", style="dim")
+            table.add_row(
+                name,
+                safe_line(row["currency"]),
+                Text(valid if valid != "… → …" else "always"),
+                Text(str(row["item_count"]), justify="right"),
+                key=str(row["id"]),
+            )
+        if self._lists:
+            table.move_cursor(row=min(cursor, len(self._lists) - 1))
+        hint = (
+            "n creates a price list: products are priced from it on quotes, orders and invoices."
+            if not self._lists
+            else "+ sets a product's price in the highlighted list · − removes it · tab switches"
+        )
+        self.query_one("#price-lists-hint", Static).update(Text(hint, style="dim"))
+        self._fill_items()
+
+    def _fill_items(self) -> None:
+        table = self.query_one("#price-items", DataTable)
+        table.clear()
+        current = self.current_list
+        self._items = products.items_of(current["id"]) if current else []
+        for row in self._items:
+            table.add_row(
+                safe_line(row["product_number"]),
+                safe_line(row["product_name"]),
+                safe_line(row["unit"]),
+                Text(money.display(row["amount"]), justify="right"),
+                key=str(row["product_id"]),
+            )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "price-lists":
+            self._fill_items()
+            self.access_changed()
+
+    def _done(self, result) -> None:
+        if result:
+            self.refresh_data()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_new_list(self) -> None:
+        self.app.push_screen(
+            FormModal(
+                "New price list",
+                LIST_SPECS,
+                products.create_price_list,
+                values={"currency": session.settings().currency},
+            ),
+            self._done,
+        )
+
+    def action_edit_list(self) -> None:
+        current = self.current_list
+        if current is None:
+            return
+        row = products.get_price_list(current["id"])
+        values = {
+            "name": row.name,
+            "currency": row.currency,
+            "begins_on": str(row.begins_on or ""),
+            "ends_on": str(row.ends_on or ""),
+            "description": row.description,
+        }
+        self.app.push_screen(
+            FormModal(
+                Text.assemble(("Edit ", "bold"), safe_line(row.name, "bold")),
+                LIST_SPECS,
+                lambda typed: products.update_price_list(row.id, row.version, typed),
+                values=values,
+            ),
+            self._done,
+        )
+
+    def action_set_price(self) -> None:
+        current = self.current_list
+        if current is None:
+            self.notify("Create a price list first (n).", severity="warning")
+            return
+        specs = [
+            FieldSpec("product_id", "Product", "lookup", lookup=_products),
+            FieldSpec("amount", "Price", placeholder=f"in {current['currency']}, e.g. 1299.00"),
+        ]
+
+        def submit(values: dict) -> object:
+            if values["product_id"] is None:
+                raise CrmError("type a product's name or number")
+            return products.set_item(current["id"], values["product_id"], values["amount"])
+
+        self.app.push_screen(
+            FormModal(
+                Text.assemble(("Set a price in ", "bold"), safe_line(current["name"], "bold")),
+                specs,
+                submit,
+            ),
+            self._done,
+        )
+
+    def action_remove_price(self) -> None:
+        current = self.current_list
+        if current is None or not self._items:
+            return
+        item = self._items[self.query_one("#price-items", DataTable).cursor_row]
+
+        confirm_then(
+            self,
+            Text.assemble("Remove the price of ", safe_line(item["product_name"], "bold"), "?"),
+            lambda: products.remove_item(current["id"], item["product_id"]),
+            detail="Lines already priced keep their price.",
+        )

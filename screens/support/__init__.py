@@ -1,0 +1,1 @@
+"""The case queue, cases, contracts and the service schedule."""

@@ -1,0 +1,241 @@
+"""A contract: its lines with what each allows and has used, the cases that
+used them, and its state changes (A activate, H hold/resume, X cancel)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static, TabbedContent
+
+from crm_tui.screens.common.access_keys import keyed
+from crm_tui.screens.common.base_detail import RecordDetailScreen
+from crm_tui.screens.common.calls import confirm_then
+from crm_tui.screens.support import contract_actions
+from crm_tui.services.support import cases, contracts
+from crm_tui.text import safe_line
+
+STATE_STYLE = {
+    "draft": "bold yellow",
+    "active": "bold green",
+    "on_hold": "bold magenta",
+    "canceled": "bold red",
+    "expired": "bold red",
+}
+LINE_COLUMNS = (("#", 3), ("Line", 24), ("Allotment", 15), ("Total", 7), ("Used", 7),
+                ("Left", 7), ("From", 10), ("To", 10))  # fmt: skip
+CASE_COLUMNS = (("Case", 10), ("Title", 36), ("Line", 5), ("Status", 20))
+
+
+def _right(value, style: str = "") -> Text:
+    return Text("" if value is None else str(value), style=style, justify="right")
+
+
+def _left(line: dict) -> Text:
+    if line["remaining"] is None:
+        return _right("—", "dim")
+    if line["remaining"] == 0:
+        return _right(0, "bold red")
+    low = line["remaining"] <= max(1, line["total"] // 5)
+    return _right(line["remaining"], "yellow" if low else "")
+
+
+class ContractDetailScreen(RecordDetailScreen):
+    KIND = "contract"
+    SERVICE = contracts
+    EXTRA_TABS = [("lines", "Lines"), ("cases", "Cases")]
+    FIRST_TAB = "lines"
+    BINDINGS = [
+        Binding("plus,insert", "add_line", "Add line"),
+        Binding("minus,delete", "remove_line", "Remove line", show=False),
+        Binding("A", "step('A')", "Activate", show=False),
+        Binding("H", "step('H')", "Hold/resume", show=False),
+        Binding("X", "step('X')", "Cancel contract", show=False),
+    ]
+    ACCESS = {
+        **RecordDetailScreen.ACCESS,
+        **dict.fromkeys(("add_line", "remove_line", "step"), "write"),
+    }
+
+    def __init__(self, record_id: int) -> None:
+        super().__init__(record_id)
+        self._lines: list[dict] = []
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.record.number} {self.record.name}" if self.record else ""
+
+    @property
+    def draft(self) -> bool:
+        return self.record is not None and self.record.state == "draft"
+
+    def title_text(self) -> Text:
+        row = self.record
+        title = Text.assemble(safe_line(row.number, "bold"), "  ", safe_line(row.name, "bold"))
+        title.append(f"  {contracts.STATES[row.state]}", style=STATE_STYLE[row.state])
+        title.append(f"   {row.starts_on} – {row.ends_on}", style="dim")
+        return title
+
+    def summary_rows(self):
+        row = self.record
+        return [
+            ("Customer", contracts.customer_name(row)),
+            ("State", contracts.STATES[row.state]),
+            ("Term", f"{row.starts_on} to {row.ends_on}"),
+            *self.stamp_rows(),
+            ("Terms", row.description),
+        ]
+
+    # --- tabs ------------------------------------------------------------------
+
+    def compose_extra(self, tab_id: str) -> ComposeResult:
+        if tab_id == "lines":
+            yield Static(id="lines-hint", classes="empty-hint")
+            yield DataTable(id="contract-lines", cursor_type="row", zebra_stripes=True)
+        else:
+            yield Static(
+                Text("No case has used this contract yet.", style="dim"),
+                id="empty-cases",
+                classes="empty-hint",
+            )
+            yield DataTable(id="contract-cases", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        for table_id, columns in (("#contract-lines", LINE_COLUMNS),
+                                  ("#contract-cases", CASE_COLUMNS)):  # fmt: skip
+            table = self.query_one(table_id, DataTable)
+            for label, width in columns:
+                table.add_column(label, width=width)
+
+    def refresh_extra(self) -> None:
+        self._lines = contracts.lines_of(self.record_id)
+        table = self.query_one("#contract-lines", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for line in self._lines:
+            table.add_row(
+                _right(line["line_number"], "dim"),
+                safe_line(line["title"]),
+                Text(contracts.ALLOTMENT_TYPES[line["allotment_type"]]),
+                _right(line["total"]),
+                _right(line["used"] if line["total"] is not None else None),
+                _left(line),
+                Text(str(line["starts_on"])),
+                Text(str(line["ends_on"])),
+                key=str(line["id"]),
+            )
+        if self._lines:
+            table.move_cursor(row=min(cursor, len(self._lines) - 1))
+        if self.draft:
+            hint = "+ add a line · enter edit · − remove · A activates the contract"
+            if not self._lines:
+                hint = "No lines yet: + adds one (cases, minutes or coverage dates)."
+        else:
+            hint = f"{contracts.STATES[self.record.state].lower()}: the lines are locked"
+            steps = contract_actions.legal_steps(self.record.state)
+            if steps:
+                hint += " · " + " · ".join(f"{s.key} {s.title.lower()}" for s in steps)
+        self.query_one("#lines-hint", Static).update(Text(hint, style="dim"))
+        self._fill_cases()
+
+    def _fill_cases(self) -> None:
+        rows = contracts.cases_of(self.record_id)
+        table = self.query_one("#contract-cases", DataTable)
+        table.clear()
+        self.query_one("#empty-cases").display = not rows
+        for row in rows:
+            table.add_row(
+                safe_line(row["number"], "dim"),
+                safe_line(row["title"]),
+                _right(row["line_number"], "dim"),
+                Text(cases.STATUS_LABELS.get(row["status_reason"], row["status_reason"])),
+                key=str(row["id"]),
+            )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "contract-cases":
+            from crm_tui.screens.support.case_detail import CaseDetailScreen
+
+            self.app.push_screen(CaseDetailScreen(int(event.row_key.value)))
+        elif event.data_table.id == "contract-lines":
+            line = self._current_line()
+            if line is not None and self._editable():
+                contract_actions.edit_line(self, self.record, line, self._after_line)
+
+    # --- lines -----------------------------------------------------------------
+
+    def _current_line(self) -> dict | None:
+        if not self._lines:
+            return None
+        table = self.query_one("#contract-lines", DataTable)
+        return self._lines[min(table.cursor_row, len(self._lines) - 1)]
+
+    def _editable(self) -> bool:
+        if self.draft:
+            return True
+        self.notify(
+            f"This contract is {contracts.STATES[self.record.state].lower()}: "
+            "only a draft's lines can change.",
+            severity="warning",
+        )
+        return False
+
+    def _after_line(self, result) -> None:
+        if result:
+            self.refresh_data()
+            self.query_one("#tabs", TabbedContent).active = "tab-lines"
+
+    def action_add_line(self) -> None:
+        if self._editable():
+            contract_actions.edit_line(self, self.record, None, self._after_line)
+
+    def action_remove_line(self) -> None:
+        line = self._current_line()
+        if line is None or not self._editable():
+            return
+        contract = self.record
+        confirm_then(
+            self,
+            Text.assemble(
+                "Remove line ",
+                (str(line["line_number"]), "bold"),
+                " ",
+                safe_line(line["title"]),
+                "?",
+            ),  # fmt: skip
+            lambda: contracts.remove_line(contract.id, contract.version, line["id"]),
+        )
+
+    # --- state -----------------------------------------------------------------
+
+    def action_step(self, key: str) -> None:
+        contract_actions.run_step(self, key, self.record, lambda r: self.refresh_data())
+
+    def action_toggle_active(self) -> None:
+        self.notify("A activates, H holds or resumes, X cancels a contract.")
+
+    def edit_screen(self):
+        from crm_tui.screens.support.contract_form import ContractFormScreen
+
+        return ContractFormScreen(self.record_id)
+
+    def record_actions(self):
+        actions = []
+        if self.draft:
+            actions += [
+                ("Edit this contract", "Name, customer, dates, terms (e)", self.action_edit),
+                ("Add a line", "Cases, minutes or coverage (+)", self.action_add_line),
+            ]
+            if self._lines:
+                actions.append(("Remove the highlighted line", "(−)", self.action_remove_line))
+        actions.append(("Log an activity", "Regarding this contract (a)", self.action_log_activity))
+        if self.record is not None:
+            for step in contract_actions.legal_steps(self.record.state):
+                actions.append(
+                    (
+                        f"{step.title} this contract",
+                        f"{step.help} ({step.key})",
+                        keyed("step", lambda s=step: self.action_step(s.key)),
+                    )
+                )
+        return actions

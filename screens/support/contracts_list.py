@@ -1,0 +1,98 @@
+"""Contracts (K from the case queue, or the palette): what customers are
+entitled to. The filter finds by name or number."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+
+from crm_tui.screens.common.access_keys import keyed
+from crm_tui.screens.common.base_list import RecordListScreen
+from crm_tui.screens.support import contract_actions
+from crm_tui.services.listing import Page
+from crm_tui.services.support import contracts
+from crm_tui.text import safe_line
+from crm_tui.widgets.record_table import Column
+
+STATE_STYLE = {"draft": "yellow", "active": "green", "on_hold": "magenta",
+               "canceled": "red", "expired": "red"}  # fmt: skip
+
+
+def _state(row: dict) -> Text:
+    return Text(contracts.STATES[row["state"]], style=STATE_STYLE[row["state"]])
+
+
+class ContractsScreen(RecordListScreen):
+    KIND = "contract"
+    AREA_TITLE = "Contracts"
+    VIEWS = contracts.VIEWS
+    SORTS = {"name": "name", "ends": "end date", "number": "number",
+             "modified": "recently modified"}  # fmt: skip
+    COLUMNS = [
+        Column("number", "Number", 10, keep_width=True),
+        Column("name", "Contract", 28, lambda r: safe_line(r["name"])),
+        Column("customer", "Customer", 24),
+        Column("state", "State", 9, _state, keep_width=True),
+        Column("starts_on", "Starts", 10, keep_width=True),
+        Column("ends_on", "Ends", 10, keep_width=True),
+        Column("owner", "Owner", 14),
+    ]
+    BINDINGS = [
+        Binding("A", "step('A')", "Activate", show=False),
+        Binding("H", "step('H')", "Hold/resume", show=False),
+        Binding("X", "step('X')", "Cancel", show=False),
+    ]
+    ACCESS = {**RecordListScreen.ACCESS, "step": "write"}
+    SERVICE = contracts
+    FILTER_HINT = "/ type to find a contract by name or number…"
+
+    def fetch_page(self, *, view: str, sort: str, query: str | None = None, **kwargs) -> Page:
+        if query:
+            # a contract list is small: the name/number lookup, not a keyset walk
+            return Page(contracts.find_by_name(query, limit=200))
+        return contracts.page(view=view, sort=sort, **kwargs)
+
+    def detail_screen(self, record_id: int):
+        from crm_tui.screens.support.contract_detail import ContractDetailScreen
+
+        return ContractDetailScreen(record_id)
+
+    def form_screen(self, record_id: int | None):
+        from crm_tui.screens.support.contract_form import ContractFormScreen
+
+        return ContractFormScreen(record_id)
+
+    def action_step(self, key: str) -> None:
+        row = self.table.current_row
+        if row is None:
+            self.notify("No contract selected.", severity="warning")
+            return
+        contract_actions.run_step(self, key, row, lambda r: self.refresh_data())
+
+    def action_toggle_active(self) -> None:
+        self.notify("A activates, H holds or resumes, X cancels a contract.")
+
+    def record_actions(self):
+        row = self.table.current_row
+        actions = [("New contract", "A draft for a customer (n)", self.action_new)]
+        if row is None:
+            return actions
+        actions += [
+            (
+                "Open this contract",
+                "Its lines and cases (enter)",
+                lambda: self.open_record(row["id"]),
+            ),
+            ("Log an activity", "Regarding this contract (a)", self.action_log_activity),
+        ]
+        if row["state"] == "draft":
+            actions.append(("Edit this contract", "Only a draft can change (e)", self.action_edit))
+        for step in contract_actions.legal_steps(row["state"]):
+            actions.append(
+                (
+                    f"{step.title} this contract",
+                    f"{step.help} ({step.key})",
+                    keyed("step", lambda s=step: self.action_step(s.key)),
+                )  # fmt: skip
+            )
+        return actions

@@ -1,0 +1,145 @@
+"""The case queue by keyboard: take, release, move, assign and resolve cases
+without leaving the list; the countdown column; a case someone else took."""
+
+from __future__ import annotations
+
+from textual.widgets import Select
+from ui_support import screen_text, wait_until
+
+from crm_tui.app import CrmApp
+from crm_tui.config import Settings
+from crm_tui.screens.common.confirm import ConfirmModal
+from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.support.case_detail import CaseDetailScreen
+from crm_tui.screens.support.case_queue import CaseQueueScreen
+from crm_tui.services import session, users
+from crm_tui.services.customers import accounts, activities
+from crm_tui.services.support import cases, queues
+
+SIZE = (140, 36)
+
+
+def _notes(app) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def _queue(pilot) -> CaseQueueScreen:
+    await pilot.press("6")
+    assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, CaseQueueScreen))
+    await pilot.pause()
+    return pilot.app.screen
+
+
+def _ids(screen) -> list[int]:
+    return [row["id"] for row in screen.table._rows]
+
+
+async def test_triage_five_cases_by_keyboard(db):
+    session.configure(Settings(time_zone="UTC"))
+    me = session.current_user()
+    colleague = users.add("sam", "Sam Agent", "agent")
+    tier1 = queues.create({"name": "Tier 1"})
+    billing = queues.create({"name": "Billing"})
+    queues.add_member(tier1.id, me.id)
+    acme = accounts.create({"name": "Acme"})
+    made = [
+        cases.create(
+            {"title": f"Case {n}", "account_id": acme.id, "queue_id": tier1.id, "priority": p}
+        )
+        for n, p in enumerate(["high", "normal", "low", "normal", "high"])
+    ]
+    activities.log("task", "Check the logs", regarding=("case", made[3].id))
+
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _queue(pilot)
+        # "mine" is empty: v shows the unassigned cases of my queues, high first
+        await pilot.press("v")
+        assert await wait_until(pilot, lambda: len(_ids(screen)) == 5)
+        first = screen.table.current_row
+        assert first["priority"] == "high"
+        assert "resp" in screen_text(app)  # the countdown to the first response
+
+        # 1. t takes it: it leaves the unassigned view
+        await pilot.press("t")
+        assert await wait_until(pilot, lambda: len(_ids(screen)) == 4)
+        assert cases.get(first["id"]).assigned == 1
+
+        # 2. o assigns the next one to a colleague
+        second = screen.table.current_row
+        await pilot.press("o")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FormModal))
+        app.screen.query_one("#field-user_id", Select).value = colleague.id
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: len(_ids(screen)) == 3)
+        assert cases.get(second["id"]).owner_id == colleague.id
+
+        # 3. m moves one to Billing (not one of my queues: it leaves the view)
+        third = screen.table.current_row
+        await pilot.press("m")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FormModal))
+        app.screen.query_one("#field-queue_id", Select).value = billing.id
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: len(_ids(screen)) == 2)
+        assert cases.get(third["id"]).queue_id == billing.id
+
+        # 4. R resolves the case with an open task: offered, canceled, resolved
+        target = next(r for r in screen.table._rows if r["id"] == made[3].id)
+        screen.table.move_cursor(row=_ids(screen).index(target["id"]))
+        await pilot.press("R")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FormModal))
+        app.screen.query_one("#field-resolution").text = "Cleared the cache"
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "Check the logs" in screen_text(app)
+        await pilot.press("y")
+        assert await wait_until(pilot, lambda: cases.get(made[3].id).state == "resolved")
+        assert activities.open_count(("case", made[3].id)) == 0
+
+        # 5. the last one: taken, then released back to the queue with u
+        await wait_until(pilot, lambda: len(_ids(screen)) == 1)
+        last = screen.table.current_row
+        await pilot.press("t")
+        assert await wait_until(pilot, lambda: len(_ids(screen)) == 0)
+        # v cycles: unassigned -> Tier 1 -> all -> resolved -> mine
+        await pilot.press(*"vvvv")
+        assert screen.view == "mine"
+        assert await wait_until(pilot, lambda: last["id"] in _ids(screen))
+        screen.table.move_cursor(row=_ids(screen).index(last["id"]))
+        await pilot.press("u")
+        assert await wait_until(pilot, lambda: cases.get(last["id"]).assigned == 0)
+
+        # enter opens a case's detail with its SLA in the title
+        await pilot.press(*"vvv")  # mine -> unassigned -> Tier 1 -> all
+        assert screen.view == "all"
+        assert await wait_until(pilot, lambda: len(_ids(screen)) == 4)
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, CaseDetailScreen))
+        assert "next SLA" in screen_text(app)
+
+
+async def test_taking_a_case_someone_else_took_names_them(db):
+    session.configure(Settings(time_zone="UTC"))
+    me = session.current_user()
+    other = users.add("maryam", "Maryam Ahmadi", "agent")
+    tier1 = queues.create({"name": "Tier 1"})
+    queues.add_member(tier1.id, me.id)
+    case = cases.create(
+        {
+            "title": "Printer jam",
+            "account_id": accounts.create({"name": "Initech"}).id,
+            "queue_id": tier1.id,
+        }
+    )
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _queue(pilot)
+        await pilot.press("v")
+        assert await wait_until(pilot, lambda: _ids(screen) == [case.id])
+        # meanwhile, in another process, Maryam takes it
+        session.act_as(other)
+        cases.take(case.id)
+        session.act_as(me)
+        await pilot.press("t")
+        assert await wait_until(pilot, lambda: "Maryam Ahmadi took this case" in _notes(app))
+        assert cases.get(case.id).owner_id == other.id
