@@ -211,35 +211,24 @@ class CrmApp(App):
 
     async def open_record(self, kind: str, record_id: int) -> None:
         """Go to a record's detail screen in its own area."""
-        from crm_tui.screens.customers.account_detail import AccountDetailScreen
-        from crm_tui.screens.customers.contact_detail import ContactDetailScreen
-        from crm_tui.screens.knowledge.article_view import ArticleScreen
-        from crm_tui.screens.sales.competitor_detail import CompetitorDetailScreen
-        from crm_tui.screens.sales.document_detail import DocumentDetailScreen
-        from crm_tui.screens.sales.lead_detail import LeadDetailScreen
-        from crm_tui.screens.sales.opportunity_detail import OpportunityDetailScreen
-        from crm_tui.screens.sales.product_detail import ProductDetailScreen
-        from crm_tui.screens.support.case_detail import CaseDetailScreen
-        from crm_tui.screens.support.contract_detail import ContractDetailScreen
+        from crm_tui.screens.common import routes
 
-        screens = {
-            "account": ("accounts", AccountDetailScreen),
-            "contact": ("contacts", ContactDetailScreen),
-            "lead": ("leads", LeadDetailScreen),
-            "opportunity": ("pipeline", OpportunityDetailScreen),
-            "competitor": ("pipeline", CompetitorDetailScreen),
-            "product": ("documents", ProductDetailScreen),
-            "case": ("cases", CaseDetailScreen),
-            "contract": ("cases", ContractDetailScreen),
-            "article": ("knowledge", ArticleScreen),
+        areas = {
+            "account": "accounts",
+            "contact": "contacts",
+            "lead": "leads",
+            "opportunity": "pipeline",
+            "competitor": "pipeline",
+            "product": "documents",
+            "quote": "documents",
+            "order": "documents",
+            "invoice": "documents",
+            "case": "cases",
+            "contract": "cases",
+            "article": "knowledge",
         }
-        if kind in ("quote", "order", "invoice"):
-            await self.switch_mode("documents")
-            await self.push_screen(DocumentDetailScreen(kind, record_id))
-            return
-        mode, screen = screens[kind]
-        await self.switch_mode(mode)
-        await self.push_screen(screen(record_id))
+        await self.switch_mode(areas[kind])
+        await self.push_screen(routes.detail_screen(kind, record_id))
 
     def format_title(self, title: str, sub_title: str):
         """Titles carry people's text (a user's name, a record's): shown

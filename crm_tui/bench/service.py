@@ -39,11 +39,11 @@ def _countdown() -> tuple[Callable, str]:
     """The queue screen's cell function, or the SLA clock it draws when the
     screens cannot be imported."""
     try:
-        from crm_tui.screens.support.case_queue import countdown
+        from crm_tui.screens.support.sla_clock import countdown
     except Exception:  # noqa: BLE001 - any import failure: measure the clock alone
         cal = sla.calendar()
         return (lambda row, now: sla.clock(row, now, cal)), "sla.clock"
-    return countdown, "case_queue.countdown"
+    return countdown, "sla_clock.countdown"
 
 
 def busiest_queue(user_id: int) -> int:

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent
 
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.services import money, records, session
 from crm_tui.services.customers import accounts
@@ -84,9 +85,7 @@ class AccountDetailScreen(RecordDetailScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "related-contacts":
-            from crm_tui.screens.customers.contact_detail import ContactDetailScreen
-
-            self.app.push_screen(ContactDetailScreen(int(event.row_key.value)))
+            routes.open_detail(self.app, "contact", int(event.row_key.value))
 
     def edit_screen(self):
         from crm_tui.screens.customers.account_form import AccountFormScreen

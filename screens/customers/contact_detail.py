@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.services.customers import contacts
 from crm_tui.services.validate import display_phone
@@ -56,9 +57,7 @@ class ContactDetailScreen(RecordDetailScreen):
         if self.record is None or not self.record.account_id:
             self.notify("This contact has no account.", severity="warning")
             return
-        from crm_tui.screens.customers.account_detail import AccountDetailScreen
-
-        self.app.push_screen(AccountDetailScreen(self.record.account_id))
+        routes.open_detail(self.app, "account", self.record.account_id)
 
     def record_actions(self):
         actions = super().record_actions()

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.services import money
 from crm_tui.services.sales import competitors
@@ -80,9 +81,7 @@ class CompetitorDetailScreen(RecordDetailScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "related-deals":
-            from crm_tui.screens.sales.opportunity_detail import OpportunityDetailScreen
-
-            self.app.push_screen(OpportunityDetailScreen(int(event.row_key.value)))
+            routes.open_detail(self.app, "opportunity", int(event.row_key.value))
 
     def edit_screen(self):
         from crm_tui.screens.sales.competitor_form import CompetitorFormScreen

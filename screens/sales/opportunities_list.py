@@ -8,7 +8,7 @@ from textual.binding import Binding
 
 from crm_tui.screens.common.base_list import RecordListScreen
 from crm_tui.screens.sales import opportunity_actions
-from crm_tui.screens.sales.pipeline_board import board_filter, cycle, set_board_filter
+from crm_tui.screens.sales.board_filter import board_filter, cycle, set_board_filter
 from crm_tui.services import dates, money
 from crm_tui.services.listing import Page
 from crm_tui.services.sales import opportunities

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent
 
 from crm_tui.errors import CrmError
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.common.calls import confirm_then, direct
@@ -209,13 +210,9 @@ class OpportunityDetailScreen(RecordDetailScreen):
             if line is not None and self.record.state == "open":
                 self.app.push_screen(LineModal("opportunity", self.record, line), self._after_line)
         elif event.data_table.id == "related-quotes":
-            from crm_tui.screens.sales.document_detail import DocumentDetailScreen
-
-            self.app.push_screen(DocumentDetailScreen("quote", int(event.row_key.value)))
+            routes.open_detail(self.app, "quote", int(event.row_key.value))
         elif event.data_table.id == "related-competitors":
-            from crm_tui.screens.sales.competitor_detail import CompetitorDetailScreen
-
-            self.app.push_screen(CompetitorDetailScreen(int(event.row_key.value)))
+            routes.open_detail(self.app, "competitor", int(event.row_key.value))
 
     # --- keys -------------------------------------------------------------------------
 

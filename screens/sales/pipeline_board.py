@@ -15,6 +15,7 @@ from crm_tui import styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.access_keys import AccessKeys, keyed
 from crm_tui.screens.sales import opportunity_actions
+from crm_tui.screens.sales.board_filter import board_filter, cycle, filter_label, set_board_filter
 from crm_tui.services import dates, money, session
 from crm_tui.services.sales import opportunities, pipeline
 from crm_tui.services.sales.pipeline import BoardFilter
@@ -22,35 +23,6 @@ from crm_tui.text import safe_line
 from crm_tui.widgets.kanban import CardPage, Kanban
 
 PAGE = 40
-
-
-def board_filter(app) -> BoardFilter:
-    """The filter the board and the opportunity list share."""
-    current = getattr(app, "pipeline_filter", None)
-    if current is None:
-        current = app.pipeline_filter = BoardFilter()
-    return current
-
-
-def set_board_filter(app, **changes) -> BoardFilter:
-    current = board_filter(app)
-    app.pipeline_filter = BoardFilter(
-        scope=changes.get("scope", current.scope), close=changes.get("close", current.close)
-    )
-    return app.pipeline_filter
-
-
-def cycle(options: dict, current):
-    keys = list(options)
-    return keys[(keys.index(current) + 1) % len(keys)]
-
-
-def filter_label(f: BoardFilter) -> Text:
-    out = Text()
-    out.append(opportunities.SCOPES[f.scope], style="bold")
-    out.append("  ·  ")
-    out.append(opportunities.CLOSE_FILTERS[f.close])
-    return out
 
 
 class PipelineScreen(AccessKeys, Screen):
@@ -274,9 +246,7 @@ class PipelineScreen(AccessKeys, Screen):
         self.refresh_data()
 
     def action_list_view(self) -> None:
-        from crm_tui.screens.sales.opportunities_list import OpportunitiesScreen
-
-        self.app.push_screen(OpportunitiesScreen())
+        self.app.open_catalogue("sales.opportunities_list", "OpportunitiesScreen")
 
     def action_competitors(self) -> None:
         self.app.open_catalogue("sales.competitors_list", "CompetitorsScreen")

@@ -16,7 +16,7 @@ from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.common.calls import direct
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.screens.support import case_actions
-from crm_tui.screens.support.case_queue import countdown
+from crm_tui.screens.support.sla_clock import countdown
 from crm_tui.services import dates, records
 from crm_tui.services.support import cases, contracts, sla
 from crm_tui.text import safe_line

@@ -4,43 +4,21 @@ resolve without leaving the list."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.text import Text
 from textual.binding import Binding
 
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_list import RecordListScreen
 from crm_tui.screens.support import case_actions
+from crm_tui.screens.support.sla_clock import countdown
 from crm_tui.services.listing import Page
-from crm_tui.services.support import cases, queues, sla
+from crm_tui.services.support import cases, queues
 from crm_tui.text import clean, safe_line
 from crm_tui.widgets.record_table import Column
 
 # How often the countdown column is redrawn (no query: the rows are in memory).
 COUNTDOWN_SECONDS = 5
-CLOCK_STYLE = {"in_time": "", "nearing": "bold yellow", "breached": "bold red", "paused": "dim"}
 PRIORITY_STYLE = {"high": "bold red", "normal": "", "low": "dim"}
-
-
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(abs(minutes), 60)
-    text = f"{hours}h {rest:02d}m" if hours else f"{rest}m"
-    return ("−" if minutes < 0 else "") + text
-
-
-def countdown(row: dict, now: dt.datetime | None = None) -> Text:
-    """Working time left to the case's next SLA target, coloured by urgency."""
-    if row["state"] != "active":
-        return Text("resolved", style="dim", justify="right")
-    clock = sla.clock(row, now or dt.datetime.now(dt.UTC))
-    if clock.state == "paused":
-        return Text("paused", style="dim", justify="right")
-    if clock.state == "succeeded" or clock.due is None:
-        return Text("met", style="dim", justify="right")
-    label = "resp " if clock.target == "first_response" else ""
-    return Text(
-        label + _duration(clock.remaining_minutes), style=CLOCK_STYLE[clock.state], justify="right"
-    )
 
 
 def _title(row: dict) -> Text:
@@ -142,9 +120,7 @@ class CaseQueueScreen(RecordListScreen):
         self.notify("The queue is always ordered by SLA urgency: the next breach first.")
 
     def detail_screen(self, record_id: int):
-        from crm_tui.screens.support.case_detail import CaseDetailScreen
-
-        return CaseDetailScreen(record_id)
+        return routes.detail_screen("case", record_id)
 
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.support.case_form import CaseFormScreen
@@ -182,9 +158,7 @@ class CaseQueueScreen(RecordListScreen):
             case_actions.resolve(self, row, self._done)
 
     def action_contracts(self) -> None:
-        from crm_tui.screens.support.contracts_list import ContractsScreen
-
-        self.app.push_screen(ContractsScreen())
+        self.app.open_catalogue("support.contracts_list", "ContractsScreen")
 
     def action_schedule(self) -> None:
         from crm_tui.screens.support.schedule import ScheduleScreen

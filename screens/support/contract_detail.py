@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent
 
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.common.calls import confirm_then
@@ -154,9 +155,7 @@ class ContractDetailScreen(RecordDetailScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "contract-cases":
-            from crm_tui.screens.support.case_detail import CaseDetailScreen
-
-            self.app.push_screen(CaseDetailScreen(int(event.row_key.value)))
+            routes.open_detail(self.app, "case", int(event.row_key.value))
         elif event.data_table.id == "contract-lines":
             line = self._current_line()
             if line is not None and self._editable():

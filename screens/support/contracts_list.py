@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_list import RecordListScreen
 from crm_tui.screens.support import contract_actions
@@ -53,9 +54,7 @@ class ContractsScreen(RecordListScreen):
         return contracts.page(view=view, sort=sort, **kwargs)
 
     def detail_screen(self, record_id: int):
-        from crm_tui.screens.support.contract_detail import ContractDetailScreen
-
-        return ContractDetailScreen(record_id)
+        return routes.detail_screen("contract", record_id)
 
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.support.contract_form import ContractFormScreen

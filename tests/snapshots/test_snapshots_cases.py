@@ -20,7 +20,7 @@ from ui_support import wait_until
 
 from crm_tui.app import CrmApp
 from crm_tui.config import Settings
-from crm_tui.screens.support import case_queue
+from crm_tui.screens.support import sla_clock
 from crm_tui.screens.support.case_queue import CaseQueueScreen
 from crm_tui.services import dates, records, session, users
 from crm_tui.services.customers import accounts, activities, contacts
@@ -55,7 +55,7 @@ def frozen(monkeypatch):
         monkeypatch.setattr(module, "utcnow", clock)
     monkeypatch.setattr(dates, "today", lambda: DAY)
     monkeypatch.setattr(
-        case_queue, "dt", types.SimpleNamespace(datetime=_FrozenDateTime, UTC=dt.UTC)
+        sla_clock, "dt", types.SimpleNamespace(datetime=_FrozenDateTime, UTC=dt.UTC)
     )
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     return clock

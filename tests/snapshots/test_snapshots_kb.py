@@ -22,7 +22,7 @@ from crm_tui.app import CrmApp
 from crm_tui.config import Settings
 from crm_tui.screens.knowledge.article_view import ArticleScreen
 from crm_tui.screens.knowledge.knowledge_search import KnowledgeScreen
-from crm_tui.screens.support import case_detail, case_queue
+from crm_tui.screens.support import case_detail, sla_clock
 from crm_tui.screens.support.case_detail import CaseDetailScreen
 from crm_tui.services import dates, records, session, users
 from crm_tui.services.customers import accounts, activities
@@ -53,7 +53,7 @@ def frozen(monkeypatch):
         dates, "display_time", lambda value, zone=None, now=None: shown(value, zone, now or NOW)
     )
     clock = types.SimpleNamespace(datetime=_FrozenDateTime, UTC=dt.UTC)
-    monkeypatch.setattr(case_queue, "dt", clock)
+    monkeypatch.setattr(sla_clock, "dt", clock)
     monkeypatch.setattr(case_detail, "dt", clock)
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
