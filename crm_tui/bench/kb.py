@@ -12,13 +12,13 @@ find nothing due in the generated data (see crm_tui.bench.kb_data).
 from __future__ import annotations
 
 import contextlib
-import importlib
 import time
 from collections.abc import Callable, Iterator
 
+from crm_tui.bench.budgets import FILTER_MS, KB_SEARCH_MS
 from crm_tui.bench.measure import stats, timed
-from crm_tui.bench.sales import signed_in
 from crm_tui.bench.service_data import SERVICE_LOGIN
+from crm_tui.bench.signin import signed_in
 from crm_tui.db import database
 from crm_tui.services.knowledge import kb_query, kb_search
 
@@ -159,28 +159,19 @@ def suggestions_while_typing(repeat: int = 15) -> dict:
     return out
 
 
-def _goto_sources() -> list[tuple[str, str]]:
-    """(kind, service module) of every "go to" source of the palette."""
-    try:
-        from crm_tui.widgets.palette import GOTO_SOURCES
-    except Exception:  # noqa: BLE001 - the widget cannot be imported: the same list
-        return [
-            ("account", "customers.accounts"), ("contact", "customers.contacts"), ("lead", "sales.leads"),
-            ("opportunity", "sales.opportunities"), ("quote", "sales.quotes"), ("order", "sales.orders"),
-            ("invoice", "sales.invoices"), ("case", "support.cases"), ("contract", "support.contracts"),
-            ("article", "knowledge.kb_search"), ("product", "sales.products"), ("competitor", "sales.competitors"),
-        ]  # fmt: skip
-    return [(kind, module) for kind, _, module, _ in GOTO_SOURCES]
+def _goto_sources() -> list[tuple[str, Callable]]:
+    """(kind, find_by_name) of every "go to" source of the palette, as the
+    palette itself lists them."""
+    from crm_tui.screens.common.palette import sources
+
+    return [(kind.name, finder) for kind, finder, _ in sources()]
 
 
 def palette(repeat: int = 15) -> dict:
     """What GoToProvider.search asks for a query: every source's
     find_by_name(query, limit=8), one after the other. Returns {query:
     stats + hits, per-source medians, the slowest source}, "worst"."""
-    sources = [
-        (kind, importlib.import_module(f"crm_tui.services.{module}").find_by_name)
-        for kind, module in _goto_sources()
-    ]
+    sources = _goto_sources()
     out: dict = {}
     worst = {"median": -1.0}
     with signed_in(SERVICE_LOGIN):
@@ -244,7 +235,6 @@ def measure_all(repeat: int = 15, log: Callable[[str], None] = print) -> dict:
 
 def add_lines(report, raw: dict) -> None:
     """The report's lines for `measure_all`'s result, against the performance budgets."""
-    from crm_tui.bench.report import FILTER_MS, KB_SEARCH_MS
 
     def add(name, s, budget, note=""):
         report.add(

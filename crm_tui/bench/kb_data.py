@@ -3,11 +3,11 @@
 lifecycle state, ratings, and links to resolved cases with their helped
 counts, plus the kb_fts index.
 
-Articles are written from a vocabulary of support topics: a title names a
-thing and a symptom or task, the body (200-600 words) is Markdown built
-from sentence templates filled with the subject's words, so the common
-words are in nearly every article, a subject's words in its share of them,
-and error codes in a handful. Most numbers have one version; some have two
+Articles are written from a vocabulary of support topics (kb_words): a
+title names a thing and a symptom or task, the body (200-600 words) is
+Markdown built from sentence templates filled with the subject's words, so
+the common words are in nearly every article, a subject's words in its
+share of them, and error codes in a handful. Most numbers have one version; some have two
 or three (1.1 or 2.0 after 1.0), of which at most one is published: an
 in-progress version keeps the one before it published, older ones are
 archived. The agent the bench signs in as (service_data.SERVICE_LOGIN) owns
@@ -35,208 +35,18 @@ import random
 from collections.abc import Callable
 
 from crm_tui import text
+from crm_tui.bench.kb_words import (
+    MENUS,
+    PERSIAN_SENTENCES,
+    PERSIAN_TOPICS,
+    PLATFORMS,
+    SENTENCES,
+    SUBJECTS,
+    SYMPTOMS,
+    TASKS,
+    TITLE_TEMPLATES,
+)
 from crm_tui.models.base import to_db_time
-
-# The article rows of the full database (the budgets' 20k KB articles).
-SUBJECTS: dict[str, dict[str, dict]] = {
-    "Login and access": {
-        "Passwords": {"things": ["your password", "the password reset link", "a temporary password"],
-                      "keywords": "password reset login expired forgot",
-                      "cases": ("Password reset", "Cannot log in")},
-        "Two-factor authentication": {"things": ["two-factor authentication", "the authenticator app", "the verification code"],
-                                      "keywords": "2fa mfa otp authenticator code",
-                                      "cases": ("Cannot log in",)},
-        "Single sign-on": {"things": ["single sign-on", "the SAML login", "the identity provider"],
-                           "keywords": "sso saml azure okta login",
-                           "cases": ("Cannot log in",)},
-        "Account lockout": {"things": ["a locked account", "the login page", "the account"],
-                            "keywords": "locked lockout attempts unlock login",
-                            "cases": ("Cannot log in", "the portal")},
-    },
-    "Billing": {
-        "Invoices": {"things": ["the monthly invoice", "an invoice PDF", "the billing address"],
-                     "keywords": "invoice billing pdf address vat",
-                     "cases": ("Invoice question", "the monthly invoice")},
-        "Refunds": {"things": ["a refund", "a credit note", "a duplicate payment"],
-                    "keywords": "refund credit money back chargeback",
-                    "cases": ("Refund for", "Wrong charge")},
-        "Payment methods": {"things": ["the credit card", "a direct debit", "the payment method"],
-                            "keywords": "payment card debit bank declined",
-                            "cases": ("Wrong charge",)},
-        "Tax": {"things": ["the VAT number", "sales tax", "a tax exemption"],
-                "keywords": "tax vat exemption certificate",
-                "cases": ("Invoice question",)},
-    },
-    "Printing and scanning": {
-        "Printers": {"things": ["the printer", "the office printer", "a network printer"],
-                     "keywords": "printer print queue offline spooler",
-                     "cases": ("the printer",)},
-        "Scanners": {"things": ["the scanner", "scan to email", "the document feeder"],
-                     "keywords": "scanner scan feeder pdf",
-                     "cases": ("the scanner",)},
-        "Paper and toner": {"things": ["a paper jam", "the toner cartridge", "the paper tray"],
-                            "keywords": "paper jam toner tray cartridge",
-                            "cases": ("the printer",)},
-        "Drivers": {"things": ["the printer driver", "the scanner driver", "the driver package"],
-                    "keywords": "driver install update windows",
-                    "cases": ("the printer", "the scanner")},
-    },
-    "Network": {
-        "VPN": {"things": ["the VPN", "the VPN client", "the VPN tunnel"],
-                "keywords": "vpn tunnel remote client disconnect",
-                "cases": ("the VPN",)},
-        "Wi-Fi": {"things": ["the Wi-Fi", "the wireless network", "the guest network"],
-                  "keywords": "wifi wireless signal ssid",
-                  "cases": ("the router",)},
-        "Firewall": {"things": ["the firewall", "a firewall rule", "the blocked port"],
-                     "keywords": "firewall port rule blocked",
-                     "cases": ("the firewall",)},
-        "Routers": {"things": ["the router", "the modem", "the network switch"],
-                    "keywords": "router modem switch dhcp",
-                    "cases": ("the router", "Outage")},
-    },
-    "Email and calendar": {
-        "Email sync": {"things": ["email sync", "the mail client", "the inbox"],
-                       "keywords": "email sync imap exchange outlook",
-                       "cases": ("email sync",)},
-        "Mailboxes": {"things": ["the shared mailbox", "the mailbox quota", "an alias"],
-                      "keywords": "mailbox quota shared alias",
-                      "cases": ("email sync",)},
-        "Calendar": {"things": ["the calendar", "a meeting invitation", "the room booking"],
-                     "keywords": "calendar meeting invitation",
-                     "cases": ("email sync",)},
-        "Spam": {"things": ["the spam filter", "a phishing email", "the junk folder"],
-                 "keywords": "spam phishing junk filter",
-                 "cases": ("email sync",)},
-    },
-    "Mobile app": {
-        "Android": {"things": ["the Android app", "the app on Android", "an Android phone"],
-                    "keywords": "android app phone play store",
-                    "cases": ("the mobile app",)},
-        "iOS": {"things": ["the iPhone app", "the app on iOS", "an iPad"],
-                "keywords": "ios iphone ipad app store",
-                "cases": ("the mobile app",)},
-        "Notifications": {"things": ["push notifications", "the notification settings", "an alert"],
-                          "keywords": "notifications push alerts",
-                          "cases": ("the mobile app",)},
-        "Offline mode": {"things": ["offline mode", "the local cache", "the sync queue"],
-                         "keywords": "offline cache sync",
-                         "cases": ("the mobile app", "the handheld terminal")},
-    },
-    "Portal and API": {
-        "Dashboard": {"things": ["the dashboard", "a dashboard widget", "the start page"],
-                      "keywords": "dashboard widget portal",
-                      "cases": ("the dashboard", "the portal")},
-        "Reports": {"things": ["the sales report", "a scheduled report", "the report export"],
-                    "keywords": "report export csv excel schedule",
-                    "cases": ("the reports", "Data export")},
-        "API keys": {"things": ["the API key", "an access token", "the API rate limit"],
-                     "keywords": "api key token rate limit",
-                     "cases": ("the API",)},
-        "Integrations": {"things": ["the webhook", "the integration", "the data import"],
-                         "keywords": "webhook integration import connector",
-                         "cases": ("the API", "Data export")},
-    },
-    "Orders and delivery": {
-        "Shipping": {"things": ["the delivery", "the tracking number", "a late shipment"],
-                     "keywords": "shipping delivery tracking courier",
-                     "cases": ("Missing delivery",)},
-        "Returns": {"things": ["a return", "the return label", "a damaged item"],
-                    "keywords": "return label rma damaged",
-                    "cases": ("Refund for", "Broken")},
-        "Warranty": {"things": ["the warranty", "a warranty claim", "a replacement device"],
-                     "keywords": "warranty claim replacement repair",
-                     "cases": ("Warranty claim", "Broken")},
-        "Licenses": {"things": ["the license", "a license key", "the subscription"],
-                     "keywords": "license key subscription renewal seats",
-                     "cases": ("the license", "Upgrade of")},
-    },
-}  # fmt: skip
-
-SYMPTOMS = [
-    "shows an error", "does not respond", "is offline", "is very slow", "stops working",
-    "keeps disconnecting", "shows the wrong data", "fails after the update", "cannot be found",
-    "asks for the password again", "times out", "crashes on start",
-]  # fmt: skip
-TASKS = [
-    "set up", "configure", "reset", "update", "remove", "move", "renew", "check",
-    "export", "change",
-]  # fmt: skip
-PLATFORMS = ["Windows 11", "Windows 10", "macOS", "Linux", "Android", "iOS", "the web portal"]
-TITLE_TEMPLATES = [
-    "How to {task} {thing}", "{Thing} {symptom}", "{Thing} {symptom} on {platform}",
-    "Cannot use {thing} after a password change", "Troubleshooting {thing}",
-    "What to do when {thing} {symptom}", "FAQ: {thing}", "{Thing}: error {code}",
-    "How to {task} {thing} on {platform}", "Why {thing} {symptom}",
-]  # fmt: skip
-SENTENCES = [
-    "This article explains what to do when {thing} {symptom}.",
-    "It applies to {platform} and to the web portal.",
-    "Customers usually notice the problem after an update or a password change.",
-    "Before you start, make sure that you are signed in as an administrator.",
-    "Open Settings and select {menu}.",
-    "Check that {thing} is enabled for the user and that the license is active.",
-    "If the problem continues, restart the device and try again.",
-    "Clear the browser cache and the cookies, then sign in again.",
-    "The error message usually reads: error {code}.",
-    "Ask the customer for a screenshot of the error and the time it happened.",
-    "Write down the version number shown under Help, About.",
-    "In most cases the cause is an expired session or an old version of the app.",
-    "A network problem can look the same: check the connection first.",
-    "If several customers report it at once, check the status page for an outage.",
-    "Do not delete the account: the history and the invoices would be lost.",
-    "The change takes effect within fifteen minutes.",
-    "Select Save and close the window.",
-    "To {task} {thing}, go to {menu} and follow the steps in the wizard.",
-    "When the wizard asks for the server address, enter the address from the welcome email.",
-    "If {thing} still {symptom}, collect the log files and escalate the case to Tier 2.",
-    "The log files are in the Logs folder of the installation directory.",
-    "Attach the log files to the case and note the steps you already tried.",
-    "Updates are released every month; the release notes list the known issues.",
-    "Older versions are no longer supported and should be upgraded.",
-    "Our support team can help over the phone during business hours.",
-    "See also the related articles in the {subject} section.",
-    "Customers on the free plan cannot {task} {thing}.",
-    "An administrator can {task} {thing} for every user at once.",
-    "If you use {platform}, the menu is called {menu} instead.",
-    "The setting is saved per user and per device.",
-]  # fmt: skip
-MENUS = [
-    "Account settings", "Security", "Devices", "Billing settings", "Connections",
-    "Advanced options", "Notifications", "Users and roles", "Integrations",
-]  # fmt: skip
-
-# Persian articles: (subject path, title, keywords, case title words).
-PERSIAN_TOPICS = [
-    ("Login and access / Passwords", "بازنشانی رمز عبور", "رمز عبور ورود", "ورود"),
-    ("Login and access / Account lockout", "قفل شدن حساب کاربری", "حساب قفل ورود", "ورود"),
-    ("Billing / Invoices", "دریافت فاکتور ماهانه", "فاکتور صورتحساب", "فاکتور"),
-    ("Billing / Refunds", "درخواست بازپرداخت وجه", "بازپرداخت وجه", "بازپرداخت"),
-    ("Printing and scanning / Printers", "خطای چاپگر هنگام چاپ", "چاپگر چاپ خطا", "چاپگر"),
-    ("Printing and scanning / Paper and toner", "گیر کردن کاغذ در چاپگر", "کاغذ چاپگر تونر",
-     "چاپگر"),
-    ("Network / Routers", "راه‌اندازی شبکه و مودم", "شبکه مودم اینترنت", "شبکه"),
-    ("Network / VPN", "قطع شدن اتصال وی‌پی‌ان", "اتصال شبکه", "شبکه"),
-    ("Portal and API / Dashboard", "کندی سرور و داشبورد", "سرور کندی داشبورد", "سرور"),
-    ("Orders and delivery / Shipping", "پیگیری ارسال سفارش", "ارسال سفارش پیگیری", "سفارش"),
-    ("Orders and delivery / Warranty", "تمدید گارانتی دستگاه", "گارانتی تمدید", "گارانتی"),
-]  # fmt: skip
-PERSIAN_SENTENCES = [
-    "این مقاله توضیح می‌دهد که هنگام بروز مشکل در {topic} چه باید کرد.",
-    "ابتدا مطمئن شوید که با حساب مدیر وارد سامانه شده‌اید.",
-    "تنظیمات را باز کنید و گزینه امنیت را انتخاب کنید.",
-    "اگر مشکل ادامه داشت، دستگاه را دوباره راه‌اندازی کنید.",
-    "حافظه پنهان مرورگر را پاک کنید و دوباره وارد شوید.",
-    "پیام خطا معمولاً شامل کد {code} است.",
-    "از مشتری بخواهید تصویری از پیام خطا ارسال کند.",
-    "در بیشتر موارد علت مشکل نسخه قدیمی برنامه است.",
-    "اگر چند مشتری همزمان گزارش دادند، وضعیت سرور را بررسی کنید.",
-    "پرونده‌های گزارش را به درخواست پیوست کنید و به پشتیبانی سطح دو ارجاع دهید.",
-    "تغییرات ظرف پانزده دقیقه اعمال می‌شود.",
-    "تیم پشتیبانی در ساعات کاری از طریق تلفن پاسخگو است.",
-    "برای {topic} به بخش تنظیمات حساب بروید و مراحل را دنبال کنید.",
-    "نسخه‌های قدیمی دیگر پشتیبانی نمی‌شوند و باید به‌روزرسانی شوند.",
-]  # fmt: skip
 
 # A word that a few articles contain: the "rare word" the bench searches for.
 RARE_CODES = 3000

@@ -14,30 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
+from crm_tui.bench.budgets import FILTER_MS, KANBAN_MS, LIST_PAGE_MS, WRITE_MS
 from crm_tui.bench.measure import LATIN_TYPING, PERSIAN_TYPING, stats, timed
 from crm_tui.bench.sales_data import PRICE_LIST, SALES_LOGIN
+from crm_tui.bench.signin import signed_in
 from crm_tui.db import database
-from crm_tui.models import PriceList, User
-from crm_tui.services import dates, session
+from crm_tui.models import PriceList
+from crm_tui.services import dates
 from crm_tui.services.sales import lines, opportunities, pipeline, quotes
 
 SCOPES = ("mine", "team", "all")
 CLOSE_FILTERS = ("this_month", "this_quarter", "overdue")
-
-
-@contextmanager
-def signed_in(login: str = SALES_LOGIN) -> Iterator[User]:
-    """Act as `login` for the block, then as whoever acted before."""
-    before = session._state["user"]
-    user = User.get(User.login == login)
-    session.act_as(user)
-    try:
-        yield user
-    finally:
-        session.act_as(before)
 
 
 # --- the board --------------------------------------------------------------------------
@@ -231,7 +220,7 @@ def measure_all(
     bench_account: int, accounts: int, repeat: int = 15, log: Callable[[str], None] = print
 ) -> dict:
     """Every sales measurement, signed in as the bench salesperson."""
-    with signed_in() as user:
+    with signed_in(SALES_LOGIN) as user:
         out: dict = {"user": user.login, "team": user.team}
         # Reads first, so that they see the generated pipeline only.
         log("bench: kanban load ...")
@@ -247,7 +236,6 @@ def measure_all(
 
 def add_lines(report, raw: dict) -> None:
     """The report's lines for `measure_all`'s result, against the performance budgets."""
-    from crm_tui.bench.report import FILTER_MS, KANBAN_MS, LIST_PAGE_MS, WRITE_MS
 
     def add(name, s, budget, note=""):
         report.add(

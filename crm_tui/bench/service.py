@@ -18,9 +18,10 @@ import datetime as dt
 import time
 from collections.abc import Callable
 
+from crm_tui.bench.budgets import FILTER_MS, LIST_PAGE_MS, WRITE_MS
 from crm_tui.bench.measure import stats, timed
-from crm_tui.bench.sales import signed_in
 from crm_tui.bench.service_data import SERVICE_LOGIN
+from crm_tui.bench.signin import signed_in
 from crm_tui.db import database
 from crm_tui.models.base import to_db_time
 from crm_tui.services.support import cases, queues, scheduling, sla
@@ -216,7 +217,6 @@ def measure_all(repeat: int = 15, log: Callable[[str], None] = print) -> dict:
 
 def add_lines(report, raw: dict) -> None:
     """The report's lines for `measure_all`'s result, against the performance budgets."""
-    from crm_tui.bench.report import FILTER_MS, LIST_PAGE_MS, WRITE_MS
 
     def add(name, s, budget, note=""):
         report.add(

@@ -10,7 +10,7 @@ past them), SLA targets from crm_tui.services.support.sla.due on the configured
 business calendar and targets (the defaults the bench runs with), and
 next_breach_at from sla.next_breach (NULL once closed or while the clock is
 paused). The case search index gets search._documents' output through
-generate.fast_documents, sampled against the real function.
+documents.fast_documents, sampled against the real function.
 
 Simplifications (none touches the measured queries): closed cases have no
 case_resolution activity and no audit trail; each booking's service
@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 
 from crm_tui import text
 from crm_tui.bench import names
+from crm_tui.bench.documents import check_document, fast_documents
 from crm_tui.models.base import to_db_time
 from crm_tui.services import dates, numbers, search
 from crm_tui.services.support import sla
@@ -92,7 +93,7 @@ MINUTE_US = 60_000_000
 
 
 class _Nationals:
-    """What generate.fast_documents asks for a phone: its national number. The
+    """What documents.fast_documents asks for a phone: its national number. The
     generated phones are "+" + country code + national number, and no
     generated country code is a prefix of another."""
 
@@ -135,8 +136,6 @@ def load(
     text and `at` into an aware datetime. Call after the core and sales rows
     (accounts, contacts, users with roles, activities) are in. Returns row
     counts per table."""
-    from crm_tui.bench import generate
-
     rnd = random.Random(seed)  # its own stream: the other data stays as it was
     rand = rnd.random
 
@@ -306,7 +305,7 @@ def load(
     insert('"case"', CASE_COLUMNS, case_rows(), cases)
 
     # The search index: search._documents of reindex's rows, by the fast path.
-    documents = generate.fast_documents(_Nationals())
+    documents = fast_documents(_Nationals())
     sql = search._SOURCES["case"][0]
     conn.execute("BEGIN")
     batch: list[tuple] = []
@@ -314,7 +313,7 @@ def load(
     for row in conn.execute(sql).fetchall():
         made = documents(row)
         if row[0] % 997 == 1 or (row[0] % 53 == 1 and not "".join(map(str, row[1:])).isascii()):
-            generate.check_document(row, made)
+            check_document(row, made)
             checked += 1
         batch.append((row[0], *made))
         if len(batch) >= 20_000:

@@ -1,19 +1,20 @@
 """The demo pipeline: open opportunities in every stage, won and lost ones,
-their quotes (draft, active, revised, won, lost, canceled), the orders of
-the won quotes and the invoices of the fulfilled orders, each in a state
+their quotes (draft, active, revised, won, lost, canceled), and the orders
+of the won quotes (taken further by crm_tui.demo.orders), each in a state
 its age makes likely. Every step goes through the services at the time the
-Clock of demo_sales says, with real stage moves through the gates."""
+Clock of the SalesContext says, with real stage moves through the gates."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from crm_tui.demo.sales import Customer, SalesSeeder
+from crm_tui.demo.orders import ORDER_FATES, advance_order
+from crm_tui.demo.sales_context import Customer, SalesContext
 from crm_tui.models import Account, Contact, Opportunity, Quote, SalesOrder, User
 from crm_tui.services import money, records
 from crm_tui.services.customers import activities
-from crm_tui.services.sales import competitors, invoices, lines, opportunities, orders, quotes
+from crm_tui.services.sales import competitors, lines, opportunities, quotes
 
 STAGES = opportunities.STAGES
 OPEN_BY_STAGE = {"qualify": 18, "develop": 16, "propose": 14, "close": 12}
@@ -42,12 +43,6 @@ LOST = [
     ("close", "out_sold", True, True),
     ("close", "out_sold", True, True),
 ]
-# What became of each won deal's order, oldest win first.
-ORDER_FATES = [
-    "paid", "paid", "paid", "paid_partial", "invoice_canceled", "billed", "billed",
-    "fulfilled_partial", "submitted", "canceled", "invoiced", "fulfilled", "submitted",
-    "pending", "new",
-]  # fmt: skip
 LEGACY_WINS = 2  # the oldest wins sold the on-premise licence before it was retired
 
 
@@ -69,7 +64,9 @@ class Deal:
 
 
 class DealSeeder:
-    def __init__(self, sales: SalesSeeder):
+    """Plans the pipeline, then works each deal through the services."""
+
+    def __init__(self, sales: SalesContext):
         self.s = sales
         self.rng = sales.rng
         self.data = sales.data
@@ -80,17 +77,18 @@ class DealSeeder:
         self.legacy = [t for t in self.data["deals"] if t.get("legacy")]
 
     def run(self) -> None:
+        """Work every planned deal, then the orders of the won ones, oldest win first."""
         for deal in self._plan():
             self._work(deal)
         self.won.sort(key=lambda won: won[0])
         for (closed_at, order), fate in zip(self.won, ORDER_FATES, strict=True):
-            self._order(order, closed_at, fate)
+            advance_order(self.s, order, closed_at, fate)
 
     # --- the plan ----------------------------------------------------------------------------
 
     def _customers(self) -> list[tuple[Customer, float]]:
         out = []
-        for target in self.s.core.targets:
+        for target in self.s.ctx.targets:
             if target.inactive:
                 continue
             kind, record_id = target.regarding
@@ -455,54 +453,3 @@ class DealSeeder:
                 due_at=dt.datetime.combine(due, dt.time(16), tzinfo=dt.UTC),
                 priority="high" if rng.random() < 0.3 else "normal",
             )
-
-    # --- after the win -------------------------------------------------------------------------
-
-    def _order(self, order: SalesOrder, closed_at: dt.datetime, fate: str) -> None:
-        """Take a won deal's order as far as `fate`, its steps spread between
-        the win and now."""
-        s = self.s
-        gap = s.now - closed_at
-
-        def at(fraction: float) -> dt.date:
-            s.at(closed_at + gap * fraction)
-            return s.day_of(s.clock.at)
-
-        if fate == "new":
-            return
-        if fate == "pending":
-            at(0.3)
-            orders.update(order.id, order.version, {"status_reason": "pending"})
-            return
-        if fate == "canceled":
-            at(0.4)
-            note = self.rng.choice(self.data["order_cancel_notes"])
-            orders.cancel(order.id, order.version, description=note)
-            return
-        at(0.1)
-        order = orders.submit(order.id, order.version)
-        if fate == "submitted":
-            return
-        day = at(0.25)
-        order = orders.fulfil(order.id, order.version, partial=fate == "fulfilled_partial", on=day)
-        if fate.startswith("fulfilled"):
-            return
-        day = at(0.3)
-        invoice = orders.create_invoice(order.id, order.version)
-        due = (day + dt.timedelta(days=30)).isoformat()
-        invoice = invoices.update(invoice.id, invoice.version, {"due_date": due})
-        if fate == "invoiced":
-            return
-        if fate == "invoice_canceled":
-            at(0.35)
-            invoices.cancel(invoice.id, invoice.version)
-            return
-        at(0.35)
-        invoice = invoices.mark_billed(invoice.id, invoice.version)
-        if fate == "billed":
-            return
-        at(0.8)
-        amount = None
-        if fate == "paid_partial":
-            amount = money.plain(max(100, invoice.total_amount // 2 // 10000 * 10000))
-        invoices.pay(invoice.id, invoice.version, amount=amount)

@@ -11,14 +11,11 @@ from __future__ import annotations
 import json
 import random
 from importlib import resources
-from typing import TYPE_CHECKING
 
 from crm_tui.db import database
+from crm_tui.demo.context import SeedContext
 from crm_tui.services import session
 from crm_tui.services.knowledge import kb
-
-if TYPE_CHECKING:
-    from crm_tui.demo import _Seeder
 
 KB_SEED = 2718
 # How many of the cases with an article's listed title it is linked to.
@@ -29,13 +26,13 @@ def load() -> dict:
     return json.loads(resources.files("crm_tui.data").joinpath("demo_kb.json").read_text("utf-8"))
 
 
-def seed_kb(core: _Seeder) -> None:
-    """Add the knowledge base to the demo being seeded by `core` (after its cases)."""
+def seed_kb(ctx: SeedContext) -> None:
+    """Add the knowledge base to the demo being seeded in `ctx` (after its cases)."""
     data = load()
     rng = random.Random(KB_SEED)
-    agents = [u for u in core.team if u.role == "agent"] or [core.admin]
-    reviewer = next((u for u in core.team if u.role == "manager"), core.admin)
-    readers = [u for u in core.team if u.active]
+    agents = [u for u in ctx.team if u.role == "agent"] or [ctx.admin]
+    reviewer = next((u for u in ctx.team if u.role == "manager"), ctx.admin)
+    readers = [u for u in ctx.team if u.active]
     for top, children in data["subjects"].items():
         kb.ensure_subject(top)
         for child in children:
@@ -71,7 +68,7 @@ def seed_kb(core: _Seeder) -> None:
         for reader in rng.sample(readers, k=rng.randint(0, min(4, len(readers)))):
             session.act_as(reader)
             kb.rate(row.id, rng.choices([5, 4, 3, 2], [5, 4, 2, 1])[0])
-    session.act_as(core.admin)
+    session.act_as(ctx.admin)
 
 
 def _link_cases(article_id: int, titles: list[str], author) -> None:

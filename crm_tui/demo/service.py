@@ -5,7 +5,7 @@ their SLA), contracts with allotment lines that cases use up, and resources,
 services and a week of bookings around today.
 
 Everything goes through the services, acting as the agents. The writes are
-back-dated with demo_sales' Clock, extended to the case and contract modules
+back-dated with the demo's Clock, extended to the case and contract modules
 and to "today" (so a case attaches to a contract line on the day it was
 opened, and a contract that ended last month could be activated back then
 and now expires by date on its own). Its own random generator keeps the
@@ -21,17 +21,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
 
-from crm_tui.demo.sales import Clock
+from crm_tui.demo.context import Clock, SeedContext, Target
 from crm_tui.errors import DomainError
 from crm_tui.models import Product, User
 from crm_tui.services import dates, session
 from crm_tui.services.customers import activities
-from crm_tui.services.support import cases, contracts, queues, scheduling, sla
-
-if TYPE_CHECKING:
-    from crm_tui.demo import _Seeder, _Target
+from crm_tui.services.support import (
+    cases,
+    contracts,
+    queues,
+    scheduling,
+    sla,
+)
 
 SERVICE_SEED = 3141
 HISTORY_DAYS = 42
@@ -66,10 +68,7 @@ def load() -> dict:
 
 
 class ServiceClock(Clock):
-    """demo_sales' Clock, also installed in the case and contract services,
-    with "today" the clock's day in the configured zone."""
-
-    MODULES = (*Clock.MODULES, cases, contracts)
+    """The demo's Clock, with "today" the clock's day in the configured zone."""
 
     @contextmanager
     def installed(self) -> Iterator[Clock]:
@@ -83,29 +82,32 @@ class ServiceClock(Clock):
 
 
 class ServiceSeeder:
-    def __init__(self, core: _Seeder):
-        self.core = core
+    """The service side's state (queues, contract lines, the clock) and its steps."""
+
+    def __init__(self, ctx: SeedContext):
+        self.ctx = ctx
         self.data = load()
         self.rng = random.Random(SERVICE_SEED)
-        self.now = core.now
+        self.now = ctx.now
         self.clock = ServiceClock(self.now)
-        self.admin = core.admin
-        self.agents = [u for u in core.team if u.role == "agent"]
-        self.billing = [u for u in core.team if u.role in ("manager", "sales")][:2]
+        self.admin = ctx.admin
+        self.agents = [u for u in ctx.team if u.role == "agent"]
+        self.billing = [u for u in ctx.team if u.role in ("manager", "sales")][:2]
         self.queue_members: dict[str, list[User]] = {
             "Tier 1": [*self.agents, self.admin],
             "Tier 2": [*self.agents[-1:], self.admin],
             "Billing": [*self.billing, self.admin],
         }
         self.queues: dict[str, int] = {}
-        self.customers = [t for t in core.targets if not t.inactive]
+        self.customers = [t for t in ctx.targets if not t.inactive]
         self.weights = [t.weight for t in self.customers]
         self.products = [p.id for p in Product.select(Product.id).where(Product.state == "active")]
-        self.lines: list[tuple[int, _Target, str]] = []  # (line id, customer, kind)
+        self.lines: list[tuple[int, Target, str]] = []  # (line id, customer, kind)
         self.left: dict[int, int] = {}  # allotment each line has left while seeding
         self.cal = sla.calendar()
 
     def run(self) -> None:
+        """Queues, contracts, closed and active cases, then the bookings."""
         with self.clock.installed():
             self.add_queues()
             self.add_contracts()
@@ -199,19 +201,19 @@ class ServiceSeeder:
 
     # --- cases ----------------------------------------------------------------------------
 
-    def _spec(self, customer: _Target | None = None) -> dict:
+    def _spec(self, customer: Target | None = None) -> dict:
         """What a new case is about, for whom: title, subject, queue, fields."""
         rng = self.rng
         customer = customer or rng.choices(self.customers, self.weights)[0]
         subject, pool = rng.choice(list(self.data["subjects"].items()))
         title = rng.choice(pool["titles"])
         person = rng.choice(customer.people) if customer.people else None
-        first = (self.core.latin_first.get(person.id) if person else None) or "the customer"
+        first = (self.ctx.latin_first.get(person.id) if person else None) or "the customer"
         fill = {
             "first": first,
             "company": customer.name,
             "title_lc": title[0].lower() + title[1:],
-            "product": rng.choice(self.core.data["fill"]["product"]),
+            "product": rng.choice(self.ctx.data["fill"]["product"]),
             "n": rng.randint(2, 12),
         }
         case_type = pool["type"]
@@ -444,7 +446,7 @@ class ServiceSeeder:
                         activities.complete(activity.id, activity.version)
 
 
-def seed_service(core: _Seeder) -> None:
-    """Add the service side to the demo being seeded by `core`."""
-    ServiceSeeder(core).run()
-    session.act_as(core.admin)
+def seed_service(ctx: SeedContext) -> None:
+    """Add the service side to the demo being seeded in `ctx`."""
+    ServiceSeeder(ctx).run()
+    session.act_as(ctx.admin)

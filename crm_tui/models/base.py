@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from peewee import (
     AutoField,
@@ -16,9 +18,26 @@ from peewee import (
 
 from crm_tui.db import database
 
+# Where the time a write is stamped with comes from: the real clock, or one
+# set for a block by `stamped_by` (seeding back-dated demo data), so that
+# every service stamps the same time however its modules are split.
+_clock: Callable[[], dt.datetime] | None = None
+
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    """The time a write is stamped with (UTC)."""
+    return _clock() if _clock is not None else dt.datetime.now(dt.UTC)
+
+
+@contextmanager
+def stamped_by(clock: Callable[[], dt.datetime]) -> Iterator[None]:
+    """Stamp every write in the block with `clock()` instead of the real time."""
+    global _clock
+    saved, _clock = _clock, clock
+    try:
+        yield
+    finally:
+        _clock = saved
 
 
 def to_db_time(value: dt.datetime | None) -> str | None:

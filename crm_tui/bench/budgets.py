@@ -1,0 +1,13 @@
+"""The product's performance budgets, as `crm-tui bench` checks them: the
+report and each area's measurements compare their medians with these."""
+
+from __future__ import annotations
+
+FRAME_RATIO = 1.3  # first frame of the app / of a bare Textual app
+LIST_PAGE_MS = 30.0
+FILTER_MS = 30.0  # a keystroke in a filter, and other interactive lookups
+KB_SEARCH_MS = 20.0
+KANBAN_MS = 100.0
+WRITE_MS = 10.0
+WRITERS_PER_S = 1000.0
+RSS_MB = 150.0
