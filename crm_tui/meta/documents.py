@@ -56,7 +56,13 @@ def _header(label: str) -> tuple[Attribute, ...]:
 
 
 def _document(
-    name: str, label: str, plural: str, model_name: str, machine: StateMachine, *own: Attribute
+    name: str,
+    label: str,
+    plural: str,
+    model_name: str,
+    prefix: str,
+    machine: StateMachine,
+    *own: Attribute,
 ) -> Kind:
     return Kind(
         name=name,
@@ -65,6 +71,7 @@ def _document(
         model_name=model_name,
         title="name",
         number="number",
+        number_prefix=prefix,
         regardable=True,
         states=machine,
         area="documents",
@@ -83,6 +90,7 @@ QUOTE = _document(
     "Quote",
     "Quotes",
     "Quote",
+    "QUO",
     states.QUOTE,
     status_reason(states.QUOTE),
     # Part of the number people read and search (QUO-00001-R2).
@@ -96,6 +104,7 @@ ORDER = _document(
     "Order",
     "Orders",
     "SalesOrder",
+    "ORD",
     states.ORDER,
     # An active order's header form sets it: new or pending.
     status_reason(states.ORDER, read_only=False),
@@ -109,6 +118,7 @@ INVOICE = _document(
     "Invoice",
     "Invoices",
     "Invoice",
+    "INV",
     states.INVOICE,
     status_reason(states.INVOICE),
     lookup("order", "Order", "order", read_only=True),

@@ -33,6 +33,7 @@ ARTICLE = Kind(
     model_name="KbArticle",
     title="title",
     number="number",
+    number_prefix="KA",
     regardable=True,
     states=states.ARTICLE,
     area="knowledge",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crm_tui.errors import NotFound
-from crm_tui.meta.types import Option
+from crm_tui.meta.options import Option
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from crm_tui.errors import NotFound
+from crm_tui.meta.options import Option, options  # noqa: F401 - part of the types' face
 
 if TYPE_CHECKING:
     from peewee import Model
@@ -33,20 +34,6 @@ class AttributeType(StrEnum):
     OPTION_SET = "option_set"
     LOOKUP = "lookup"
     BOOLEAN = "boolean"
-
-
-@dataclass(frozen=True)
-class Option:
-    """One value of an option set: the code stored in the database and the
-    words a person reads."""
-
-    code: str
-    label: str
-
-
-def options(labels: dict[str, str]) -> tuple[Option, ...]:
-    """Options from {code: label}, in the dict's order (the display order)."""
-    return tuple(Option(code, label) for code, label in labels.items())
 
 
 @dataclass(frozen=True)
@@ -136,6 +123,9 @@ class Kind:
     title: str  # the attribute that names a record
     attributes: tuple[Attribute, ...]
     number: str | None = None  # the attribute holding its human number (CAS-00001)
+    # The prefix of the numbers the product hands out (CAS); None when the
+    # number, if any, is typed by a person (a product's).
+    number_prefix: str | None = None
     owned: bool = True
     regardable: bool = False  # notes and activities may regard it
     states: StateMachine | None = None

@@ -5,7 +5,7 @@ audit entry and search index update, and raises DomainError (or a subclass)
 with a message a person can act on.
 
 The common base (records, listing, search, access, validate, numbers,
-session, audit, ...) lives here; each domain has its own package:
+session, audit, hooks, ...) lives here; each domain has its own package:
 customers, sales, support, knowledge. Modules load when first used, so
 the app's first frame needs only the first area's services, not the whole
 sales desk.
@@ -18,6 +18,7 @@ __all__ = [
     "audit",
     "dates",
     "export",
+    "hooks",
     "listing",
     "money",
     "numbers",

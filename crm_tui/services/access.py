@@ -21,37 +21,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
+from crm_tui import meta
 from crm_tui.db import database
 from crm_tui.errors import PermissionDenied
+from crm_tui.meta import organisation as meta_organisation
 from crm_tui.services import session
 from crm_tui.text import clean
 
 PRIVILEGES = ("create", "read", "write", "delete", "assign", "append")
 DEPTHS = ("none", "own", "team", "org")
-ROLES = ("agent", "sales", "manager", "admin")
+# The security roles are the record metadata's (crm_tui.meta).
+ROLES = tuple(meta_organisation.ROLES)
 
-# Every kind the rules govern; labels are what a refusal names.
+# Every kind the rules govern (a contract's lines go with their contract);
+# the plural is what a refusal names.
 KINDS: dict[str, str] = {
-    "account": "accounts",
-    "contact": "contacts",
-    "lead": "leads",
-    "opportunity": "opportunities",
-    "competitor": "competitors",
-    "product": "products",
-    "price_list": "price lists",
-    "quote": "quotes",
-    "order": "orders",
-    "invoice": "invoices",
-    "case": "cases",
-    "contract": "contracts",
-    "queue": "queues",
-    "service": "services",
-    "resource": "resources",
-    "article": "articles",
-    "subject": "subjects",
-    "note": "notes",
-    "activity": "activities",
-    "user": "users",
+    kind.name: kind.plural.lower() for kind in meta.kinds() if kind.name != "contract_line"
 }
 
 CUSTOMERS = ("account", "contact")

@@ -97,32 +97,6 @@ def as_local(value: dt.datetime | str | None, zone: dt.tzinfo | None = None) -> 
     return value.astimezone(zone or configured_zone())
 
 
-def display_time(
-    value: dt.datetime | str | None, zone: dt.tzinfo | None = None, now: dt.datetime | None = None
-) -> str:
-    """Short and calm: 'today 14:05', 'tomorrow 17:00', 'Mon 30 Nov 09:00',
-    '12 Mar 2025' for other years."""
-    local = as_local(value, zone)
-    if local is None:
-        return ""
-    now = (now or dt.datetime.now(dt.UTC)).astimezone(local.tzinfo)
-    days = (local.date() - now.date()).days
-    clock = local.strftime("%H:%M")
-    if days == 0:
-        return f"today {clock}"
-    if days == 1:
-        return f"tomorrow {clock}"
-    if days == -1:
-        return f"yesterday {clock}"
-    if local.year == now.year:
-        return local.strftime("%a %d %b ") + clock
-    return local.strftime("%d %b %Y")
-
-
-def display_day(day: dt.date) -> str:
-    return day.strftime("%a %d %b %Y")
-
-
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
 
 

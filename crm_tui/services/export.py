@@ -1,18 +1,30 @@
 """Streaming exports: rows are read a page at a time, never a whole table.
 
-Money leaves as decimal strings ("148000000.00"), never as the minor units
-the database keeps. JSON is exact; CSV is made safe to open in a spreadsheet.
+The columns and their formats come from the record metadata: the id, then
+every attribute of the kind in its order (and a document's or case's
+customer). Money leaves as decimal strings ("148000000.00"), never as the
+minor units the database keeps; an option set as its stored code under the
+attribute's name and its label beside it (state, state_label); a lookup as
+the id (account_id) and the looked-up record's name (account), a user by
+login; times in ISO 8601, UTC with its offset; days as YYYY-MM-DD.
+JSON is exact; CSV is made safe to open in a spreadsheet.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
 from typing import TextIO
 
-from crm_tui.db import column_names, database
+from crm_tui import meta
+from crm_tui.db import database
+from crm_tui.errors import NotFound
+from crm_tui.meta import Attribute, AttributeType
 from crm_tui.services import access
 from crm_tui.text import clean
 
@@ -22,149 +34,169 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A negative amount starts with "-" but is data; only a plain number passes.
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
-
-def _plain(column: str) -> str:
-    """SQL for minor units as a plain decimal string ('-1234.05'), in integer
-    arithmetic: a float would round large amounts."""
-    return (
-        f"CASE WHEN {column} IS NULL THEN NULL ELSE "
-        f"(CASE WHEN {column} < 0 THEN '-' ELSE '' END) || (abs({column}) / 100) || '.' || "
-        f"substr('0' || (abs({column}) % 100), -2) END"
-    )
+# A document's or case's customer: its account, else its contact, by name.
+_CUSTOMER = (
+    "customer",
+    "coalesce((SELECT name FROM account WHERE id = t.account_id), "
+    "(SELECT full_name FROM contact WHERE id = t.contact_id), '')",
+)
 
 
-EXPORTS = {
-    "accounts": (
-        "account",
-        "SELECT a.id, a.name, a.account_number, a.state, a.industry, a.phone, a.email, a.website, "
-        "a.street, a.city, a.state_province, a.postal_code, a.country, "
-        f"{_plain('a.annual_revenue')} AS annual_revenue, a.employees, a.parent_id, "
-        "a.primary_contact_id, u.login AS owner, a.created_at, a.modified_at, a.version "
-        "FROM account a JOIN user u ON u.id = a.owner_id",
-        "a.id",
-    ),
-    "contacts": (
-        "contact",
-        "SELECT c.id, c.first_name, c.last_name, c.full_name, c.state, c.job_title, c.account_id, "
-        "c.email, c.phone, c.mobile, c.street, c.city, c.state_province, c.postal_code, "
-        "c.country, u.login AS owner, c.created_at, c.modified_at, c.version "
-        "FROM contact c JOIN user u ON u.id = c.owner_id",
-        "c.id",
-    ),
-    "activities": (
-        "activity",
-        "SELECT a.id, a.kind, a.state, a.status_reason, a.subject, a.description, "
-        "a.regarding_type, a.regarding_id, a.direction, a.priority, a.scheduled_start, a.due_at, "
-        "a.actual_end, a.duration_minutes, u.login AS owner, a.created_at, a.modified_at, "
-        "a.version FROM activity a JOIN user u ON u.id = a.owner_id",
-        "a.id",
-    ),
+@dataclass(frozen=True)
+class Export:
+    """What one export holds: the kind's attributes, plus `extra` columns
+    (name, SQL over the kind's table `t`) after the id, and attributes read
+    through other SQL than their column (`override`)."""
+
+    kind: str
+    extra: tuple[tuple[str, str], ...] = ()
+    override: dict[str, str] = field(default_factory=dict)
+
+
+EXPORTS: dict[str, Export] = {
+    "accounts": Export("account"),
+    "contacts": Export("contact"),
+    "activities": Export("activity"),
+    # A quote's number is read with its revision, as people search it (QUO-00001-R2).
+    "quotes": Export("quote", (_CUSTOMER,), {"number": "t.number || '-R' || t.revision"}),
+    "orders": Export("order", (_CUSTOMER,)),
+    "invoices": Export("invoice", (_CUSTOMER,)),
+    "cases": Export("case", (_CUSTOMER,)),
 }
 
 
-def _document(alias: str, table: str, number: str, extra: str) -> str:
-    """The export query of one kind of document (quotes, orders, invoices)."""
-    a = alias
-    money = ", ".join(
-        f"{_plain(f'{a}.{c}')} AS {c}"
-        for c in ("subtotal", "discount_total", "tax_total", "total_amount")
-    )
-    return (
-        f"SELECT {a}.id AS id, {number} AS number, {a}.name AS name, {a}.state AS state, "
-        f"{a}.status_reason AS status_reason, coalesce(ac.name, ct.full_name, '') AS customer, "
-        f"{a}.account_id AS account_id, {a}.contact_id AS contact_id, "
-        f"{a}.opportunity_id AS opportunity_id, {a}.currency AS currency, {money}, "
-        f"{extra}, u.login AS owner, {a}.created_at AS created_at, "
-        f"{a}.modified_at AS modified_at, {a}.version AS version "
-        f"FROM {table} {a} JOIN user u ON u.id = {a}.owner_id "
-        f"LEFT JOIN account ac ON ac.id = {a}.account_id "
-        f"LEFT JOIN contact ct ON ct.id = {a}.contact_id"
-    )
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    sql: str
+    convert: Callable[[object], object] | None = None
 
 
-EXPORTS.update(
-    {
-        "quotes": (
-            "quote",
-            _document(
-                "q",
-                "quote",
-                "q.number || '-R' || q.revision",
-                "q.effective_from AS effective_from, q.effective_to AS effective_to",
-            ),
-            "q.id",
-        ),
-        "orders": (
-            "order",
-            _document(
-                "o",
-                "sales_order",
-                "o.number",
-                "o.quote_id AS quote_id, o.requested_by AS requested_by, "
-                "o.fulfilled_on AS fulfilled_on",
-            ),
-            "o.id",
-        ),
-        "invoices": (
-            "invoice",
-            _document(
-                "i",
-                "invoice",
-                "i.number",
-                f"i.order_id AS order_id, i.due_date AS due_date, "
-                f"{_plain('i.paid_amount')} AS paid_amount",
-            ),
-            "i.id",
-        ),
-        "cases": (
-            "case",
-            "SELECT k.id AS id, k.number AS number, k.title AS title, k.state AS state, "
-            "k.status_reason AS status_reason, coalesce(ac.name, ct.full_name, '') AS customer, "
-            "k.account_id AS account_id, k.contact_id AS contact_id, k.case_type AS case_type, "
-            "k.origin AS origin, k.priority AS priority, k.severity AS severity, "
-            "k.subject AS subject, q.name AS queue, k.assigned AS assigned, "
-            "k.contract_id AS contract_id, k.contract_line_id AS contract_line_id, "
-            "k.parent_case_id AS parent_case_id, k.merged_into_id AS merged_into_id, "
-            "k.follow_up_by AS follow_up_by, k.first_response_by AS first_response_by, "
-            "k.resolve_by AS resolve_by, k.first_responded_at AS first_responded_at, "
-            "k.resolved_at AS resolved_at, k.paused_minutes AS paused_minutes, "
-            "k.billable_minutes AS billable_minutes, u.login AS owner, "
-            "k.created_at AS created_at, k.modified_at AS modified_at, k.version AS version "
-            'FROM "case" k JOIN user u ON u.id = k.owner_id '
-            "LEFT JOIN account ac ON ac.id = k.account_id "
-            "LEFT JOIN contact ct ON ct.id = k.contact_id "
-            "LEFT JOIN queue q ON q.id = k.queue_id",
-            "k.id",
-        ),
-    }
-)
+def _table(kind: meta.Kind) -> str:
+    return kind.model._meta.table_name
+
+
+def _name_column(kind: meta.Kind) -> str:
+    # People are named by login in exports: unique, and what `crm-tui users` takes.
+    title = "login" if kind.name == "user" else kind.title
+    return kind.model._meta.fields[title].column_name
+
+
+def _money(attribute: Attribute) -> Callable[[object], object]:
+    digits = attribute.money.minor_digits
+
+    def convert(stored):
+        # Decimal arithmetic: a float would round large amounts.
+        if not isinstance(stored, int):
+            return stored
+        return f"{attribute.to_decimal(stored):.{digits}f}"
+
+    return convert
+
+
+def _utc(stored):
+    """The database's UTC text as ISO 8601 with its offset."""
+    if not isinstance(stored, str):
+        return stored
+    try:
+        value = dt.datetime.fromisoformat(stored)
+    except ValueError:
+        return stored
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
+
+
+def _label(attribute: Attribute) -> Callable[[object], object]:
+    def convert(stored):
+        if stored in (None, ""):
+            return stored
+        try:
+            return attribute.option_label(str(stored))
+        except NotFound:
+            return stored  # a code the metadata does not know: as stored
+
+    return convert
+
+
+def _regarding(attribute: Attribute) -> str:
+    """The name of the record a polymorphic lookup points at, by its kind."""
+    kinds = attribute.kind_attribute
+    whens = " ".join(
+        f'WHEN \'{k.name}\' THEN (SELECT "{_name_column(k)}" FROM "{_table(k)}" '
+        f"WHERE id = t.{attribute.key})"
+        for k in meta.regardable()
+    )
+    return f"CASE t.{kinds} {whens} END"
+
+
+@cache
+def _plan(what: str) -> tuple[tuple[_Column, ...], str]:
+    """The columns of an export and the FROM clause (with its joins)."""
+    spec = EXPORTS[what]
+    kind = meta.kind(spec.kind)
+    columns = [_Column("id", "t.id"), *(_Column(n, sql) for n, sql in spec.extra)]
+    joins = []
+    for attribute in kind.attributes:
+        if attribute.name == "id":
+            continue
+        column = spec.override.get(attribute.name, f"t.{attribute.key}")
+        kind_of = attribute.type
+        if kind_of is AttributeType.MONEY:
+            columns.append(_Column(attribute.name, column, _money(attribute)))
+        elif kind_of is AttributeType.DATETIME:
+            columns.append(_Column(attribute.name, column, _utc))
+        elif kind_of is AttributeType.OPTION_SET:
+            columns.append(_Column(attribute.name, column))
+            columns.append(_Column(f"{attribute.name}_label", column, _label(attribute)))
+        elif kind_of is AttributeType.LOOKUP:
+            columns.append(_Column(attribute.key, column))
+            name = attribute.name.removesuffix("_id") if attribute.plain_id else attribute.name
+            if attribute.target is None:
+                columns.append(_Column(name, _regarding(attribute)))
+            else:
+                target = meta.kind(attribute.target)
+                alias = f"j{len(joins)}"
+                joins.append(
+                    f'LEFT JOIN "{_table(target)}" {alias} ON {alias}.id = t.{attribute.key}'
+                )
+                columns.append(_Column(name, f'{alias}."{_name_column(target)}"'))
+        else:
+            columns.append(_Column(attribute.name, column))
+    names = [c.name for c in columns]
+    assert len(set(names)) == len(names), names
+    return tuple(columns), f'FROM "{_table(kind)}" t ' + " ".join(joins)
 
 
 def rows(what: str, batch: int = 1000) -> tuple[list[str], Iterator[tuple]]:
     """Column names and a generator of rows for an export, by id, in batches."""
     if what not in EXPORTS:
         raise ValueError(f"cannot export {what!r}; choose one of {', '.join(EXPORTS)}")
-    kind, sql, key = EXPORTS[what]
-    names = column_names(sql)
-    alias = key.split(".")[0]
+    kind = EXPORTS[what].kind
+    columns, source = _plan(what)
+    select = ", ".join(f'{c.sql} AS "{c.name}"' for c in columns)
+    sql = f"SELECT {select} {source}"
     # only what the person may read leaves the database
     readable = access.read_filter(
-        kind, f"{alias}.owner_id", unowned=f"{alias}.assigned = 0" if kind == "case" else ""
+        kind, "t.owner_id", unowned="t.assigned = 0" if kind == "case" else ""
     )
     condition = f" AND {readable}" if readable else ""
+    converts = [(index, c.convert) for index, c in enumerate(columns) if c.convert]
 
     def generate() -> Iterator[tuple]:
         last = 0
         while True:
             chunk = database.execute_sql(
-                f"{sql} WHERE {key} > ?{condition} ORDER BY {key} LIMIT ?", (last, batch)
+                f"{sql} WHERE t.id > ?{condition} ORDER BY t.id LIMIT ?", (last, batch)
             ).fetchall()
             if not chunk:
                 return
-            yield from chunk
+            for row in chunk:
+                out = list(row)
+                for index, convert in converts:
+                    out[index] = convert(out[index])
+                yield tuple(out)
             last = chunk[-1][0]
 
-    return names, generate()
+    return [c.name for c in columns], generate()
 
 
 def csv_cell(value: object) -> object:

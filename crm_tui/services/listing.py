@@ -11,6 +11,7 @@ only the survivors are ranked (see ListSpec.broad_views)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from crm_tui.db import database, dict_rows
 from crm_tui.errors import DomainError
@@ -47,9 +48,13 @@ class ListSpec:
     page_table: str = ""
 
 
+# The row type of a page: a service's TypedDict (Page[ContactRow]).
+RowT = TypeVar("RowT")
+
+
 @dataclass
-class Page:
-    rows: list[dict]
+class Page(Generic[RowT]):
+    rows: list[RowT]
     # True when more rows exist beyond the last (or before the first) row.
     more_after: bool = False
     more_before: bool = False

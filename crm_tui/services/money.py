@@ -1,4 +1,5 @@
-"""Money: integer minor units in the database, Decimal everywhere else."""
+"""Money: integer minor units in the database, Decimal everywhere else (for
+reading it, see crm_tui.display.money)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,3 @@ def plain(minor: int | None, precision: int = 2) -> str:
     """For an input field: 1250000.00 (no grouping)."""
     value = to_decimal(minor, precision)
     return "" if value is None else f"{value:.{precision}f}"
-
-
-def display(minor: int | None, currency: str = "", precision: int = 2) -> str:
-    """For reading: 1,250,000.00 USD."""
-    value = to_decimal(minor, precision)
-    if value is None:
-        return ""
-    return f"{value:,.{precision}f}" + (f" {currency}" if currency else "")

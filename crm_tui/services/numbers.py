@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
+from crm_tui import meta
 from crm_tui.db import connection, database
 from crm_tui.errors import CrmError
 
-PREFIXES = {"quote": "QUO", "order": "ORD", "invoice": "INV", "case": "CAS", "contract": "CNT",
-            "article": "KA"}  # fmt: skip
-TABLES = {
-    "quote": "quote",
-    "order": "sales_order",
-    "invoice": "invoice",
-    "case": '"case"',
-    "contract": "contract",
-    "article": "kb_article",
-}
+# The kinds the product numbers, and their prefixes, are the record metadata's.
+PREFIXES = {kind.name: kind.number_prefix for kind in meta.kinds() if kind.number_prefix}
 
 
 def format_number(kind: str, value: int) -> str:
@@ -30,7 +23,8 @@ def next_number(kind: str) -> str:
         raise CrmError(f"documents of kind {kind!r} are not numbered")
     if connection().get_autocommit():
         raise CrmError("next_number must run inside a write transaction")
-    table = TABLES[kind]
+    # quoted: "case" is an SQL keyword
+    table = f'"{meta.kind(kind).model._meta.table_name}"'
     while True:
         # One statement increments the counter, creating it at 1 if missing.
         value = database.execute_sql(

@@ -1,75 +1,51 @@
 """Plumbing every writing service shares: stamps, audit, versioned updates,
-and the registry that lets a note or activity regard any record type."""
+and reading any record kind (as crm_tui.meta describes it) by id, so that a
+note or activity can regard any of them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from peewee import Model, Node
 
-from crm_tui import models
+from crm_tui import meta
 from crm_tui.db import database, write
 from crm_tui.errors import ConflictError, DomainError, NotFound
-from crm_tui.models import Account, Activity, AuditEntry, Contact, Note, User
+from crm_tui.models import AuditEntry, User
 from crm_tui.models.base import utcnow
 from crm_tui.services import access, session
 
 
-@dataclass(frozen=True)
-class RecordType:
-    name: str  # the regarding_type stored in rows
-    label: str  # what a person reads
-    # The model, or the name of one in crm_tui.models that loads on first use.
-    model_ref: type[Model] | str
-    title_field: str
-    # Notes and activities may regard it.
-    regardable: bool = True
-
-    @property
-    def model(self) -> type[Model]:
-        ref = self.model_ref
-        return getattr(models, ref) if isinstance(ref, str) else ref
-
-
-REGISTRY: dict[str, RecordType] = {
-    "account": RecordType("account", "account", Account, "name"),
-    "contact": RecordType("contact", "contact", Contact, "full_name"),
-    "lead": RecordType("lead", "lead", "Lead", "full_name"),
-    "opportunity": RecordType("opportunity", "opportunity", "Opportunity", "name"),
-    "competitor": RecordType("competitor", "competitor", "Competitor", "name"),
-    "product": RecordType("product", "product", "Product", "name"),
-    "price_list": RecordType("price_list", "price list", "PriceList", "name"),
-    "quote": RecordType("quote", "quote", "Quote", "name"),
-    "order": RecordType("order", "order", "SalesOrder", "name"),
-    "invoice": RecordType("invoice", "invoice", "Invoice", "name"),
-    "case": RecordType("case", "case", "Case", "title"),
-    "contract": RecordType("contract", "contract", "Contract", "name"),
-    "article": RecordType("article", "article", "KbArticle", "title"),
-    "subject": RecordType("subject", "subject", "Subject", "path", regardable=False),
-    "queue": RecordType("queue", "queue", "Queue", "name", regardable=False),
-    "service": RecordType("service", "service", "Service", "name", regardable=False),
-    "resource": RecordType("resource", "resource", "Resource", "name", regardable=False),
-    "activity": RecordType("activity", "activity", Activity, "subject", regardable=False),
-    "note": RecordType("note", "note", Note, "subject", regardable=False),
-}
-
-
-def record_type(name: str) -> RecordType:
-    try:
-        return REGISTRY[name]
-    except KeyError:
-        raise NotFound(f"unknown record type {name!r}") from None
+def _noun(kind: str) -> str:
+    # "price list": the kind's label inside a sentence
+    return meta.kind(kind).label.lower()
 
 
 def title_of(kind: str, record_id: int) -> str:
-    """The display name of any registered record, or a clear placeholder."""
-    rt = record_type(kind)
-    field = getattr(rt.model, rt.title_field)
+    """The display name of any record kind, or a clear placeholder."""
+    rt = meta.kind(kind)
+    field = getattr(rt.model, rt.title)
     row = rt.model.select(field).where(rt.model.id == record_id).tuples().first()
-    return row[0] if row else f"(deleted {rt.label} #{record_id})"
+    return row[0] if row else f"(deleted {_noun(kind)} #{record_id})"
+
+
+def titles_of(kind: str, record_ids) -> dict[int, str]:
+    """{id: display name} for many records of one kind in one query; ids of
+    deleted records are absent."""
+    ids = sorted({int(i) for i in record_ids if i is not None})
+    if not ids:
+        return {}
+    rt = meta.kind(kind)
+    model = rt.model
+    out: dict[int, str] = {}
+    # SQLite allows 32766 parameters; a history never names that many.
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        query = model.select(model.id, getattr(model, rt.title)).where(model.id.in_(chunk))
+        out.update(dict(query.tuples()))
+    return out
 
 
 # SELECT of every column by id, per model: building it with Peewee costs more
@@ -99,16 +75,19 @@ def readable(kind: str, row: Model) -> Model:
 
 
 def require(kind: str, record_id: int) -> Model:
-    rt = record_type(kind)
-    row = by_id(rt.model, record_id)
+    row = by_id(meta.kind(kind).model, record_id)
     if row is None:
-        raise NotFound(f"{rt.label} #{record_id} does not exist (it may have been deleted)")
+        raise NotFound(f"{_noun(kind)} #{record_id} does not exist (it may have been deleted)")
     return readable(kind, row)
 
 
 def require_regardable(kind: str, record_id: int) -> Model:
     """The record a note or activity is about; refuses kinds that cannot be regarded."""
-    if kind not in REGISTRY or not REGISTRY[kind].regardable:
+    try:
+        regardable = meta.kind(kind).regardable
+    except NotFound:
+        regardable = False
+    if not regardable:
         raise NotFound(f"notes and activities cannot regard a {kind}")
     row = require(kind, record_id)
     access.require("append", kind, owner_of(kind, record_id))
@@ -118,10 +97,13 @@ def require_regardable(kind: str, record_id: int) -> Model:
 def stored_owner(kind: str, record_id: int) -> tuple[int | None, bool]:
     """(owner id, assigned) of a record as stored now; only a case can be
     unassigned (waiting in a queue)."""
-    record_type = REGISTRY.get(kind)
-    if record_type is None or "owner" not in record_type.model._meta.fields:
+    try:
+        model = meta.kind(kind).model
+    except NotFound:
+        return None, True  # not a record kind (the role table)
+    if "owner" not in model._meta.fields:
         return None, True
-    table = record_type.model._meta.table_name
+    table = model._meta.table_name
     extra = ", assigned" if kind == "case" else ", 1"
     row = database.execute_sql(
         f'SELECT owner_id{extra} FROM "{table}" WHERE id = ?', (record_id,)
@@ -143,7 +125,7 @@ def load_current(kind: str, record_id: int, version: int, fields=()) -> Model:
     if row.version != version:
         who = User.get_or_none(User.id == row.__data__.get("modified_by"))
         raise ConflictError(
-            record_type(kind).label,
+            _noun(kind),
             record_id,
             row.version,
             stored_values(row, fields),
@@ -175,8 +157,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-# Columns computed from others: auditing them would only repeat the change.
-DERIVED = {"name_sort", "sort_at"}
+def _internal(kind: str) -> frozenset[str]:
+    """Fields the audit leaves out: those the kind's metadata does not
+    describe (sort keys computed from others, raw bytes)."""
+    try:
+        return meta.kind(kind).internal
+    except NotFound:
+        return frozenset()  # not a record kind (the role table)
 
 
 # INSERT statements per (model, fields): Peewee builds one in about 0.5 ms, and
@@ -215,8 +202,11 @@ def audit(
     if not by_system:
         access.check_change(kind, action, changes or {}, *stored_owner(kind, record_id))
     user_id = None if by_system else session.current_user().id
+    internal = _internal(kind)
     payload = {
-        k: [_jsonable(o), _jsonable(n)] for k, (o, n) in (changes or {}).items() if k not in DERIVED
+        k: [_jsonable(o), _jsonable(n)]
+        for k, (o, n) in (changes or {}).items()
+        if k not in internal
     }
     insert_row(
         AuditEntry,
@@ -248,9 +238,8 @@ def create(
     """Insert a record with stamps and its audit entry; returns the id.
     `at` records something that happened earlier (a call logged afterwards).
     Call inside a write transaction."""
-    rt = record_type(kind)
     row = {**new_stamps(owner_id, at), **values}
-    new_id = insert_row(rt.model, row)
+    new_id = insert_row(meta.kind(kind).model, row)
     audit(kind, new_id, "create", {k: (None, v) for k, v in values.items() if v not in ("", None)})
     return new_id
 
@@ -264,16 +253,16 @@ def update_versioned(
     ConflictError (with the stored values) when someone saved in between.
     Returns the {field: (old, new)} changes. Call inside a write transaction.
     """
-    rt = record_type(kind)
-    model = rt.model
+    model = meta.kind(kind).model
+    noun = _noun(kind)
     row = model.get_or_none(model.id == record_id)
     if row is None:
-        raise NotFound(f"this {rt.label} no longer exists (someone deleted it)")
+        raise NotFound(f"this {noun} no longer exists (someone deleted it)")
     if row.version != expected_version:
         current = stored_values(row, values.keys())
         who = User.get_or_none(User.id == row.__data__.get("modified_by"))
         raise ConflictError(
-            rt.label, record_id, row.version, current, modified_by=who.full_name if who else ""
+            noun, record_id, row.version, current, modified_by=who.full_name if who else ""
         )
     before = stored_values(row, values.keys())
     changes = {k: (before[k], v) for k, v in values.items() if before[k] != v}
@@ -291,7 +280,7 @@ def update_versioned(
         .execute()
     )
     if updated != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as a guard
-        raise ConflictError(rt.label, record_id, row.version + 1, before)
+        raise ConflictError(noun, record_id, row.version + 1, before)
     audit(kind, record_id, action, changes)
     return changes
 
@@ -302,5 +291,5 @@ def set_state(kind: str, record_id: int, version: int, state: str) -> None:
     with write():
         row = require(kind, record_id)
         if row.state == state:
-            raise DomainError(f"this {record_type(kind).label} is already {state}")
+            raise DomainError(f"this {_noun(kind)} is already {state}")
         update_versioned(kind, record_id, version, {"state": state}, action="state")

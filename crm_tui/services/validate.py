@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 import phonenumbers
 
@@ -202,18 +201,6 @@ def normalize_phone(value: str, region: str = "") -> str:
     if not phonenumbers.is_possible_number(number):
         return value
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-@lru_cache(maxsize=4096)
-def display_phone(value: str | None) -> str:
-    """An E.164 number grouped for reading (+44 20 7946 0958); anything else as stored."""
-    if not value or not value.startswith("+"):
-        return value or ""
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        return value
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def phone_search_terms(value: str) -> list[str]:

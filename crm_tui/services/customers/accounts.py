@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from crm_tui import text
 from crm_tui.db import write
 from crm_tui.errors import NotFound
+from crm_tui.meta import customers as meta_customers
 from crm_tui.models import Account, Contact
 from crm_tui.services import records, search, session
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 from crm_tui.services.validate import Checker
 
-INDUSTRIES = [
-    "", "Accounting", "Agriculture", "Banking", "Construction", "Consulting", "Education",
-    "Energy", "Financial services", "Government", "Healthcare", "Hospitality", "Insurance",
-    "Legal", "Logistics", "Manufacturing", "Media", "Non-profit", "Real estate", "Retail",
-    "Software", "Telecommunications", "Transportation", "Wholesale",
-]  # fmt: skip
+# The industries are the record metadata's (crm_tui.meta); "" is none chosen.
+INDUSTRIES = ["", *meta_customers.INDUSTRIES]
 
 FIELDS = [
     "name", "account_number", "parent_id", "primary_contact_id", "industry", "phone", "email",
@@ -46,6 +45,42 @@ VIEWS = {
     "inactive": "Inactive accounts",
     "all": "All accounts",
 }
+
+
+class AccountRow(TypedDict):
+    """A row of the accounts list."""
+
+    id: int
+    name: str
+    city: str
+    country: str
+    phone: str
+    email: str
+    state: str
+    version: int
+    owner: str
+    primary_contact: str | None
+    modified_at: str  # as stored (UTC ISO text)
+
+
+class AccountContactRow(TypedDict):
+    """A contact of an account, as its detail lists them."""
+
+    id: int
+    full_name: str
+    job_title: str
+    email: str
+    phone: str
+    state: str
+    version: int
+
+
+class ChildAccountRow(TypedDict):
+    """An account below another one."""
+
+    id: int
+    name: str
+    city: str
 
 
 def _check(data: dict, *, creating: bool, record_id: int | None = None) -> dict:
@@ -151,13 +186,13 @@ def reactivate(account_id: int, version: int) -> Account:
     return get(account_id)
 
 
-def page(**options) -> Page:
+def page(**options) -> Page[AccountRow]:
     """A page of the accounts list: view, sort, query (full-text), after/before/last,
     limit, inclusive (see listing.fetch_page)."""
     return page_of(LIST, **options)
 
 
-def contacts_of(account_id: int, limit: int = 200) -> list[dict]:
+def contacts_of(account_id: int, limit: int = 200) -> list[AccountContactRow]:
     """The account's contacts, by name."""
     q = (
         Contact.select(
@@ -176,7 +211,8 @@ def contacts_of(account_id: int, limit: int = 200) -> list[dict]:
     return list(q.dicts())
 
 
-def children_of(account_id: int) -> list[dict]:
+def children_of(account_id: int) -> list[ChildAccountRow]:
+    """The accounts whose parent is this one, by name."""
     q = (
         Account.select(Account.id, Account.name, Account.city)
         .where(Account.parent == account_id)
@@ -185,6 +221,6 @@ def children_of(account_id: int) -> list[dict]:
     return list(q.dicts())
 
 
-def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+def find_by_name(typed: str, limit: int = 10) -> list[AccountRow]:
     """Best matches for `typed` (for pickers and the command palette)."""
     return page(view="all", query=typed, limit=limit).rows

@@ -5,44 +5,85 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypedDict
 
 from crm_tui.db import database, dict_rows, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
+from crm_tui.meta import states as machines
+from crm_tui.meta.customers import ACTIVITY, ACTIVITY_TYPES
 from crm_tui.models import Activity, ActivityParty
 from crm_tui.models.base import utcnow
-from crm_tui.services import dates, records, session
+from crm_tui.services import dates, hooks, records, session
 from crm_tui.services.validate import Checker
 
 
 @dataclass(frozen=True)
 class Kind:
+    """An activity type as the desk shows and logs it."""
+
     name: str
     label: str
-    icon: str
     # What a freshly logged one is: a call that happened is completed, a task is open.
     logged_state: str
 
 
-KINDS = {
-    k.name: k
-    for k in [
-        Kind("phone_call", "Phone call", "☎", "completed"),
-        Kind("email", "Email", "✉", "completed"),
-        Kind("letter", "Letter", "✎", "completed"),
-        Kind("fax", "Fax", "℻", "completed"),
-        Kind("task", "Task", "☐", "open"),
-        Kind("appointment", "Appointment", "◷", "scheduled"),
-        Kind("service_activity", "Service activity", "⚒", "scheduled"),
-        Kind("case_resolution", "Case resolution", "✔", "completed"),
-        Kind("opportunity_close", "Opportunity close", "◆", "completed"),
-        Kind("quote_close", "Quote close", "◇", "completed"),
-        Kind("order_close", "Order close", "▣", "completed"),
-        Kind("campaign_response", "Campaign response", "↩", "completed"),
-    ]
+# The types, their labels and the states are the record metadata's
+# (crm_tui.meta); the state each is logged in is the service's rule.
+_LOGGED = {
+    "phone_call": "completed",
+    "email": "completed",
+    "letter": "completed",
+    "fax": "completed",
+    "task": "open",
+    "appointment": "scheduled",
+    "service_activity": "scheduled",
+    "case_resolution": "completed",
+    "opportunity_close": "completed",
+    "quote_close": "completed",
+    "order_close": "completed",
+    "campaign_response": "completed",
 }
-STATES = ("open", "scheduled", "completed", "canceled")
-OPEN_STATES = ("open", "scheduled")
+KINDS = {code: Kind(code, label, _LOGGED[code]) for code, label in ACTIVITY_TYPES.items()}
+STATES = machines.ACTIVITY.codes
+OPEN_STATES = machines.ACTIVITY.open_states
+_DIRECTIONS = ACTIVITY.attribute("direction").option_codes
+_PRIORITIES = ACTIVITY.attribute("priority").option_codes
 PARTICIPATIONS = ("from", "to", "cc", "bcc", "required", "optional", "organizer", "customer")
+
+
+class PartyRow(TypedDict):
+    """A party of an activity (from, to, required ...)."""
+
+    id: int
+    activity: int  # the activity's id
+    participation: str
+    party_type: str
+    party_id: int | None
+    address: str
+
+
+class TimelineRow(TypedDict):
+    """An activity or note on a record's timeline."""
+
+    source: str  # "a" an activity, "n" a note
+    id: int
+    kind: str  # the activity type, or "note"
+    state: str
+    subject: str
+    body: str
+    direction: str | None
+    due_at: str | None  # as stored (UTC ISO text)
+    duration_minutes: int | None
+    sort_at: str  # as stored (UTC ISO text)
+    version: int
+    owner: str
+    attachment_name: str | None
+
+
+class HistoryRow(TimelineRow):
+    """A timeline row of the history, with its paging key."""
+
+    key: tuple  # pass the last row's as `after` for the next page
 
 
 def _check(data: dict, *, creating: bool) -> dict:
@@ -53,11 +94,11 @@ def _check(data: dict, *, creating: bool) -> dict:
     c.text("description", max_len=20000, multiline=True)
     c.text("location", max_len=200)
     if c.has("direction") and data["direction"] is not None:
-        c.choice("direction", ("incoming", "outgoing"))
+        c.choice("direction", _DIRECTIONS)
     elif c.has("direction"):
         c.values["direction"] = None
     if c.has("priority"):
-        c.choice("priority", ("low", "normal", "high"))
+        c.choice("priority", _PRIORITIES)
     c.integer("duration_minutes", label="duration")
     if c.values.get("duration_minutes") and c.values["duration_minutes"] > 24 * 60:
         c.fail("duration_minutes", "duration is more than a day; enter minutes")
@@ -90,7 +131,8 @@ def log(
     occurred_at: dt.datetime | None = None,
 ) -> Activity:
     """Record an activity regarding a record, in one transaction with its
-    follow-up task (if `follow_up` names a day) and its audit entries.
+    follow-up task (if `follow_up` names a day), its audit entries and what
+    the listeners of hooks.ACTIVITY_LOGGED write (a case's first response).
 
     `parties` are (participation, party_type, party_id, address) rows.
     A call or email is logged as completed; a task is open; an appointment
@@ -160,11 +202,9 @@ def log(
                 **_regarding(regarding),
             }
             records.create("activity", follow, owner_id=owner_id)
-        if values["regarding_type"] == "case":
-            from crm_tui.services.support import cases  # imported here: cases imports activities
-
-            cases.activity_logged(get(new_id))
-    return get(new_id)
+        logged = get(new_id)
+        hooks.emit(hooks.ACTIVITY_LOGGED, activity=logged)
+    return logged
 
 
 def _zone() -> dt.tzinfo:
@@ -188,6 +228,7 @@ def _sort_at(
 
 
 def get(activity_id: int) -> Activity:
+    """One activity; NotFound if it does not exist."""
     row = records.by_id(Activity, activity_id)
     if row is None:
         raise NotFound(f"activity #{activity_id} does not exist (it may have been deleted)")
@@ -195,10 +236,12 @@ def get(activity_id: int) -> Activity:
 
 
 def follow_ups_of(activity_id: int) -> list[Activity]:
+    """The follow-up tasks logged with the activity."""
     return list(Activity.select().where(Activity.follow_up_of == activity_id))
 
 
-def parties_of(activity_id: int) -> list[dict]:
+def parties_of(activity_id: int) -> list[PartyRow]:
+    """The activity's parties, in the order they were added."""
     return list(ActivityParty.select().where(ActivityParty.activity == activity_id).dicts())
 
 
@@ -217,18 +260,16 @@ def _transition(
 
 
 def complete(activity_id: int, version: int, *, duration_minutes: int | None = None) -> Activity:
-    """Mark an open or scheduled activity done, now. Completing an outgoing
-    one regarding a case can be the case's first response (cases.activity_logged)."""
+    """Mark an open or scheduled activity done, now. Listeners of
+    hooks.ACTIVITY_COMPLETED run in the same write (completing an outgoing
+    one regarding a case can be the case's first response)."""
     now = utcnow()
     values = {"state": "completed", "actual_end": now, "sort_at": now}
     if duration_minutes is not None:
         values["duration_minutes"] = int(duration_minutes)
     with write():
         done = _transition(activity_id, version, OPEN_STATES, values, "completed")
-        if done.regarding_type == "case":
-            from crm_tui.services.support import cases  # imported here: cases imports activities
-
-            cases.activity_logged(done)
+        hooks.emit(hooks.ACTIVITY_COMPLETED, activity=done)
     return done
 
 
@@ -283,7 +324,7 @@ _NOTE_COLUMNS = """
 """
 
 
-def open_items(regarding: tuple[str, int], limit: int = 50) -> list[dict]:
+def open_items(regarding: tuple[str, int], limit: int = 50) -> list[TimelineRow]:
     """Open and scheduled activities regarding the record, soonest due first."""
     sql = (
         _TIMELINE_COLUMNS + " WHERE a.regarding_type = ? AND a.regarding_id = ? "
@@ -294,7 +335,7 @@ def open_items(regarding: tuple[str, int], limit: int = 50) -> list[dict]:
 
 def history(
     regarding: tuple[str, int], *, after: tuple | None = None, limit: int = 50
-) -> tuple[list[dict], bool]:
+) -> tuple[list[HistoryRow], bool]:
     """Completed/canceled activities and notes, newest first, a page at a time.
     Pass the last row's `key` as `after` for the next page. Returns (rows, more)."""
     kind, record_id = regarding
@@ -325,6 +366,7 @@ def history(
 
 
 def open_count(regarding: tuple[str, int]) -> int:
+    """How many open or scheduled activities regard the record."""
     # The states are literal so that the partial index activity_open_regarding
     # applies (the planner cannot see bound parameters' values).
     return database.execute_sql(

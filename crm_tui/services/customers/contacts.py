@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from crm_tui import text
 from crm_tui.db import write
 from crm_tui.errors import NotFound
@@ -38,6 +40,23 @@ VIEWS = {
     "inactive": "Inactive contacts",
     "all": "All contacts",
 }
+
+
+class ContactRow(TypedDict):
+    """A row of the contacts list."""
+
+    id: int
+    name: str
+    job_title: str
+    account: str | None  # the account's name
+    email: str
+    phone: str
+    mobile: str
+    city: str
+    state: str
+    version: int
+    owner: str
+    modified_at: str  # as stored (UTC ISO text)
 
 
 def full_name(first: str, last: str) -> str:
@@ -112,12 +131,12 @@ def reactivate(contact_id: int, version: int) -> Contact:
     return get(contact_id)
 
 
-def page(**options) -> Page:
+def page(**options) -> Page[ContactRow]:
     """A page of the contacts list: view, sort, query (full-text), after/before/last,
     limit, inclusive (see listing.fetch_page)."""
     return page_of(LIST, **options)
 
 
-def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+def find_by_name(typed: str, limit: int = 10) -> list[ContactRow]:
     """Best matches for `typed` (for pickers and the command palette)."""
     return page(view="all", query=typed, limit=limit).rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import mimetypes
 from pathlib import Path
+from typing import TypedDict
 
 from crm_tui.db import write
 from crm_tui.errors import NotFound, ValidationError
@@ -24,6 +25,21 @@ _LIST_FIELDS = (
     Note.attachment_size,
     Note.attachment_mime,
 )
+
+
+class NoteRow(TypedDict):
+    """A note as a record's notes list it (without the attachment's bytes)."""
+
+    id: int
+    version: int
+    subject: str
+    body: str
+    created_at: dt.datetime
+    owner: int  # the owner's id
+    attachment_name: str | None
+    attachment_size: int | None
+    attachment_mime: str | None
+    owner_name: str
 
 
 def _check(data: dict, *, creating: bool) -> dict:
@@ -136,7 +152,7 @@ def delete(note_id: int, version: int) -> None:
         Note.delete().where(Note.id == note_id).execute()
 
 
-def list_for(regarding: tuple[str, int], limit: int = 200) -> list[dict]:
+def list_for(regarding: tuple[str, int], limit: int = 200) -> list[NoteRow]:
     """Notes on a record, newest first, with the owner's name as `owner_name`
     and without attachment contents."""
     q = (

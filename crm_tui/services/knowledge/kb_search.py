@@ -10,10 +10,12 @@ through its helped count.
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
 from crm_tui import text
 from crm_tui.db import dict_rows
 from crm_tui.services import access, session
-from crm_tui.services.knowledge import kb, kb_query
+from crm_tui.services.knowledge import kb_article, kb_query, kb_subjects
 
 # Ranking is the index's rank column, which m0008 sets to bm25 with the column
 # weights 10 (title and number), 6 (keywords and subject), 3 (titles of the
@@ -58,10 +60,45 @@ STATE_FILTERS = {
 }
 
 
+class _ArticleColumns(TypedDict):
+    id: int
+    number: str
+    major: int
+    minor: int
+    title: str
+    state: str
+    language: str
+    subject: str | None  # the subject's path
+    view_count: int
+    rating_total: int
+    rating_count: int
+    helped_count: int
+    owner_id: int
+    modified_at: str  # as stored (UTC ISO text)
+    display_number: str  # "KA-00012 v1.2"
+
+
+class ArticleHit(_ArticleColumns):
+    """An article found by `search` or `suggest`."""
+
+    rank: NotRequired[float]  # when words were typed: lower is better
+    # (piece, is_hit) pairs around the hits; None until add_snippet works it out
+    snippet: list[tuple[str, bool]] | None
+    body: NotRequired[str]  # kept for add_snippet while the snippet is None
+    query: NotRequired[kb_query.Query | None]
+
+
+class ArticleMatch(_ArticleColumns):
+    """An article found by name for "go to"."""
+
+    rank: float
+    name: str  # the title
+
+
 def _visibility(state: str | None) -> tuple[str, list]:
     """SQL limiting the articles to what this user may read in `state`."""
     me = session.current_user()
-    reviewer = me.role in kb.REVIEWER_ROLES
+    reviewer = me.role in kb_article.REVIEWER_ROLES
     states = {
         "visible": None,
         "published": ("published",),
@@ -88,7 +125,7 @@ def _filters(state, subject_id, language) -> tuple[str, list]:
     where, params = _visibility(state)
     clauses = [where]
     if subject_id is not None:
-        ids = kb.subject_ids_under(subject_id)
+        ids = kb_subjects.subject_ids_under(subject_id)
         clauses.append(f"a.subject_id IN ({', '.join('?' * len(ids))})")
         params += ids
     if language:
@@ -99,9 +136,9 @@ def _filters(state, subject_id, language) -> tuple[str, list]:
 
 def _finish(
     rows: list[dict], query: kb_query.Query | None, snippets: int | None = None
-) -> list[dict]:
+) -> list[ArticleHit]:
     for index, row in enumerate(rows):
-        row["display_number"] = kb.display_number(row)
+        row["display_number"] = kb_article.display_number(row)
         row["query"] = query
         if snippets is None or index < snippets:
             add_snippet(row)
@@ -110,7 +147,7 @@ def _finish(
     return rows
 
 
-def add_snippet(row: dict) -> dict:
+def add_snippet(row: ArticleHit) -> ArticleHit:
     """Work out the snippet of a result row that was returned without one
     (see `search`'s `snippets`); the row's body is dropped then."""
     body = row.pop("body", None)
@@ -128,7 +165,7 @@ def search(
     language: str | None = None,
     limit: int = 50,
     snippets: int | None = None,
-) -> list[dict]:
+) -> list[ArticleHit]:
     """Articles matching what was typed (words, "a phrase", prefix*, -word,
     a OR b; anything else is searched as plain words), best first, each with
     `snippet` ((piece, is_hit) pairs around the hits), `display_number`, the
@@ -138,8 +175,8 @@ def search(
     With `snippets`, only the first that many rows get their snippet now
     (a snippet costs about half a millisecond); the others have None and
     `add_snippet(row)` works theirs out later."""
-    kb.publish_due()
-    kb.expire_due()
+    kb_article.publish_due()
+    kb_article.expire_due()
     where, params = _filters(state, subject_id, language)
     query = kb_query.parse(typed)
     fts = kb_query.to_fts(query)
@@ -218,7 +255,7 @@ def suggest(
     *,
     limit: int = 6,
     exclude: tuple[int, ...] = (),
-) -> list[dict]:
+) -> list[ArticleHit]:
     """Published articles that may answer a case with this title and
     description, best first; an article that helped similar cases ranks higher."""
     fts = suggestion_query(title, description)
@@ -249,7 +286,7 @@ def _suggested(fts: str, excluded: str, limit: int) -> list[dict]:
     )
 
 
-def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+def find_by_name(typed: str, limit: int = 10) -> list[ArticleMatch]:
     """Articles this user may read whose title or number matches what is
     typed (the last word as a prefix), for "go to": rows with "name"."""
     fts = text.fts_prefix_query(typed)
@@ -265,5 +302,5 @@ def find_by_name(typed: str, limit: int = 10) -> list[dict]:
     for row in rows:
         row.pop("body")
         row["name"] = row["title"]
-        row["display_number"] = kb.display_number(row)
+        row["display_number"] = kb_article.display_number(row)
     return rows

@@ -3,6 +3,8 @@ their record against us (won against them, lost to them)."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from crm_tui import text
 from crm_tui.db import database, dict_rows, write
 from crm_tui.errors import DomainError, NotFound
@@ -30,6 +32,54 @@ VIEWS = {
     "inactive": "Inactive competitors",
     "all": "All competitors",
 }
+
+
+class CompetitorRow(TypedDict):
+    """A row of the competitors list."""
+
+    id: int
+    name: str
+    website: str
+    strengths: str
+    weaknesses: str
+    state: str
+    version: int
+    owner: str
+    modified_at: str  # as stored (UTC ISO text)
+
+
+class LinkedCompetitorRow(TypedDict):
+    """A competitor linked to an opportunity."""
+
+    id: int
+    name: str
+    website: str
+    strengths: str
+    weaknesses: str
+    state: str
+
+
+class CompetitorRecord(TypedDict):
+    """A competitor's record against us."""
+
+    open: int  # open opportunities where they compete
+    won_against: int  # won while they were linked
+    lost_to: int  # lost naming them as the winner
+
+
+class CompetitorOpportunityRow(TypedDict):
+    """An opportunity where a competitor bids or won."""
+
+    id: int
+    name: str
+    customer: str
+    state: str
+    status_reason: str
+    stage: str
+    estimated_revenue: int | None  # minor units
+    actual_revenue: int | None
+    close_date: str | None  # ISO date: the actual one when closed
+    lost_to_them: int  # 1 when the deal was lost to them
 
 
 def _check(data: dict, *, creating: bool) -> dict:
@@ -88,13 +138,13 @@ def reactivate(competitor_id: int, version: int) -> Competitor:
     return get(competitor_id)
 
 
-def page(**options) -> Page:
+def page(**options) -> Page[CompetitorRow]:
     """A page of the competitors list: view, sort, query (full-text),
     after/before/last, limit, inclusive (see listing.fetch_page)."""
     return page_of(LIST, **options)
 
 
-def find_by_name(typed: str, limit: int = 10, *, view: str = "all") -> list[dict]:
+def find_by_name(typed: str, limit: int = 10, *, view: str = "all") -> list[CompetitorRow]:
     """Best matches for `typed` (for the palette and pickers); a picker that
     links passes view="active", as only active competitors can be linked."""
     return page(view=view, query=typed, limit=limit).rows
@@ -120,7 +170,7 @@ def _link_id(opportunity_id: int, competitor_id: int) -> int | None:
     return row[0] if row else None
 
 
-def link(opportunity_id: int, competitor_id: int) -> dict:
+def link(opportunity_id: int, competitor_id: int) -> LinkedCompetitorRow:
     """Name an active competitor as bidding for an open opportunity (audited
     on the opportunity). Linking one already linked is refused, saying so,
     rather than passing silently: the person meant something else. Returns
@@ -159,7 +209,7 @@ def unlink(opportunity_id: int, competitor_id: int) -> None:
         )
 
 
-def of_opportunity(opportunity_id: int) -> list[dict]:
+def of_opportunity(opportunity_id: int) -> list[LinkedCompetitorRow]:
     """The competitors linked to an opportunity, by name."""
     return dict_rows(
         "SELECT c.id AS id, c.name AS name, c.website AS website, c.strengths AS strengths, "
@@ -170,7 +220,7 @@ def of_opportunity(opportunity_id: int) -> list[dict]:
     )
 
 
-def record(competitor_id: int) -> dict:
+def record(competitor_id: int) -> CompetitorRecord:
     """The competitor's record, counted in SQL: `open` opportunities where they
     compete, `won_against` (won while they were linked) and `lost_to`
     (lost naming them as the winner, linked or not)."""
@@ -187,7 +237,7 @@ def record(competitor_id: int) -> dict:
     return row
 
 
-def opportunities_of(competitor_id: int, limit: int = 200) -> list[dict]:
+def opportunities_of(competitor_id: int, limit: int = 200) -> list[CompetitorOpportunityRow]:
     """The opportunities where the competitor bids or won, open ones first,
     then by close date, newest first: name, customer, state, stage,
     estimated/actual revenue, close date (actual when closed) and whether

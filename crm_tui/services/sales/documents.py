@@ -8,7 +8,7 @@ import datetime as dt
 
 from peewee import Model
 
-from crm_tui import text
+from crm_tui import meta, text
 from crm_tui.db import dict_rows, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.models import Account, Contact, Opportunity, PriceList
@@ -16,6 +16,7 @@ from crm_tui.services import dates, numbers, records, search, session
 from crm_tui.services.customers import activities
 from crm_tui.services.listing import ListSpec, Sort
 from crm_tui.services.sales import lines, pricing, products
+from crm_tui.services.sales.rows import DocumentOfRow
 from crm_tui.services.validate import Checker
 
 TABLES = {"quote": "quote", "order": "sales_order", "invoice": "invoice"}
@@ -208,7 +209,7 @@ def insert(kind: str, values: dict, *, owner_id: int | None, copy_from: tuple | 
     totals = lines.totals_for(
         kind, new_id, values.get("discount_amount"), values.get("discount_percent")
     )
-    model = records.record_type(kind).model
+    model = meta.kind(kind).model
     model.update(**totals).where(model.id == new_id).execute()
     search.index(kind, new_id)
     return new_id
@@ -373,7 +374,7 @@ _OF = {
 }
 
 
-def documents_of(kind: str, of_kind: str, record_id: int, limit: int = 200) -> list[dict]:
+def documents_of(kind: str, of_kind: str, record_id: int, limit: int = 200) -> list[DocumentOfRow]:
     """The documents of `kind` for a record (an opportunity, account, contact,
     or the quote/order they came from), newest first."""
     column = _OF.get(of_kind)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from crm_tui import text
 from crm_tui.db import database, dict_rows
@@ -50,13 +51,43 @@ SHOWN = 20
 MIN_PHONE_DIGITS = 7
 
 
+class AccountMatch(TypedDict):
+    """An existing account that looks like the new one."""
+
+    id: int
+    name: str
+    city: str
+    country: str
+    email: str
+    phone: str
+    website: str
+    state: str
+    why: list[str]  # ["same email", "same phone", ...]
+
+
+class ContactMatch(TypedDict):
+    """An existing contact that looks like the new one."""
+
+    id: int
+    name: str
+    job_title: str
+    account_id: int | None
+    account: str  # "" for none
+    email: str
+    phone: str
+    mobile: str
+    city: str
+    state: str
+    why: list[str]
+
+
 @dataclass
 class Matches:
     """Existing records that look like the new ones. Each row has id, name,
     a few display fields and `why` (["same email", "same phone", ...])."""
 
-    accounts: list[dict] = field(default_factory=list)
-    contacts: list[dict] = field(default_factory=list)
+    accounts: list[AccountMatch] = field(default_factory=list)
+    contacts: list[ContactMatch] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -190,7 +221,9 @@ def _phone_terms(phones: set[str]) -> set[tuple[str, ...]]:
     return {(term,) for p in phones for term in phone_search_terms(p)}
 
 
-def _accounts(email: str, phones: set[str], key: str, company: str, domains: set[str]):
+def _accounts(
+    email: str, phones: set[str], key: str, company: str, domains: set[str]
+) -> list[AccountMatch]:
     ids = _exact("account", "email", {email}, nocase=True) | _exact("account", "phone", phones)
     if key:
         ids |= _name_candidates(company)
@@ -221,7 +254,7 @@ def _accounts(email: str, phones: set[str], key: str, company: str, domains: set
     return _strongest(out)
 
 
-def _contacts(email: str, phones: set[str]):
+def _contacts(email: str, phones: set[str]) -> list[ContactMatch]:
     ids = _exact("contact", "email", {email}, nocase=True) | _exact("contact", "phone", phones)
     # Mobiles have no index of their own; the full-text index holds their digits.
     ids |= _fts("contact", "details", _phone_terms(phones))

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from crm_tui.db import write
 from crm_tui.errors import DomainError, ValidationError
+from crm_tui.meta import states as machines
 from crm_tui.models import Invoice, SalesOrder
 from crm_tui.services import money, numbers
 from crm_tui.services.listing import Page, page_of
 from crm_tui.services.sales import documents, pricing
+from crm_tui.services.sales.rows import DocumentOfRow, DocumentRow
 
-STATES = {"active": "Active", "paid": "Paid", "canceled": "Canceled"}
-STATUS_LABELS = {
-    "new": "New",
-    "billed": "Billed",
-    "complete": "Complete",
-    "partial": "Partial",
-    "canceled": "Canceled",
-}
+# The state machine is the record metadata's (crm_tui.meta).
+STATES = {state.code: state.label for state in machines.INVOICE.states}
+STATUS_LABELS = {reason.code: reason.label for reason in machines.INVOICE.reasons}
 FIELDS = [*documents.FIELDS, "due_date"]
 
 LIST = documents.list_spec(
@@ -39,6 +36,13 @@ VIEWS = {
     "canceled": "Canceled invoices",
     "all": "All invoices",
 }
+
+
+class InvoiceRow(DocumentRow):
+    """A row of the invoice list."""
+
+    due_date: str | None  # ISO date
+    paid_amount: int  # minor units
 
 
 def display_number(invoice) -> str:
@@ -135,12 +139,12 @@ def cancel(invoice_id: int, version: int) -> Invoice:
     return get(invoice_id)
 
 
-def invoices_of(kind: str, record_id: int, limit: int = 200) -> list[dict]:
+def invoices_of(kind: str, record_id: int, limit: int = 200) -> list[DocumentOfRow]:
     """The invoices of an opportunity, account, contact or order, newest first."""
     return documents.documents_of("invoice", kind, record_id, limit)
 
 
-def page(**options) -> Page:
+def page(**options) -> Page[InvoiceRow]:
     """A page of the invoice list: view (see VIEWS), sort (number, name,
     modified), query, after/before/last, limit, inclusive."""
     options.setdefault("view", "open")
@@ -148,6 +152,6 @@ def page(**options) -> Page:
     return page_of(LIST, **options)
 
 
-def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+def find_by_name(typed: str, limit: int = 10) -> list[InvoiceRow]:
     """Best matches for `typed` by name, number or customer (pickers, the palette)."""
     return page(view="all", query=typed, limit=limit).rows

@@ -6,10 +6,13 @@ are reversed by reactivate, as in Dynamics."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from crm_tui import text
 from crm_tui.db import write
 from crm_tui.errors import DomainError, NotFound, ValidationError
+from crm_tui.meta import states as machines
+from crm_tui.meta.sales import LEAD_SOURCES, RATINGS
 from crm_tui.models import Account, Contact, Lead, User
 from crm_tui.services import money, records, search, session
 from crm_tui.services.customers import accounts, contacts
@@ -18,35 +21,12 @@ from crm_tui.services.sales import duplicates, opportunities
 from crm_tui.services.sales.duplicates import Matches
 from crm_tui.services.validate import Checker
 
-SOURCES = {
-    "": "",
-    "advertisement": "Advertisement",
-    "employee_referral": "Employee referral",
-    "external_referral": "External referral",
-    "partner": "Partner",
-    "public_relations": "Public relations",
-    "seminar": "Seminar",
-    "trade_show": "Trade show",
-    "web": "Web",
-    "word_of_mouth": "Word of mouth",
-    "other": "Other",
-}
-RATINGS = {"hot": "Hot", "warm": "Warm", "cold": "Cold"}
-STATES = {"open": "Open", "qualified": "Qualified", "disqualified": "Disqualified"}
-STATUS = {
-    "new": "New",
-    "contacted": "Contacted",
-    "qualified": "Qualified",
-    "lost": "Lost",
-    "cannot_contact": "Cannot contact",
-    "no_longer_interested": "No longer interested",
-    "canceled": "Canceled",
-}
+# Option sets and the state machine are the record metadata's (crm_tui.meta).
+SOURCES = {"": "", **LEAD_SOURCES}  # "": none given
+STATES = {state.code: state.label for state in machines.LEAD.states}
+STATUS = {reason.code: reason.label for reason in machines.LEAD.reasons}
 DISQUALIFY_REASONS = {
-    "lost": "Lost",
-    "cannot_contact": "Cannot contact",
-    "no_longer_interested": "No longer interested",
-    "canceled": "Canceled",
+    reason.code: reason.label for reason in machines.LEAD.state("disqualified").reasons
 }
 
 FIELDS = [
@@ -84,6 +64,25 @@ VIEWS = {
     "disqualified": "Disqualified leads",
     "all": "All leads",
 }
+
+
+class LeadRow(TypedDict):
+    """A row of the leads list."""
+
+    id: int
+    name: str
+    full_name: str
+    company_name: str
+    topic: str
+    rating: str
+    status_reason: str
+    state: str
+    estimated_value: int | None  # minor units
+    email: str
+    phone: str
+    owner: str
+    version: int
+    modified_at: str  # as stored (UTC ISO text)
 
 
 @dataclass(frozen=True)
@@ -362,13 +361,13 @@ def _create_opportunity(
 # --- lists ----------------------------------------------------------------------------
 
 
-def page(**options) -> Page:
+def page(**options) -> Page[LeadRow]:
     """A page of the leads list: view, sort, query (full-text: name, company,
     email, phone, topic ...), after/before/last, limit, inclusive (see
     listing.fetch_page)."""
     return page_of(LIST, **{"view": "open", **options})
 
 
-def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+def find_by_name(typed: str, limit: int = 10) -> list[LeadRow]:
     """Best matches for `typed` among all leads (for pickers and the command palette)."""
     return page(view="all", query=typed, limit=limit).rows

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from peewee import Model
 
-from crm_tui import text
+from crm_tui import meta, text
 from crm_tui.db import database, dict_rows, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.models import InvoiceLine, OpportunityLine, QuoteLine, SalesOrderLine
@@ -22,6 +22,7 @@ from crm_tui.models.base import utcnow
 from crm_tui.services import money, numbers, records, session
 from crm_tui.services.sales import pricing, products
 from crm_tui.services.sales.pricing import LineAmounts, Totals
+from crm_tui.services.sales.rows import LineRow
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def _kind(kind: str) -> LineKind:
 # --- reading ------------------------------------------------------------------------------
 
 
-def lines_of(kind: str, parent_id: int) -> list[dict]:
+def lines_of(kind: str, parent_id: int) -> list[LineRow]:
     """The lines of a record, in order, with the product's number and name and
     a `label` to show (the product's name, or the write-in's description)."""
     spec = _kind(kind)
@@ -154,7 +155,7 @@ def recompute(kind: str, parent_id: int) -> dict:
     document written in the same transaction). Returns the totals."""
     if not _kind(kind).has_totals:
         return {}
-    model = records.record_type(kind).model
+    model = meta.kind(kind).model
     with write():
         parent = records.require(kind, parent_id)
         totals = _header_totals(kind, parent)
@@ -169,7 +170,7 @@ def _save_parent(kind: str, parent, version: int, action: str, detail: dict) -> 
     values = _header_totals(kind, parent) if _kind(kind).has_totals else {}
     before = records.stored_values(parent, values.keys())
     changes = {k: (before[k], v) for k, v in values.items() if before[k] != v}
-    model = records.record_type(kind).model
+    model = meta.kind(kind).model
     model.update(
         **values,
         version=model.version + 1,

@@ -8,6 +8,8 @@ import datetime as dt
 from crm_tui import text
 from crm_tui.db import database, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
+from crm_tui.meta import sales as meta_sales
+from crm_tui.meta import states as machines
 from crm_tui.models import Account, Competitor, Contact, Lead, Opportunity, PriceList
 from crm_tui.services import dates, money, records, search, session
 from crm_tui.services.customers import activities
@@ -21,20 +23,17 @@ from crm_tui.services.sales.opportunity_list import find_by_name as find_by_name
 from crm_tui.services.sales.opportunity_list import page as page
 from crm_tui.services.validate import Checker
 
-STAGES = ("qualify", "develop", "propose", "close")
-STAGE_LABELS = {"qualify": "Qualify", "develop": "Develop", "propose": "Propose", "close": "Close"}
+# Option sets and the state machine are the record metadata's (crm_tui.meta).
+STAGE_LABELS = meta_sales.STAGES
+STAGES = tuple(STAGE_LABELS)
 # A card keeps following these as it moves unless someone set its probability by hand.
 DEFAULT_PROBABILITY = {"qualify": 10, "develop": 30, "propose": 60, "close": 80}
-RATINGS = {"hot": "Hot", "warm": "Warm", "cold": "Cold"}
-STATES = {"open": "Open", "won": "Won", "lost": "Lost"}
-STATUS_LABELS = {
-    "in_progress": "In progress",
-    "on_hold": "On hold",
-    "won": "Won",
-    "canceled": "Canceled",
-    "out_sold": "Out-sold",
+RATINGS = meta_sales.RATINGS
+STATES = {state.code: state.label for state in machines.OPPORTUNITY.states}
+STATUS_LABELS = {reason.code: reason.label for reason in machines.OPPORTUNITY.reasons}
+CLOSE_REASONS_LOST = {
+    reason.code: reason.label for reason in machines.OPPORTUNITY.state("lost").reasons
 }
-CLOSE_REASONS_LOST = {"out_sold": "Out-sold", "canceled": "Canceled"}
 
 FIELDS = [
     "name", "account_id", "contact_id", "lead_id", "price_list_id", "estimated_revenue",
@@ -352,8 +351,11 @@ def close_won(
             "close_reason": notes,
         }
         records.update_versioned("opportunity", opportunity_id, version, values, action="state")
+        # Words stored in the close activity, written once as a person reads
+        # money (crm_tui.display is the screens' and sits above the services).
+        amount = f"{money.to_decimal(revenue):,.2f} {session.settings().currency}"
         summary = [
-            f"Actual revenue: {money.display(revenue, session.settings().currency)}",
+            f"Actual revenue: {amount}",
             f"Close date: {day.isoformat()}",
         ]
         _log_close(opportunity_id, f"Won: {row.name}", summary, notes)

@@ -5,6 +5,7 @@ this quarter, overdue), in the configured time zone."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from crm_tui.errors import DomainError
 from crm_tui.models import User
@@ -25,6 +26,23 @@ VIEWS = {
     "lost": "Lost opportunities",
     "all": "Open, won and lost",
 }
+
+
+class OpportunityRow(TypedDict):
+    """A row of the opportunities list."""
+
+    id: int
+    name: str
+    customer: str  # the account's name, else the contact's ("" for none)
+    stage: str
+    estimated_revenue: int | None  # minor units
+    probability: int
+    estimated_close_date: str | None  # ISO date
+    rating: str
+    state: str
+    status_reason: str
+    owner: str
+    version: int
 
 
 def owner_ids(scope: str) -> list[int] | None:
@@ -171,7 +189,7 @@ def page(
     last: bool = False,
     limit: int = 100,
     inclusive: bool = False,
-) -> Page:
+) -> Page[OpportunityRow]:
     """A page of the opportunities list for the filters (the board's scope and
     close filter, plus the state), sorted by `sort` or, with `query`, by
     full-text rank; keyset-paged as listing.fetch_page."""
@@ -191,6 +209,6 @@ def page(
     )
 
 
-def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+def find_by_name(typed: str, limit: int = 10) -> list[OpportunityRow]:
     """Best open matches for `typed`, anyone's (for pickers and the palette)."""
     return page(scope="all", query=typed, limit=limit).rows

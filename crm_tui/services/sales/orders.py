@@ -7,27 +7,16 @@ import datetime as dt
 
 from crm_tui.db import write
 from crm_tui.errors import ValidationError
+from crm_tui.meta import states as machines
 from crm_tui.models import Invoice, Quote, SalesOrder
 from crm_tui.services import dates, numbers
 from crm_tui.services.listing import Page, page_of
 from crm_tui.services.sales import documents, invoices
+from crm_tui.services.sales.rows import DocumentOfRow, DocumentRow
 
-STATES = {
-    "active": "Active",
-    "submitted": "Submitted",
-    "fulfilled": "Fulfilled",
-    "invoiced": "Invoiced",
-    "canceled": "Canceled",
-}
-STATUS_LABELS = {
-    "new": "New",
-    "pending": "Pending",
-    "submitted": "Submitted",
-    "complete": "Complete",
-    "partial": "Partial",
-    "invoiced": "Invoiced",
-    "canceled": "Canceled",
-}
+# The state machine is the record metadata's (crm_tui.meta).
+STATES = {state.code: state.label for state in machines.ORDER.states}
+STATUS_LABELS = {reason.code: reason.label for reason in machines.ORDER.reasons}
 FIELDS = [*documents.FIELDS, "requested_by", "status_reason"]
 
 LIST = documents.list_spec(
@@ -53,6 +42,13 @@ VIEWS = {
     "canceled": "Canceled orders",
     "all": "All orders",
 }
+
+
+class OrderRow(DocumentRow):
+    """A row of the order list."""
+
+    quote_id: int | None  # the quote it was won from
+    fulfilled_on: str | None  # ISO date
 
 
 def display_number(order) -> str:
@@ -93,7 +89,7 @@ def from_quote(quote: Quote) -> SalesOrder:
 def _status_reason(value) -> dict:
     if value in (None, ""):
         return {}
-    if value not in ("new", "pending"):
+    if value not in machines.ORDER.reason_codes("active"):
         raise ValidationError({"status_reason": "an active order is either new or pending"})
     return {"status_reason": value}
 
@@ -175,12 +171,12 @@ def create_invoice(order_id: int, version: int) -> Invoice:
     return invoice
 
 
-def orders_of(kind: str, record_id: int, limit: int = 200) -> list[dict]:
+def orders_of(kind: str, record_id: int, limit: int = 200) -> list[DocumentOfRow]:
     """The orders of an opportunity, account, contact or quote, newest first."""
     return documents.documents_of("order", kind, record_id, limit)
 
 
-def page(**options) -> Page:
+def page(**options) -> Page[OrderRow]:
     """A page of the order list: view (see VIEWS), sort (number, name,
     modified), query, after/before/last, limit, inclusive."""
     options.setdefault("view", "open")
@@ -188,6 +184,6 @@ def page(**options) -> Page:
     return page_of(LIST, **options)
 
 
-def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+def find_by_name(typed: str, limit: int = 10) -> list[OrderRow]:
     """Best matches for `typed` by name, number or customer (pickers, the palette)."""
     return page(view="all", query=typed, limit=limit).rows

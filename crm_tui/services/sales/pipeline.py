@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict
 
 import apsw
 from peewee import OperationalError
@@ -45,9 +46,25 @@ class ColumnTotals:
     weighted: int = 0
 
 
+class CardRow(TypedDict):
+    """A card of the board: one open opportunity."""
+
+    id: int
+    version: int
+    name: str
+    customer: str  # the account's name, else the contact's ("" for none)
+    estimated_revenue: int | None  # minor units
+    probability: int
+    estimated_close_date: str | None  # ISO date
+    rating: str
+    owner: str
+    status_reason: str
+    overdue: bool  # its estimated close date has passed
+
+
 @dataclass
 class CardPage:
-    rows: list[dict]
+    rows: list[CardRow]
     # One per row; pass the last as `after` for the next page.
     keys: list[tuple]
     more: bool

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from crm_tui import text
 from crm_tui.db import dict_rows, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
+from crm_tui.meta import states as machines
+from crm_tui.meta.sales import PRODUCT_TYPES
 from crm_tui.models import PriceList, PriceListItem, Product
 from crm_tui.services import dates, records, search, session
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 from crm_tui.services.sales import pricing
 from crm_tui.services.validate import Checker
 
-TYPES = {
-    "sales_inventory": "Sales inventory",
-    "service": "Service",
-    "flat_fee": "Flat fee",
-    "misc_charge": "Miscellaneous charge",
-}
-STATES = {"draft": "Draft", "active": "Active", "retired": "Retired"}
+# The option set and the state machine are the record metadata's (crm_tui.meta).
+TYPES = PRODUCT_TYPES
+STATES = {state.code: state.label for state in machines.PRODUCT.states}
 
 FIELDS = [
     "product_number", "name", "product_type", "unit", "list_price", "cost", "description",
@@ -55,6 +54,47 @@ VIEWS = {
     "retired": "Retired products",
     "all": "All products",
 }
+
+
+class ProductRow(TypedDict):
+    """A row of the product list (and of the line pickers)."""
+
+    id: int
+    product_number: str
+    name: str
+    extra: str  # what a picker shows beside the name: the number
+    product_type: str
+    unit: str
+    list_price: int | None  # minor units
+    state: str
+    version: int
+    modified_at: str  # as stored (UTC ISO text)
+
+
+class PriceListRow(TypedDict):
+    """A price list with its number of items."""
+
+    id: int
+    name: str
+    currency: str
+    state: str
+    begins_on: str | None  # ISO date
+    ends_on: str | None
+    description: str
+    version: int
+    item_count: int
+
+
+class PriceListItemRow(TypedDict):
+    """A price of a price list."""
+
+    id: int
+    product_id: int
+    product_number: str
+    product_name: str
+    unit: str
+    product_state: str
+    amount: int  # minor units
 
 
 # --- products -----------------------------------------------------------------------------
@@ -158,19 +198,19 @@ def retire(product_id: int, version: int) -> Product:
     return _set_state(product_id, version, "retired", ("active",))
 
 
-def page(**options) -> Page:
+def page(**options) -> Page[ProductRow]:
     """A page of the product list: view, sort (name, number, modified), query,
     after/before/last, limit, inclusive (see listing.fetch_page)."""
     options.setdefault("view", "active")
     return page_of(LIST, **options)
 
 
-def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+def find_by_name(typed: str, limit: int = 10) -> list[ProductRow]:
     """Best matches for `typed` among all products, by name or number."""
     return page(view="all", query=typed, limit=limit).rows
 
 
-def sellable(typed: str, limit: int = 10) -> list[dict]:
+def sellable(typed: str, limit: int = 10) -> list[ProductRow]:
     """Active products matching `typed` by name or number (for line pickers)."""
     return page(view="active", query=typed or None, limit=limit).rows
 
@@ -236,7 +276,7 @@ def update_price_list(price_list_id: int, version: int, data: dict) -> PriceList
     return get_price_list(price_list_id)
 
 
-def price_lists() -> list[dict]:
+def price_lists() -> list[PriceListRow]:
     """Every price list by name, with its number of items."""
     return dict_rows(
         "SELECT l.id AS id, l.name AS name, l.currency AS currency, l.state AS state, "
@@ -295,7 +335,7 @@ def remove_item(price_list_id: int, product_id: int) -> PriceList:
     return get_price_list(price_list_id)
 
 
-def items_of(price_list_id: int) -> list[dict]:
+def items_of(price_list_id: int) -> list[PriceListItemRow]:
     """The prices in a price list, by product name."""
     return dict_rows(
         "SELECT i.id AS id, i.product_id AS product_id, p.product_number AS product_number, "

@@ -8,21 +8,19 @@ import datetime as dt
 
 from crm_tui.db import database, write
 from crm_tui.errors import ValidationError
+from crm_tui.meta import states as machines
 from crm_tui.models import Quote, SalesOrder
 from crm_tui.services import numbers, records
 from crm_tui.services.listing import Page, page_of
 from crm_tui.services.sales import documents, orders
+from crm_tui.services.sales.rows import DocumentOfRow, DocumentRow
 
-STATES = {"draft": "Draft", "active": "Active", "won": "Won", "closed": "Closed"}
-STATUS_LABELS = {
-    "in_progress": "In progress",
-    "open": "Open",
-    "won": "Won",
-    "lost": "Lost",
-    "canceled": "Canceled",
-    "revised": "Revised",
+# The state machine is the record metadata's (crm_tui.meta).
+STATES = {state.code: state.label for state in machines.QUOTE.states}
+STATUS_LABELS = {reason.code: reason.label for reason in machines.QUOTE.reasons}
+CLOSE_REASONS = {
+    code: machines.QUOTE.reason_label(code) for code in machines.QUOTE.transition("close").reasons
 }
-CLOSE_REASONS = {"lost": "Lost", "canceled": "Canceled"}
 FIELDS = [*documents.FIELDS, "effective_from", "effective_to"]
 
 _OPEN = "q.state IN ('draft', 'active')"
@@ -49,6 +47,12 @@ VIEWS = {
     "closed": "Closed quotes",
     "all": "All quotes",
 }
+
+
+class QuoteRow(DocumentRow):
+    """A row of the quote list."""
+
+    revision: int
 
 
 def display_number(quote) -> str:
@@ -165,7 +169,7 @@ def close(quote_id: int, version: int, reason: str, *, description: str = "") ->
     return get(quote_id)
 
 
-def quotes_of(kind: str, record_id: int, limit: int = 200) -> list[dict]:
+def quotes_of(kind: str, record_id: int, limit: int = 200) -> list[DocumentOfRow]:
     """The quotes of an opportunity, account or contact, newest first."""
     return documents.documents_of("quote", kind, record_id, limit)
 
@@ -179,7 +183,7 @@ def has_active_quote(opportunity_id: int) -> bool:
     return row is not None
 
 
-def page(**options) -> Page:
+def page(**options) -> Page[QuoteRow]:
     """A page of the quote list: view (see VIEWS), sort (number, name,
     modified), query, after/before/last, limit, inclusive."""
     options.setdefault("view", "open")
@@ -187,6 +191,6 @@ def page(**options) -> Page:
     return page_of(LIST, **options)
 
 
-def find_by_name(typed: str, limit: int = 10) -> list[dict]:
+def find_by_name(typed: str, limit: int = 10) -> list[QuoteRow]:
     """Best matches for `typed` by name, number or customer (pickers, the palette)."""
     return page(view="all", query=typed, limit=limit).rows

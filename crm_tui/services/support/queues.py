@@ -3,6 +3,8 @@ agents who work each one."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from peewee import fn
 
 from crm_tui.db import database, dict_rows, write
@@ -11,6 +13,29 @@ from crm_tui.models import User
 from crm_tui.models.service import Queue, QueueMember
 from crm_tui.services import records, session
 from crm_tui.services.validate import Checker
+
+
+class MemberRow(TypedDict):
+    """A member of a queue."""
+
+    id: int
+    login: str
+    full_name: str
+    role: str
+    active: int  # 1 enabled, 0 disabled
+
+
+class QueueRow(TypedDict):
+    """A queue with its counts."""
+
+    id: int
+    version: int
+    name: str
+    description: str
+    state: str
+    members: int
+    active_cases: int
+    unassigned_cases: int
 
 
 def _check(data: dict, *, creating: bool, queue_id: int | None = None) -> dict:
@@ -105,7 +130,7 @@ def remove_member(queue_id: int, user_id: int) -> None:
         records.audit("queue", queue_id, "remove_member", {"member": (user.login, None)})
 
 
-def members(queue_id: int) -> list[dict]:
+def members(queue_id: int) -> list[MemberRow]:
     """The queue's members by name: id, login, full_name, role, active."""
     get(queue_id)
     return dict_rows(
@@ -128,13 +153,13 @@ _QUEUE_ROWS = (
 )
 
 
-def queues(include_inactive: bool = False) -> list[dict]:
+def queues(include_inactive: bool = False) -> list[QueueRow]:
     """Every queue by name with its member, active-case and unassigned-case counts."""
     where = "" if include_inactive else " WHERE q.state = 'active'"
     return dict_rows(f"{_QUEUE_ROWS}{where} ORDER BY q.name COLLATE NOCASE, q.id")
 
 
-def my_queues(user_id: int | None = None) -> list[dict]:
+def my_queues(user_id: int | None = None) -> list[QueueRow]:
     """The active queues `user_id` (default: me) is a member of, with counts."""
     user_id = user_id if user_id is not None else session.current_user().id
     return dict_rows(
