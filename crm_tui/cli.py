@@ -100,9 +100,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def _settings(args) -> config.Settings:
     try:
-        return config.load(Path(args.config) if args.config else None)
+        settings = config.load(Path(args.config) if args.config else None)
+        if settings.keymap:
+            # the key registry, which the services never import, knows the ids and keys
+            from crm_tui.keys import checks
+
+            checks.check_settings(settings)
     except ValueError as exc:
         raise CrmError(f"bad settings: {exc}") from None
+    return settings
 
 
 def _db_path(args, settings: config.Settings) -> Path:

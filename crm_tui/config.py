@@ -7,6 +7,7 @@ import os
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import ClassVar
 
 import platformdirs
 
@@ -92,9 +93,20 @@ class Settings:
     # "origin" and "customer" (account or contact name, any case); all given keys
     # must match, and a rule with only "queue" catches every case.
     routing: list[dict] = field(default_factory=list)
+    # Textual theme; the app saves the one last chosen (ctrl+p, "Change theme").
+    theme: str = ""
+    # Key id -> keys, replacing that action's keys everywhere: "case.take" = "ctrl+t".
+    # `?` in the app shows each key's id.
+    keymap: dict = field(default_factory=dict)
+
+    # The file these were read from, where the app saves what it remembers.
+    _read_from: ClassVar[Path | None] = None
 
     def database_path(self) -> Path:
         return Path(self.database).expanduser() if self.database else data_dir() / "crm.db"
+
+    def config_file(self) -> Path:
+        return self._read_from or config_path()
 
     def validate(self) -> None:
         """Refuse a wrong value with the setting's name and the form it takes,
@@ -129,6 +141,17 @@ class Settings:
         self._validate_calendar()
         self._validate_sla()
         self._validate_routing()
+        self._validate_keymap()
+
+    def _validate_keymap(self) -> None:
+        """Its form only: which ids and keys exist is for the key registry to
+        say (crm_tui.keys.checks, which the command line runs on a keymap)."""
+        for binding_id, keys in self.keymap.items():
+            if not isinstance(keys, str) or not keys.strip():
+                raise ValueError(
+                    f'keymap: {binding_id!r} must be keys in quotes ("ctrl+t" or "t,f5"), '
+                    f"not {keys!r}"
+                )
 
     def _validate_types(self) -> None:
         for item in fields(self):
@@ -242,6 +265,8 @@ _FORMS: dict[str, tuple[type, str]] = {
     "sla": (dict, "a table per priority ([sla.high])"),
     "sla_nearing_percent": (int, "a whole number of percent"),
     "routing": (list, "a list of [[routing]] tables"),
+    "theme": (str, 'a theme name in quotes ("nord")'),
+    "keymap": (dict, 'a table of key ids and keys ([keymap] "case.take" = "ctrl+t")'),
 }
 
 
@@ -263,8 +288,10 @@ def load(path: Path | None = None) -> Settings:
             settings.validate()
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from None
+        settings._read_from = path
         return settings
     settings.validate()
+    settings._read_from = path
     return settings
 
 
@@ -275,3 +302,63 @@ def save(settings: Settings, path: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomli_w.dumps(asdict(settings)), encoding="utf-8")
     return path
+
+
+def remember(name: str, value: object, path: Path | None = None) -> Path:
+    """Set one setting in the file and keep the rest as written, comments too
+    when the setting is a plain top-level line; OSError when it cannot be
+    written, ValueError when the file no longer reads as TOML."""
+    import tomli_w
+
+    path = path or config_path()
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+    line = tomli_w.dumps({name: value})
+    edited = _set_top_level(text, name, line)
+    try:
+        kept = edited is not None and tomllib.loads(edited) == {**raw, name: value}
+    except tomllib.TOMLDecodeError:
+        kept = False
+    if not kept:
+        edited = tomli_w.dumps({**raw, name: value})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # written beside the file and moved over it: a full disk never leaves half a file
+    partial = path.with_name(f".{path.name}.new")
+    try:
+        partial.write_text(edited, encoding="utf-8")
+        if path.exists():
+            partial.chmod(path.stat().st_mode & 0o7777)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def _set_top_level(text: str, name: str, line: str) -> str | None:
+    """`text` with the top-level `name = …` line replaced by `line`, or `line`
+    put before the first table; None when it is not a single plain line."""
+    lines = text.splitlines(keepends=True)
+    first_table = next(
+        (n for n, row in enumerate(lines) if row.lstrip().startswith("[")), len(lines)
+    )
+    found = [
+        n
+        for n, row in enumerate(lines[:first_table])
+        if row.split("=", 1)[0].strip() == name and "=" in row
+    ]
+    if len(found) > 1:
+        return None
+    if found:
+        lines[found[0]] = line
+        return "".join(lines)
+    # after the last top-level setting, keeping the blank line before a table
+    at = first_table
+    while at and not lines[at - 1].strip():
+        at -= 1
+    if at and not lines[at - 1].endswith("\n"):
+        lines[at - 1] += "\n"
+    lines.insert(at, line + ("\n" if at == first_table < len(lines) else ""))
+    return "".join(lines)
