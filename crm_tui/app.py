@@ -6,40 +6,30 @@ from functools import partial
 
 from rich.text import Text
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 
-from crm_tui import crashlog, db, styles
+from crm_tui import config, crashlog, db, display, keys, meta, styles
 from crm_tui.db import DataVersionWatcher
+from crm_tui.errors import CrmError, NotFound
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.help import HelpScreen
+from crm_tui.screens.common.palette import GoToProvider
 from crm_tui.screens.customers.accounts_list import AccountsScreen
 from crm_tui.screens.customers.contacts_list import ContactsScreen
 from crm_tui.services import session
 from crm_tui.text import clean
-from crm_tui.widgets.palette import GoToProvider, RecordActionsProvider
-
-# Area number -> (mode, title). Areas not built yet are absent, not placeholders.
-AREAS = {
-    "1": ("accounts", "Accounts"),
-    "2": ("contacts", "Contacts"),
-    "3": ("leads", "Leads"),
-    "4": ("pipeline", "Pipeline"),
-    "5": ("documents", "Quotes, orders, invoices"),
-    "6": ("cases", "Cases"),
-    "7": ("knowledge", "Knowledge"),
-}
-
+from crm_tui.widgets.palette import RecordActionsProvider
 
 # Lists reached from an area's key or the palette rather than a number.
 CATALOGUES = [
-    ("Products", "The product catalogue (P in quotes/orders/invoices)", "sales.products_list",
-     "ProductsScreen"),
-    ("Price lists", "Prices per list", "sales.price_lists", "PriceListsScreen"),
-    ("Competitors", "Who we bid against (C on the pipeline)", "sales.competitors_list",
-     "CompetitorsScreen"),
-    ("Contracts", "Entitlements: cases, minutes, coverage (K in the case queue)",
+    ("Products", "The product catalogue ({documents.products} in quotes/orders/invoices)",
+     "sales.products_list", "ProductsScreen"),
+    ("Price lists", "Prices per list ({product.price_lists} in products)", "sales.price_lists",
+     "PriceListsScreen"),
+    ("Competitors", "Who we bid against ({pipeline.competitors} on the pipeline)",
+     "sales.competitors_list", "CompetitorsScreen"),
+    ("Contracts", "Entitlements: cases, minutes, coverage ({queue.contracts} in the case queue)",
      "support.contracts_list", "ContractsScreen"),
-    ("Service schedule", "Resources' agendas; book a service (S in the case queue)",
+    ("Service schedule", "Resources' agendas; book a service ({queue.schedule} in the case queue)",
      "support.schedule", "ScheduleScreen"),
 ]  # fmt: skip
 
@@ -72,23 +62,28 @@ class CrmApp(App):
     }
     DEFAULT_MODE = "accounts"
     COMMANDS = App.COMMANDS | {GoToProvider, RecordActionsProvider}
-    BINDINGS = [
-        *(
-            Binding(key, f"area('{mode}')", title, show=False)
-            for key, (mode, title) in AREAS.items()
-        ),
-        Binding("question_mark", "help", "Keys"),
-        Binding("q", "quit", "Quit"),
-    ]
+    BINDINGS = keys.bindings("app")
 
     # How often other processes' commits are looked for, in seconds.
     POLL_SECONDS = 1.0
     # How often what happens by date is done: contracts and articles past
     # their end date expire, articles scheduled for today are published.
     EXPIRE_SECONDS = 300.0
+    # A theme set before the app is up is the saved one, not a choice to save.
+    _remember_theme = False
 
     def __init__(self) -> None:
         super().__init__()
+        settings = session.settings()
+        # The user's keymap over the registry's keys; hints typed in text read it too.
+        keys.use_keymap(settings.keymap)
+        self.set_keymap(settings.keymap)
+        # Set before the first frame, so the app is never drawn in another theme first.
+        self._unknown_theme = ""
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        elif settings.theme:
+            self._unknown_theme = settings.theme
         self._watcher: DataVersionWatcher | None = None
         self._file_gone = False
         # The last background fault shown, so a timer does not repeat it every tick.
@@ -102,6 +97,28 @@ class CrmApp(App):
         self._watcher = DataVersionWatcher()
         self.set_interval(self.POLL_SECONDS, self.poll_database)
         self.set_interval(self.EXPIRE_SECONDS, self.run_dated_changes)
+        if self._unknown_theme:
+            self.notify(
+                f"No theme is called {self._unknown_theme!r} (config.toml); the default is "
+                "used. Change theme in the command palette picks another.",
+                severity="warning",
+            )
+        self._remember_theme = True
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the command palette is saved in config.toml for
+        the next start; a file that cannot be written is reported, not fatal."""
+        settings = session.settings()
+        if not self._remember_theme or theme == settings.theme:
+            return
+        path = settings.config_file()
+        try:
+            config.remember("theme", theme, path)
+        except (OSError, ValueError) as exc:
+            reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+            calls.report(self, CrmError(f"The theme was not saved in {path}: {reason}"))
+            return
+        settings.theme = theme
 
     def poll_database(self) -> None:
         """Refresh the visible screen when another process committed; say so
@@ -200,7 +217,9 @@ class CrmApp(App):
             else:
                 yield command
         for title, help_text, module, name in CATALOGUES:
-            yield SystemCommand(title, help_text, partial(self.open_catalogue, module, name))
+            yield SystemCommand(
+                title, keys.fill(help_text), partial(self.open_catalogue, module, name)
+            )
 
     def open_catalogue(self, module: str, name: str) -> None:
         """Push a list that is not an area of its own (products, competitors)."""
@@ -213,21 +232,10 @@ class CrmApp(App):
         """Go to a record's detail screen in its own area."""
         from crm_tui.screens.common import routes
 
-        areas = {
-            "account": "accounts",
-            "contact": "contacts",
-            "lead": "leads",
-            "opportunity": "pipeline",
-            "competitor": "pipeline",
-            "product": "documents",
-            "quote": "documents",
-            "order": "documents",
-            "invoice": "documents",
-            "case": "cases",
-            "contract": "cases",
-            "article": "knowledge",
-        }
-        await self.switch_mode(areas[kind])
+        area = meta.kind(kind).area
+        if area is None or not routes.opens(kind):
+            raise NotFound(f"a {display.kind_noun(kind)} has no page of its own")
+        await self.switch_mode(area)
         await self.push_screen(routes.detail_screen(kind, record_id))
 
     def format_title(self, title: str, sub_title: str):

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from crm_tui.services.knowledge import kb
+from crm_tui import display
 from crm_tui.text import clean, safe_line
 
 STATE_STYLE = {
@@ -46,14 +46,14 @@ def article_text(row: dict, *, compact: bool = False) -> Text:
     meta.append(row["display_number"])
     if row["state"] != "published":
         meta.append(" · ")
-        meta.append(kb.STATES[row["state"]], style=STATE_STYLE[row["state"]])
+        meta.append(display.state("article", row["state"]), style=STATE_STYLE[row["state"]])
     if not compact:
         if row.get("subject"):
             meta.append(" · ")
             meta.append_text(safe_line(row["subject"], "dim"))
         if row.get("language") and row["language"] != "en":
-            meta.append(f" · {kb.LANGUAGES.get(row['language'], row['language'])}")
-    rating = kb.rating_text(row)
+            meta.append(f" · {display.option('article', 'language', row['language'])}")
+    rating = display.rating(row)
     if rating:
         meta.append(f" · {rating}")
     if row.get("helped_count"):

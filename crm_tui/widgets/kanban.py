@@ -15,11 +15,12 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from crm_tui import keys
 
 # Load the next page when the selection is this close to the last loaded card.
 PREFETCH = 5
@@ -44,12 +45,7 @@ class _Column:
 class CardList(OptionList):
     """One column's cards; vim keys as well as arrows."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "first", "Top", show=False),
-        Binding("G", "last", "Bottom", show=False),
-    ]
+    BINDINGS = keys.bindings("card_list")
 
     def __init__(self, column: str, **kwargs) -> None:
         super().__init__(markup=False, **kwargs)
@@ -60,12 +56,7 @@ class Kanban(Horizontal):
     """Columns of cards. Posts MoveRequested (shift+arrow, H/L) and
     Opened (enter); the screen decides whether a move is allowed."""
 
-    BINDINGS = [
-        Binding("left,h", "column(-1)", "◀ column", show=False),
-        Binding("right,l", "column(1)", "column ▶", show=False),
-        Binding("shift+left,H", "move(-1)", "Move ◀"),
-        Binding("shift+right,L", "move(1)", "Move ▶"),
-    ]
+    BINDINGS = keys.bindings("kanban")
 
     class MoveRequested(Message):
         def __init__(self, card: dict, source: str, target: str) -> None:

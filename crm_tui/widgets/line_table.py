@@ -5,10 +5,8 @@ amount column rather than scrolling sideways)."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 
-from crm_tui.services import money
-from crm_tui.services.sales import pricing
+from crm_tui import display, keys
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_table import Column, FittedTable
 
@@ -29,12 +27,13 @@ def _product(row: dict) -> Text:
 
 def _price(row: dict) -> Text:
     # * marks a price typed on the line rather than taken from the price list
-    return _right(money.display(row["unit_price"]) + (" *" if row["price_overridden"] else ""))
+    return _right(display.money(row["unit_price"]) + (" *" if row["price_overridden"] else ""))
 
 
 def _percent(value) -> str:
-    text = str(value or "0")
-    return "" if text in ("0", "0.0", "") else f"{text}%"
+    # No tax reads as an empty cell, not "0%".
+    text = display.percent(value)
+    return "" if text in ("", "0%") else text
 
 
 COLUMNS = [
@@ -46,7 +45,7 @@ COLUMNS = [
         "discount",
         "Disc.",
         7,
-        lambda r: _right(pricing.format_discount(r["discount_amount"], r["discount_percent"])),
+        lambda r: _right(display.discount(r["discount_amount"], r["discount_percent"])),
         right=True,
     ),
     Column("tax", "Tax", 5, lambda r: _right(_percent(r["tax_percent"])), right=True),
@@ -54,7 +53,7 @@ COLUMNS = [
         "extended_amount",
         "Amount",
         13,
-        lambda r: _right(money.display(r["extended_amount"])),
+        lambda r: _right(display.money(r["extended_amount"])),
         keep_width=True,
         right=True,
     ),
@@ -62,10 +61,7 @@ COLUMNS = [
 
 
 class LineTable(FittedTable):
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
+    BINDINGS = keys.bindings("line_table")
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)

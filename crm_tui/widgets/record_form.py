@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static, TextArea
 
+from crm_tui import keys
 from crm_tui.text import clean, safe, safe_line
 
 
@@ -34,10 +34,7 @@ class FieldSpec:
 class LookupInput(Input):
     """Type a name; the best match is shown below and up/down choose another."""
 
-    BINDINGS = [
-        Binding("down", "next_match", "Next match", show=False),
-        Binding("up", "previous_match", "Previous match", show=False),
-    ]
+    BINDINGS = keys.bindings("lookup_input")
 
     def __init__(self, spec: FieldSpec, **kwargs) -> None:
         super().__init__(placeholder=spec.placeholder or "type a name (empty for none)", **kwargs)

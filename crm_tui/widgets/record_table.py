@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from rich.measure import Measurement
 from rich.text import Text
-from textual.binding import Binding
 from textual.widgets import DataTable
 
-from crm_tui.services.listing import Page
-from crm_tui.services.validate import display_phone
+from crm_tui import display, keys
 from crm_tui.text import safe_line
 
 
@@ -61,7 +60,7 @@ class _LazyPhone:
         return Measurement(1, len(self.value) + 4)
 
     def __rich_console__(self, console, options):
-        yield safe_line(display_phone(self.value))
+        yield safe_line(display.phone(self.value))
 
 
 def phone_cell(row: dict) -> _LazyPhone:
@@ -83,8 +82,20 @@ def fit_widths(wanted: list[int], total: int, keep: frozenset[int] = frozenset()
     return [w if i in keep else max(4, w * room // flexible) for i, w in enumerate(wanted)]
 
 
-# fetch(after=..., before=..., last=...) -> Page
-Fetch = Callable[..., Page]
+class RowPage(Protocol):
+    """A page of rows as the screen's reader returns it (the listing
+    service's Page has this shape): the widget shows it and asks for the
+    next one, never querying itself."""
+
+    rows: list[dict]
+    more_after: bool
+    more_before: bool
+    keys: list[tuple]
+    ranked: bool
+
+
+# fetch(after=..., before=..., last=...) -> RowPage
+Fetch = Callable[..., RowPage]
 
 WINDOW_PAGES = 3
 PREFETCH_ROWS = 10
@@ -132,14 +143,7 @@ class FittedTable(DataTable):
 class RecordTable(FittedTable):
     """Rows come from `fetch`; `row_id` of the highlighted row is the record id."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "first", "Top", show=False),
-        Binding("G", "last", "Bottom", show=False),
-        Binding("home", "first", "Top", show=False),
-        Binding("end", "last", "Bottom", show=False),
-    ]
+    BINDINGS = keys.bindings("record_table")
 
     def __init__(self, columns: list[Column], *, page_size: int = 100, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)

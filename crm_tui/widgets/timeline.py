@@ -1,38 +1,37 @@
 """Timeline: a record's activities and notes. Open items sit on top, soonest
-due first; below them the history, newest first, paged in as you scroll."""
+due first; below them the history, newest first, paged in as you scroll.
+
+The screen hands the widget two readers (open items; a page of history
+after a key), so the widget shows rows and never queries."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from rich.text import Text
-from textual.binding import Binding
 
-from crm_tui.services import dates
-from crm_tui.services.customers import activities
+from crm_tui import display, keys
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_table import Column, FittedTable
 
-# Single-width symbols only: emoji are two cells wide in most terminals.
-NOTE_ICON = "¶"
 PAGE = 50
 
 
-def icon_for(kind: str) -> str:
-    if kind == "note":
-        return NOTE_ICON
-    return activities.KINDS[kind].icon if kind in activities.KINDS else "•"
-
-
 class Timeline(FittedTable):
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
+    BINDINGS = keys.bindings("timeline")
 
-    def __init__(self, regarding: tuple[str, int], **kwargs) -> None:
+    def __init__(
+        self,
+        open_items: Callable[[], list[dict]],
+        history: Callable[..., tuple[list[dict], bool]],
+        **kwargs,
+    ) -> None:
+        """`open_items()` returns the open activities; `history(after=key,
+        limit=n)` a page of the rest, newest first, and whether more follow."""
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        self.regarding = regarding
+        self._open_items = open_items
+        self._history = history
         self.items: list[dict] = []
         self._more = False
         self._last_key: tuple | None = None
@@ -59,8 +58,8 @@ class Timeline(FittedTable):
         keep = (current["source"], current["id"]) if current else None
         self.clear()
         self.items = []
-        opened = activities.open_items(self.regarding)
-        rows, self._more = activities.history(self.regarding, limit=PAGE)
+        opened = self._open_items()
+        rows, self._more = self._history(limit=PAGE)
         self._add(opened, is_open=True)
         self._add(rows, is_open=False)
         self._last_key = rows[-1]["key"] if rows else None
@@ -78,19 +77,19 @@ class Timeline(FittedTable):
             self.add_row(*self._cells(row, now), key=f"{row['source']}{row['id']}")
 
     def _cells(self, row: dict, now: dt.datetime) -> list[Text]:
-        icon = Text(icon_for(row["kind"]))
+        icon = Text(display.icon(row["kind"]))
         if row["is_open"]:
             due = row["due_at"]
-            overdue = due is not None and dates.as_local(due) < now
+            overdue = due is not None and display.local(due) < now
             when = Text(
-                ("due " + dates.display_time(due)) if due else "no due date",
+                ("due " + display.time(due)) if due else "no due date",
                 style="bold red" if overdue else "bold",
             )
             status = Text(
                 "overdue" if overdue else row["state"], style="bold red" if overdue else "yellow"
             )
         else:
-            when = Text(dates.display_time(row["sort_at"]), style="dim")
+            when = Text(display.time(row["sort_at"]), style="dim")
             status = Text(self._status(row), style="dim" if row["state"] == "canceled" else "")
         subject = safe_line(
             row["subject"] or (row["body"] or "").split("\n")[0],
@@ -127,7 +126,7 @@ class Timeline(FittedTable):
     def _load_more(self) -> None:
         if not self._more or self._last_key is None:
             return
-        rows, self._more = activities.history(self.regarding, after=self._last_key, limit=PAGE)
+        rows, self._more = self._history(after=self._last_key, limit=PAGE)
         self._add(rows, is_open=False)
         if rows:
             self._last_key = rows[-1]["key"]

@@ -4,35 +4,56 @@ the audit history, and the keys to act on the record and its activities."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from crm_tui import styles
+from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.screens.common.prompt import PromptModal
-from crm_tui.services import audit, dates
+from crm_tui.services import audit
 from crm_tui.services.customers import activities, notes
 from crm_tui.text import safe, safe_line
+from crm_tui.widgets.fitted_rows import RowsTable
 from crm_tui.widgets.palette import record_actions
 from crm_tui.widgets.record_form import FieldSpec
+from crm_tui.widgets.record_table import Column
 from crm_tui.widgets.timeline import Timeline
 
+# Keys by id, filled in when shown: the user's keymap may have moved them.
 EMPTY = {
-    "timeline": Text(
-        "Nothing logged yet: a logs a call, email, meeting, task, letter or note.", style="dim"
-    ),
-    "notes": Text("No notes yet: a then n writes one.", style="dim"),
+    "timeline": "Nothing logged yet: {detail.activity} logs a call, email, meeting, task, "
+    "letter or note.",
+    "notes": "No notes yet: {detail.activity} then {activity.note} writes one.",
 }
+
+
+NOTE_COLUMNS = [
+    Column("when", "When", 18, keep_width=True),
+    Column("subject", "Subject", 30),
+    Column("text", "Text", 40),
+    Column("attachment", "Attachment", 20, min_table_width=110),
+    Column("by", "By", 14),
+]
+# Wide enough for labels ("Number of employees") and actions ("Close as won");
+# on a narrow terminal who made a change gives way to what changed.
+HISTORY_COLUMNS = [
+    Column("when", "When", 17, keep_width=True),
+    Column("who", "Who", 14, min_table_width=100),
+    Column("action", "Action", 14),
+    Column("field", "Field", 19, keep_width=True),
+    Column("old", "Old", 21),
+    Column("new", "New", 22),
+]
 
 
 class RecordDetailScreen(AccessKeys, Screen):
@@ -49,18 +70,7 @@ class RecordDetailScreen(AccessKeys, Screen):
     # and must not call super().on_mount() (that would run this one twice:
     # every column added twice, and the first tab chosen again).
 
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("e", "edit", "Edit"),
-        Binding("a", "log_activity", "Activity"),
-        Binding("c", "complete_activity", "Complete", show=False),
-        Binding("x", "cancel_activity", "Cancel activity", show=False),
-        Binding("R", "reschedule_activity", "Reschedule", show=False),
-        Binding("D", "toggle_active", "Deactivate/reactivate", show=False),
-        Binding("S", "save_attachment", "Save attachment", show=False),
-        Binding("right_square_bracket", "next_tab", "Next tab"),
-        Binding("left_square_bracket", "previous_tab", "Prev tab", show=False),
-    ]
+    BINDINGS = keys.bindings("detail")
 
     ACCESS = {
         "edit": "write",
@@ -110,7 +120,7 @@ class RecordDetailScreen(AccessKeys, Screen):
 
     def set_active(self, active: bool) -> None:
         change = self.SERVICE.reactivate if active else self.SERVICE.deactivate
-        label = self.KIND.capitalize()
+        label = display.kind_label(self.KIND)
         calls.direct(
             self,
             lambda: change(self.record_id, self.record.version),
@@ -134,11 +144,10 @@ class RecordDetailScreen(AccessKeys, Screen):
 
         return [
             ("Owner", row.owner.full_name),
-            ("Created", f"{dates.display_time(row.created_at)} by {by(row.created_by)}"),
+            ("Created", f"{display.time(row.created_at)} by {by(row.created_by)}"),
             (
                 "Modified",
-                f"{dates.display_time(row.modified_at)} by {by(row.modified_by)}"
-                f" · version {row.version}",
+                f"{display.time(row.modified_at)} by {by(row.modified_by)} · version {row.version}",
             ),
         ]
 
@@ -186,34 +195,28 @@ class RecordDetailScreen(AccessKeys, Screen):
                 with TabPane(label, id=f"tab-{tab_id}"):
                     yield from self.compose_extra(tab_id)
             with TabPane("Timeline", id="tab-timeline"):
-                yield Static(EMPTY["timeline"], id="empty-timeline", classes="empty-hint")
-                yield Timeline((self.KIND, self.record_id), id="timeline")
+                yield Static(
+                    Text(keys.fill(EMPTY["timeline"]), style="dim"),
+                    id="empty-timeline",
+                    classes="empty-hint",
+                )
+                regarding = (self.KIND, self.record_id)
+                yield Timeline(
+                    partial(activities.open_items, regarding),
+                    partial(activities.history, regarding),
+                    id="timeline",
+                )
             with TabPane("Notes", id="tab-notes"):
-                yield Static(EMPTY["notes"], id="empty-notes", classes="empty-hint")
-                yield DataTable(id="notes", cursor_type="row", zebra_stripes=True)
+                yield Static(
+                    Text(keys.fill(EMPTY["notes"]), style="dim"),
+                    id="empty-notes",
+                    classes="empty-hint",
+                )
+                yield RowsTable(NOTE_COLUMNS, id="notes")
             with TabPane("History", id="tab-history"):
-                yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+                yield RowsTable(HISTORY_COLUMNS, id="history")
 
     def on_mount(self) -> None:
-        notes_table = self.query_one("#notes", DataTable)
-        for label, width in (
-            ("When", 18),
-            ("Subject", 30),
-            ("Text", 40),
-            ("Attachment", 20),
-            ("By", 14),
-        ):
-            notes_table.add_column(label, width=width)
-        history = self.query_one("#history", DataTable)
-        for label, width in (
-            ("When", 18),
-            ("Who", 16),
-            ("Action", 8),
-            ("Field", 16),
-            ("Old", 26),
-            ("New", 26),
-        ):
-            history.add_column(label, width=width)
         self.refresh_data()
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.active = f"tab-{self.FIRST_TAB}"
@@ -233,7 +236,7 @@ class RecordDetailScreen(AccessKeys, Screen):
             self.app.pop_screen()
             return
         self.access_changed()
-        self.title = self.KIND.capitalize()
+        self.title = display.kind_label(self.KIND)
         self.query_one("#detail-title", Static).update(self.title_text())
         self.query_one("#summary", Static).update(self._summary())
         timeline = self.query_one(Timeline)
@@ -255,39 +258,45 @@ class RecordDetailScreen(AccessKeys, Screen):
         return grid
 
     def _fill_notes(self) -> None:
-        table = self.query_one("#notes", DataTable)
-        table.clear()
         self._notes = notes.list_for((self.KIND, self.record_id))
         self.query_one("#empty-notes").display = not self._notes
+        shown = []
         for row in self._notes:
             attachment = ""
             if row["attachment_name"]:
                 attachment = f"{row['attachment_name']} ({row['attachment_size']:,} B)"
-            table.add_row(
-                Text(dates.display_time(row["created_at"]), style="dim"),
-                safe_line(row["subject"]),
-                safe_line((row["body"] or "").split("\n")[0]),
-                safe_line(attachment),
-                safe_line(row["owner_name"]),
-                key=str(row["id"]),
+            shown.append(
+                {
+                    "key": str(row["id"]),
+                    "when": Text(display.time(row["created_at"]), style="dim"),
+                    "subject": safe_line(row["subject"]),
+                    "text": safe_line((row["body"] or "").split("\n")[0]),
+                    "attachment": safe_line(attachment),
+                    "by": safe_line(row["owner_name"]),
+                }
             )
+        self.query_one("#notes", RowsTable).show(shown)
 
     def _fill_history(self) -> None:
-        table = self.query_one("#history", DataTable)
-        table.clear()
-        for entry in audit.history(self.KIND, self.record_id):
-            when = Text(dates.display_time(entry["at"]), style="dim")
-            who = safe_line(entry["who"] or "?")
-            changes = entry["changes"] or {"": [None, None]}
-            for index, (name, (old, new)) in enumerate(sorted(changes.items())):
-                table.add_row(
-                    when if index == 0 else "",
-                    who if index == 0 else "",
-                    Text(entry["action"]) if index == 0 else "",
-                    Text(name.replace("_", " ")),
-                    safe_line("" if old is None else old, "red"),
-                    safe_line("" if new is None else new, "green"),
+        shown = []
+        for entry in audit.history_view(self.KIND, self.record_id):
+            for index, change in enumerate(entry.changes or (audit.Change("", None, None),)):
+                first = index == 0
+                shown.append(
+                    {
+                        "when": Text(display.time(entry.at), style="dim") if first else None,
+                        "who": safe_line(entry.who) if first else None,
+                        "action": safe_line(entry.action) if first else None,
+                        "field": safe_line(change.field),
+                        "old": safe_line(
+                            display.shown(change.old, change.currency, change.type), "red"
+                        ),
+                        "new": safe_line(
+                            display.shown(change.new, change.currency, change.type), "green"
+                        ),
+                    }
                 )
+        self.query_one("#history", RowsTable).show(shown)
 
     # --- keys -----------------------------------------------------------------------------
 

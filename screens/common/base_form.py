@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from crm_tui import styles
+from crm_tui import display, keys, styles
 from crm_tui.errors import ConflictError, CrmError, ValidationError
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.confirm import ConfirmModal
 from crm_tui.screens.common.conflict import ConflictModal
-from crm_tui.services.validate import display_phone
 from crm_tui.text import safe, safe_line
 from crm_tui.widgets.record_form import FieldSpec, RecordForm
 
@@ -29,10 +27,7 @@ class RecordFormScreen(Screen[int | None]):
     CSS_PATH = styles.path("forms.tcss")
 
     KIND = ""
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = keys.bindings("form")
 
     def __init__(self, record_id: int | None, preset: dict | None = None) -> None:
         super().__init__()
@@ -55,7 +50,7 @@ class RecordFormScreen(Screen[int | None]):
         """How a field's stored value reads, for the conflict diff."""
         value = error.current.get(name.removesuffix("_id"), error.current.get(name))
         if name in ("phone", "mobile"):
-            return display_phone(value)
+            return display.phone(value)
         return "" if value is None else str(value)
 
     def compose_side(self) -> ComposeResult:
@@ -145,8 +140,10 @@ class RecordFormScreen(Screen[int | None]):
                 self._message("Reloaded the saved version; your edits were dropped.", "yellow")
             else:
                 self._message(
-                    "Not saved: someone else changed this record. ctrl+s again "
-                    "to see the differences.",
+                    keys.fill(
+                        "Not saved: someone else changed this record. {form.save} again "
+                        "to see the differences."
+                    ),
                     "yellow",
                 )
 

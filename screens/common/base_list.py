@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from crm_tui import display, keys
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.services import session
@@ -34,19 +34,10 @@ class RecordListScreen(AccessKeys, Screen):
     VIEWS: dict[str, str] = {}
     SORTS: dict[str, str] = {"name": "name", "modified": "recently modified"}
     COLUMNS: list[Column] = []
-    FILTER_HINT = "/ type to filter by name, email, phone, city…"
+    # {list.filter} is the key that focuses the filter, as the user has it
+    FILTER_HINT = "{list.filter} type to filter by name, email, phone, city…"
 
-    BINDINGS = [
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("n", "new", "New"),
-        Binding("e", "edit", "Edit"),
-        Binding("a", "log_activity", "Activity"),
-        Binding("v", "next_view", "View"),
-        Binding("s", "next_sort", "Sort"),
-        Binding("D", "toggle_active", "Deactivate/reactivate", show=False),
-        Binding("escape", "clear_filter", "Clear filter / back", show=False),
-        Binding("r", "refresh_data", "Refresh", show=False),
-    ]
+    BINDINGS = keys.bindings("list")
 
     def __init__(self) -> None:
         super().__init__()
@@ -99,7 +90,7 @@ class RecordListScreen(AccessKeys, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="list-bar"):
-            yield Input(placeholder=self.FILTER_HINT, id="filter")
+            yield Input(placeholder=keys.fill(self.FILTER_HINT), id="filter")
             yield Static(id="view-label")
         yield RecordTable(self.COLUMNS, id="records", page_size=session.settings().page_size)
         yield Static(id="list-status")
@@ -163,7 +154,9 @@ class RecordListScreen(AccessKeys, Screen):
         if count == 0:
             status.append("Nothing matches." if self.filter_text else "No records in this view.")
             status.append(
-                "  n creates one." if not self.filter_text else "  escape clears the filter."
+                keys.fill("  {list.new} creates one.")
+                if not self.filter_text
+                else keys.fill("  {list.clear} clears the filter.")
             )
         else:
             status.append(
@@ -230,7 +223,11 @@ class RecordListScreen(AccessKeys, Screen):
 
     def action_next_sort(self) -> None:
         if self.filter_text:
-            self.notify("A filtered list is ordered by relevance; escape clears the filter.")
+            self.notify(
+                keys.fill(
+                    "A filtered list is ordered by relevance; {list.clear} clears the filter."
+                )
+            )
             return
         self.sort = self._cycle(self.SORTS, self.sort)
         self.reload()
@@ -275,10 +272,11 @@ class RecordListScreen(AccessKeys, Screen):
     def record_actions(self) -> list[tuple[str, str, Callable]]:
         """Palette actions for the highlighted row."""
         row = self.table.current_row
-        actions = [(f"New {self.KIND}", f"Create a new {self.KIND}", self.action_new)]
+        noun = display.kind_noun(self.KIND)
+        actions = [(f"New {noun}", f"Create a new {noun}", self.action_new)]
         if row is not None:
             actions += [
-                (f"Open this {self.KIND}", "Show its details", lambda: self.open_record(row["id"])),
+                (f"Open this {noun}", "Show its details", lambda: self.open_record(row["id"])),
                 *record_actions(
                     self.KIND,
                     row["state"],

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from crm_tui import styles
+from crm_tui import keys, styles
 
 
 class ConfirmModal(ModalScreen[bool]):
     CSS_PATH = styles.path("modals.tcss")
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("enter", "answer(True)", "Yes", show=False),
-        Binding("n", "answer(False)", "No"),
-        Binding("escape", "answer(False)", "No", show=False),
-    ]
+    BINDINGS = keys.bindings("confirm")
 
     def __init__(self, question: str | Text, detail: str | Text = "") -> None:
         super().__init__()
@@ -31,7 +25,10 @@ class ConfirmModal(ModalScreen[bool]):
             yield Static(self.question, id="confirm-question")
             if self.detail.plain:
                 yield Static(self.detail, id="confirm-detail")
-            yield Static(Text("y yes   n no", style="dim"), classes="modal-keys")
+            yield Static(
+                Text(keys.fill("{confirm.yes} yes   {confirm.no} no"), style="dim"),
+                classes="modal-keys",
+            )
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from crm_tui import styles
+from crm_tui import keys, styles
 from crm_tui.errors import ConflictError
 from crm_tui.text import safe_line
 
@@ -19,12 +18,7 @@ class ConflictModal(ModalScreen[str | None]):
 
     CSS_PATH = styles.path("modals.tcss")
 
-    BINDINGS = [
-        Binding("r", "choose('reload')", "Reload theirs"),
-        Binding("o", "choose('overwrite')", "Overwrite with mine"),
-        Binding("escape", "choose(None)", "Keep editing"),
-        Binding("c", "choose(None)", "Cancel", show=False),
-    ]
+    BINDINGS = keys.bindings("conflict")
 
     def __init__(self, error: ConflictError, rows: list[tuple[str, str, str]]) -> None:
         """`rows` are (field label, yours, theirs) for each field that differs."""
@@ -38,7 +32,10 @@ class ConflictModal(ModalScreen[str | None]):
             yield DataTable(id="conflict-table", cursor_type="row", zebra_stripes=True)
             yield Static(
                 Text(
-                    "r reload theirs (drop my edits)   o overwrite with mine   esc keep editing",
+                    keys.fill(
+                        "{conflict.reload} reload theirs (drop my edits)   "
+                        "{conflict.overwrite} overwrite with mine   {conflict.keep} keep editing"
+                    ),
                     style="dim",
                 ),
                 classes="modal-keys",

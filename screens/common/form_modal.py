@@ -8,12 +8,11 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from crm_tui import styles
+from crm_tui import keys, styles
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.screens.common import calls
 from crm_tui.text import safe
@@ -24,10 +23,7 @@ class FormModal(ModalScreen[object | None]):
     """Dismisses with what `submit(values)` returned, or None on escape."""
 
     CSS_PATH = [styles.path("modals.tcss"), styles.path("forms.tcss")]
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = keys.bindings("form")
 
     def __init__(
         self,
@@ -57,7 +53,11 @@ class FormModal(ModalScreen[object | None]):
             yield RecordForm(self.specs, id="form-modal-form")
             yield Static(id="form-modal-message")
             yield Static(
-                Text(f"ctrl+s {self.save_label} · esc cancel", style="dim"), classes="modal-keys"
+                Text(
+                    keys.fill(f"{{form.save}} {self.save_label} · {{form.cancel}} cancel"),
+                    style="dim",
+                ),
+                classes="modal-keys",
             )
 
     @property

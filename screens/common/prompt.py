@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from crm_tui import styles
+from crm_tui import keys, styles
 
 
 class PromptModal(ModalScreen[str | None]):
     CSS_PATH = styles.path("modals.tcss")
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keys.bindings("prompt")
 
     def __init__(self, question: str, placeholder: str = "", value: str = "") -> None:
         super().__init__()
@@ -26,7 +25,10 @@ class PromptModal(ModalScreen[str | None]):
         with Vertical(id="prompt-box", classes="modal-box"):
             yield Static(Text(self.question, style="bold"))
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Static(Text("enter ok · esc cancel", style="dim"), classes="modal-keys")
+            yield Static(
+                Text(keys.fill("enter ok · {form.cancel} cancel"), style="dim"),
+                classes="modal-keys",
+            )
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

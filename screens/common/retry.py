@@ -5,21 +5,16 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from crm_tui import styles
+from crm_tui import keys, styles
 
 
 class RetryModal(ModalScreen[bool]):
     CSS_PATH = styles.path("modals.tcss")
-    BINDINGS = [
-        Binding("r", "answer(True)", "Try again"),
-        Binding("enter", "answer(True)", "Try again", show=False),
-        Binding("escape", "answer(False)", "Back"),
-    ]
+    BINDINGS = keys.bindings("retry")
 
     def __init__(self, message: str) -> None:
         super().__init__()
@@ -29,7 +24,10 @@ class RetryModal(ModalScreen[bool]):
         with Vertical(id="retry-box", classes="modal-box"):
             yield Static(Text("Not saved", style="bold"), id="retry-title")
             yield Static(Text(self.message), id="retry-message")
-            yield Static(Text("r try again   esc back", style="dim"), classes="modal-keys")
+            yield Static(
+                Text(keys.fill("{retry.again} try again   {retry.back} back"), style="dim"),
+                classes="modal-keys",
+            )
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent
 
+from crm_tui import display, keys
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
-from crm_tui.services import money, records, session
+from crm_tui.services import records, session
 from crm_tui.services.customers import accounts
-from crm_tui.services.validate import display_phone
 from crm_tui.text import safe_line
 
 
@@ -19,7 +18,7 @@ class AccountDetailScreen(RecordDetailScreen):
     KIND = "account"
     SERVICE = accounts
     EXTRA_TABS = [("contacts", "Contacts")]
-    BINDINGS = [Binding("n", "new_contact", "New contact")]
+    BINDINGS = keys.bindings("account_detail")
     ACCESS = {**RecordDetailScreen.ACCESS, "new_contact": "create"}
 
     def create_kind(self, action: str) -> str:
@@ -43,13 +42,13 @@ class AccountDetailScreen(RecordDetailScreen):
         return [
             ("Account number", row.account_number),
             ("Industry", row.industry),
-            ("Phone", display_phone(row.phone)),
+            ("Phone", display.phone(row.phone)),
             ("Email", row.email),
             ("Website", row.website),
             ("Address", self.address()),
             ("Parent account", parent),
             ("Primary contact", primary),
-            ("Annual revenue", money.display(row.annual_revenue, session.settings().currency)),
+            ("Annual revenue", display.money(row.annual_revenue, session.settings().currency)),
             ("Employees", "" if row.employees is None else f"{row.employees:,}"),
             *self.stamp_rows(),
             ("Description", row.description),
@@ -57,7 +56,10 @@ class AccountDetailScreen(RecordDetailScreen):
 
     def compose_extra(self, tab_id: str) -> ComposeResult:
         yield Static(
-            Text("No contacts at this account: n adds one.", style="dim"),
+            Text(
+                keys.fill("No contacts at this account: {account.new_contact} adds one."),
+                style="dim",
+            ),
             id="empty-contacts",
             classes="empty-hint",
         )
@@ -79,7 +81,7 @@ class AccountDetailScreen(RecordDetailScreen):
                 safe_line(row["full_name"], style),
                 safe_line(row["job_title"]),
                 safe_line(row["email"]),
-                safe_line(display_phone(row["phone"])),
+                safe_line(display.phone(row["phone"])),
                 key=str(row["id"]),
             )
 

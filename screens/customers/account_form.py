@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from crm_tui import display
 from crm_tui.errors import ConflictError
 from crm_tui.screens.common.base_form import RecordFormScreen
 from crm_tui.services import money, records, session, users
 from crm_tui.services.customers import accounts, contacts
-from crm_tui.services.validate import display_phone
 from crm_tui.widgets.record_form import FieldSpec
 
 
@@ -59,7 +59,7 @@ class AccountFormScreen(RecordFormScreen):
         row = accounts.get(self.record_id)
         values = {name: getattr(row, name) for name in accounts.FIELDS if not name.endswith("_id")}
         values.update(
-            phone=display_phone(row.phone),
+            phone=display.phone(row.phone),
             parent_id=row.parent_id,
             primary_contact_id=row.primary_contact_id,
             owner_id=row.owner_id,

@@ -14,12 +14,11 @@ import time
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from crm_tui import styles
+from crm_tui import keys, styles
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.confirm import ConfirmModal
@@ -51,14 +50,7 @@ HAS_DIRECTION = {"phone_call", "email", "letter"}
 class KindBar(Static, can_focus=True):
     """Shows the kinds; their letter picks one and moves on to the subject."""
 
-    BINDINGS = [
-        *(
-            Binding(key, f"pick('{key}')", label, show=False)
-            for key, (_, label) in KIND_KEYS.items()
-        ),
-        Binding("d", "screen.toggle_direction", "Direction", show=False),
-        Binding("enter", "screen.focus_subject", "Subject", show=False),
-    ]
+    BINDINGS = keys.bindings("kind_bar")
 
     def action_pick(self, key: str) -> None:
         self.screen.set_kind(KIND_KEYS[key][0])
@@ -70,11 +62,7 @@ class ActivityModal(ModalScreen[bool]):
 
     CSS_PATH = styles.path("modals.tcss")
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+t", "toggle_direction", "In/out"),
-    ]
+    BINDINGS = keys.bindings("activity")
 
     def __init__(
         self, regarding: tuple[str, int], regarding_name: str, kind: str = "phone_call"
@@ -120,7 +108,10 @@ class ActivityModal(ModalScreen[bool]):
             yield Static(id="activity-error")
             yield Static(
                 Text(
-                    "c e m t l n kind · ctrl+t in/out · ctrl+s save · esc cancel",
+                    " ".join(keys.key_for("kind_bar", f"pick('{key}')") for key in KIND_KEYS)
+                    + keys.fill(
+                        " kind · {activity.in_out} in/out · {form.save} save · {form.cancel} cancel"
+                    ),
                     style="dim",
                 ),
                 classes="modal-keys",
@@ -138,7 +129,8 @@ class ActivityModal(ModalScreen[bool]):
         bar = Text()
         for key, (name, label) in KIND_KEYS.items():
             chosen = name == kind
-            bar.append(f" {key} ", style="bold reverse" if chosen else "bold")
+            shown = keys.key_for("kind_bar", f"pick('{key}')")
+            bar.append(f" {shown} ", style="bold reverse" if chosen else "bold")
             bar.append(f"{label}  ", style="bold" if chosen else "dim")
         self.query_one("#kind-bar", Static).update(bar)
         date_label = DATE_LABEL[kind]
@@ -167,7 +159,7 @@ class ActivityModal(ModalScreen[bool]):
         if self.kind in HAS_DIRECTION:
             arrow = "← incoming" if self.direction == "incoming" else "→ outgoing"
             line.append(arrow, style="bold")
-            line.append("  (ctrl+t)", style="dim")
+            line.append(f"  ({keys.key('activity.in_out')})", style="dim")
         if self.kind == "phone_call":
             seconds = int(time.monotonic() - self.started)
             line.append(f"    ● {seconds // 60:02d}:{seconds % 60:02d}", style="bold green")

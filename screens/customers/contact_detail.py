@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 
+from crm_tui import display, keys
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.services.customers import contacts
-from crm_tui.services.validate import display_phone
 from crm_tui.text import safe_line
 
 
 class ContactDetailScreen(RecordDetailScreen):
     KIND = "contact"
     SERVICE = contacts
-    BINDINGS = [
-        Binding("n", "log_activity('note')", "New note"),
-        Binding("o", "open_account", "Open account"),
-    ]
+    BINDINGS = keys.bindings("contact_detail")
 
     @property
     def display_name(self) -> str:
@@ -41,8 +37,8 @@ class ContactDetailScreen(RecordDetailScreen):
             ("Job title", row.job_title),
             ("Account", row.account.name if row.account_id else ""),
             ("Email", row.email),
-            ("Business phone", display_phone(row.phone)),
-            ("Mobile phone", display_phone(row.mobile)),
+            ("Business phone", display.phone(row.phone)),
+            ("Mobile phone", display.phone(row.mobile)),
             ("Address", self.address()),
             *self.stamp_rows(),
             ("Description", row.description),

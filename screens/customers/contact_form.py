@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from crm_tui import display
 from crm_tui.errors import ConflictError
 from crm_tui.screens.common.base_form import RecordFormScreen
 from crm_tui.screens.customers.account_form import _account_matches, owner_options
 from crm_tui.services import records, session, users
 from crm_tui.services.customers import contacts
-from crm_tui.services.validate import display_phone
 from crm_tui.widgets.record_form import FieldSpec
 
 
@@ -44,8 +44,8 @@ class ContactFormScreen(RecordFormScreen):
         values.update(
             account_id=row.account_id,
             owner_id=row.owner_id,
-            phone=display_phone(row.phone),
-            mobile=display_phone(row.mobile),
+            phone=display.phone(row.phone),
+            mobile=display.phone(row.mobile),
         )
         labels = {
             "account_id": records.title_of("account", row.account_id) if row.account_id else ""

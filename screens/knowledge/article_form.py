@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import SuspendNotSupported
-from textual.binding import Binding
 from textual.widgets import TextArea
 
-from crm_tui import styles
+from crm_tui import keys, styles
 from crm_tui.errors import ConflictError, CrmError
 from crm_tui.screens.common import external_editor
 from crm_tui.screens.common.base_form import RecordFormScreen
@@ -24,7 +23,7 @@ def _iso(value) -> str:
 class ArticleFormScreen(RecordFormScreen):
     KIND = "article"
     CSS_PATH = [styles.path("forms.tcss"), styles.path("knowledge.tcss")]
-    BINDINGS = [Binding("ctrl+e", "external_editor", "Body in $EDITOR", priority=True)]
+    BINDINGS = keys.bindings("article_form")
 
     def specs(self) -> list[FieldSpec]:
         subjects = [("(no subject)", None)] + [(s["path"], s["id"]) for s in kb.subjects()]
@@ -88,4 +87,4 @@ class ArticleFormScreen(RecordFormScreen):
         except CrmError as exc:
             self.notify(Text(str(exc)), severity="error", timeout=10)
             return
-        self.notify("Body taken from the editor; ctrl+s saves it.")
+        self.notify(keys.fill("Body taken from the editor; {form.save} saves it."))

@@ -11,17 +11,15 @@ from dataclasses import dataclass
 from rich.markdown import Markdown
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from crm_tui import styles
+from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.access_keys import AccessKeys, keyed
 from crm_tui.screens.common.calls import confirm_then, direct
 from crm_tui.screens.common.form_modal import FormModal
-from crm_tui.services import dates
 from crm_tui.services.knowledge import kb
 from crm_tui.text import clean, safe_line
 from crm_tui.widgets.article_list import STATE_STYLE
@@ -39,21 +37,7 @@ def rendered(body: str) -> Markdown:
 
 class ArticleScreen(AccessKeys, Screen):
     CSS_PATH = styles.path("knowledge.tcss")
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("e", "edit", "Edit"),
-        Binding("l", "link_case", "Link to case"),
-        Binding("r", "rate", "Rate"),
-        Binding("y", "copy_text", "Copy text"),
-        Binding("Y", "copy_reference", "Copy reference", show=False),
-        Binding("V", "versions", "Versions", show=False),
-        Binding("s", "step('s')", "Submit", show=False),
-        Binding("A", "step('A')", "Approve", show=False),
-        Binding("X", "step('X')", "Reject", show=False),
-        Binding("P", "step('P')", "Publish", show=False),
-        Binding("H", "step('H')", "Archive", show=False),
-        Binding("N", "step('N')", "New version", show=False),
-    ]
+    BINDINGS = keys.bindings("article")
     KIND = "article"
     ACCESS = {"edit": "write", "step": "write", "link_case": "append"}
 
@@ -125,14 +109,14 @@ class ArticleScreen(AccessKeys, Screen):
         title.append(f"\n{kb.display_number(row)}  ", style="dim")
         title.append(kb.STATES[row.state], style=STATE_STYLE[row.state])
         if row.state == "approved" and row.publish_on:
-            title.append(f" (publishes {dates.display_day(row.publish_on)})", style="cyan")
+            title.append(f" (publishes {display.day(row.publish_on)})", style="cyan")
         if row.subject_id:
             from crm_tui.services import records
 
             title.append("  ·  ", style="dim")
             title.append_text(safe_line(records.title_of("subject", row.subject_id), "dim"))
         title.append(f"  ·  {kb.LANGUAGES.get(row.language, row.language)}", style="dim")
-        extras = [kb.rating_text(row), f"{row.view_count} views"]
+        extras = [display.rating(row), f"{row.view_count} views"]
         if row.helped_count:
             extras.append(f"helped {row.helped_count} cases")
         title.append("  ·  " + " · ".join(e for e in extras if e), style="dim")
@@ -158,13 +142,18 @@ class ArticleScreen(AccessKeys, Screen):
         return out
 
     def _status(self) -> Text:
-        keys = [f"{s.key} {s.title.lower()}" for s in self.legal_steps()]
+        hints = [f"{keys.step('article', s.key)} {s.title.lower()}" for s in self.legal_steps()]
         if self.case_id is not None and self.article.state == "published":
-            keys.insert(0, "l link to the case")
+            hints.insert(0, keys.fill("{article.link_case} link to the case"))
         if self.article.state == "published":
-            keys.append("r rate")
-        keys += ["y copy text", "Y copy reference", "V versions"]
-        return Text(" · ".join(keys), style="dim")
+            hints.append(keys.fill("{article.rate} rate"))
+        hints.append(
+            keys.fill(
+                "{article.copy} copy text · {article.copy_reference} copy reference · "
+                "{article.versions} versions"
+            )
+        )
+        return Text(" · ".join(hints), style="dim")
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -186,7 +175,9 @@ class ArticleScreen(AccessKeys, Screen):
                     "or the reviewer the article names."
                 )
             else:
-                others = ", ".join(f"{s.key} {s.title.lower()}" for s in self.legal_steps())
+                others = ", ".join(
+                    f"{keys.step('article', s.key)} {s.title.lower()}" for s in self.legal_steps()
+                )
                 message = f"Not while the article is {state}" + (
                     f" (here: {others})." if others else "."
                 )
@@ -280,19 +271,34 @@ class ArticleScreen(AccessKeys, Screen):
         if self.article is None:
             return actions
         if self.case_id is not None and self.article.state == "published":
-            actions.append(("Link to the case", "It helped: noted on the case (l)",
+            actions.append(("Link to the case",
+                            keys.fill("It helped: noted on the case ({article.link_case})"),
                             self.action_link_case))  # fmt: skip
         if self.article.state == "draft":
-            actions.append(("Edit this article", "(e)", self.action_edit))
+            actions.append(("Edit this article", keys.fill("({detail.edit})"), self.action_edit))
         for step in self.legal_steps():
-            actions.append((f"{step.title}", f"{step.help} ({step.key})",
+            actions.append((f"{step.title}", f"{step.help} ({keys.step('article', step.key)})",
                             keyed("step", lambda s=step: self.action_step(s.key))))  # fmt: skip
         if self.article.state == "published":
-            actions.append(("Rate this article", "1 to 5 stars (r)", self.action_rate))
+            actions.append(
+                ("Rate this article", keys.fill("1 to 5 stars ({article.rate})"), self.action_rate)
+            )
         actions += [
-            ("Copy the article's text", "To the clipboard (y)", self.action_copy_text),
-            ("Copy its reference", "KA-… and title (Y)", self.action_copy_reference),
-            ("Versions", "Every version stays readable (V)", self.action_versions),
+            (
+                "Copy the article's text",
+                keys.fill("To the clipboard ({article.copy})"),
+                self.action_copy_text,
+            ),
+            (
+                "Copy its reference",
+                keys.fill("KA-… and title ({article.copy_reference})"),
+                self.action_copy_reference,
+            ),
+            (
+                "Versions",
+                keys.fill("Every version stays readable ({article.versions})"),
+                self.action_versions,
+            ),
         ]
         return actions
 

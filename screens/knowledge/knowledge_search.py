@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
-from crm_tui import styles
+from crm_tui import keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.form_modal import FormModal
@@ -32,15 +31,7 @@ SNIPPET_BATCH = 10
 
 class KnowledgeScreen(AccessKeys, Screen):
     CSS_PATH = [styles.path("lists.tcss"), styles.path("knowledge.tcss")]
-    BINDINGS = [
-        Binding("slash", "focus_search", "Search"),
-        Binding("n", "new", "New article"),
-        Binding("v", "next_state", "State"),
-        Binding("L", "next_language", "Language"),
-        Binding("J", "pick_subject", "Subject"),
-        Binding("escape", "clear", "Clear search", show=False),
-        Binding("r", "refresh_data", "Refresh", show=False),
-    ]
+    BINDINGS = keys.bindings("knowledge")
     KIND = "article"
     ACCESS = {"new": "create"}
 
@@ -58,7 +49,10 @@ class KnowledgeScreen(AccessKeys, Screen):
         yield Header()
         with Horizontal(id="kb-bar"):
             yield Input(
-                placeholder='/ search: words, "a phrase", print*, -word, a OR b', id="kb-query"
+                placeholder=keys.fill(
+                    '{kb.search} search: words, "a phrase", print*, -word, a OR b'
+                ),
+                id="kb-query",
             )
             yield Static(id="kb-filters")
         yield ArticleList(id="kb-results")
@@ -153,12 +147,20 @@ class KnowledgeScreen(AccessKeys, Screen):
         status = Text()
         if not rows:
             status.append("No article matches." if self.typed.strip() else "No articles yet.")
-            status.append("  n writes one." if not self.typed.strip() else "  escape clears.")
+            status.append(
+                keys.fill("  {kb.new} writes one.")
+                if not self.typed.strip()
+                else keys.fill("  {kb.clear} clears.")
+            )
         elif self.typed.strip():
             status.append(f"{len(rows)}{'+' if len(rows) == LIMIT else ''} best matches")
         else:
             status.append(f"{len(rows)} most helpful articles · type to search")
-        status.append("   v state · J subject · L language · enter opens", style="dim")
+        status.append(
+            keys.fill("   {kb.state} state · {kb.subject} subject · {kb.language} language")
+            + " · enter opens",
+            style="dim",
+        )
         self.query_one("#kb-status", Static).update(status)
 
     # --- filters -----------------------------------------------------------------------
@@ -228,10 +230,14 @@ class KnowledgeScreen(AccessKeys, Screen):
 
     def record_actions(self):
         actions = [
-            ("New article", "Write a draft (n)", self.action_new),
-            ("Filter by state", "Published, drafts, in review… (v)", self.action_next_state),
-            ("Filter by subject", "(J)", self.action_pick_subject),
-            ("Filter by language", "(L)", self.action_next_language),
+            ("New article", keys.fill("Write a draft ({kb.new})"), self.action_new),
+            (
+                "Filter by state",
+                keys.fill("Published, drafts, in review… ({kb.state})"),
+                self.action_next_state,
+            ),
+            ("Filter by subject", keys.fill("({kb.subject})"), self.action_pick_subject),
+            ("Filter by language", keys.fill("({kb.language})"), self.action_next_language),
         ]
         row = self.results.current
         if row is not None:

@@ -7,9 +7,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from crm_tui import display
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
-from crm_tui.services import money
 from crm_tui.services.sales import competitors
 from crm_tui.text import safe_line
 
@@ -75,7 +75,7 @@ class CompetitorDetailScreen(RecordDetailScreen):
                 safe_line(row["name"]),
                 safe_line(row.get("customer") or ""),
                 Text(row["state"], style=STATE_STYLE.get(row["state"], "")),
-                Text(money.display(revenue), justify="right"),
+                Text(display.money(revenue), justify="right"),
                 key=str(row["id"]),
             )
 

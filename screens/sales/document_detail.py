@@ -6,9 +6,9 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent
 
+from crm_tui import display, keys
 from crm_tui.models import Invoice, Quote, SalesOrder
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_detail import RecordDetailScreen
@@ -16,7 +16,7 @@ from crm_tui.screens.common.calls import confirm_then, direct
 from crm_tui.screens.common.confirm import ConfirmModal
 from crm_tui.screens.sales.document_actions import EDITABLE, SERVICES, legal_steps
 from crm_tui.services import money, records
-from crm_tui.services.sales import lines, opportunities, pricing
+from crm_tui.services.sales import lines, opportunities
 from crm_tui.text import safe_line
 from crm_tui.widgets.line_table import LineTable
 
@@ -37,20 +37,9 @@ KIND_OF = {Quote: "quote", SalesOrder: "order", Invoice: "invoice"}
 class DocumentDetailScreen(RecordDetailScreen):
     EXTRA_TABS = [("lines", "Lines")]
     FIRST_TAB = "lines"
-    BINDINGS = [
-        Binding("plus,insert", "add_line", "Add line"),
-        Binding("minus,delete", "remove_line", "Remove line", show=False),
-        Binding("A", "step('A')", "Activate (quote)", show=False),
-        Binding("V", "step('V')", "Revise (quote)", show=False),
-        Binding("w", "step('w')", "Win (quote)", show=False),
-        Binding("X", "step('X')", "Close / cancel", show=False),
-        Binding("u", "step('u')", "Submit (order)", show=False),
-        Binding("f", "step('f')", "Fulfil (order)", show=False),
-        Binding("I", "step('I')", "Invoice (order)", show=False),
-        Binding("B", "step('B')", "Mark billed (invoice)", show=False),
-        Binding("p", "step('p')", "Record payment (invoice)", show=False),
-        Binding("D", "toggle_active", "Which keys change the state", show=False),
-    ]
+    # the key scope whose keys run the steps
+    SCOPE = "document_detail"
+    BINDINGS = keys.bindings(SCOPE)
     ACCESS = {
         **RecordDetailScreen.ACCESS,
         **dict.fromkeys(("add_line", "remove_line", "step"), "write"),
@@ -100,7 +89,7 @@ class DocumentDetailScreen(RecordDetailScreen):
                 "Price list",
                 records.title_of("price_list", row.price_list_id) if row.price_list_id else "",
             ),
-            ("Total", money.display(row.total_amount, row.currency)),
+            ("Total", display.money(row.total_amount, row.currency)),
         ]
         if self.KIND == "quote":
             valid = " → ".join(str(d) for d in (row.effective_from, row.effective_to) if d)
@@ -114,7 +103,7 @@ class DocumentDetailScreen(RecordDetailScreen):
             out += [
                 ("From order", records.title_of("order", row.order_id) if row.order_id else ""),
                 ("Due", str(row.due_date or "")),
-                ("Paid", money.display(row.paid_amount, row.currency) if row.paid_amount else ""),
+                ("Paid", display.money(row.paid_amount, row.currency) if row.paid_amount else ""),
             ]
         return [*out, *self.stamp_rows(), ("Description", row.description)]
 
@@ -130,12 +119,12 @@ class DocumentDetailScreen(RecordDetailScreen):
         self.query_one("#doc-lines", LineTable).set_lines(self._lines)
         hint = self.query_one("#lines-hint", Static)
         steps = legal_steps(self.KIND, self.record.state)
-        keys = " · ".join(f"{s.key} {s.title.lower()}" for s in steps)
+        moves = " · ".join(f"{keys.step(self.SCOPE, s.key)} {s.title.lower()}" for s in steps)
         if self.editable:
-            text = "+ add · enter edit · − remove · * price typed"
+            text = keys.fill("{lines.add} add · enter edit · {lines.remove} remove · * price typed")
         else:
             text = f"{self.record.state}: lines locked"
-        hint.update(Text(text + (f"   {keys}" if keys else ""), style="dim"))
+        hint.update(Text(text + (f"   {moves}" if moves else ""), style="dim"))
         self.query_one("#doc-totals", Static).update(self._totals())
 
     def _totals(self) -> Table:
@@ -143,14 +132,14 @@ class DocumentDetailScreen(RecordDetailScreen):
         grid = Table.grid(padding=(0, 2))
         grid.add_column(justify="right", style="dim")
         grid.add_column(justify="right")
-        grid.add_row("Subtotal", money.display(row.subtotal))
+        grid.add_row("Subtotal", display.money(row.subtotal))
         if row.discount_total:
-            label = pricing.format_discount(row.discount_amount, row.discount_percent)
-            grid.add_row(f"Discount {label}", "−" + money.display(row.discount_total))
-        grid.add_row("Tax", money.display(row.tax_total))
+            label = display.discount(row.discount_amount, row.discount_percent)
+            grid.add_row(f"Discount {label}", "−" + display.money(row.discount_total))
+        grid.add_row("Tax", display.money(row.tax_total))
         grid.add_row(
             Text("Total", style="bold"),
-            Text(money.display(row.total_amount, row.currency), style="bold"),
+            Text(display.money(row.total_amount, row.currency), style="bold"),
         )
         return grid
 
@@ -208,7 +197,10 @@ class DocumentDetailScreen(RecordDetailScreen):
         steps = [s for s in legal_steps(self.KIND, self.record.state) if s.key == key]
         if not steps:
             possible = legal_steps(self.KIND, self.record.state)
-            hint = ", ".join(f"{s.key} {s.title.lower()}" for s in possible) or "none"
+            hint = (
+                ", ".join(f"{keys.step(self.SCOPE, s.key)} {s.title.lower()}" for s in possible)
+                or "none"
+            )
             self.notify(
                 f"Not possible while {self.record.state}; possible now: {hint}.", severity="warning"
             )
@@ -265,7 +257,7 @@ class DocumentDetailScreen(RecordDetailScreen):
             app.push_screen(
                 ConfirmModal(
                     Text.assemble("Close ", safe_line(deal.name, "bold"), " as won too?"),
-                    f"Actual revenue {money.display(order.total_amount, order.currency)}, today.",
+                    f"Actual revenue {display.money(order.total_amount, order.currency)}, today.",
                 ),
                 answer,
             )
@@ -274,7 +266,10 @@ class DocumentDetailScreen(RecordDetailScreen):
 
     def action_toggle_active(self) -> None:
         steps = legal_steps(self.KIND, self.record.state)
-        hint = ", ".join(f"{s.key} {s.title.lower()}" for s in steps) or "nothing: it is final"
+        hint = (
+            ", ".join(f"{keys.step(self.SCOPE, s.key)} {s.title.lower()}" for s in steps)
+            or "nothing: it is final"
+        )
         self.notify(f"State changes here: {hint}.")
 
     def edit_screen(self):
@@ -294,18 +289,38 @@ class DocumentDetailScreen(RecordDetailScreen):
         actions = []
         if self.editable:
             actions += [
-                (f"Edit this {self.KIND}", "Customer, price list, discount (e)", self.action_edit),
-                ("Add a line", "Product or write-in (+)", self.action_add_line),
+                (
+                    f"Edit this {self.KIND}",
+                    keys.fill("Customer, price list, discount ({detail.edit})"),
+                    self.action_edit,
+                ),
+                (
+                    "Add a line",
+                    keys.fill("Product or write-in ({lines.add})"),
+                    self.action_add_line,
+                ),
             ]
             if self._lines:
-                actions.append(("Remove the highlighted line", "(−)", self.action_remove_line))
-        actions.append(("Log an activity", "Regarding this document (a)", self.action_log_activity))
+                actions.append(
+                    (
+                        "Remove the highlighted line",
+                        keys.fill("({lines.remove})"),
+                        self.action_remove_line,
+                    )
+                )
+        actions.append(
+            (
+                "Log an activity",
+                keys.fill("Regarding this document ({detail.activity})"),
+                self.action_log_activity,
+            )
+        )
         if self.record is not None:
             for step in legal_steps(self.KIND, self.record.state):
                 actions.append(
                     (
                         f"{step.title} this {self.KIND}",
-                        f"{step.help} ({step.key})",
+                        f"{step.help} ({keys.step(self.SCOPE, step.key)})",
                         keyed("step", lambda s=step: self.action_step(s.key)),
                     )
                 )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 
+from crm_tui import display, keys
 from crm_tui.screens.common.base_list import RecordListScreen
 from crm_tui.screens.sales.document_actions import LABELS, SERVICES, legal_steps
 from crm_tui.screens.sales.document_detail import STATE_STYLE
-from crm_tui.services import money
 from crm_tui.services.listing import Page
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_table import Column
@@ -25,7 +24,7 @@ def _state(row: dict) -> Text:
 
 
 def _total(row: dict) -> Text:
-    return Text(money.display(row.get("total_amount")), justify="right")
+    return Text(display.money(row.get("total_amount")), justify="right")
 
 
 class DocumentsScreen(RecordListScreen):
@@ -46,10 +45,7 @@ class DocumentsScreen(RecordListScreen):
         Column("owner", "Owner", 14),
     ]
     SORTS = {"number": "number", "name": "name", "modified": "recently modified"}
-    BINDINGS = [
-        Binding("t", "next_kind", "Quotes/orders/invoices"),
-        Binding("P", "products", "Products"),
-    ]
+    BINDINGS = keys.bindings("documents_list")
 
     def __init__(self, kind: str = "quote") -> None:
         self._set_kind(kind)
@@ -100,7 +96,7 @@ class DocumentsScreen(RecordListScreen):
 
     def record_actions(self):
         label = LABELS[self.KIND].lower()
-        actions = [(f"New {label}", f"Create a {label} (n)", self.action_new)]
+        actions = [(f"New {label}", keys.fill(f"Create a {label} ({{list.new}})"), self.action_new)]
         row = self.table.current_row
         if row is not None:
             actions.append(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.screen import Screen
 
+from crm_tui import keys
 from crm_tui.screens.common.calls import Done, direct
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.services.sales import leads
@@ -18,7 +19,10 @@ def qualify(screen: Screen, lead, done: Done) -> None:
     from crm_tui.screens.sales.lead_qualify import QualifyModal
 
     if lead.state != "open":
-        screen.notify(f"This lead is already {lead.state}; O reactivates it.", severity="warning")
+        screen.notify(
+            keys.fill(f"This lead is already {lead.state}; {{lead.reactivate}} reactivates it."),
+            severity="warning",
+        )
         return
 
     def finished(result) -> None:
@@ -56,7 +60,7 @@ def disqualify(screen: Screen, lead, done: Done) -> None:
             [FieldSpec("reason", "Reason", "select", reasons)],
             submit,
             values={"reason": reasons[0][1]},
-            intro="The lead leaves the open views; O reactivates it.",
+            intro=keys.fill("The lead leaves the open views; {lead.reactivate} reactivates it."),
             save_label="disqualify",
         ),
         done,
@@ -87,11 +91,29 @@ def transitions(state: str, screen, status: str = "") -> list[tuple]:
         contacted = []
         if status == "new":
             contacted = [
-                ("Mark as contacted", "Status new → contacted (M)", screen.action_contacted)
+                (
+                    "Mark as contacted",
+                    keys.fill("Status new → contacted ({lead.contacted})"),
+                    screen.action_contacted,
+                )
             ]
         return [
             *contacted,
-            ("Qualify this lead", "Account, contact and opportunity (Q)", screen.action_qualify),
-            ("Disqualify this lead", "With a reason (X)", screen.action_disqualify),
+            (
+                "Qualify this lead",
+                keys.fill("Account, contact and opportunity ({lead.qualify})"),
+                screen.action_qualify,
+            ),
+            (
+                "Disqualify this lead",
+                keys.fill("With a reason ({lead.disqualify})"),
+                screen.action_disqualify,
+            ),
         ]
-    return [("Reactivate this lead", "Back to open (O)", screen.action_reactivate)]
+    return [
+        (
+            "Reactivate this lead",
+            keys.fill("Back to open ({lead.reactivate})"),
+            screen.action_reactivate,
+        )
+    ]

@@ -4,14 +4,13 @@ reactivate."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 
+from crm_tui import display, keys
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.sales import lead_actions
-from crm_tui.services import money, records, session
+from crm_tui.services import records, session
 from crm_tui.services.customers import activities
 from crm_tui.services.sales import leads
-from crm_tui.services.validate import display_phone
 from crm_tui.text import safe_line
 
 STATE_STYLE = {"open": "bold green", "qualified": "bold cyan", "disqualified": "bold red"}
@@ -20,14 +19,7 @@ STATE_STYLE = {"open": "bold green", "qualified": "bold cyan", "disqualified": "
 class LeadDetailScreen(RecordDetailScreen):
     KIND = "lead"
     SERVICE = leads
-    BINDINGS = [
-        Binding("Q", "qualify", "Qualify"),
-        Binding("X", "disqualify", "Disqualify", show=False),
-        Binding("O", "reactivate", "Reactivate", show=False),
-        Binding("D", "toggle_active", "Which keys change a lead", show=False),
-        Binding("M", "contacted", "Contacted", show=False),
-        Binding("o", "open_opportunity", "Opportunity", show=False),
-    ]
+    BINDINGS = keys.bindings("lead_detail")
     ACCESS = {
         **RecordDetailScreen.ACCESS,
         **dict.fromkeys(("qualify", "disqualify", "reactivate", "contacted"), "write"),
@@ -58,12 +50,12 @@ class LeadDetailScreen(RecordDetailScreen):
             ("Company", row.company_name),
             ("Job title", row.job_title),
             ("Email", row.email),
-            ("Phone", display_phone(row.phone)),
+            ("Phone", display.phone(row.phone)),
             ("Website", row.website),
             ("City", ", ".join(p for p in (row.city, row.country) if p)),
             ("Source", leads.SOURCES.get(row.source, row.source)),
             ("Rating", leads.RATINGS.get(row.rating, row.rating)),
-            ("Est. value", money.display(row.estimated_value, session.settings().currency)),
+            ("Est. value", display.money(row.estimated_value, session.settings().currency)),
         ]
         if row.state == "qualified" or row.account_id or row.contact_id or row.opportunity_id:
             out += [
@@ -100,11 +92,19 @@ class LeadDetailScreen(RecordDetailScreen):
         lead_actions.mark_contacted(self, self.record, self._done)
 
     def action_toggle_active(self) -> None:
-        self.notify("Leads are qualified (Q), disqualified (X) or reactivated (O).")
+        self.notify(
+            keys.fill(
+                "Leads are qualified ({lead.qualify}), disqualified ({lead.disqualify}) "
+                "or reactivated ({lead.reactivate})."
+            )
+        )
 
     def action_open_opportunity(self) -> None:
         if not self.record.opportunity_id:
-            self.notify("This lead has no opportunity yet: Q qualifies it.", severity="warning")
+            self.notify(
+                keys.fill("This lead has no opportunity yet: {lead.qualify} qualifies it."),
+                severity="warning",
+            )
             return
         from crm_tui.screens.sales.opportunity_detail import OpportunityDetailScreen
 
@@ -112,10 +112,10 @@ class LeadDetailScreen(RecordDetailScreen):
 
     def record_actions(self):
         actions = [
-            ("Edit this lead", "Change its fields (e)", self.action_edit),
+            ("Edit this lead", keys.fill("Change its fields ({detail.edit})"), self.action_edit),
             (
                 "Log an activity",
-                "Call, email, meeting, task, letter or note (a)",
+                keys.fill("Call, email, meeting, task, letter or note ({detail.activity})"),
                 self.action_log_activity,
             ),
         ]
@@ -125,7 +125,7 @@ class LeadDetailScreen(RecordDetailScreen):
                 actions.append(
                     (
                         "Open the opportunity",
-                        "Made when it was qualified (o)",
+                        keys.fill("Made when it was qualified ({lead.opportunity})"),
                         self.action_open_opportunity,
                     )
                 )

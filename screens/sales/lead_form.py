@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from crm_tui import display
 from crm_tui.errors import ConflictError
 from crm_tui.screens.common.base_form import RecordFormScreen
 from crm_tui.screens.customers.account_form import owner_options
 from crm_tui.services import money, session, users
 from crm_tui.services.sales import leads
-from crm_tui.services.validate import display_phone
 from crm_tui.widgets.record_form import FieldSpec
 
 
@@ -48,7 +48,7 @@ class LeadFormScreen(RecordFormScreen):
         }
         values.update(
             owner_id=row.owner_id,
-            phone=display_phone(row.phone),
+            phone=display.phone(row.phone),
             estimated_value=money.plain(row.estimated_value),
         )
         if values["source"] not in leads.SOURCES:

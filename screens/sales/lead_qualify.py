@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from crm_tui import styles
+from crm_tui import keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common import calls
 from crm_tui.services.sales import leads
@@ -34,10 +33,7 @@ class QualifyModal(ModalScreen[object | None]):
     """Dismisses with the service's Qualified result, or None."""
 
     CSS_PATH = styles.path("modals.tcss")
-    BINDINGS = [
-        Binding("ctrl+s", "qualify", "Qualify", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = keys.bindings("lead_qualify")
 
     def __init__(self, lead) -> None:
         super().__init__()
@@ -59,7 +55,12 @@ class QualifyModal(ModalScreen[object | None]):
             yield Checkbox("Create an opportunity", True, id="qualify-opportunity", compact=True)
             yield Static(id="qualify-message")
             yield Static(
-                Text("↑↓ choose · tab next · ctrl+s qualify · esc cancel", style="dim"),
+                Text(
+                    keys.fill(
+                        "↑↓ choose · tab next · {qualify.save} qualify · {form.cancel} cancel"
+                    ),
+                    style="dim",
+                ),
                 classes="modal-keys",
             )
 

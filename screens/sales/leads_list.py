@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 
+from crm_tui import display, keys
 from crm_tui.screens.common.base_list import RecordListScreen
 from crm_tui.screens.sales import lead_actions
-from crm_tui.services import money
 from crm_tui.services.sales import leads
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_table import Column
@@ -28,7 +27,7 @@ def _status(row: dict) -> Text:
 
 
 def _value(row: dict) -> Text:
-    return Text(money.display(row.get("estimated_value")), justify="right")
+    return Text(display.money(row.get("estimated_value")), justify="right")
 
 
 class LeadsScreen(RecordListScreen):
@@ -44,12 +43,7 @@ class LeadsScreen(RecordListScreen):
         Column("estimated_value", "Est. value", 13, _value, keep_width=True, right=True),
         Column("owner", "Owner", 14),
     ]
-    BINDINGS = [
-        Binding("Q", "qualify", "Qualify"),
-        Binding("X", "disqualify", "Disqualify", show=False),
-        Binding("O", "reactivate", "Reactivate", show=False),
-        Binding("M", "contacted", "Contacted", show=False),
-    ]
+    BINDINGS = keys.bindings("leads_list")
     ACCESS = {
         **RecordListScreen.ACCESS,
         **dict.fromkeys(("qualify", "disqualify", "reactivate", "contacted"), "write"),
@@ -94,16 +88,25 @@ class LeadsScreen(RecordListScreen):
             lead_actions.mark_contacted(self, lead, self._done)
 
     def action_toggle_active(self) -> None:
-        self.notify("Leads are qualified (Q), disqualified (X) or reactivated (O).")
+        self.notify(
+            keys.fill(
+                "Leads are qualified ({lead.qualify}), disqualified ({lead.disqualify}) "
+                "or reactivated ({lead.reactivate})."
+            )
+        )
 
     def record_actions(self):
-        actions = [("New lead", "Create a lead (n)", self.action_new)]
+        actions = [("New lead", keys.fill("Create a lead ({list.new})"), self.action_new)]
         row = self.table.current_row
         if row is not None:
             actions += [
                 ("Open this lead", "Show its details", lambda: self.open_record(row["id"])),
-                ("Edit this lead", "Change its fields (e)", self.action_edit),
-                ("Log an activity", "Regarding this lead (a)", self.action_log_activity),
+                ("Edit this lead", keys.fill("Change its fields ({list.edit})"), self.action_edit),
+                (
+                    "Log an activity",
+                    keys.fill("Regarding this lead ({list.activity})"),
+                    self.action_log_activity,
+                ),
                 *lead_actions.transitions(row["state"], self, row["status_reason"]),
             ]
         return actions

@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Input, Static
 
+from crm_tui import display
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.services import money, session
@@ -94,13 +95,13 @@ class LineModal(FormModal):
         # an opportunity has no currency of its own: it is the settings' one
         currency = getattr(self.parent_record, "currency", None) or session.settings().currency
         out = Text("Amount: ", style="bold")
-        out.append(money.display(amounts.base))
+        out.append(display.money(amounts.base))
         if amounts.discount:
-            out.append(f" − {money.display(amounts.discount)} discount")
+            out.append(f" − {display.money(amounts.discount)} discount")
         if amounts.tax:
-            out.append(f" + {money.display(amounts.tax)} tax")
+            out.append(f" + {display.money(amounts.tax)} tax")
         out.append(" = ")
-        out.append(money.display(amounts.extended, currency), style="bold")
+        out.append(display.money(amounts.extended, currency), style="bold")
         if self.kind != "opportunity":
             line_id = self.line["id"] if self.line else None
             try:
@@ -109,8 +110,8 @@ class LineModal(FormModal):
                 out.append(f"\nDocument total: {exc}", style="yellow")
             else:
                 out.append("\nDocument total: ", style="bold")
-                out.append(money.display(totals.total_amount, currency), style="bold")
+                out.append(display.money(totals.total_amount, currency), style="bold")
                 before = self.parent_record.total_amount
                 if totals.total_amount != before:
-                    out.append(f" (now {money.display(before)})", style="dim")
+                    out.append(f" (now {display.money(before)})", style="dim")
         preview.update(out)

@@ -4,12 +4,12 @@ and lost opportunities; filter-as-you-type like every list."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 
+from crm_tui import display, keys
 from crm_tui.screens.common.base_list import RecordListScreen
 from crm_tui.screens.sales import opportunity_actions
 from crm_tui.screens.sales.board_filter import board_filter, cycle, set_board_filter
-from crm_tui.services import dates, money
+from crm_tui.services import dates
 from crm_tui.services.listing import Page
 from crm_tui.services.sales import opportunities
 from crm_tui.text import safe_line
@@ -17,7 +17,7 @@ from crm_tui.widgets.record_table import Column
 
 
 def _revenue(row: dict) -> Text:
-    return Text(money.display(row.get("estimated_revenue")), justify="right")
+    return Text(display.money(row.get("estimated_revenue")), justify="right")
 
 
 def _stage(row: dict) -> Text:
@@ -65,13 +65,7 @@ class OpportunitiesScreen(RecordListScreen):
         Column("estimated_close_date", "Close", 10, _close, keep_width=True),
         Column("owner", "Owner", 14),
     ]
-    BINDINGS = [
-        Binding("m", "next_scope", "Mine/team/all"),
-        Binding("d", "next_close", "Close date"),
-        Binding("b", "board", "Board"),
-        Binding("w", "won", "Won", show=False),
-        Binding("x", "lost", "Lost", show=False),
-    ]
+    BINDINGS = keys.bindings("opportunities_list")
     ACCESS = {**RecordListScreen.ACCESS, **dict.fromkeys(("won", "lost"), "write")}
     SERVICE = opportunities
 
@@ -123,20 +117,43 @@ class OpportunitiesScreen(RecordListScreen):
             opportunity_actions.close_lost(self, row, self._after)
 
     def action_toggle_active(self) -> None:
-        self.notify("Close an opportunity with w (won) or x (lost); reopen it from its detail.")
+        self.notify(
+            keys.fill(
+                "Close an opportunity with {opportunity.won} (won) or {pipeline.lost} (lost); "
+                "reopen it from its detail."
+            )
+        )
 
     def record_actions(self):
-        actions = [("New opportunity", "Create one in Qualify (n)", self.action_new)]
+        actions = [
+            ("New opportunity", keys.fill("Create one in Qualify ({list.new})"), self.action_new)
+        ]
         row = self.table.current_row
         if row is not None:
             actions += [
                 ("Open this opportunity", "Show its details", lambda: self.open_record(row["id"])),
-                ("Edit this opportunity", "Change its fields (e)", self.action_edit),
-                ("Log an activity", "Regarding this opportunity (a)", self.action_log_activity),
+                (
+                    "Edit this opportunity",
+                    keys.fill("Change its fields ({list.edit})"),
+                    self.action_edit,
+                ),
+                (
+                    "Log an activity",
+                    keys.fill("Regarding this opportunity ({list.activity})"),
+                    self.action_log_activity,
+                ),
             ]
             if row["state"] == "open":
                 actions += [
-                    ("Close as won", "Actual revenue and date (w)", self.action_won),
-                    ("Close as lost", "Reason and competitor (x)", self.action_lost),
+                    (
+                        "Close as won",
+                        keys.fill("Actual revenue and date ({opportunity.won})"),
+                        self.action_won,
+                    ),
+                    (
+                        "Close as lost",
+                        keys.fill("Reason and competitor ({pipeline.lost})"),
+                        self.action_lost,
+                    ),
                 ]
         return actions

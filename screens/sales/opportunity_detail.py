@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent
 
+from crm_tui import display, keys
 from crm_tui.errors import CrmError
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.common.calls import confirm_then, direct
 from crm_tui.screens.sales import opportunity_actions
-from crm_tui.services import money, records, session
+from crm_tui.services import records, session
 from crm_tui.services.sales import competitors, lines, opportunities, quotes
 from crm_tui.text import safe_line
 from crm_tui.widgets.line_table import LineTable
@@ -26,18 +26,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
     KIND = "opportunity"
     SERVICE = opportunities
     EXTRA_TABS = [("lines", "Products"), ("quotes", "Quotes"), ("competitors", "Competitors")]
-    BINDINGS = [
-        Binding("greater_than_sign", "stage(1)", "Stage ▶"),
-        Binding("less_than_sign", "stage(-1)", "◀ Stage", show=False),
-        Binding("w", "won", "Won"),
-        Binding("X", "lost", "Lost"),
-        Binding("O", "reopen", "Reopen", show=False),
-        Binding("D", "toggle_active", "Hold/resume", show=False),
-        Binding("Q", "new_quote", "New quote", show=False),
-        Binding("K", "link_competitor", "Competitor", show=False),
-        Binding("plus,insert", "add_line", "Add product", show=False),
-        Binding("minus,delete", "remove_line", "Remove product", show=False),
-    ]
+    BINDINGS = keys.bindings("opportunity_detail")
     ACCESS = {
         **RecordDetailScreen.ACCESS,
         **dict.fromkeys(
@@ -89,9 +78,9 @@ class OpportunityDetailScreen(RecordDetailScreen):
         out = [
             ("Stage", stages),
             ("Customer", opportunities.customer_name(row)),
-            ("Est. revenue", money.display(row.estimated_revenue, currency)),
+            ("Est. revenue", display.money(row.estimated_revenue, currency)),
             ("Probability", f"{row.probability}%"),
-            ("Weighted", money.display(weighted, currency)),
+            ("Weighted", display.money(weighted, currency)),
             (
                 "Est. close",
                 row.estimated_close_date.isoformat() if row.estimated_close_date else "",
@@ -105,7 +94,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
         ]
         if row.state != "open":
             out += [
-                ("Actual revenue", money.display(row.actual_revenue, currency)),
+                ("Actual revenue", display.money(row.actual_revenue, currency)),
                 ("Closed on", row.actual_close_date.isoformat() if row.actual_close_date else ""),
             ]
         if row.state == "lost":
@@ -125,11 +114,13 @@ class OpportunityDetailScreen(RecordDetailScreen):
 
     def compose_extra(self, tab_id: str) -> ComposeResult:
         hints = {
-            "lines": "No products yet: + adds one (a quote made later copies them).",
-            "quotes": "No quotes yet: Q creates one from this opportunity.",
-            "competitors": "No competitors named: K links one.",
+            "lines": "No products yet: {lines.add} adds one (a quote made later copies them).",
+            "quotes": "No quotes yet: {opportunity.new_quote} creates one from this opportunity.",
+            "competitors": "No competitors named: {opportunity.competitor} links one.",
         }
-        yield Static(Text(hints[tab_id], style="dim"), id=f"empty-{tab_id}", classes="empty-hint")
+        yield Static(
+            Text(keys.fill(hints[tab_id]), style="dim"), id=f"empty-{tab_id}", classes="empty-hint"
+        )
         if tab_id == "lines":
             yield LineTable(id="related-lines")
         else:
@@ -156,7 +147,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
                 safe_line(r["display_number"]),
                 safe_line(r["name"]),
                 Text(r["state"]),
-                Text(money.display(r["total_amount"]), justify="right"),
+                Text(display.money(r["total_amount"]), justify="right"),
             ),
         )
         self._fill(
@@ -289,10 +280,14 @@ class OpportunityDetailScreen(RecordDetailScreen):
     def record_actions(self):
         row = self.record
         actions = [
-            ("Edit this opportunity", "Change its fields (e)", self.action_edit),
+            (
+                "Edit this opportunity",
+                keys.fill("Change its fields ({detail.edit})"),
+                self.action_edit,
+            ),
             (
                 "Log an activity",
-                "Call, email, meeting, task, letter or note (a)",
+                keys.fill("Call, email, meeting, task, letter or note ({detail.activity})"),
                 self.action_log_activity,
             ),
         ]
@@ -305,7 +300,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
                 actions.append(
                     (
                         f"Move to {label}",
-                        "Next stage, through its gate (>)",
+                        keys.fill("Next stage, through its gate ({opportunity.next_stage})"),
                         keyed("stage", lambda: self.action_stage(1)),
                     )
                 )
@@ -314,22 +309,48 @@ class OpportunityDetailScreen(RecordDetailScreen):
                 actions.append(
                     (
                         f"Move back to {label}",
-                        "Previous stage (<)",
+                        keys.fill("Previous stage ({opportunity.prev_stage})"),
                         keyed("stage", lambda: self.action_stage(-1)),
                     )
                 )
             actions += [
-                ("Close as won", "Actual revenue and date (w)", self.action_won),
-                ("Close as lost", "Reason and competitor (X)", self.action_lost),
-                ("New quote", "A draft quote for this opportunity (Q)", self.action_new_quote),
-                ("Add a product line", "Product or write-in (+)", self.action_add_line),
-                ("Link a competitor", "Who else is bidding (K)", self.action_link_competitor),
+                (
+                    "Close as won",
+                    keys.fill("Actual revenue and date ({opportunity.won})"),
+                    self.action_won,
+                ),
+                (
+                    "Close as lost",
+                    keys.fill("Reason and competitor ({opportunity.lost})"),
+                    self.action_lost,
+                ),
+                (
+                    "New quote",
+                    keys.fill("A draft quote for this opportunity ({opportunity.new_quote})"),
+                    self.action_new_quote,
+                ),
+                (
+                    "Add a product line",
+                    keys.fill("Product or write-in ({lines.add})"),
+                    self.action_add_line,
+                ),
+                (
+                    "Link a competitor",
+                    keys.fill("Who else is bidding ({opportunity.competitor})"),
+                    self.action_link_competitor,
+                ),
                 (
                     "Resume" if row.status_reason == "on_hold" else "Put on hold",
-                    "Status on hold / in progress (D)",
+                    keys.fill("Status on hold / in progress ({detail.toggle_active})"),
                     self.action_toggle_active,
                 ),
             ]
         else:
-            actions.append(("Reopen", "Back to open, in its stage (O)", self.action_reopen))
+            actions.append(
+                (
+                    "Reopen",
+                    keys.fill("Back to open, in its stage ({opportunity.reopen})"),
+                    self.action_reopen,
+                )
+            )
         return actions

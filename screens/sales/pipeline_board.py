@@ -7,16 +7,15 @@ import datetime as dt
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from crm_tui import styles
+from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.access_keys import AccessKeys, keyed
 from crm_tui.screens.sales import opportunity_actions
 from crm_tui.screens.sales.board_filter import board_filter, cycle, filter_label, set_board_filter
-from crm_tui.services import dates, money, session
+from crm_tui.services import dates, session
 from crm_tui.services.sales import opportunities, pipeline
 from crm_tui.services.sales.pipeline import BoardFilter
 from crm_tui.text import safe_line
@@ -27,19 +26,7 @@ PAGE = 40
 
 class PipelineScreen(AccessKeys, Screen):
     CSS_PATH = styles.path("pipeline.tcss")
-    BINDINGS = [
-        Binding("n", "new", "New"),
-        # Edit and log stay off the footer: it has room for the board's own keys.
-        Binding("e", "edit", "Edit", show=False),
-        Binding("a", "log_activity", "Activity", show=False),
-        Binding("w", "won", "Won"),
-        Binding("x", "lost", "Lost"),
-        Binding("m,v", "next_scope", "Mine/team/all"),
-        Binding("d", "next_close", "Close date"),
-        Binding("b", "list_view", "List"),
-        Binding("C", "competitors", "Competitors", show=False),
-        Binding("r", "refresh_data", "Refresh", show=False),
-    ]
+    BINDINGS = keys.bindings("pipeline")
     KIND = "opportunity"
     # "move" is the board's own key (shift+← →), asked through check_action
     ACCESS = {
@@ -132,11 +119,16 @@ class PipelineScreen(AccessKeys, Screen):
         weighted = sum(t.weighted for t in self._totals.values())
         status = Text()
         if count == 0:
-            status.append("No open opportunities in this view.  n creates one · v widens the view.")
-        else:
-            status.append(f"{count:,} open · {money.display(total, currency)}")
             status.append(
-                f" · ≈ {money.display(weighted, currency)} weighted by probability · ⚠ overdue",
+                keys.fill(
+                    "No open opportunities in this view.  {list.new} creates one · "
+                    "{pipeline.scope} widens the view."
+                )
+            )
+        else:
+            status.append(f"{count:,} open · {display.money(total, currency)}")
+            status.append(
+                f" · ≈ {display.money(weighted, currency)} weighted by probability · ⚠ overdue",
                 style="dim",
             )
         self.query_one("#board-status", Static).update(status)
@@ -150,8 +142,8 @@ class PipelineScreen(AccessKeys, Screen):
         if totals is None:
             return head
         head.append(f"  {totals.count:,}\n", style="bold")
-        head.append(money.display(totals.total))
-        head.append(f"\n≈ {money.display(totals.weighted)}", style="dim")
+        head.append(display.money(totals.total))
+        head.append(f"\n≈ {display.money(totals.weighted)}", style="dim")
         return head
 
     def _render_card(self, row: dict) -> Text:
@@ -163,7 +155,7 @@ class PipelineScreen(AccessKeys, Screen):
         if row.get("status_reason") == "on_hold":
             # first on the line: a narrow column cuts the end of it
             card.append("hold ", style="yellow")
-        card.append(money.display(row.get("estimated_revenue")) or "—")
+        card.append(display.money(row.get("estimated_revenue")) or "—")
         close = row.get("estimated_close_date")
         if close:
             card.append(f" {_short_day(close)}", style="red" if row.get("overdue") else "")
@@ -265,7 +257,8 @@ class PipelineScreen(AccessKeys, Screen):
                     actions.append(
                         (
                             f"Move to {label}",
-                            f"Move the card {word} (shift+arrow)",
+                            f"Move the card {word} "
+                            f"({keys.key('board.move_right' if step > 0 else 'board.move_left')})",
                             keyed(
                                 "move",
                                 lambda t=target: self.board.post_message(
@@ -275,10 +268,26 @@ class PipelineScreen(AccessKeys, Screen):
                         )
                     )
             actions += [
-                ("Close as won", "Ask for the actual revenue (w)", self.action_won),
-                ("Close as lost", "Ask for the reason and competitor (x)", self.action_lost),
-                ("Edit opportunity", "Change its fields (e)", self.action_edit),
-                ("Log an activity", "Regarding this opportunity (a)", self.action_log_activity),
+                (
+                    "Close as won",
+                    keys.fill("Ask for the actual revenue ({opportunity.won})"),
+                    self.action_won,
+                ),
+                (
+                    "Close as lost",
+                    keys.fill("Ask for the reason and competitor ({pipeline.lost})"),
+                    self.action_lost,
+                ),
+                (
+                    "Edit opportunity",
+                    keys.fill("Change its fields ({list.edit})"),
+                    self.action_edit,
+                ),
+                (
+                    "Log an activity",
+                    keys.fill("Regarding this opportunity ({list.activity})"),
+                    self.action_log_activity,
+                ),
             ]
         return actions
 

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from crm_tui import styles
+from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.calls import confirm_then
 from crm_tui.screens.common.form_modal import FormModal
-from crm_tui.services import money, session
+from crm_tui.services import session
 from crm_tui.services.sales import products
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec
@@ -36,13 +35,7 @@ def _products(typed: str) -> list[dict]:
 
 class PriceListsScreen(AccessKeys, Screen):
     CSS_PATH = styles.path("price_lists.tcss")
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("n", "new_list", "New list"),
-        Binding("e", "edit_list", "Edit list"),
-        Binding("plus,insert", "set_price", "Set price"),
-        Binding("minus,delete", "remove_price", "Remove price"),
-    ]
+    BINDINGS = keys.bindings("price_lists")
     KIND = "price_list"
     ACCESS = {
         "new_list": "create",
@@ -106,9 +99,15 @@ class PriceListsScreen(AccessKeys, Screen):
         if self._lists:
             table.move_cursor(row=min(cursor, len(self._lists) - 1))
         hint = (
-            "n creates a price list: products are priced from it on quotes, orders and invoices."
+            keys.fill(
+                "{price_list.new} creates a price list: products are priced from it on quotes, "
+                "orders and invoices."
+            )
             if not self._lists
-            else "+ sets a product's price in the highlighted list · − removes it · tab switches"
+            else keys.fill(
+                "{price_list.set} sets a product's price in the highlighted list · "
+                "{price_list.remove} removes it · tab switches"
+            )
         )
         self.query_one("#price-lists-hint", Static).update(Text(hint, style="dim"))
         self._fill_items()
@@ -123,7 +122,7 @@ class PriceListsScreen(AccessKeys, Screen):
                 safe_line(row["product_number"]),
                 safe_line(row["product_name"]),
                 safe_line(row["unit"]),
-                Text(money.display(row["amount"]), justify="right"),
+                Text(display.money(row["amount"]), justify="right"),
                 key=str(row["product_id"]),
             )
 
@@ -175,7 +174,9 @@ class PriceListsScreen(AccessKeys, Screen):
     def action_set_price(self) -> None:
         current = self.current_list
         if current is None:
-            self.notify("Create a price list first (n).", severity="warning")
+            self.notify(
+                keys.fill("Create a price list first ({price_list.new})."), severity="warning"
+            )
             return
         specs = [
             FieldSpec("product_id", "Product", "lookup", lookup=_products),

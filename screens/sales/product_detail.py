@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 
+from crm_tui import display, keys
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.base_detail import RecordDetailScreen
-from crm_tui.services import money, session
+from crm_tui.services import session
 from crm_tui.services.sales import products
 from crm_tui.text import safe_line
 
@@ -17,11 +17,7 @@ STATE_STYLE = {"draft": "bold yellow", "active": "bold green", "retired": "bold 
 class ProductDetailScreen(RecordDetailScreen):
     KIND = "product"
     SERVICE = products
-    BINDINGS = [
-        Binding("A", "activate", "Activate", show=False),
-        Binding("X", "retire", "Retire", show=False),
-        Binding("D", "toggle_active", "Activate/retire", show=False),
-    ]
+    BINDINGS = keys.bindings("product_detail")
     ACCESS = {**RecordDetailScreen.ACCESS, **dict.fromkeys(("activate", "retire"), "write")}
 
     @property
@@ -43,8 +39,8 @@ class ProductDetailScreen(RecordDetailScreen):
             ("Number", row.product_number),
             ("Type", products.TYPES.get(row.product_type, row.product_type)),
             ("Unit", row.unit),
-            ("List price", money.display(row.list_price, currency)),
-            ("Cost", money.display(row.cost, currency)),
+            ("List price", display.money(row.list_price, currency)),
+            ("Cost", display.money(row.cost, currency)),
             *self.stamp_rows(),
             ("Description", row.description),
         ]
@@ -71,14 +67,28 @@ class ProductDetailScreen(RecordDetailScreen):
 
     def record_actions(self):
         actions = [
-            ("Edit this product", "Change its fields (e)", self.action_edit),
-            ("Log an activity", "Regarding this product (a)", self.action_log_activity),
+            ("Edit this product", keys.fill("Change its fields ({detail.edit})"), self.action_edit),
+            (
+                "Log an activity",
+                keys.fill("Regarding this product ({detail.activity})"),
+                self.action_log_activity,
+            ),
         ]
         if self.record is not None:
             if self.record.state == "active":
-                actions.append(("Retire this product", "No new lines (X)", self.action_retire))
+                actions.append(
+                    (
+                        "Retire this product",
+                        keys.fill("No new lines ({product.retire})"),
+                        self.action_retire,
+                    )
+                )
             else:
                 actions.append(
-                    ("Activate this product", "It can be sold (A)", self.action_activate)
+                    (
+                        "Activate this product",
+                        keys.fill("It can be sold ({product.activate})"),
+                        self.action_activate,
+                    )
                 )
         return actions

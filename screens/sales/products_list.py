@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 
+from crm_tui import display, keys
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.base_list import RecordListScreen
-from crm_tui.services import money
 from crm_tui.services.sales import products
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_table import Column
@@ -18,7 +17,7 @@ def _name(row: dict) -> Text:
 
 
 def _price(row: dict) -> Text:
-    return Text(money.display(row.get("list_price")), justify="right")
+    return Text(display.money(row.get("list_price")), justify="right")
 
 
 class ProductsScreen(RecordListScreen):
@@ -35,11 +34,7 @@ class ProductsScreen(RecordListScreen):
         Column("list_price", "List price", 14, _price, keep_width=True, right=True),
         Column("state", "State", 8),
     ]
-    BINDINGS = [
-        Binding("A", "activate", "Activate", show=False),
-        Binding("X", "retire", "Retire", show=False),
-        Binding("L", "price_lists", "Price lists"),
-    ]
+    BINDINGS = keys.bindings("products_list")
     ACCESS = {**RecordListScreen.ACCESS, **dict.fromkeys(("activate", "retire"), "write")}
     SERVICE = products
 
@@ -82,15 +77,19 @@ class ProductsScreen(RecordListScreen):
 
     def record_actions(self):
         actions = [
-            ("New product", "Add to the catalogue (n)", self.action_new),
-            ("Price lists", "Prices per list (L)", self.action_price_lists),
+            ("New product", keys.fill("Add to the catalogue ({list.new})"), self.action_new),
+            (
+                "Price lists",
+                keys.fill("Prices per list ({product.price_lists})"),
+                self.action_price_lists,
+            ),
         ]
         row = self.table.current_row
         if row is not None:
             actions += [
-                ("Edit this product", "Change its fields (e)", self.action_edit),
+                ("Edit this product", keys.fill("Change its fields ({list.edit})"), self.action_edit),
                 ("Activate this product" if row["state"] != "active" else "Retire this product",
-                 "Whether new lines can use it (A / X)",
+                 keys.fill("Whether new lines can use it ({product.activate} / {product.retire})"),
                  self.action_activate if row["state"] != "active" else self.action_retire),
             ]  # fmt: skip
         return actions

@@ -9,12 +9,11 @@ import datetime as dt
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from crm_tui import styles
+from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.screens.common import calls
 from crm_tui.screens.customers.account_form import _account_matches
@@ -30,11 +29,7 @@ class BookingModal(ModalScreen[int | None]):
     """Dismisses with the booked activity's id, or None on escape."""
 
     CSS_PATH = [styles.path("modals.tcss"), styles.path("forms.tcss"), styles.path("schedule.tcss")]
-    BINDINGS = [
-        Binding("ctrl+f", "find", "Find slots", priority=True),
-        Binding("ctrl+s", "book", "Book", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = keys.bindings("booking")
 
     def __init__(
         self,
@@ -79,8 +74,8 @@ class BookingModal(ModalScreen[int | None]):
             yield Static(id="booking-message")
             yield DataTable(id="slots", cursor_type="row", zebra_stripes=True)
             yield Static(
-                Text("ctrl+f find slots · enter or ctrl+s book the highlighted slot · esc cancel",
-                     style="dim"),
+                Text(keys.fill("{booking.find} find slots · enter or {booking.book} book the "
+                               "highlighted slot · {form.cancel} cancel"), style="dim"),
                 classes="modal-keys",
             )  # fmt: skip
 
@@ -144,16 +139,14 @@ class BookingModal(ModalScreen[int | None]):
         for index, slot in enumerate(self.slots):
             names = ", ".join(self._names.get(r, f"#{r}") for r in slot.resource_ids)
             table.add_row(
-                Text(dates.display_time(slot.start)),
+                Text(display.time(slot.start)),
                 Text(dates.as_local(slot.end).strftime("%H:%M")),
                 safe_line(names),
                 key=str(index),
             )
         if self.slots:
             self._message(
-                Text(
-                    f"{len(self.slots)} free slots from {dates.display_time(after)}.", style="green"
-                )
+                Text(f"{len(self.slots)} free slots from {display.time(after)}.", style="green")
             )
         else:
             self._message("No free slot in the next 14 days: try another service or a later time.")
@@ -195,7 +188,7 @@ class BookingModal(ModalScreen[int | None]):
             self._refused(exc)
             calls.offer_retry(self, exc, self.action_book)
             return
-        self.app.notify(Text(f"Booked {dates.display_time(slot.start)}: {service['name']}."))
+        self.app.notify(Text(f"Booked {display.time(slot.start)}: {service['name']}."))
         self.dismiss(activity_id)
 
     def action_cancel(self) -> None:

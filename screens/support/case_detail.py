@@ -7,17 +7,16 @@ import datetime as dt
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from crm_tui import styles
+from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.common.calls import direct
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.screens.support import case_actions
 from crm_tui.screens.support.sla_clock import countdown
-from crm_tui.services import dates, records
+from crm_tui.services import records
 from crm_tui.services.support import cases, contracts, sla
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec
@@ -42,21 +41,7 @@ class CaseDetailScreen(RecordDetailScreen):
     SERVICE = cases
     EXTRA_TABS = [("related", "Related")]
     FIRST_TAB = "summary"
-    BINDINGS = [
-        Binding("t", "take", "Take"),
-        Binding("u", "release", "Release", show=False),
-        Binding("m", "move", "Move", show=False),
-        Binding("o", "assign", "Assign", show=False),
-        Binding("R", "resolve", "Resolve"),
-        Binding("s", "status", "Status", show=False),
-        Binding("X", "cancel_case", "Cancel case", show=False),
-        Binding("O", "reopen", "Reactivate", show=False),
-        Binding("M", "merge", "Merge", show=False),
-        Binding("L", "contract_line", "Contract line", show=False),
-        Binding("B", "book", "Book a service", show=False),
-        Binding("K", "link_article", "Link article"),
-        Binding("D", "toggle_active", "Which keys change a case", show=False),
-    ]
+    BINDINGS = keys.bindings("case_detail")
 
     ACCESS = {
         **RecordDetailScreen.ACCESS,
@@ -86,13 +71,9 @@ class CaseDetailScreen(RecordDetailScreen):
     def _clock_line(self, due, met) -> str:
         if due is None:
             return ""
-        text = dates.display_time(due)
+        text = display.time(due)
         if met is not None:
-            text += (
-                f" · met {dates.display_time(met)}"
-                if met <= due
-                else f" · late, {dates.display_time(met)}"
-            )
+            text += f" · met {display.time(met)}" if met <= due else f" · late, {display.time(met)}"
         return text
 
     def summary_rows(self):
@@ -137,7 +118,9 @@ class CaseDetailScreen(RecordDetailScreen):
     def compose_side(self) -> ComposeResult:
         from crm_tui.widgets.suggestion_panel import SuggestionPanel
 
-        yield SuggestionPanel("K links the highlighted one · enter opens it")
+        yield SuggestionPanel(
+            keys.fill("{case.link_article} links the highlighted one · enter opens it")
+        )
 
     def _refresh_suggestions(self) -> None:
         from crm_tui.services.knowledge import kb, kb_search
@@ -300,15 +283,19 @@ class CaseDetailScreen(RecordDetailScreen):
         )
 
     def action_toggle_active(self) -> None:
-        self.notify("R resolves, X cancels, O reactivates a case.")
+        self.notify(
+            keys.fill(
+                "{case.resolve} resolves, {case.cancel} cancels, {case.reopen} reactivates a case."
+            )
+        )
 
     def record_actions(self):
         row = self.record
         actions = [
-            ("Edit this case", "Change its fields (e)", self.action_edit),
+            ("Edit this case", keys.fill("Change its fields ({detail.edit})"), self.action_edit),
             (
                 "Log an activity",
-                "The first outgoing one is the first response (a)",
+                keys.fill("The first outgoing one is the first response ({detail.activity})"),
                 self.action_log_activity,
             ),
         ]
@@ -316,26 +303,48 @@ class CaseDetailScreen(RecordDetailScreen):
             return actions
         if row.state == "active":
             actions += [
-                ("Take this case", "It becomes yours (t)", self.action_take),
-                ("Release this case", "Back to its queue (u)", self.action_release),
-                ("Move to another queue", "(m)", self.action_move),
-                ("Assign an owner", "(o)", self.action_assign),
-                ("Change the status", "On hold, waiting for details… (s)", self.action_status),
-                ("Resolve this case", "Resolution and billable time (R)", self.action_resolve),
-                ("Cancel this case", "(X)", self.action_cancel_case),
-                ("Merge into another case", "(M)", self.action_merge),
-                ("Book a service", "A visit or job for this case (B)", self.action_book),
+                ("Take this case", keys.fill("It becomes yours ({case.take})"), self.action_take),
+                (
+                    "Release this case",
+                    keys.fill("Back to its queue ({case.release})"),
+                    self.action_release,
+                ),
+                ("Move to another queue", keys.fill("({case.move})"), self.action_move),
+                ("Assign an owner", keys.fill("({case.assign})"), self.action_assign),
+                (
+                    "Change the status",
+                    keys.fill("On hold, waiting for details… ({case.status})"),
+                    self.action_status,
+                ),
+                (
+                    "Resolve this case",
+                    keys.fill("Resolution and billable time ({case.resolve})"),
+                    self.action_resolve,
+                ),
+                ("Cancel this case", keys.fill("({case.cancel})"), self.action_cancel_case),
+                ("Merge into another case", keys.fill("({case.merge})"), self.action_merge),
+                (
+                    "Book a service",
+                    keys.fill("A visit or job for this case ({case.book})"),
+                    self.action_book,
+                ),
                 (
                     "Link a knowledge article",
-                    "The highlighted suggestion, or search (K)",
+                    keys.fill("The highlighted suggestion, or search ({case.link_article})"),
                     self.action_link_article,
                 ),
                 (
                     "Attach a contract line",
-                    "The customer's entitlement this case uses (L)",
+                    keys.fill("The customer's entitlement this case uses ({case.contract_line})"),
                     self.action_contract_line,
                 ),
             ]
         elif row.status_reason != "merged":
-            actions.append(("Reactivate this case", "Back to active (O)", self.action_reopen))
+            actions.append(
+                (
+                    "Reactivate this case",
+                    keys.fill("Back to active ({case.reopen})"),
+                    self.action_reopen,
+                )
+            )
         return actions

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.timer import Timer
 
-from crm_tui import styles
+from crm_tui import keys, styles
 from crm_tui.errors import ConflictError, CrmError
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.base_form import RecordFormScreen
@@ -30,7 +29,7 @@ SUGGEST_DEBOUNCE = 0.3
 class CaseFormScreen(RecordFormScreen):
     KIND = "case"
     CSS_PATH = [styles.path("forms.tcss"), styles.path("suggestions.tcss")]
-    BINDINGS = [Binding("ctrl+k", "link_article", "Link article", priority=True)]
+    BINDINGS = keys.bindings("case_form")
 
     def __init__(self, record_id: int | None, preset: dict | None = None) -> None:
         super().__init__(record_id, preset)
@@ -43,7 +42,9 @@ class CaseFormScreen(RecordFormScreen):
     def compose_side(self):
         from crm_tui.widgets.suggestion_panel import SuggestionPanel
 
-        yield SuggestionPanel("ctrl+k links the highlighted one · enter opens it")
+        yield SuggestionPanel(
+            keys.fill("{case_form.link_article} links the highlighted one · enter opens it")
+        )
 
     def on_resize(self) -> None:
         self.query_one("#kb-side").display = self.size.width >= 100

@@ -5,8 +5,8 @@ resolve without leaving the list."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 
+from crm_tui import keys
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_list import RecordListScreen
 from crm_tui.screens.support import case_actions
@@ -42,7 +42,7 @@ class CaseQueueScreen(RecordListScreen):
     KIND = "case"
     AREA_TITLE = "Cases"
     SORTS = {"urgency": "SLA urgency"}
-    FILTER_HINT = "/ type to filter by number, title, customer, subject…"
+    FILTER_HINT = "{list.filter} type to filter by number, title, customer, subject…"
     COLUMNS = [
         # "resp −19h 30m": a late first response, cut short, would misstate the clock
         Column("sla", "Next SLA", 13, countdown, keep_width=True, right=True),
@@ -66,15 +66,7 @@ class CaseQueueScreen(RecordListScreen):
         Column("owner", "Owner", 14, _owner, min_table_width=100),
         Column("queue", "Queue", 12, min_table_width=100),
     ]
-    BINDINGS = [
-        Binding("t", "take", "Take"),
-        Binding("u", "release", "Release"),
-        Binding("m", "move", "Move"),
-        Binding("o", "assign", "Assign"),
-        Binding("R", "resolve", "Resolve"),
-        Binding("K", "contracts", "Contracts", show=False),
-        Binding("S", "schedule", "Schedule", show=False),
-    ]
+    BINDINGS = keys.bindings("case_queue")
     SERVICE = cases
     ACCESS = {
         **RecordListScreen.ACCESS,
@@ -166,23 +158,48 @@ class CaseQueueScreen(RecordListScreen):
         self.app.push_screen(ScheduleScreen())
 
     def action_toggle_active(self) -> None:
-        self.notify("Cases are resolved (R) or canceled from their detail, not deactivated.")
+        self.notify(
+            keys.fill(
+                "Cases are resolved ({case.resolve}) or canceled from their detail, "
+                "not deactivated."
+            )
+        )
 
     def record_actions(self):
-        actions = [("New case", "Log a case (n)", self.action_new)]
+        actions = [("New case", keys.fill("Log a case ({list.new})"), self.action_new)]
         row = self.table.current_row
         if row is not None and row["state"] == "active":
             actions += [
                 ("Open this case", "Its details and timeline", lambda: self.open_record(row["id"])),
-                ("Take this case", "It becomes yours (t)", self.action_take),
-                ("Release this case", "Back to its queue (u)", self.action_release),
-                ("Move to another queue", "(m)", self.action_move),
-                ("Assign an owner", "(o)", self.action_assign),
-                ("Resolve this case", "Resolution and billable time (R)", self.action_resolve),
-                ("Log an activity", "Regarding this case (a)", self.action_log_activity),
+                ("Take this case", keys.fill("It becomes yours ({case.take})"), self.action_take),
+                (
+                    "Release this case",
+                    keys.fill("Back to its queue ({case.release})"),
+                    self.action_release,
+                ),
+                ("Move to another queue", keys.fill("({case.move})"), self.action_move),
+                ("Assign an owner", keys.fill("({case.assign})"), self.action_assign),
+                (
+                    "Resolve this case",
+                    keys.fill("Resolution and billable time ({case.resolve})"),
+                    self.action_resolve,
+                ),
+                (
+                    "Log an activity",
+                    keys.fill("Regarding this case ({list.activity})"),
+                    self.action_log_activity,
+                ),
             ]
         actions += [
-            ("Contracts", "Customers' entitlements (K)", self.action_contracts),
-            ("Service schedule", "Resources' agendas; book a service (S)", self.action_schedule),
+            (
+                "Contracts",
+                keys.fill("Customers' entitlements ({queue.contracts})"),
+                self.action_contracts,
+            ),
+            (
+                "Service schedule",
+                keys.fill("Resources' agendas; book a service ({queue.schedule})"),
+                self.action_schedule,
+            ),
         ]
         return actions

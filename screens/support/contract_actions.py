@@ -11,6 +11,7 @@ from functools import partial
 from rich.text import Text
 from textual.screen import Screen
 
+from crm_tui import keys
 from crm_tui.screens.common.calls import Done, confirm_then, direct
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.services.support import contracts
@@ -63,9 +64,15 @@ def run_step(screen: Screen, key: str, row, done: Done) -> None:
     state = row["state"] if isinstance(row, dict) else row.state
     step = step_for(key, state)
     if step is None:
-        keys = ", ".join(f"{s.key} {s.title.lower()}" for s in legal_steps(state)) or "none"
+        here = (
+            ", ".join(
+                f"{keys.step('contract_detail', s.key)} {s.title.lower()}"
+                for s in legal_steps(state)
+            )
+            or "none"
+        )
         screen.notify(
-            f"A {contracts.STATES[state].lower()} contract cannot do that (keys here: {keys}).",
+            f"A {contracts.STATES[state].lower()} contract cannot do that (keys here: {here}).",
             severity="warning",
         )
         return

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent
 
+from crm_tui import keys
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_detail import RecordDetailScreen
@@ -46,13 +46,7 @@ class ContractDetailScreen(RecordDetailScreen):
     SERVICE = contracts
     EXTRA_TABS = [("lines", "Lines"), ("cases", "Cases")]
     FIRST_TAB = "lines"
-    BINDINGS = [
-        Binding("plus,insert", "add_line", "Add line"),
-        Binding("minus,delete", "remove_line", "Remove line", show=False),
-        Binding("A", "step('A')", "Activate", show=False),
-        Binding("H", "step('H')", "Hold/resume", show=False),
-        Binding("X", "step('X')", "Cancel contract", show=False),
-    ]
+    BINDINGS = keys.bindings("contract_detail")
     ACCESS = {
         **RecordDetailScreen.ACCESS,
         **dict.fromkeys(("add_line", "remove_line", "step"), "write"),
@@ -128,14 +122,21 @@ class ContractDetailScreen(RecordDetailScreen):
         if self._lines:
             table.move_cursor(row=min(cursor, len(self._lines) - 1))
         if self.draft:
-            hint = "+ add a line · enter edit · − remove · A activates the contract"
+            hint = keys.fill(
+                "{lines.add} add a line · enter edit · {lines.remove} remove · "
+                "{contract.activate} activates the contract"
+            )
             if not self._lines:
-                hint = "No lines yet: + adds one (cases, minutes or coverage dates)."
+                hint = keys.fill(
+                    "No lines yet: {lines.add} adds one (cases, minutes or coverage dates)."
+                )
         else:
             hint = f"{contracts.STATES[self.record.state].lower()}: the lines are locked"
             steps = contract_actions.legal_steps(self.record.state)
             if steps:
-                hint += " · " + " · ".join(f"{s.key} {s.title.lower()}" for s in steps)
+                hint += " · " + " · ".join(
+                    f"{keys.step('contract_detail', s.key)} {s.title.lower()}" for s in steps
+                )
         self.query_one("#lines-hint", Static).update(Text(hint, style="dim"))
         self._fill_cases()
 
@@ -211,7 +212,12 @@ class ContractDetailScreen(RecordDetailScreen):
         contract_actions.run_step(self, key, self.record, lambda r: self.refresh_data())
 
     def action_toggle_active(self) -> None:
-        self.notify("A activates, H holds or resumes, X cancels a contract.")
+        self.notify(
+            keys.fill(
+                "{contract.activate} activates, {contract.hold} holds or resumes, "
+                "{contract.cancel} cancels a contract."
+            )
+        )
 
     def edit_screen(self):
         from crm_tui.screens.support.contract_form import ContractFormScreen
@@ -222,18 +228,38 @@ class ContractDetailScreen(RecordDetailScreen):
         actions = []
         if self.draft:
             actions += [
-                ("Edit this contract", "Name, customer, dates, terms (e)", self.action_edit),
-                ("Add a line", "Cases, minutes or coverage (+)", self.action_add_line),
+                (
+                    "Edit this contract",
+                    keys.fill("Name, customer, dates, terms ({detail.edit})"),
+                    self.action_edit,
+                ),
+                (
+                    "Add a line",
+                    keys.fill("Cases, minutes or coverage ({lines.add})"),
+                    self.action_add_line,
+                ),
             ]
             if self._lines:
-                actions.append(("Remove the highlighted line", "(−)", self.action_remove_line))
-        actions.append(("Log an activity", "Regarding this contract (a)", self.action_log_activity))
+                actions.append(
+                    (
+                        "Remove the highlighted line",
+                        keys.fill("({lines.remove})"),
+                        self.action_remove_line,
+                    )
+                )
+        actions.append(
+            (
+                "Log an activity",
+                keys.fill("Regarding this contract ({detail.activity})"),
+                self.action_log_activity,
+            )
+        )
         if self.record is not None:
             for step in contract_actions.legal_steps(self.record.state):
                 actions.append(
                     (
                         f"{step.title} this contract",
-                        f"{step.help} ({step.key})",
+                        f"{step.help} ({keys.step('contract_detail', step.key)})",
                         keyed("step", lambda s=step: self.action_step(s.key)),
                     )
                 )

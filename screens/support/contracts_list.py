@@ -4,8 +4,8 @@ entitled to. The filter finds by name or number."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
 
+from crm_tui import keys
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_list import RecordListScreen
@@ -38,14 +38,10 @@ class ContractsScreen(RecordListScreen):
         Column("ends_on", "Ends", 10, keep_width=True),
         Column("owner", "Owner", 14),
     ]
-    BINDINGS = [
-        Binding("A", "step('A')", "Activate", show=False),
-        Binding("H", "step('H')", "Hold/resume", show=False),
-        Binding("X", "step('X')", "Cancel", show=False),
-    ]
+    BINDINGS = keys.bindings("contracts_list")
     ACCESS = {**RecordListScreen.ACCESS, "step": "write"}
     SERVICE = contracts
-    FILTER_HINT = "/ type to find a contract by name or number…"
+    FILTER_HINT = "{list.filter} type to find a contract by name or number…"
 
     def fetch_page(self, *, view: str, sort: str, query: str | None = None, **kwargs) -> Page:
         if query:
@@ -69,11 +65,18 @@ class ContractsScreen(RecordListScreen):
         contract_actions.run_step(self, key, row, lambda r: self.refresh_data())
 
     def action_toggle_active(self) -> None:
-        self.notify("A activates, H holds or resumes, X cancels a contract.")
+        self.notify(
+            keys.fill(
+                "{contract.activate} activates, {contract.hold} holds or resumes, "
+                "{contract.cancel} cancels a contract."
+            )
+        )
 
     def record_actions(self):
         row = self.table.current_row
-        actions = [("New contract", "A draft for a customer (n)", self.action_new)]
+        actions = [
+            ("New contract", keys.fill("A draft for a customer ({list.new})"), self.action_new)
+        ]
         if row is None:
             return actions
         actions += [
@@ -82,15 +85,25 @@ class ContractsScreen(RecordListScreen):
                 "Its lines and cases (enter)",
                 lambda: self.open_record(row["id"]),
             ),
-            ("Log an activity", "Regarding this contract (a)", self.action_log_activity),
+            (
+                "Log an activity",
+                keys.fill("Regarding this contract ({list.activity})"),
+                self.action_log_activity,
+            ),
         ]
         if row["state"] == "draft":
-            actions.append(("Edit this contract", "Only a draft can change (e)", self.action_edit))
+            actions.append(
+                (
+                    "Edit this contract",
+                    keys.fill("Only a draft can change ({list.edit})"),
+                    self.action_edit,
+                )
+            )
         for step in contract_actions.legal_steps(row["state"]):
             actions.append(
                 (
                     f"{step.title} this contract",
-                    f"{step.help} ({step.key})",
+                    f"{step.help} ({keys.step('contracts_list', step.key)})",
                     keyed("step", lambda s=step: self.action_step(s.key)),
                 )  # fmt: skip
             )

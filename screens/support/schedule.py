@@ -9,12 +9,11 @@ import datetime as dt
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from crm_tui import styles
+from crm_tui import display, keys, styles
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.calls import confirm_then
 from crm_tui.screens.common.form_modal import FormModal
@@ -62,17 +61,7 @@ class AgendaTable(FittedTable):
 
 class ScheduleScreen(AccessKeys, Screen):
     CSS_PATH = styles.path("schedule.tcss")
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("b", "book", "Book"),
-        Binding("w", "toggle_week", "Day/week"),
-        Binding("less_than_sign,comma", "shift(-1)", "Earlier"),
-        Binding("greater_than_sign,full_stop", "shift(1)", "Later"),
-        Binding("T", "today", "Today", show=False),
-        Binding("x", "cancel_booking", "Cancel booking", show=False),
-        Binding("R", "reschedule", "Move booking", show=False),
-        Binding("tab", "switch_side", "Resources/agenda", show=False),
-    ]
+    BINDINGS = keys.bindings("schedule")
     # a booking is a service activity
     KIND = "activity"
     ACCESS = {"book": "create", "cancel_booking": "write", "reschedule": "write"}
@@ -156,7 +145,7 @@ class ScheduleScreen(AccessKeys, Screen):
             title.append_text(safe_line(resource["name"], "bold"))
             title.append(f"  {scheduling.working_hours(resource)}", style="dim")
             self._entries = scheduling.plan(resource["id"], first, days)
-        span = dates.display_day(first) + ("" if days == 1 else f" – {dates.display_day(last)}")
+        span = display.day(first) + ("" if days == 1 else f" – {display.day(last)}")
         title.append(f"\n{'Week' if self.week else 'Day'}: {span}", style="bold")
         self.query_one("#agenda-title", Static).update(title)
         cells, shown_day = [], None
@@ -188,8 +177,11 @@ class ScheduleScreen(AccessKeys, Screen):
         booked = sum(1 for e in self._entries if e["kind"] == "booking")
         status = Text(f"{booked} booking{'s' if booked != 1 else ''}", style="bold")
         status.append(
-            "   b book · enter on free time books from there · x cancel · R move · "
-            "w day/week · < > earlier/later · T today",
+            keys.fill(
+                "   {schedule.book} book · enter on free time books from there · "
+                "{schedule.cancel} cancel · {schedule.move} move · {schedule.week} day/week · "
+                "{schedule.earlier} {schedule.later} earlier/later · {schedule.today} today"
+            ),
             style="dim",
         )
         self.query_one("#schedule-status", Static).update(status)
@@ -268,7 +260,10 @@ class ScheduleScreen(AccessKeys, Screen):
     def _booking(self) -> dict | None:
         entry = self._entry()
         if entry is None or entry["kind"] != "booking":
-            self.notify("Highlight a booking in the agenda first (tab).", severity="warning")
+            self.notify(
+                keys.fill("Highlight a booking in the agenda first ({schedule.switch})."),
+                severity="warning",
+            )
             return None
         if entry["state"] not in ("open", "scheduled"):
             self.notify(f"This booking is {entry['state']}.", severity="warning")

@@ -18,6 +18,7 @@ import pytest
 from textual.widgets import Input
 from ui_support import wait_until
 
+from crm_tui import display
 from crm_tui.app import CrmApp
 from crm_tui.config import Settings
 from crm_tui.screens.knowledge.article_view import ArticleScreen
@@ -48,9 +49,9 @@ def frozen(monkeypatch):
     for module in (records, activities, cases, kb):
         monkeypatch.setattr(module, "utcnow", lambda: at)
     monkeypatch.setattr(dates, "today", lambda: DAY)
-    shown = dates.display_time  # "today 09:00", as seen at NOW
+    shown = display.time  # "today 09:00", as seen at NOW
     monkeypatch.setattr(
-        dates, "display_time", lambda value, zone=None, now=None: shown(value, zone, now or NOW)
+        display, "time", lambda value, zone=None, now=None: shown(value, zone, now or NOW)
     )
     clock = types.SimpleNamespace(datetime=_FrozenDateTime, UTC=dt.UTC)
     monkeypatch.setattr(sla_clock, "dt", clock)
