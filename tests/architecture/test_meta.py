@@ -213,73 +213,121 @@ def test_option_sets_and_states_hold_exactly_the_codes_the_database_allows(db):
 
 # --- against the services ------------------------------------------------------------------
 
+# The option sets and states the services export (the names screens read), by
+# the table and column that store them. The services take them from the
+# metadata, so they are held to the database's CHECK constraints instead.
+_EXPORTED = (
+    ("cases", "TYPES", "case", "case_type"),
+    ("cases", "ORIGINS", "case", "origin"),
+    ("cases", "PRIORITIES", "case", "priority"),
+    ("cases", "SEVERITIES", "case", "severity"),
+    ("cases", "STATES", "case", "state"),
+    ("cases", "STATUS_LABELS", "case", "status_reason"),
+    ("leads", "RATINGS", "lead", "rating"),
+    ("leads", "STATES", "lead", "state"),
+    ("leads", "STATUS", "lead", "status_reason"),
+    ("opportunities", "STAGES", "opportunity", "stage"),
+    ("opportunities", "STAGE_LABELS", "opportunity", "stage"),
+    ("opportunities", "RATINGS", "opportunity", "rating"),
+    ("opportunities", "STATES", "opportunity", "state"),
+    ("opportunities", "STATUS_LABELS", "opportunity", "status_reason"),
+    ("quotes", "STATES", "quote", "state"),
+    ("quotes", "STATUS_LABELS", "quote", "status_reason"),
+    ("orders", "STATES", "sales_order", "state"),
+    ("orders", "STATUS_LABELS", "sales_order", "status_reason"),
+    ("invoices", "STATES", "invoice", "state"),
+    ("invoices", "STATUS_LABELS", "invoice", "status_reason"),
+    ("products", "TYPES", "product", "product_type"),
+    ("products", "STATES", "product", "state"),
+    ("contracts", "STATES", "contract", "state"),
+    ("contracts", "ALLOTMENT_TYPES", "contract_line", "allotment_type"),
+    ("scheduling", "RESOURCE_TYPES", "resource", "resource_type"),
+    ("kb", "STATES", "kb_article", "state"),
+    ("activities", "KINDS", "activity", "kind"),
+    ("activities", "STATES", "activity", "state"),
+    ("access", "ROLES", "user", "role"),
+    # the services' own option sets, which the metadata does not describe
+    ("activities", "PARTICIPATIONS", "activity_party", "participation"),
+    ("access", "PRIVILEGES", "role_privilege", "privilege"),
+    ("access", "DEPTHS", "role_privilege", "depth"),
+)
 
-def test_option_labels_are_the_ones_the_services_show():
-    cases, leads, opps = service("cases"), service("leads"), service("opportunities")
-    assert options_of("case", "case_type") == cases.TYPES
-    assert options_of("case", "origin") == cases.ORIGINS
-    assert options_of("case", "priority") == cases.PRIORITIES
-    assert options_of("case", "severity") == cases.SEVERITIES
-    assert options_of("lead", "source") == {k: v for k, v in leads.SOURCES.items() if k}
-    assert options_of("lead", "rating") == leads.RATINGS == options_of("opportunity", "rating")
-    assert tuple(options_of("opportunity", "stage")) == opps.STAGES
-    assert options_of("opportunity", "stage") == opps.STAGE_LABELS
-    assert options_of("product", "product_type") == service("products").TYPES
-    assert options_of("contract_line", "allotment_type") == service("contracts").ALLOTMENT_TYPES
-    assert options_of("resource", "resource_type") == service("scheduling").RESOURCE_TYPES
-    assert options_of("article", "language") == service("kb").LANGUAGES
-    industries = [i for i in service("accounts").INDUSTRIES if i]
-    assert list(options_of("account", "industry")) == industries
-    assert all(code == label for code, label in options_of("account", "industry").items())
-    assert tuple(options_of("user", "role")) == service("access").ROLES
-    activities = service("activities")
-    assert options_of("activity", "kind") == {k: v.label for k, v in activities.KINDS.items()}
 
-
-def test_states_and_status_reasons_are_the_ones_the_services_use():
-    cases = service("cases")
-    machine = meta.kind("case").states
-    assert state_labels("case") == cases.STATES
-    assert labels(machine.reasons) == cases.STATUS_LABELS
-    assert machine.reason_codes("active") == cases.ACTIVE_REASONS
-    assert machine.reason_codes("resolved") == cases.RESOLVE_REASONS
-    assert machine.reason_codes("canceled") == cases.CANCEL_REASONS
-    assert set(cases.PAUSING) <= set(machine.reason_codes("active"))
-
+def test_the_services_option_sets_hold_exactly_the_codes_the_database_allows(db):
+    tables = database.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+    allowed = {
+        (table, column): set(re.findall(r"'([^']*)'", values))
+        for table, sql in tables.fetchall()
+        if sql
+        for column, values in _CHECK_IN.findall(sql)
+    }
+    for module, name, table, column in _EXPORTED:
+        assert set(getattr(service(module), name)) == allowed[table, column], (module, name)
+    # "" (none given) is stored as well; the rest are the option set's
     leads = service("leads")
-    machine = meta.kind("lead").states
-    assert state_labels("lead") == leads.STATES
-    assert labels(machine.reasons) == leads.STATUS
-    assert labels(machine.state("disqualified").reasons) == leads.DISQUALIFY_REASONS
+    assert {k: v for k, v in leads.SOURCES.items() if k} == options_of("lead", "source")
+    assert leads.SOURCES[""] == ""
+    industries = service("accounts").INDUSTRIES
+    assert industries[0] == "" and industries[1:] == list(options_of("account", "industry"))
+    # no CHECK holds the languages: the form offers only these
+    assert service("kb").LANGUAGES == options_of("article", "language")
 
-    opps = service("opportunities")
-    machine = meta.kind("opportunity").states
-    assert state_labels("opportunity") == opps.STATES
-    assert labels(machine.reasons) == opps.STATUS_LABELS
-    assert labels(machine.state("lost").reasons) == opps.CLOSE_REASONS_LOST
 
-    for name in ("quote", "order", "invoice"):
-        module = service(f"{name}s")
-        assert state_labels(name) == module.STATES, name
-        assert labels(meta.kind(name).states.reasons) == module.STATUS_LABELS, name
-    closing = meta.kind("quote").states.transition("close").reasons
-    assert {r: meta.kind("quote").reason_label(r) for r in closing} == service(
-        "quotes"
-    ).CLOSE_REASONS
+def test_what_the_services_add_to_the_states_fits_the_machines():
+    cases = service("cases")
+    case = meta.kind("case").states
+    assert set(cases.PAUSING) <= set(case.reason_codes("active"))
+    assert cases.RESOLVE_REASONS == case.transition("resolve").reasons
     for name, editable in service("documents").EDITABLE.items():
         assert meta.kind(name).states.is_open(editable)
-
-    assert state_labels("contract") == service("contracts").STATES
-    assert state_labels("product") == service("products").STATES
     kb = service("kb")
-    assert state_labels("article") == kb.STATES
     assert set(kb.IN_PROGRESS) <= set(meta.kind("article").states.open_states)
-
+    assert set(kb.REVIEWER_ROLES) <= set(options_of("user", "role"))
     activities = service("activities")
     machine = meta.kind("activity").states
-    assert machine.codes == activities.STATES
-    assert machine.open_states == activities.OPEN_STATES
     assert {k.logged_state for k in activities.KINDS.values()} <= set(machine.codes)
+    assert all(k.label for k in activities.KINDS.values())
+    from crm_tui import display
+
+    assert set(display.ACTIVITY_ICONS) >= set(activities.KINDS)
+    assert machine.open_states == activities.OPEN_STATES
+
+
+def _spelled_out(node: ast.AST, codes: frozenset[str], words: dict[str, str]) -> bool:
+    """Whether `node` is a literal holding exactly `codes`: a tuple, list or set
+    of them, or a dict from them to their labels."""
+    if isinstance(node, ast.Dict) and node.keys:
+        keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+        values = [v.value for v in node.values if isinstance(v, ast.Constant)]
+        return frozenset(keys) == codes and dict(zip(keys, values, strict=False)) == words
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and node.elts:
+        items = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+        return len(items) == len(node.elts) and frozenset(items) == codes
+    return False
+
+
+def test_no_service_spells_out_an_option_set_again():
+    """Option codes and labels are written once, in the metadata: no literal
+    in the services holds exactly an option set's codes, a state machine's
+    states or a state's status reasons (a table keyed by the codes for what
+    the metadata does not hold, such as icons or probabilities, is fine)."""
+    sets: dict[frozenset[str], dict[str, str]] = {}
+    for kind in meta.kinds():
+        for attribute in kind.attributes:
+            if len(attribute.options) > 1:
+                sets[frozenset(attribute.option_codes)] = labels(attribute.options)
+        if kind.states is not None:
+            for state in kind.states.states:
+                if len(state.reasons) > 1:
+                    sets[frozenset(r.code for r in state.reasons)] = labels(state.reasons)
+    root = Path(importlib.util.find_spec("crm_tui.services").origin).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for codes, words in sets.items():
+                if _spelled_out(node, codes, words):
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {sorted(codes)}")
+    assert not found, "take these from crm_tui.meta:\n" + "\n".join(found)
 
 
 # Transitions with no public service function of their own.
@@ -344,15 +392,21 @@ def test_state_machines_are_whole():
 
 def test_the_registry_agrees_with_records_numbers_and_access():
     records = service("records")
-    for name, record_type in records.REGISTRY.items():
-        kind = meta.kind(name)
-        assert kind.model is record_type.model, name
-        assert kind.title == record_type.title_field, name
-        assert kind.regardable == record_type.regardable, name
-    numbered = {k.name for k in meta.kinds() if k.number == "number"}
-    assert numbered == set(service("numbers").PREFIXES)
-    for name, plural in service("access").KINDS.items():
-        assert meta.kind(name).plural.lower() == plural, name
+    # records reads the kinds from the registry; it keeps no list of its own
+    assert not hasattr(records, "REGISTRY") and not hasattr(records, "RecordType")
+    for kind in meta.kinds():
+        if not kind.regardable:
+            with pytest.raises(NotFound, match="cannot regard"):
+                records.require_regardable(kind.name, 1)
+    # every kind the product numbers has a prefix, a unique one, and the
+    # numbers it hands out fit its number attribute
+    numbered = {k.name: k.number_prefix for k in meta.kinds() if k.number == "number"}
+    assert all(numbered.values()) and len(set(numbered.values())) == len(numbered)
+    numbers = service("numbers")
+    for name, prefix in numbered.items():
+        assert numbers.format_number(name, 7) == f"{prefix}-00007"
+    # the access rules govern every kind a person owns or reads
+    assert {k.name for k in meta.kinds() if k.owned} <= set(service("access").KINDS)
 
 
 def test_searchable_attributes_are_what_the_search_index_holds():
@@ -409,11 +463,16 @@ def _source(module: str) -> str:
 
 def test_the_palette_app_and_screens_name_the_kinds_meta_knows():
     # Read as text: importing them would import Textual.
-    sources = r'\(\s*"(\w+)",\s*"([\w ]+)",\s*"[\w.]+",\s*lambda'
-    goto = re.findall(sources, _source("crm_tui.widgets.palette"))
-    assert goto == [(k.name, k.label) for k in meta.findable()]
-    areas = dict(re.findall(r'"(\w+)": \("(\w+)", \w+Screen\)', _source("crm_tui.app")))
-    assert areas and all(meta.kind(name).area == area for name, area in areas.items())
+    finders = re.findall(
+        r'^    "(\w+)": \("[\w.]+", lambda', _source("crm_tui.screens.common.palette"), re.M
+    )
+    assert sorted(finders) == sorted(k.name for k in meta.findable())
+    details = re.findall(
+        r'^    "(\w+)": \("[\w.]+", "\w+Screen"\)', _source("crm_tui.screens.common.routes"), re.M
+    )
+    assert details and all(meta.kind(name).area for name in details)
+    # the app asks the metadata for a kind's area; it keeps no map of its own
+    assert "meta.kind(kind).area" in _source("crm_tui.app")
     screens = Path(importlib.util.find_spec("crm_tui.screens").origin).parent
     for path in screens.rglob("*.py"):
         for name in re.findall(r'^\s+KIND = "(\w+)"', path.read_text(encoding="utf-8"), re.M):

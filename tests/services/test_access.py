@@ -180,8 +180,12 @@ def test_only_admins_change_the_role_table_and_each_change_is_audited(people):
     with pytest.raises(PermissionDenied, match="only an admin"):
         roles.set_depth("agent", "account", "write", "org")
     as_user("tester")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         roles.set_depth("agent", "account", "write", "everything")
+    assert (
+        set(invalid.value.errors) == {"depth"}
+        and "'everything' is not one of" in invalid.value.errors["depth"]
+    )
     roles.set_depth("agent", "account", "write", "org")
     assert access.depth("write", "account", "agent") == "org"
     entry = dict_rows(

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm_tui.config import Settings
 from crm_tui.db import dict_rows, trace_statements
 from crm_tui.errors import ConflictError, DomainError, NotFound, ValidationError
 from crm_tui.models import Activity, Note
@@ -21,14 +20,6 @@ UTC = dt.UTC
 @pytest.fixture
 def acme(db):
     return accounts.create({"name": "Acme"})
-
-
-@pytest.fixture
-def configure():
-    """Swap the session settings for one test and put the old ones back."""
-    before = session.settings()
-    yield session.configure
-    session.configure(before)
 
 
 def count(table: str) -> int:
@@ -131,7 +122,7 @@ def test_cancel_scheduled_appointment(acme):
 
 
 def test_reschedule_open_task(acme, configure):
-    configure(Settings(time_zone="UTC"))
+    configure(time_zone="UTC")
     task = activities.log("task", "Call back", regarding=("account", acme.id))
     when = dt.datetime(2031, 5, 6, 9, 30, tzinfo=UTC)
     moved = activities.reschedule(task.id, task.version, when)
@@ -139,8 +130,9 @@ def test_reschedule_open_task(acme, configure):
     moved = activities.reschedule(moved.id, moved.version, "tomorrow")
     tomorrow = local_today() + dt.timedelta(days=1)
     assert moved.due_at == dt.datetime.combine(tomorrow, dt.time(17), tzinfo=UTC)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         activities.reschedule(moved.id, moved.version, dt.datetime(2031, 1, 1))
+    assert invalid.value.errors == {"due_at": "the new time needs a zone"}
     with pytest.raises(ValidationError) as excinfo:
         activities.reschedule(moved.id, moved.version, "someday")
     assert "due_at" in excinfo.value.errors
@@ -190,7 +182,7 @@ def test_get_missing_activity(db):
     "typed", ["today", "tomorrow", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "+3d", "+2w"]
 )
 def test_follow_up_creates_open_task_on_the_typed_day(acme, configure, typed):
-    configure(Settings(time_zone="UTC"))
+    configure(time_zone="UTC")
     today = local_today()
     call = activities.log(
         "phone_call", "Quote", regarding=("account", acme.id), follow_up=typed, priority="high"
@@ -207,7 +199,7 @@ def test_follow_up_creates_open_task_on_the_typed_day(acme, configure, typed):
 
 
 def test_follow_up_iso_date_and_local_end_of_day(acme, configure):
-    configure(Settings(time_zone="Asia/Tehran"))  # UTC+03:30, no DST since 2022
+    configure(time_zone="Asia/Tehran")  # UTC+03:30, no DST since 2022
     call = activities.log(
         "phone_call", "Quote", regarding=("account", acme.id), follow_up="2031-03-04"
     )
@@ -428,7 +420,7 @@ def test_note_attachment_from_path_strips_folders(acme, tmp_path):
 
 
 def test_note_attachment_size_cap(acme, tmp_path, configure):
-    configure(Settings(attachment_max_bytes=100))
+    configure(attachment_max_bytes=100)
     notes.add(("account", acme.id), attachment=("ok.bin", b"x" * 100))
     with pytest.raises(ValidationError) as excinfo:
         notes.add(("account", acme.id), attachment=("big.bin", b"x" * 101))
@@ -539,5 +531,9 @@ def test_parse_when_with_and_without_time():
     assert dates.parse_when("+2d", THU, zone, default_time=nine) == dt.datetime(
         2026, 11, 28, 9, tzinfo=UTC
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         dates.parse_when("fri 25:00", THU, zone, default_time=nine)
+    assert (
+        set(invalid.value.errors) == {"when"}
+        and "'25:00' is not a time of day" in invalid.value.errors["when"]
+    )

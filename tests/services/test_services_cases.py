@@ -18,7 +18,7 @@ from crm_tui.db import database, dict_rows
 from crm_tui.errors import ConflictError, DomainError, ValidationError
 from crm_tui.services import export, session, users
 from crm_tui.services.customers import accounts, activities, contacts, notes
-from crm_tui.services.support import cases, contracts, queues
+from crm_tui.services.support import cases, contracts, queues, sla
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 import case_workers  # noqa: E402
@@ -123,10 +123,12 @@ def test_create_validation(acme):
     with pytest.raises(ValidationError) as exc:
         new_case(acme.id, priority="urgent", origin="pigeon", case_type="x")
     assert set(exc.value.errors) >= {"priority", "origin", "case_type"}
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         cases.create({"title": "x", "account_id": 99999})
-    with pytest.raises(ValidationError):
+    assert invalid.value.errors == {"account_id": "the account does not exist"}
+    with pytest.raises(ValidationError) as invalid:
         new_case(acme.id, owner_id=99999)
+    assert invalid.value.errors == {"owner_id": "the owner must be an active user"}
 
 
 def test_contact_alone_brings_its_account(acme):
@@ -230,8 +232,12 @@ def test_set_status_refusals(acme):
     case = new_case(acme.id)
     with pytest.raises(DomainError, match="already in progress"):
         cases.set_status(case.id, case.version, "in_progress")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         cases.set_status(case.id, case.version, "problem_solved")
+    assert (
+        set(invalid.value.errors) == {"reason"}
+        and "'problem_solved' is not one of" in invalid.value.errors["reason"]
+    )
     with pytest.raises(ConflictError):
         cases.set_status(case.id, case.version + 5, "on_hold")
     closed = cases.cancel(case.id, case.version)
@@ -450,12 +456,18 @@ def test_resolve_refuses_open_activities_then_cancels_them(acme, clock):
 
 def test_resolve_refusals(acme):
     case = new_case(acme.id)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         cases.resolve(case.id, case.version, resolution="  ")
-    with pytest.raises(ValidationError):
+    assert invalid.value.errors == {"resolution": "resolution is required"}
+    with pytest.raises(ValidationError) as invalid:
         cases.resolve(case.id, case.version, resolution="x", reason="merged")
-    with pytest.raises(ValidationError):
+    assert (
+        set(invalid.value.errors) == {"reason"}
+        and "'merged' is not one of" in invalid.value.errors["reason"]
+    )
+    with pytest.raises(ValidationError) as invalid:
         cases.resolve(case.id, case.version, resolution="x", billable_minutes=-3)
+    assert invalid.value.errors == {"billable_minutes": "billable minutes must be at least 0"}
     with pytest.raises(ConflictError):
         cases.resolve(case.id, case.version + 1, resolution="x")
     done = cases.resolve(case.id, case.version, resolution="x", reason="information_provided")
@@ -643,8 +655,9 @@ def test_related(acme):
     assert rel["children"] == []
     assert [r["id"] for r in rel["same_customer"]] == [other.id, parent.id]
     assert [r["id"] for r in cases.related(parent.id)["children"]] == [child.id]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         cases.update(parent.id, parent.version, {"parent_case_id": parent.id})
+    assert invalid.value.errors == {"parent_case_id": "a case cannot be its own parent"}
 
 
 # --- the queue views ------------------------------------------------------------------
@@ -724,6 +737,28 @@ def test_urgency_ties_and_paused_cases_order_by_priority(acme, tier1, clock):
     keys = cases.page(view="queue", queue_id=tier1.id).keys
     assert keys[0][0] is not None and keys[0][1:] == (0, order[0])
     assert keys[-1] == (None, 2, order[-1])
+
+
+def test_queue_rows_are_breached_from_their_next_breach_on(acme, tier1, clock):
+    """The queue's first row is the next to breach; at that very instant its
+    clock (read from the stored row, as the queue does) is breached, a
+    microsecond before it is not, and the next row is still in time."""
+    high = new_case(acme.id, title="high", priority="high", queue_id=tier1.id)  # Mon 11:00
+    normal = new_case(acme.id, title="normal", queue_id=tier1.id)  # Mon 14:00
+    rows = cases.page(view="queue", queue_id=tier1.id).rows
+    assert [r["id"] for r in rows] == [high.id, normal.id]
+    due = rows[0]["next_breach_at"]
+    assert due == high.next_breach_at == dt.datetime(2026, 5, 11, 11, 0, tzinfo=UTC)
+    tick = dt.timedelta(microseconds=1)
+    assert [sla.clock(r, due).state for r in rows] == ["breached", "in_time"]
+    assert [sla.clock(r, due - tick).state for r in rows] == ["nearing", "in_time"]
+    stored = cases.get(high.id)
+    assert sla.clock(stored, due).state == "breached"
+    assert sla.clock(stored, due - tick).state == "nearing"
+    # the second row breaches at its own next breach, not before
+    later = rows[1]["next_breach_at"]
+    assert sla.clock(rows[1], later).state == "breached"
+    assert sla.clock(rows[1], later - tick).state == "nearing"
 
 
 @pytest.mark.parametrize("limit", [1, 2, 4])

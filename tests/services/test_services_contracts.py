@@ -57,8 +57,9 @@ def test_create_refuses_bad_data(acme):
     with pytest.raises(ValidationError) as caught:
         draft(acme, ends_on=START - dt.timedelta(days=1))
     assert "before the start" in caught.value.errors["ends_on"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         draft(acme, account_id=99999)
+    assert invalid.value.errors == {"account_id": "the account does not exist"}
 
 
 def test_contact_customer(db):
@@ -119,8 +120,12 @@ def test_line_refusals(acme):
         contracts.add_line(row.id, row.version, {"allotment_type": "cases"})
     with pytest.raises(ValidationError, match="needs a total"):
         contracts.add_line(row.id, row.version, {"allotment_type": "minutes", "total": ""})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         contracts.add_line(row.id, row.version, {"allotment_type": "hours", "total": 1})
+    assert (
+        set(invalid.value.errors) == {"allotment_type"}
+        and "'hours' is not one of" in invalid.value.errors["allotment_type"]
+    )
     with pytest.raises(ValidationError, match="within the contract"):
         contracts.add_line(
             row.id,

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from crm_tui.config import Settings
 from crm_tui.db import dict_rows
 from crm_tui.errors import ConflictError, DomainError, NotFound, ValidationError
 from crm_tui.models import Activity
@@ -34,17 +33,6 @@ from sales_support import (  # noqa: E402
 @pytest.fixture
 def cat(db):
     return catalogue()
-
-
-@pytest.fixture
-def configure():
-    before = session.settings()
-
-    def apply(**values) -> None:
-        session.configure(Settings(**values))
-
-    yield apply
-    session.configure(before)
 
 
 def quote_with_lines(cat, **data):

@@ -5,23 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from crm_tui.config import Settings
 from crm_tui.db import connection, database
-from crm_tui.services import session
 from crm_tui.services.customers import accounts, contacts
 from crm_tui.services.sales import duplicates, leads
 from crm_tui.services.sales.duplicates import company_key, web_domain
-
-
-@pytest.fixture
-def region():
-    before = session.settings()
-
-    def set_region(code: str) -> None:
-        session.configure(Settings(default_region=code))
-
-    yield set_region
-    session.configure(before)
 
 
 def lead(**data):

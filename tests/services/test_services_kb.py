@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from crm_tui import display
 from crm_tui.db import dict_rows
 from crm_tui.errors import ConflictError, DomainError, ValidationError
 from crm_tui.services import dates, session, users
@@ -73,8 +74,9 @@ def test_full_lifecycle_and_who_may_move_it(people):
     as_(people["manager"])
     row = kb.reject(row.id, row.version, "Add a screenshot of step 2")
     assert (row.state, row.review_comment) == ("draft", "Add a screenshot of step 2")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         kb.reject(row.id, row.version, "  ")
+    assert invalid.value.errors == {"comment": "say what the author should change"}
     as_(people["agent"])
     row = kb.update(row.id, row.version, {"body": "## Steps\n1. Open the login page\n2. …"})
     row = kb.submit(row.id, row.version)
@@ -180,10 +182,11 @@ def test_views_and_ratings(people):
     kb.rate(row.id, 3)  # again: replaces Bob's
     row = kb.get(row.id)
     assert (row.rating_total, row.rating_count) == (7, 2)
-    assert kb.rating_text(row) == "★ 3.5 (2)"
+    assert display.rating(row) == "★ 3.5 (2)"
     assert kb.my_rating(row.id) == 3
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         kb.rate(row.id, 6)
+    assert invalid.value.errors == {"stars": "a rating is 1 to 5 stars"}
     draft = written(people, title="Unpublished")
     with pytest.raises(DomainError, match="published"):
         kb.rate(draft.id, 5)

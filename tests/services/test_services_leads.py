@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from crm_tui.config import Settings
 from crm_tui.db import database, dict_rows
 from crm_tui.errors import ConflictError, DomainError, NotFound, ValidationError
-from crm_tui.services import audit, session, users
+from crm_tui.services import audit, users
 from crm_tui.services.customers import accounts, contacts
 from crm_tui.services.sales import leads, opportunities
-
-
-@pytest.fixture
-def region():
-    """Set the default phone region for one test and restore the settings after."""
-    before = session.settings()
-
-    def set_region(code: str) -> None:
-        session.configure(Settings(default_region=code))
-
-    yield set_region
-    session.configure(before)
 
 
 def count(table: str) -> int:

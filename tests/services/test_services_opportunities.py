@@ -900,8 +900,9 @@ def test_set_team_is_audited_and_admin_only(db):
     entry = audit.history("user", sam.id)[0]
     assert entry["changes"] == {"team": ["", "North"]}
     assert users.set_team("sam", "").team == ""
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         users.set_team("sam", "x" * 81)
+    assert invalid.value.errors == {"team": "team is 81 characters; the limit is 80"}
     with pytest.raises(NotFound):
         users.set_team("nobody", "North")
     session.act_as(users.get("sam"))

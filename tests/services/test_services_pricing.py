@@ -84,8 +84,9 @@ def test_line_discount_cannot_be_both_or_negative():
 def test_line_too_large_is_refused():
     with pytest.raises(ValidationError) as excinfo:
         line_amounts(D(10) ** 12, 2**52)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         line_amounts(D("123456789012.3456"), 2**61)  # past Decimal's 28 digits
+    assert invalid.value.errors == {"quantity": "the line amount is too large"}
     assert "too large" in excinfo.value.errors["quantity"]
 
 
@@ -114,8 +115,10 @@ def test_header_discount_larger_than_the_subtotal_is_refused():
     with pytest.raises(ValidationError) as excinfo:
         document_totals(lines, discount_amount=3001)
     assert "30.01 is more than the subtotal 30.00" in excinfo.value.errors["discount"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         document_totals([], discount_amount=1)
+    assert set(invalid.value.errors) == {"discount"}
+    assert "0.01 is more than the subtotal 0.00" in invalid.value.errors["discount"]
     assert document_totals(lines, discount_amount=3000).total_amount == 0
 
 

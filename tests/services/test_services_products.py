@@ -10,27 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from crm_tui.config import Settings
 from crm_tui.db import database, dict_rows, write
 from crm_tui.errors import ConflictError, CrmError, DomainError, NotFound, ValidationError
-from crm_tui.services import numbers, session
+from crm_tui.services import numbers
 from crm_tui.services.customers import accounts
 from crm_tui.services.sales import products
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 import sales_workers  # noqa: E402
-
-
-@pytest.fixture
-def configure():
-    """Change settings for one test and restore them after."""
-    before = session.settings()
-
-    def apply(**values) -> None:
-        session.configure(Settings(**values))
-
-    yield apply
-    session.configure(before)
 
 
 def widget(**data):

@@ -35,8 +35,9 @@ def test_name_required_and_unique(db):
         queues.create({"name": "billing"})
     assert "exists already" in exc.value.errors["name"]
     other = queues.create({"name": "Tier 2"})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as invalid:
         queues.update(other.id, other.version, {"name": "BILLING"})
+    assert invalid.value.errors == {"name": "a queue named 'BILLING' exists already"}
 
 
 def test_deactivate_reactivate(db):

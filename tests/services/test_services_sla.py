@@ -420,3 +420,105 @@ def test_long_spans_summed_by_days_agree_with_the_walk(calendar, a, span):
     b = a + dt.timedelta(minutes=span)
     assert sla.working_minutes_between(a, b, calendar) == _walked(a, b, calendar)
     assert sla.working_minutes_between(b, a, calendar) == 0
+
+
+# --- the breach boundary: the due instant itself is breached -------------------------
+# A target is breached from its due time on (now >= due), and met when it was met
+# by its due time (met <= due). Each place that compares is pinned on both sides.
+
+TICK = dt.timedelta(microseconds=1)
+SECOND = dt.timedelta(seconds=1)
+
+
+def test_first_response_is_breached_exactly_at_due():
+    due = utc(f"{MON}T10:00")
+    assert sla.next_breach(case()) == due
+    at_due = sla.clock(case(), due, cal())
+    assert (at_due.target, at_due.due, at_due.state, at_due.remaining_minutes) == (
+        "first_response",
+        due,
+        "breached",
+        0,
+    )
+    for before in (due - TICK, due - SECOND):
+        c = sla.clock(case(), before, cal())
+        assert (c.target, c.state, c.remaining_minutes) == ("first_response", "nearing", 0)
+
+
+def test_resolve_is_breached_exactly_at_due():
+    row = case(first_responded_at=utc(f"{MON}T09:20"))
+    due = utc(f"{MON}T17:00")
+    assert sla.next_breach(row) == due
+    c = sla.clock(row, due, cal())
+    assert (c.target, c.state, c.remaining_minutes) == ("resolve", "breached", 0)
+    for before in (due - TICK, due - SECOND):
+        c = sla.clock(row, before, cal())
+        assert (c.target, c.state, c.remaining_minutes) == ("resolve", "nearing", 0)
+
+
+def test_breach_boundary_after_a_pause_moved_due():
+    # 30 paused working minutes push the first response from 10:00 to 10:30.
+    row = case(paused_minutes=30, first_response_by=sla.due(utc(f"{MON}T09:00"), 60, 30, cal()))
+    due = utc(f"{MON}T10:30")
+    assert sla.next_breach(row) == due
+    assert sla.clock(row, due, cal()).state == "breached"
+    assert sla.clock(row, due - TICK, cal()).state == "nearing"
+
+
+def test_breach_boundary_without_stored_targets():
+    # due computed from created_at (no stored first_response_by): same boundary
+    row = case(first_response_by=None, resolve_by=None)
+    due = utc(f"{MON}T10:00")
+    assert sla.clock(row, due, cal()).state == "breached"
+    assert sla.clock(row, due - TICK, cal()).state == "nearing"
+
+
+def test_a_paused_clock_is_never_breached_at_due():
+    row = case(paused_since=utc(f"{MON}T09:40"))
+    assert sla.next_breach(row) is None
+    c = sla.clock(row, utc(f"{MON}T10:00"), cal())
+    assert (c.state, c.remaining_minutes) == ("paused", 20)
+
+
+def test_resolved_exactly_at_due_is_met_a_moment_later_is_breached():
+    due = utc(f"{MON}T17:00")
+    for state in ("resolved", "canceled"):
+        on_time = case(state=state, first_responded_at=utc(f"{MON}T09:20"), resolved_at=due)
+        c = sla.clock(on_time, due + dt.timedelta(days=3), cal())
+        assert (c.target, c.state, c.remaining_minutes) == ("resolve", "succeeded", 0)
+        late = case(state=state, first_responded_at=utc(f"{MON}T09:20"), resolved_at=due + TICK)
+        assert sla.clock(late, due + dt.timedelta(days=3), cal()).state == "breached"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    created=instants,
+    priority=st.sampled_from(["high", "normal", "low"]),
+    responded=st.booleans(),
+    offset=st.one_of(
+        st.integers(-2, 2).map(lambda n: n * TICK),
+        st.integers(-2, 2).map(lambda n: n * SECOND),
+        st.integers(-3000, 3000).map(lambda n: n * dt.timedelta(minutes=1)),
+    ),
+)
+def test_breached_exactly_from_the_next_breach_on(created, priority, responded, offset):
+    first, resolve = sla.targets(priority)
+    row = {
+        "state": "active",
+        "priority": priority,
+        "created_at": created,
+        "first_response_by": sla.due(created, first, 0, cal()),
+        "resolve_by": sla.due(created, resolve, 0, cal()),
+        "first_responded_at": created if responded else None,
+        "paused_since": None,
+        "paused_minutes": 0,
+    }
+    due = sla.next_breach(row)
+    now = due + offset
+    c = sla.clock(row, now, cal())
+    assert c.due == due
+    assert (c.state == "breached") == (now >= due)
+    if now >= due:
+        assert c.remaining_minutes <= 0
+    else:
+        assert c.remaining_minutes >= 0

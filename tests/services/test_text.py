@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import apsw
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crm_tui.db.migrations import m0002_search
@@ -203,6 +203,51 @@ def test_prefix_query_never_invalid(fts, typed):
 def test_normalize_is_idempotent(value):
     once = normalize(value)
     assert normalize(once) == once
+
+
+# What the folding drops (ZWNJ, ZWJ, tatweel, harakat) can sit between a base
+# letter and a combining mark, or two jamo, that compose once it is gone: only
+# the final NFKC pass makes normalize idempotent there.
+FOLD_SOUP = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(["e", "a", "o", "A", "i", "\u0131", "\u0130", "s", "\u017f", " ", "\u00a0",
+                         "\t", "\n", ZWNJ, "\u200d", "\u0640", "\u064e", "\u0650", "\u0670",
+                         "\u1100", "\u1161", "\u11a8", "\ufb01", "\uff21", ESC, "[", "m"]),
+        st.characters(min_codepoint=0x0300, max_codepoint=0x036F),  # combining marks
+        st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),  # Arabic and Persian
+        st.characters(min_codepoint=0xFB50, max_codepoint=0xFDFF),  # presentation forms A
+        st.characters(min_codepoint=0xFE70, max_codepoint=0xFEFC),  # presentation forms B
+        st.characters(categories=["Mn", "Mc", "Me"]),
+    ),
+    max_size=24,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("e\u200c\u0301", "\u00e9"),  # ZWNJ dropped: e + acute compose
+        ("e\u200d\u0301", "\u00e9"),  # ZWJ likewise
+        ("e\u0640\u0301", "\u00e9"),  # tatweel
+        ("e\u064e\u0301", "\u00e9"),  # a harakah
+        ("\u1100\u200c\u1161", "\uac00"),  # Hangul jamo compose to a syllable
+        ("E\u200c\u0301", "\u00e9"),  # casefolded and composed
+    ],
+)
+def test_normalize_composes_what_folding_brings_together(raw, expected):
+    assert normalize(raw) == expected
+    assert normalize(expected) == expected
+
+
+@settings(max_examples=1000, deadline=None)
+@given(FOLD_SOUP)
+@example("e\u200c\u0301")
+@example("\u1100\u200c\u1161")
+@example("\u0643\u200c\u064a\u0651 e\u0640\u0301")
+def test_normalize_is_idempotent_around_marks_joiners_and_persian(value):
+    once = normalize(value)
+    assert normalize(once) == once
+    assert tokens(once) == tokens(value)
 
 
 @settings(max_examples=500, deadline=None)

@@ -143,3 +143,36 @@ async def test_taking_a_case_someone_else_took_names_them(db):
         await pilot.press("t")
         assert await wait_until(pilot, lambda: "Maryam Ahmadi took this case" in _notes(app))
         assert cases.get(case.id).owner_id == other.id
+
+
+def test_countdown_turns_red_exactly_at_the_next_breach(db):
+    """The queue's Next SLA cell and the case header: at the due instant the
+    clock is breached (red, 0m), a moment before it is nearing (yellow)."""
+    import datetime as dt
+
+    from crm_tui.screens.support.sla_clock import countdown
+
+    session.configure(Settings(time_zone="UTC"))
+    case = cases.create({"title": "Printer jam", "priority": "high",
+                         "account_id": accounts.create({"name": "Initech"}).id})  # fmt: skip
+    row = cases.page(view="all").rows[0]
+    due = row["next_breach_at"]
+    assert row["id"] == case.id and due == case.first_response_by
+    at_due = countdown(row, due)
+    assert (at_due.plain, str(at_due.style)) == ("resp 0m", "bold red")
+    for before in (dt.timedelta(microseconds=1), dt.timedelta(seconds=1)):
+        cell = countdown(row, due - before)
+        assert (cell.plain, str(cell.style)) == ("resp 0m", "bold yellow")
+    late = countdown(row, due + dt.timedelta(minutes=5))
+    assert (late.plain, str(late.style)) == ("resp −5m", "bold red")
+
+
+def test_case_detail_calls_a_target_met_at_its_due_time_met(db):
+    import datetime as dt
+
+    session.configure(Settings(time_zone="UTC"))
+    due = dt.datetime(2026, 5, 11, 11, 0, tzinfo=dt.UTC)
+    line = CaseDetailScreen._clock_line(None, due, due)
+    assert " · met " in line and "late" not in line
+    line = CaseDetailScreen._clock_line(None, due, due + dt.timedelta(microseconds=1))
+    assert " · late, " in line and "met" not in line

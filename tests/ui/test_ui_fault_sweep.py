@@ -601,7 +601,7 @@ async def open_task(d: Desk) -> None:
 
 async def reschedule_task(d: Desk) -> None:
     await open_task(d)
-    await d.press("R", then=FormModal)
+    await d.press("d", then=FormModal)
     await d.type("due_at", "+3d")
 
 
