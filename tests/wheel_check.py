@@ -44,6 +44,20 @@ sys.exit(asyncio.run(main()))
 """
 
 
+def _product_files() -> list[str]:
+    """Every file the installed product needs, by its name inside the wheel:
+    a package left out of pyproject's list would be missing here."""
+    out = [str(p.relative_to(ROOT)) for p in (ROOT / "crm_tui").rglob("*.py")]
+    for folder, patterns in (
+        ("screens", ("*.py",)),
+        ("styles", ("*.tcss",)),
+        ("data", ("*.json",)),
+    ):
+        for pattern in patterns:
+            out += [f"crm_tui/{p.relative_to(ROOT)}" for p in (ROOT / folder).rglob(pattern)]
+    return [name for name in out if "__pycache__" not in name]
+
+
 def run(cmd: list[str], **kwargs) -> None:
     print("+", " ".join(str(c) for c in cmd), flush=True)
     subprocess.run(cmd, check=True, **kwargs)
@@ -64,17 +78,10 @@ def main() -> int:
         if stray:
             print(f"wheel installs unexpected top-level names: {sorted(stray)}")
             return 1
-        for needed in (
-            "crm_tui/styles/app.tcss",
-            "crm_tui/data/demo.json",
-            "crm_tui/data/demo_sales.json",
-            "crm_tui/data/demo_service.json",
-            "crm_tui/data/demo_kb.json",
-            "crm_tui/screens/accounts_list.py",
-        ):
-            if needed not in names:
-                print(f"wheel is missing {needed}")
-                return 1
+        missing = sorted(set(_product_files()) - set(names))
+        if missing:
+            print(f"wheel is missing {', '.join(missing)}")
+            return 1
         env_dir = tmp_path / "venv"
         venv.create(env_dir, with_pip=True)
         python = env_dir / "bin" / "python"
