@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.screen import Screen
 
+from crm_tui import keys
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.calls import Done, direct
 from crm_tui.screens.common.confirm import ConfirmModal
@@ -15,6 +16,26 @@ from crm_tui.services import users
 from crm_tui.services.support import cases, queues
 from crm_tui.text import safe, safe_line
 from crm_tui.widgets.record_form import FieldSpec
+
+
+def palette_steps(screen) -> list[tuple]:
+    """The palette's entries for the steps an active case has on both the
+    queue and its detail (the screen has their action_* methods)."""
+    return [
+        ("Take this case", keys.fill("It becomes yours ({case.take})"), screen.action_take),
+        (
+            "Release this case",
+            keys.fill("Back to its queue ({case.release})"),
+            screen.action_release,
+        ),
+        ("Move to another queue", keys.fill("({case.move})"), screen.action_move),
+        ("Assign an owner", keys.fill("({case.assign})"), screen.action_assign),
+        (
+            "Resolve this case",
+            keys.fill("Resolution and billable time ({case.resolve})"),
+            screen.action_resolve,
+        ),
+    ]
 
 
 def _heading(verb: str, row) -> Text:

@@ -171,19 +171,7 @@ class CaseQueueScreen(RecordListScreen):
         if row is not None and row["state"] == "active":
             actions += [
                 ("Open this case", "Its details and timeline", lambda: self.open_record(row["id"])),
-                ("Take this case", keys.fill("It becomes yours ({case.take})"), self.action_take),
-                (
-                    "Release this case",
-                    keys.fill("Back to its queue ({case.release})"),
-                    self.action_release,
-                ),
-                ("Move to another queue", keys.fill("({case.move})"), self.action_move),
-                ("Assign an owner", keys.fill("({case.assign})"), self.action_assign),
-                (
-                    "Resolve this case",
-                    keys.fill("Resolution and billable time ({case.resolve})"),
-                    self.action_resolve,
-                ),
+                *case_actions.palette_steps(self),
                 (
                     "Log an activity",
                     keys.fill("Regarding this case ({list.activity})"),
