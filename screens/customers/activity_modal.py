@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from crm_tui import keys, styles
+from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.confirm import ConfirmModal
@@ -77,6 +77,7 @@ class ActivityModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="activity-box", classes="modal-box"):
             title = Text("Log activity · regarding ", style="bold")
+            title.append(display.kind_noun(self.regarding[0]) + " ", style="bold")
             title.append_text(safe_line(self.regarding_name, "bold cyan"))
             yield Static(title, id="activity-title")
             yield KindBar(id="kind-bar")
