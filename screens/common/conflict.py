@@ -6,11 +6,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from crm_tui import keys, styles
 from crm_tui.errors import ConflictError
 from crm_tui.text import safe_line
+from crm_tui.widgets.fitted_rows import RowsTable
+from crm_tui.widgets.record_table import Column
+
+# A label whole ("Number of employees"): the two values share what is left.
+COLUMNS = [
+    Column("field", "Field", 19, keep_width=True),
+    Column("yours", "Yours", 30),
+    Column("theirs", "Theirs (saved now)", 30),
+]
 
 
 class ConflictModal(ModalScreen[str | None]):
@@ -29,7 +38,7 @@ class ConflictModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="conflict-box", classes="modal-box"):
             yield Static(Text(str(self.error), style="bold"), id="conflict-message")
-            yield DataTable(id="conflict-table", cursor_type="row", zebra_stripes=True)
+            yield RowsTable(COLUMNS, id="conflict-table")
             yield Static(
                 Text(
                     keys.fill(
@@ -42,14 +51,16 @@ class ConflictModal(ModalScreen[str | None]):
             )
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Field", width=18)
-        table.add_column("Yours", width=30)
-        table.add_column("Theirs (saved now)", width=30)
-        for label, mine, theirs in self.rows:
-            table.add_row(
-                Text(label, style="bold"), safe_line(mine, "green"), safe_line(theirs, "yellow")
-            )
+        self.query_one(RowsTable).show(
+            [
+                {
+                    "field": safe_line(label, "bold"),
+                    "yours": safe_line(mine, "green"),
+                    "theirs": safe_line(theirs, "yellow"),
+                }
+                for label, mine, theirs in self.rows
+            ]
+        )
 
     def action_choose(self, choice: str | None) -> None:
         self.dismiss(choice)

@@ -12,6 +12,15 @@ from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.services import records, session
 from crm_tui.services.customers import accounts
 from crm_tui.text import safe_line
+from crm_tui.widgets.fitted_rows import RowsTable
+from crm_tui.widgets.record_table import Column
+
+CONTACT_COLUMNS = [
+    Column("name", "Name", 24),
+    Column("job_title", "Job title", 20),
+    Column("email", "Email", 28),
+    Column("phone", "Phone", 18, keep_width=True),
+]
 
 
 class AccountDetailScreen(RecordDetailScreen):
@@ -63,27 +72,24 @@ class AccountDetailScreen(RecordDetailScreen):
             id="empty-contacts",
             classes="empty-hint",
         )
-        yield DataTable(id="related-contacts", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#related-contacts", DataTable)
-        for label, width in (("Name", 26), ("Job title", 22), ("Email", 28), ("Phone", 16)):
-            table.add_column(label, width=width)
+        yield RowsTable(CONTACT_COLUMNS, id="related-contacts")
 
     def refresh_extra(self) -> None:
-        table = self.query_one("#related-contacts", DataTable)
-        table.clear()
         rows = accounts.contacts_of(self.record_id)
         self.query_one("#empty-contacts").display = not rows
+        shown = []
         for row in rows:
             style = "" if row["state"] == "active" else "dim strike"
-            table.add_row(
-                safe_line(row["full_name"], style),
-                safe_line(row["job_title"]),
-                safe_line(row["email"]),
-                safe_line(display.phone(row["phone"])),
-                key=str(row["id"]),
+            shown.append(
+                {
+                    "key": str(row["id"]),
+                    "name": safe_line(row["full_name"], style),
+                    "job_title": safe_line(row["job_title"]),
+                    "email": safe_line(row["email"]),
+                    "phone": safe_line(display.phone(row["phone"])),
+                }
             )
+        self.query_one("#related-contacts", RowsTable).show(shown)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "related-contacts":

@@ -12,8 +12,16 @@ from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.services.sales import competitors
 from crm_tui.text import safe_line
+from crm_tui.widgets.fitted_rows import RowsTable
+from crm_tui.widgets.record_table import Column
 
 STATE_STYLE = {"open": "green", "won": "cyan", "lost": "red"}
+DEAL_COLUMNS = [
+    Column("name", "Opportunity", 28),
+    Column("customer", "Customer", 22),
+    Column("state", "State", 6, keep_width=True),
+    Column("revenue", "Revenue", 12, keep_width=True, right=True),
+]
 
 
 class CompetitorDetailScreen(RecordDetailScreen):
@@ -57,27 +65,24 @@ class CompetitorDetailScreen(RecordDetailScreen):
             id="empty-deals",
             classes="empty-hint",
         )
-        yield DataTable(id="related-deals", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#related-deals", DataTable)
-        for label, width in (("Opportunity", 28), ("Customer", 22), ("State", 8), ("Revenue", 14)):
-            table.add_column(label, width=width)
+        yield RowsTable(DEAL_COLUMNS, id="related-deals")
 
     def refresh_extra(self) -> None:
-        table = self.query_one("#related-deals", DataTable)
-        table.clear()
         rows = competitors.opportunities_of(self.record_id, limit=200)
         self.query_one("#empty-deals").display = not rows
+        shown = []
         for row in rows:
             revenue = row.get("actual_revenue") or row.get("estimated_revenue")
-            table.add_row(
-                safe_line(row["name"]),
-                safe_line(row.get("customer") or ""),
-                Text(row["state"], style=STATE_STYLE.get(row["state"], "")),
-                Text(display.money(revenue), justify="right"),
-                key=str(row["id"]),
+            shown.append(
+                {
+                    "key": str(row["id"]),
+                    "name": safe_line(row["name"]),
+                    "customer": safe_line(row.get("customer") or ""),
+                    "state": Text(row["state"], style=STATE_STYLE.get(row["state"], "")),
+                    "revenue": Text(display.money(revenue), justify="right"),
+                }
             )
+        self.query_one("#related-deals", RowsTable).show(shown)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "related-deals":

@@ -17,9 +17,21 @@ from crm_tui.screens.sales import opportunity_actions
 from crm_tui.services import records, session
 from crm_tui.services.sales import competitors, lines, opportunities, quotes
 from crm_tui.text import safe_line
+from crm_tui.widgets.fitted_rows import RowsTable
 from crm_tui.widgets.line_table import LineTable
+from crm_tui.widgets.record_table import Column
 
 STATE_STYLE = {"open": "bold green", "won": "bold cyan", "lost": "bold red"}
+RELATED_COLUMNS = {
+    "quotes": [
+        # QUO-00001-R1
+        Column("number", "Number", 12, keep_width=True),
+        Column("name", "Name", 28),
+        Column("state", "State", 8, keep_width=True),
+        Column("total", "Total", 14, keep_width=True, right=True),
+    ],
+    "competitors": [Column("name", "Competitor", 28), Column("website", "Website", 28)],
+}
 
 
 class OpportunityDetailScreen(RecordDetailScreen):
@@ -124,17 +136,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
         if tab_id == "lines":
             yield LineTable(id="related-lines")
         else:
-            yield DataTable(id=f"related-{tab_id}", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        columns = {
-            "quotes": (("Number", 16), ("Name", 28), ("State", 10), ("Total", 16)),
-            "competitors": (("Competitor", 28), ("Website", 28)),
-        }
-        for tab_id, cols in columns.items():
-            table = self.query_one(f"#related-{tab_id}", DataTable)
-            for label, width in cols:
-                table.add_column(label, width=width)
+            yield RowsTable(RELATED_COLUMNS[tab_id], id=f"related-{tab_id}")
 
     def refresh_extra(self) -> None:
         rows = self._lines()
@@ -143,25 +145,24 @@ class OpportunityDetailScreen(RecordDetailScreen):
         self._fill(
             "quotes",
             quotes.quotes_of("opportunity", self.record_id),
-            lambda r: (
-                safe_line(r["display_number"]),
-                safe_line(r["name"]),
-                Text(r["state"]),
-                Text(display.money(r["total_amount"]), justify="right"),
-            ),
+            lambda r: {
+                "number": safe_line(r["display_number"]),
+                "name": safe_line(r["name"]),
+                "state": Text(r["state"]),
+                "total": Text(display.money(r["total_amount"]), justify="right"),
+            },
         )
         self._fill(
             "competitors",
             competitors.of_opportunity(self.record_id),
-            lambda r: (safe_line(r["name"]), safe_line(r.get("website") or "")),
+            lambda r: {"name": safe_line(r["name"]), "website": safe_line(r.get("website") or "")},
         )
 
     def _fill(self, tab_id: str, rows: list[dict], cells) -> None:
-        table = self.query_one(f"#related-{tab_id}", DataTable)
-        table.clear()
         self.query_one(f"#empty-{tab_id}").display = not rows
-        for row in rows:
-            table.add_row(*cells(row), key=str(row["id"]))
+        self.query_one(f"#related-{tab_id}", RowsTable).show(
+            [{**cells(row), "key": str(row["id"])} for row in rows]
+        )
 
     def _lines(self) -> list[dict]:
         return lines.lines_of("opportunity", self.record_id)

@@ -18,7 +18,9 @@ from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.services import session
 from crm_tui.services.sales import products
 from crm_tui.text import safe_line
+from crm_tui.widgets.fitted_rows import RowsTable
 from crm_tui.widgets.record_form import FieldSpec
+from crm_tui.widgets.record_table import Column
 
 LIST_SPECS = [
     FieldSpec("name", "Name", required=True),
@@ -26,6 +28,22 @@ LIST_SPECS = [
     FieldSpec("begins_on", "Valid from", placeholder="YYYY-MM-DD (empty: always)"),
     FieldSpec("ends_on", "Valid to", placeholder="YYYY-MM-DD (empty: open-ended)"),
     FieldSpec("description", "Description", "multiline"),
+]
+# The lists' pane is some 30 columns wide on an 80-column terminal: the name
+# and currency; a wider one adds the item count, then the dates.
+LIST_COLUMNS = [
+    Column("name", "Price list", 22),
+    Column("currency", "Cur.", 4, keep_width=True),
+    Column("valid", "Valid", 23, keep_width=True, min_table_width=70),
+    Column("items", "Items", 5, keep_width=True, right=True, min_table_width=40),
+]
+# The product's name over its number when the pane is narrow; a price is
+# per "user/month", so the unit keeps its room.
+ITEM_COLUMNS = [
+    Column("product_number", "Number", 12, keep_width=True, min_table_width=60),
+    Column("product_name", "Product", 24),
+    Column("unit", "Unit", 10, keep_width=True),
+    Column("amount", "Price", 11, keep_width=True, right=True),
 ]
 
 
@@ -52,25 +70,20 @@ class PriceListsScreen(AccessKeys, Screen):
         super().__init__()
         self._lists: list[dict] = []
         self._items: list[dict] = []
+        self._items_of: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="price-lists-hint")
         with Horizontal(id="price-lists-body"):
-            yield DataTable(id="price-lists", cursor_type="row", zebra_stripes=True)
-            yield DataTable(id="price-items", cursor_type="row", zebra_stripes=True)
+            yield RowsTable(LIST_COLUMNS, id="price-lists")
+            yield RowsTable(ITEM_COLUMNS, id="price-items")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Price lists"
-        lists = self.query_one("#price-lists", DataTable)
-        for label, width in (("Price list", 22), ("Cur.", 4), ("Valid", 23), ("Items", 6)):
-            lists.add_column(label, width=width)
-        items = self.query_one("#price-items", DataTable)
-        for label, width in (("Number", 12), ("Product", 24), ("Unit", 6), ("Price", 13)):
-            items.add_column(label, width=width)
         self.refresh_data()
-        lists.focus()
+        self.query_one("#price-lists", RowsTable).focus()
 
     @property
     def current_list(self) -> dict | None:
@@ -79,25 +92,24 @@ class PriceListsScreen(AccessKeys, Screen):
         return self._lists[self.query_one("#price-lists", DataTable).cursor_row]
 
     def refresh_data(self) -> None:
-        table = self.query_one("#price-lists", DataTable)
-        cursor = table.cursor_row
-        table.clear()
         self._lists = products.price_lists()
         default = session.settings().default_price_list
+        shown = []
         for row in self._lists:
             valid = " → ".join(str(d or "…") for d in (row["begins_on"], row["ends_on"]))
             name = safe_line(row["name"], "bold" if row["name"] == default else "")
             if row["name"] == default:
                 name.append(" (default)", style="dim")
-            table.add_row(
-                name,
-                safe_line(row["currency"]),
-                Text(valid if valid != "… → …" else "always"),
-                Text(str(row["item_count"]), justify="right"),
-                key=str(row["id"]),
+            shown.append(
+                {
+                    "key": str(row["id"]),
+                    "name": name,
+                    "currency": safe_line(row["currency"]),
+                    "valid": Text(valid if valid != "… → …" else "always"),
+                    "items": Text(str(row["item_count"]), justify="right"),
+                }
             )
-        if self._lists:
-            table.move_cursor(row=min(cursor, len(self._lists) - 1))
+        self.query_one("#price-lists", RowsTable).show(shown)
         hint = (
             keys.fill(
                 "{price_list.new} creates a price list: products are priced from it on quotes, "
@@ -113,18 +125,26 @@ class PriceListsScreen(AccessKeys, Screen):
         self._fill_items()
 
     def _fill_items(self) -> None:
-        table = self.query_one("#price-items", DataTable)
-        table.clear()
         current = self.current_list
         self._items = products.items_of(current["id"]) if current else []
-        for row in self._items:
-            table.add_row(
-                safe_line(row["product_number"]),
-                safe_line(row["product_name"]),
-                safe_line(row["unit"]),
-                Text(display.money(row["amount"]), justify="right"),
-                key=str(row["product_id"]),
-            )
+        table = self.query_one("#price-items", RowsTable)
+        # another list's prices start at the top
+        shown_of = current["id"] if current else None
+        if shown_of != self._items_of:
+            self._items_of = shown_of
+            table.move_cursor(row=0, animate=False)
+        table.show(
+            [
+                {
+                    "key": str(row["product_id"]),
+                    "product_number": safe_line(row["product_number"]),
+                    "product_name": safe_line(row["product_name"]),
+                    "unit": safe_line(row["unit"]),
+                    "amount": Text(display.money(row["amount"]), justify="right"),
+                }
+                for row in self._items
+            ]
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "price-lists":

@@ -20,9 +20,17 @@ from crm_tui.screens.customers.account_form import _account_matches
 from crm_tui.services import dates
 from crm_tui.services.support import scheduling
 from crm_tui.text import safe, safe_line
+from crm_tui.widgets.fitted_rows import RowsTable
 from crm_tui.widgets.record_form import FieldSpec, RecordForm
+from crm_tui.widgets.record_table import Column
 
 SLOTS_SHOWN = 8
+SLOT_COLUMNS = [
+    # "Mon 19 Oct 12:25"
+    Column("when", "When", 16, keep_width=True),
+    Column("until", "Until", 5, keep_width=True),
+    Column("resources", "Resources", 40),
+]
 
 
 class BookingModal(ModalScreen[int | None]):
@@ -72,7 +80,7 @@ class BookingModal(ModalScreen[int | None]):
             yield Static(title, id="booking-title")
             yield RecordForm(self.specs(), id="booking-form")
             yield Static(id="booking-message")
-            yield DataTable(id="slots", cursor_type="row", zebra_stripes=True)
+            yield RowsTable(SLOT_COLUMNS, id="slots")
             yield Static(
                 Text(keys.fill("{booking.find} find slots · enter or {booking.book} book the "
                                "highlighted slot · {form.cancel} cancel"), style="dim"),
@@ -93,9 +101,6 @@ class BookingModal(ModalScreen[int | None]):
             }
         )
         self.form.query(".form-note").set(display=False)
-        table = self.query_one("#slots", DataTable)
-        for label, width in (("When", 22), ("Until", 6), ("Resources", 40)):
-            table.add_column(label, width=width)
         self.action_find()
         self.form.query_one("#field-service_id").focus()
 
@@ -123,27 +128,33 @@ class BookingModal(ModalScreen[int | None]):
     def action_find(self) -> None:
         """Search the next free slots for the service from the typed time."""
         values = self.form.values()
-        table = self.query_one("#slots", DataTable)
-        table.clear()
+        table = self.query_one("#slots", RowsTable)
         self.slots = []
         try:
             after = max(self._after(values), dt.datetime.now(dt.UTC))
             slots = scheduling.find_slots(values["service_id"], after=after, count=SLOTS_SHOWN * 3)
         except CrmError as exc:
+            table.show([])
             self._refused(exc)
             return
         if self.resource_id is not None:
             # free time picked in one resource's agenda: its slots first
             slots.sort(key=lambda s: (self.resource_id not in s.resource_ids, s.start))
         self.slots = slots[:SLOTS_SHOWN]
+        shown = []
         for index, slot in enumerate(self.slots):
             names = ", ".join(self._names.get(r, f"#{r}") for r in slot.resource_ids)
-            table.add_row(
-                Text(display.time(slot.start)),
-                Text(dates.as_local(slot.end).strftime("%H:%M")),
-                safe_line(names),
-                key=str(index),
+            shown.append(
+                {
+                    "key": str(index),
+                    "when": Text(display.time(slot.start)),
+                    "until": Text(dates.as_local(slot.end).strftime("%H:%M")),
+                    "resources": safe_line(names),
+                }
             )
+        # a new search starts at its first slot
+        table.move_cursor(row=0, animate=False)
+        table.show(shown)
         if self.slots:
             self._message(
                 Text(f"{len(self.slots)} free slots from {display.time(after)}.", style="green")

@@ -19,7 +19,9 @@ from crm_tui.screens.support.sla_clock import countdown
 from crm_tui.services import records
 from crm_tui.services.support import cases, contracts, sla
 from crm_tui.text import safe_line
+from crm_tui.widgets.fitted_rows import RowsTable
 from crm_tui.widgets.record_form import FieldSpec
+from crm_tui.widgets.record_table import Column
 
 STATE_STYLE = {"active": "bold green", "resolved": "bold cyan", "canceled": "bold red"}
 CLOCK_LABEL = {
@@ -29,6 +31,12 @@ CLOCK_LABEL = {
     "succeeded": "met",
     "paused": "paused",
 }
+# "same customer" and "Information provided" whole: the case's title gives way
+RELATED_COLUMNS = [
+    Column("how", "How", 13, keep_width=True),
+    Column("case", "Case", 44),
+    Column("status", "Status", 20, keep_width=True),
+]
 
 
 def _case_matches(typed: str) -> list[dict]:
@@ -167,29 +175,34 @@ class CaseDetailScreen(RecordDetailScreen):
         yield Static(
             Text("No related cases.", style="dim"), id="empty-related", classes="empty-hint"
         )
-        yield DataTable(id="related-cases", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#related-cases", DataTable)
-        for label, width in (("How", 14), ("Case", 44), ("Status", 20)):
-            table.add_column(label, width=width)
+        yield RowsTable(RELATED_COLUMNS, id="related-cases")
 
     def refresh_extra(self) -> None:
         self._refresh_suggestions()
-        table = self.query_one("#related-cases", DataTable)
-        table.clear()
         found = cases.related(self.record_id)
         rows = [("parent", found["parent"])] if found["parent"] else []
         rows += [("child", r) for r in found["children"]]
         rows += [("same customer", r) for r in found["same_customer"]]
         self.query_one("#empty-related").display = not rows
-        for how, row in rows:
-            table.add_row(
-                Text(how, style="dim"),
-                Text.assemble(safe_line(row["number"], "dim"), " ", safe_line(row["title"])),
-                Text(cases.STATUS_LABELS.get(row["status_reason"], row["status_reason"])),
-                key=f"{how}-{row['id']}",
-            )
+        self.query_one("#related-cases", RowsTable).show(
+            [
+                {
+                    "key": f"{how}-{row['id']}",
+                    "how": Text(how, style="dim"),
+                    "case": Text.assemble(
+                        safe_line(row["number"], "dim"),
+                        " ",
+                        safe_line(row["title"]),
+                        no_wrap=True,
+                        overflow="ellipsis",
+                    ),
+                    "status": Text(
+                        cases.STATUS_LABELS.get(row["status_reason"], row["status_reason"])
+                    ),
+                }
+                for how, row in rows
+            ]
+        )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "related-cases":
@@ -303,23 +316,11 @@ class CaseDetailScreen(RecordDetailScreen):
             return actions
         if row.state == "active":
             actions += [
-                ("Take this case", keys.fill("It becomes yours ({case.take})"), self.action_take),
-                (
-                    "Release this case",
-                    keys.fill("Back to its queue ({case.release})"),
-                    self.action_release,
-                ),
-                ("Move to another queue", keys.fill("({case.move})"), self.action_move),
-                ("Assign an owner", keys.fill("({case.assign})"), self.action_assign),
+                *case_actions.palette_steps(self),
                 (
                     "Change the status",
                     keys.fill("On hold, waiting for details… ({case.status})"),
                     self.action_status,
-                ),
-                (
-                    "Resolve this case",
-                    keys.fill("Resolution and billable time ({case.resolve})"),
-                    self.action_resolve,
                 ),
                 ("Cancel this case", keys.fill("({case.cancel})"), self.action_cancel_case),
                 ("Merge into another case", keys.fill("({case.merge})"), self.action_merge),

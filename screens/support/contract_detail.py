@@ -15,6 +15,8 @@ from crm_tui.screens.common.calls import confirm_then
 from crm_tui.screens.support import contract_actions
 from crm_tui.services.support import cases, contracts
 from crm_tui.text import safe_line
+from crm_tui.widgets.fitted_rows import RowsTable
+from crm_tui.widgets.record_table import Column
 
 STATE_STYLE = {
     "draft": "bold yellow",
@@ -23,9 +25,24 @@ STATE_STYLE = {
     "canceled": "bold red",
     "expired": "bold red",
 }
-LINE_COLUMNS = (("#", 3), ("Line", 24), ("Allotment", 15), ("Total", 7), ("Used", 7),
-                ("Left", 7), ("From", 10), ("To", 10))  # fmt: skip
-CASE_COLUMNS = (("Case", 10), ("Title", 36), ("Line", 5), ("Status", 20))
+# The line number is how the Cases tab names a line.
+LINE_COLUMNS = [
+    Column("line_number", "#", 3, keep_width=True, right=True),
+    Column("title", "Line", 24),
+    Column("allotment", "Allotment", 15),
+    Column("total", "Total", 5, keep_width=True, right=True),
+    Column("used", "Used", 5, keep_width=True, right=True),
+    Column("left", "Left", 5, keep_width=True, right=True),
+    Column("from", "From", 10, keep_width=True),
+    Column("to", "To", 10, keep_width=True),
+]
+# "Information provided" whole: the title gives way instead
+CASE_COLUMNS = [
+    Column("number", "Case", 10, keep_width=True),
+    Column("title", "Title", 36),
+    Column("line", "Line", 4, keep_width=True, right=True),
+    Column("status", "Status", 20, keep_width=True),
+]
 
 
 def _right(value, style: str = "") -> Text:
@@ -86,41 +103,33 @@ class ContractDetailScreen(RecordDetailScreen):
     def compose_extra(self, tab_id: str) -> ComposeResult:
         if tab_id == "lines":
             yield Static(id="lines-hint", classes="empty-hint")
-            yield DataTable(id="contract-lines", cursor_type="row", zebra_stripes=True)
+            yield RowsTable(LINE_COLUMNS, id="contract-lines")
         else:
             yield Static(
                 Text("No case has used this contract yet.", style="dim"),
                 id="empty-cases",
                 classes="empty-hint",
             )
-            yield DataTable(id="contract-cases", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        for table_id, columns in (("#contract-lines", LINE_COLUMNS),
-                                  ("#contract-cases", CASE_COLUMNS)):  # fmt: skip
-            table = self.query_one(table_id, DataTable)
-            for label, width in columns:
-                table.add_column(label, width=width)
+            yield RowsTable(CASE_COLUMNS, id="contract-cases")
 
     def refresh_extra(self) -> None:
         self._lines = contracts.lines_of(self.record_id)
-        table = self.query_one("#contract-lines", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for line in self._lines:
-            table.add_row(
-                _right(line["line_number"], "dim"),
-                safe_line(line["title"]),
-                Text(contracts.ALLOTMENT_TYPES[line["allotment_type"]]),
-                _right(line["total"]),
-                _right(line["used"] if line["total"] is not None else None),
-                _left(line),
-                Text(str(line["starts_on"])),
-                Text(str(line["ends_on"])),
-                key=str(line["id"]),
-            )
-        if self._lines:
-            table.move_cursor(row=min(cursor, len(self._lines) - 1))
+        self.query_one("#contract-lines", RowsTable).show(
+            [
+                {
+                    "key": str(line["id"]),
+                    "line_number": _right(line["line_number"], "dim"),
+                    "title": safe_line(line["title"]),
+                    "allotment": safe_line(contracts.ALLOTMENT_TYPES[line["allotment_type"]]),
+                    "total": _right(line["total"]),
+                    "used": _right(line["used"] if line["total"] is not None else None),
+                    "left": _left(line),
+                    "from": Text(str(line["starts_on"])),
+                    "to": Text(str(line["ends_on"])),
+                }
+                for line in self._lines
+            ]
+        )
         if self.draft:
             hint = keys.fill(
                 "{lines.add} add a line · enter edit · {lines.remove} remove · "
@@ -142,17 +151,21 @@ class ContractDetailScreen(RecordDetailScreen):
 
     def _fill_cases(self) -> None:
         rows = contracts.cases_of(self.record_id)
-        table = self.query_one("#contract-cases", DataTable)
-        table.clear()
         self.query_one("#empty-cases").display = not rows
-        for row in rows:
-            table.add_row(
-                safe_line(row["number"], "dim"),
-                safe_line(row["title"]),
-                _right(row["line_number"], "dim"),
-                Text(cases.STATUS_LABELS.get(row["status_reason"], row["status_reason"])),
-                key=str(row["id"]),
-            )
+        self.query_one("#contract-cases", RowsTable).show(
+            [
+                {
+                    "key": str(row["id"]),
+                    "number": safe_line(row["number"], "dim"),
+                    "title": safe_line(row["title"]),
+                    "line": _right(row["line_number"], "dim"),
+                    "status": Text(
+                        cases.STATUS_LABELS.get(row["status_reason"], row["status_reason"])
+                    ),
+                }
+                for row in rows
+            ]
+        )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "contract-cases":

@@ -20,6 +20,7 @@ from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.services import dates
 from crm_tui.services.support import scheduling
 from crm_tui.text import safe_line
+from crm_tui.widgets.fitted_rows import RowsTable
 from crm_tui.widgets.record_form import FieldSpec
 from crm_tui.widgets.record_table import Column, FittedTable
 
@@ -30,6 +31,7 @@ AGENDA_COLUMNS = [
     Column("for", "For", 18, min_table_width=50),
     Column("with", "With", 14, min_table_width=70),
 ]
+RESOURCE_COLUMNS = [Column("name", "Resource", 30)]
 
 
 def _clock(value: dt.datetime) -> str:
@@ -87,7 +89,7 @@ class ScheduleScreen(AccessKeys, Screen):
         with Horizontal(id="schedule-body"):
             with Vertical(id="resource-pane"):
                 yield Static(Text("Resources", style="bold"), classes="pane-title")
-                yield DataTable(id="resources", cursor_type="row", zebra_stripes=True)
+                yield RowsTable(RESOURCE_COLUMNS, id="resources")
             with Vertical(id="agenda-pane"):
                 yield Static(id="agenda-title", classes="pane-title")
                 yield AgendaTable(id="agenda")
@@ -98,10 +100,8 @@ class ScheduleScreen(AccessKeys, Screen):
         self.title = "Service schedule"
         if self.regarding_label:
             self.sub_title = f"booking for {self.regarding_label}"
-        resources = self.query_one("#resources", DataTable)
-        resources.add_column("Resource")
         self.refresh_data()
-        resources.focus()
+        self.query_one("#resources", RowsTable).focus()
 
     # --- data ------------------------------------------------------------------------
 
@@ -114,18 +114,19 @@ class ScheduleScreen(AccessKeys, Screen):
 
     def refresh_data(self) -> None:
         """Re-read the resources and the agenda (another process may have booked)."""
-        table = self.query_one("#resources", DataTable)
-        cursor = table.cursor_row
         self._resources = scheduling.resources()
-        table.clear()
+        shown = []
         for row in self._resources:
             group = row["group_name"] or scheduling.RESOURCE_TYPES[row["resource_type"]].lower()
-            table.add_row(
-                Text.assemble(safe_line(row["name"]), "  ", safe_line(group, "dim")),
-                key=str(row["id"]),
+            name = Text.assemble(
+                safe_line(row["name"]),
+                "  ",
+                safe_line(group, "dim"),
+                no_wrap=True,
+                overflow="ellipsis",
             )
-        if self._resources:
-            table.move_cursor(row=min(cursor, len(self._resources) - 1))
+            shown.append({"key": str(row["id"]), "name": name})
+        self.query_one("#resources", RowsTable).show(shown)
         self._fill_agenda()
 
     def _span(self) -> tuple[dt.date, int]:
