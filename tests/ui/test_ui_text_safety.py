@@ -200,7 +200,7 @@ async def test_lists_modal_titles_palette_help_and_toasts(world):
             await pilot.press("a")
             lines = check_screen(app, ActivityModal, [])
             expected = VISIBLE[RAW.index(row["name"])]
-            assert any(f"Log activity · regarding {expected}" in line for line in lines)
+            assert any(f"Log activity · regarding account {expected}" in line for line in lines)
             await pilot.press("escape")
             check_screen(app, AccountsScreen, [])
 
@@ -261,7 +261,7 @@ async def test_account_detail_tabs_form_and_help(world):
 
         await pilot.press("a")
         lines = check_screen(app, ActivityModal, [])
-        assert any("Log activity · regarding click " in line for line in lines)
+        assert any("Log activity · regarding account click " in line for line in lines)
         await pilot.press("escape")
 
         await pilot.press("e")
