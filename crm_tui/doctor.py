@@ -68,7 +68,7 @@ def checks(path: Path, settings: config.Settings) -> list[tuple[bool, str]]:
             row = database.execute_sql("SELECT value FROM meta WHERE key='shared'").fetchone()
             shared = bool(row and row[0] == "1")
             admins = database.execute_sql(
-                "SELECT count(*) FROM user WHERE role='admin' AND active=1"
+                "SELECT count(*) FROM \"user\" WHERE role='admin' AND active=1"
             ).fetchone()[0]
             out.append((admins > 0, f"{admins} active admin(s)"))
         if level >= 5 and settings.routing:

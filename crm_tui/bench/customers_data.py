@@ -133,7 +133,7 @@ def load(
         user_rows.append((i + 1, f"bench{i:02d}", full, role, 1, tx(0)))
     conn.execute("BEGIN")
     conn.executemany(
-        "INSERT INTO user (id, login, full_name, role, active, created_at) VALUES (?,?,?,?,?,?)",
+        'INSERT INTO "user" (id, login, full_name, role, active, created_at) VALUES (?,?,?,?,?,?)',
         user_rows,
     )
     conn.execute("COMMIT")

@@ -98,7 +98,7 @@ def load(
     def choice(seq):
         return seq[int(rand() * len(seq))]
 
-    users = conn.execute("SELECT id, login, role FROM user ORDER BY id").fetchall()
+    users = conn.execute('SELECT id, login, role FROM "user" ORDER BY id').fetchall()
     agents = [uid for uid, _, role in users if role == "agent"] or [users[0][0]]
     managers = [uid for uid, _, role in users if role == "manager"] or [users[0][0]]
     me = next((uid for uid, login, _ in users if login == service_login), agents[0])

@@ -93,10 +93,11 @@ def load(
         return seq[int(rand() * len(seq))]
 
     # Teams and owners: managers and salespeople own the pipeline.
-    users = conn.execute("SELECT id, login, role FROM user ORDER BY id").fetchall()
+    users = conn.execute('SELECT id, login, role FROM "user" ORDER BY id').fetchall()
     conn.execute("BEGIN")
     conn.executemany(
-        "UPDATE user SET team = ? WHERE id = ?", [(team_of(login), uid) for uid, login, _ in users]
+        'UPDATE "user" SET team = ? WHERE id = ?',
+        [(team_of(login), uid) for uid, login, _ in users],
     )
     conn.execute("COMMIT")
     owners = [uid for uid, login, role in users if role in ("sales", "manager") and team_of(login)]

@@ -146,7 +146,7 @@ def load(
         return seq[int(rand() * len(seq))]
 
     contacts = len(contact_account) - 1
-    users = conn.execute("SELECT id, login, role FROM user ORDER BY id").fetchall()
+    users = conn.execute('SELECT id, login, role FROM "user" ORDER BY id').fetchall()
     admin = users[0][0]
     agents = [uid for uid, _, role in users if role == "agent"]
     managers = [uid for uid, _, role in users if role == "manager"]

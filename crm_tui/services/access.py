@@ -190,7 +190,7 @@ def depth(privilege: str, kind: str, role: str | None = None) -> str:
 def _team_of(user_id: int) -> str:
     teams = _cache.teams
     if teams is None or user_id not in teams:
-        teams = _cache.teams = dict(database.execute_sql("SELECT id, team FROM user").fetchall())
+        teams = _cache.teams = dict(database.execute_sql('SELECT id, team FROM "user"').fetchall())
     return teams.get(user_id, "")
 
 
@@ -222,7 +222,7 @@ def refusal(privilege: str, kind: str, owner_id: int | None = None) -> str:
     text = f"Not allowed: your role ({user.role}) has no {privilege} privilege on {label}"
     if level in ("own", "team") and owner_id is not None:
         row = database.execute_sql(
-            "SELECT full_name FROM user WHERE id = ?", (owner_id,)
+            'SELECT full_name FROM "user" WHERE id = ?', (owner_id,)
         ).fetchone()
         owner = clean(row[0]) if row else f"user #{owner_id}"
         scope = "your own" if level == "own" or not user.team else f"team {user.team}'s"
@@ -283,8 +283,8 @@ def read_filter(kind: str, owner_column: str, unowned: str = "") -> str:
         return "0"
     if level == "team":
         condition = (
-            f"{owner_column} = {me} OR {owner_column} IN (SELECT id FROM user WHERE "
-            f"team <> '' AND team = (SELECT team FROM user WHERE id = {me}))"
+            f'{owner_column} = {me} OR {owner_column} IN (SELECT id FROM "user" WHERE '
+            f"team <> '' AND team = (SELECT team FROM \"user\" WHERE id = {me}))"
         )
     else:
         condition = f"{owner_column} = {me}"

@@ -30,7 +30,7 @@ LIST = ListSpec(
         "a.email AS email, a.state AS state, a.version AS version, u.full_name AS owner, "
         "c.full_name AS primary_contact, a.modified_at AS modified_at"
     ),
-    joins="JOIN user u ON u.id = a.owner_id LEFT JOIN contact c ON c.id = a.primary_contact_id",
+    joins='JOIN "user" u ON u.id = a.owner_id LEFT JOIN contact c ON c.id = a.primary_contact_id',
     views={
         "active": "a.state = 'active'",
         "mine": "a.owner_id = :me AND a.state = 'active'",

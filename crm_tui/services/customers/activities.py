@@ -313,14 +313,14 @@ _TIMELINE_COLUMNS = """
            a.description AS body, a.direction AS direction, a.due_at AS due_at,
            a.duration_minutes AS duration_minutes, a.sort_at AS sort_at, a.version AS version,
            u.full_name AS owner, NULL AS attachment_name
-    FROM activity a JOIN user u ON u.id = a.owner_id
+    FROM activity a JOIN "user" u ON u.id = a.owner_id
 """
 _NOTE_COLUMNS = """
     SELECT 'n' AS source, n.id AS id, 'note' AS kind, 'completed' AS state,
            n.subject AS subject, n.body AS body, NULL AS direction, NULL AS due_at,
            NULL AS duration_minutes, n.created_at AS sort_at, n.version AS version,
            u.full_name AS owner, n.attachment_name AS attachment_name
-    FROM note n JOIN user u ON u.id = n.owner_id
+    FROM note n JOIN "user" u ON u.id = n.owner_id
 """
 
 

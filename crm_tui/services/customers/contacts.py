@@ -25,7 +25,7 @@ LIST = ListSpec(
         "c.email AS email, c.phone AS phone, c.mobile AS mobile, c.city AS city, "
         "c.state AS state, c.version AS version, u.full_name AS owner, c.modified_at AS modified_at"
     ),
-    joins="JOIN user u ON u.id = c.owner_id LEFT JOIN account a ON a.id = c.account_id",
+    joins='JOIN "user" u ON u.id = c.owner_id LEFT JOIN account a ON a.id = c.account_id',
     views={
         "active": "c.state = 'active'",
         "mine": "c.owner_id = :me AND c.state = 'active'",

@@ -266,7 +266,7 @@ def versions(number: str) -> list[VersionRow]:
     title, published_at, modified_at, owner."""
     return dict_rows(
         "SELECT a.id, a.number, a.major, a.minor, a.state, a.title, a.published_at, "
-        "a.modified_at, u.full_name AS owner FROM kb_article a JOIN user u ON u.id = a.owner_id "
+        'a.modified_at, u.full_name AS owner FROM kb_article a JOIN "user" u ON u.id = a.owner_id '
         "WHERE a.number = ? ORDER BY a.major DESC, a.minor DESC",
         (number,),
     )

@@ -23,7 +23,7 @@ LIST = ListSpec(
         "c.weaknesses AS weaknesses, c.state AS state, c.version AS version, "
         "u.full_name AS owner, c.modified_at AS modified_at"
     ),
-    joins="JOIN user u ON u.id = c.owner_id",
+    joins='JOIN "user" u ON u.id = c.owner_id',
     views={"active": "c.state = 'active'", "inactive": "c.state = 'inactive'", "all": "1"},
     sorts={"name": Sort("c.name_sort"), "modified": Sort("c.modified_at", descending=True)},
 )

@@ -349,7 +349,7 @@ def list_spec(kind: str, alias: str, views: dict[str, str], extra_columns: str =
         table=f"{TABLES[kind]} {a}",
         columns=columns,
         joins=(
-            f"JOIN user u ON u.id = {a}.owner_id "
+            f'JOIN "user" u ON u.id = {a}.owner_id '
             f"LEFT JOIN account ac ON ac.id = {a}.account_id "
             f"LEFT JOIN contact ct ON ct.id = {a}.contact_id"
         ),

@@ -45,7 +45,7 @@ LIST = ListSpec(
         "l.estimated_value AS estimated_value, l.email AS email, l.phone AS phone, "
         "u.full_name AS owner, l.version AS version, l.modified_at AS modified_at"
     ),
-    joins="JOIN user u ON u.id = l.owner_id",
+    joins='JOIN "user" u ON u.id = l.owner_id',
     views={
         "my_open": "l.owner_id = :me AND l.state = 'open'",
         "open": "l.state = 'open'",

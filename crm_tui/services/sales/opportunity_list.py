@@ -112,7 +112,7 @@ _LIST_COLUMNS = (
     "o.status_reason AS status_reason, u.full_name AS owner, o.version AS version"
 )
 _LIST_JOINS = (
-    "JOIN user u ON u.id = o.owner_id LEFT JOIN account a ON a.id = o.account_id "
+    'JOIN "user" u ON u.id = o.owner_id LEFT JOIN account a ON a.id = o.account_id '
     "LEFT JOIN contact c ON c.id = o.contact_id"
 )
 # Keyset paging needs a sort key that is never NULL: undated and unvalued

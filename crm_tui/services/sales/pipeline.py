@@ -152,7 +152,7 @@ _CARD_COLUMNS = (
     "o.rating AS rating, u.full_name AS owner, o.status_reason AS status_reason"
 )
 _CARD_JOINS = (
-    "JOIN user u ON u.id = o.owner_id LEFT JOIN account a ON a.id = o.account_id "
+    'JOIN "user" u ON u.id = o.owner_id LEFT JOIN account a ON a.id = o.account_id '
     "LEFT JOIN contact c ON c.id = o.contact_id"
 )
 

@@ -63,7 +63,7 @@ _ROW_COLUMNS = (
     "k.paused_since AS paused_since, k.resolved_at AS resolved_at, k.created_at AS created_at"
 )
 _ROW_JOINS = (
-    "JOIN user u ON u.id = k.owner_id LEFT JOIN account a ON a.id = k.account_id "
+    'JOIN "user" u ON u.id = k.owner_id LEFT JOIN account a ON a.id = k.account_id '
     "LEFT JOIN contact c ON c.id = k.contact_id LEFT JOIN queue q ON q.id = k.queue_id"
 )
 _TIMES = (

@@ -63,7 +63,7 @@ LIST = ListSpec(
     joins=(
         "LEFT JOIN account a ON a.id = c.account_id "
         "LEFT JOIN contact k ON k.id = c.contact_id "
-        "JOIN user u ON u.id = c.owner_id"
+        'JOIN "user" u ON u.id = c.owner_id'
     ),
     views={
         "active": "c.state = 'active'",
@@ -232,7 +232,7 @@ def audit_trail(contract_id: int) -> list[AuditRow]:
     """The contract's audit entries, oldest first (user None = the system)."""
     rows = dict_rows(
         "SELECT e.at AS at, e.action AS action, e.changes AS changes, u.full_name AS user "
-        "FROM audit_entry e LEFT JOIN user u ON u.id = e.user_id "
+        'FROM audit_entry e LEFT JOIN "user" u ON u.id = e.user_id '
         "WHERE e.record_type = 'contract' AND e.record_id = ? ORDER BY e.id",
         (contract_id,),
     )

@@ -135,7 +135,7 @@ def members(queue_id: int) -> list[MemberRow]:
     get(queue_id)
     return dict_rows(
         "SELECT u.id AS id, u.login AS login, u.full_name AS full_name, u.role AS role, "
-        "u.active AS active FROM queue_member m JOIN user u ON u.id = m.user_id "
+        'u.active AS active FROM queue_member m JOIN "user" u ON u.id = m.user_id '
         "WHERE m.queue_id = ? ORDER BY u.full_name, u.id",
         (queue_id,),
     )
