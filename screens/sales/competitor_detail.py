@@ -78,7 +78,10 @@ class CompetitorDetailScreen(RecordDetailScreen):
                     "key": str(row["id"]),
                     "name": safe_line(row["name"]),
                     "customer": safe_line(row.get("customer") or ""),
-                    "state": Text(row["state"], style=STATE_STYLE.get(row["state"], "")),
+                    "state": Text(
+                        display.state("opportunity", row["state"]),
+                        style=STATE_STYLE.get(row["state"], ""),
+                    ),
                     "revenue": Text(display.money(revenue), justify="right"),
                 }
             )

@@ -18,7 +18,6 @@ from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec
 
 SERVICES = {"quote": quotes, "order": orders, "invoice": invoices}
-LABELS = {"quote": "Quote", "order": "Order", "invoice": "Invoice"}
 # Lines can change only in these states (the services refuse otherwise).
 EDITABLE = {"quote": "draft", "order": "active", "invoice": "active"}
 

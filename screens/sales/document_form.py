@@ -3,10 +3,11 @@ opportunity, price list, header discount, dates."""
 
 from __future__ import annotations
 
+from crm_tui import display
 from crm_tui.errors import ConflictError
 from crm_tui.screens.common.base_form import RecordFormScreen
 from crm_tui.screens.customers.account_form import _account_matches, owner_options
-from crm_tui.screens.sales.document_actions import LABELS, SERVICES
+from crm_tui.screens.sales.document_actions import SERVICES
 from crm_tui.screens.sales.opportunity_form import price_list_options
 from crm_tui.services import records, session, users
 from crm_tui.services.customers import contacts
@@ -62,7 +63,7 @@ class DocumentFormScreen(RecordFormScreen):
         ]
 
     def load(self):
-        label = LABELS[self.KIND]
+        label = display.kind_label(self.KIND)
         if self.record_id is None:
             values = {"owner_id": session.current_user().id, "price_list_id": None}
             labels = {

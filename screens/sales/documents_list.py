@@ -6,7 +6,7 @@ from rich.text import Text
 
 from crm_tui import display, keys
 from crm_tui.screens.common.base_list import RecordListScreen
-from crm_tui.screens.sales.document_actions import LABELS, SERVICES, legal_steps
+from crm_tui.screens.sales.document_actions import SERVICES, legal_steps
 from crm_tui.screens.sales.document_detail import STATE_STYLE
 from crm_tui.services.listing import Page
 from crm_tui.text import safe_line
@@ -16,10 +16,11 @@ KINDS = ("quote", "order", "invoice")
 
 
 def _state(row: dict) -> Text:
+    kind, state = row["kind"], row["state"]
     reason = row.get("status_reason") or ""
-    text = Text(row["state"], style=STATE_STYLE.get(row["state"], "").replace("bold ", ""))
-    if reason and reason != row["state"] and reason not in ("in_progress", "new", "open"):
-        text.append(f" · {reason.replace('_', ' ')}", style="dim")
+    text = Text(display.state(kind, state), style=STATE_STYLE.get(state, "").replace("bold ", ""))
+    if reason and reason != state and reason not in ("in_progress", "new", "open"):
+        text.append(f" · {display.reason(kind, reason)}", style="dim")
     return text
 
 
@@ -55,12 +56,14 @@ class DocumentsScreen(RecordListScreen):
         self.KIND = kind
         self.SERVICE = SERVICES[kind]
         self.VIEWS = self.SERVICE.VIEWS
-        self.AREA_TITLE = LABELS[kind] + "s"
+        self.AREA_TITLE = display.kind_label(kind, plural=True)
 
     def fetch_page(self, **kwargs) -> Page:
         page = self.SERVICE.page(**kwargs)
         for row in page.rows:
             row.setdefault("display_number", row.get("number", ""))
+            # the state column words a state by its kind's machine
+            row.setdefault("kind", self.KIND)
         return page
 
     def action_products(self) -> None:
@@ -95,7 +98,7 @@ class DocumentsScreen(RecordListScreen):
         self.notify("Open the document (enter) to change its state.")
 
     def record_actions(self):
-        label = LABELS[self.KIND].lower()
+        label = display.kind_noun(self.KIND)
         actions = [(f"New {label}", keys.fill(f"Create a {label} ({{list.new}})"), self.action_new)]
         row = self.table.current_row
         if row is not None:

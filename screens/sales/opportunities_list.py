@@ -22,7 +22,8 @@ def _revenue(row: dict) -> Text:
 
 def _stage(row: dict) -> Text:
     if row["state"] != "open":
-        return Text(row["state"], style="cyan" if row["state"] == "won" else "red")
+        label = display.state("opportunity", row["state"])
+        return Text(label, style="cyan" if row["state"] == "won" else "red")
     return Text(opportunities.STAGE_LABELS[row["stage"]])
 
 

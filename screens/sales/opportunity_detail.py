@@ -148,7 +148,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
             lambda r: {
                 "number": safe_line(r["display_number"]),
                 "name": safe_line(r["name"]),
-                "state": Text(r["state"]),
+                "state": Text(display.state("quote", r["state"])),
                 "total": Text(display.money(r["total_amount"]), justify="right"),
             },
         )
