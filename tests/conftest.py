@@ -4,6 +4,7 @@ PostgreSQL fixtures share one throwaway server, started only when asked for."""
 
 from __future__ import annotations
 
+import os
 import secrets
 
 import pytest
@@ -32,10 +33,44 @@ def db_path(tmp_path):
     return tmp_path / "crm.db"
 
 
+# The engines the engine-parametrised tests run on (CRM_TUI_TEST_ENGINES=sqlite runs one).
+ENGINES = os.environ.get("CRM_TUI_TEST_ENGINES", "sqlite,postgresql").split(",")
+# Folders whose tests that use `db` run on every engine.
+BOTH_ENGINES = ("services", "processes")
+
+
+def pytest_generate_tests(metafunc):
+    """A test under BOTH_ENGINES that uses the `db` fixture runs once per
+    engine, unless it reaches for the SQLite file itself (`db_path`) or is
+    marked sqlite_only."""
+    if "engine" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.path.parent.name not in BOTH_ENGINES:
+        return  # the `engine` fixture: SQLite, and test names unchanged
+    sqlite_only = "db_path" in metafunc.fixturenames or metafunc.definition.get_closest_marker(
+        "sqlite_only"
+    )
+    metafunc.parametrize("engine", ["sqlite"] if sqlite_only else ENGINES)
+
+
 @pytest.fixture
-def db(db_path, settings):
+def engine():
+    """The engine of a test that is not run on both."""
+    return "sqlite"
+
+
+@pytest.fixture
+def db_target(engine, tmp_path, request):
+    """Where the test's database is: a SQLite file, or a PostgreSQL URL."""
+    if engine == "postgresql":
+        return request.getfixturevalue("pg_migrated_database")
+    return tmp_path / "crm.db"
+
+
+@pytest.fixture
+def db(db_target, settings):
     """An open, migrated database with the signed-in admin 'tester'."""
-    user = open_for_user(db_path, settings, login="tester")
+    user = open_for_user(db_target, settings, login="tester")
     yield user
     session.act_as(None)
     close_database()
@@ -52,6 +87,26 @@ def pg_server():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server):
+    """A database at the latest schema, copied for each test that needs one."""
+    from crm_tui.db import open_database
+
+    url = pg_server.create_database("crm_template")
+    open_database(url)
+    close_database()
+    return "crm_template"
+
+
+@pytest.fixture
+def pg_migrated_database(pg_server, pg_template):
+    """The URL of a fresh database at the latest schema, dropped after the test."""
+    name = f"test_{secrets.token_hex(6)}"
+    url = pg_server.create_database(name, template=pg_template)
+    yield url
+    pg_server.drop_database(name)
 
 
 @pytest.fixture

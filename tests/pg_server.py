@@ -284,11 +284,16 @@ class PgServer:
         with self.connect(autocommit=True) as conn:
             conn.execute(statement)
 
-    def create_database(self, name: str) -> str:
-        """An empty database (from template0, so nothing added to template1 leaks in); its URL."""
+    def create_database(self, name: str, template: str = "template0") -> str:
+        """A copy of `template` (by default an empty database, from template0, so
+        nothing added to template1 leaks in); its URL."""
         from psycopg import sql
 
-        self._admin(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+        self._admin(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
         return self.url(name)
 
     def drop_database(self, name: str) -> None:

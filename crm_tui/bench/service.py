@@ -64,7 +64,7 @@ def _view_size(view: str, user_id: int, queue_id: int) -> int:
         "unassigned": "assigned = 0 AND queue_id IN "
         f"(SELECT queue_id FROM queue_member WHERE user_id = {int(user_id)})",
         "queue": f"queue_id = {int(queue_id)}",
-        "all": "1",
+        "all": "TRUE",
     }[view]
     sql = f"SELECT count(*) FROM \"case\" WHERE state = 'active' AND {where}"
     return database.execute_sql(sql).fetchone()[0]

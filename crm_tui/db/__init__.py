@@ -1,9 +1,12 @@
-"""The database: one deferred APSW database shared by every model.
+"""The database: one proxy shared by every model, pointed at SQLite (an APSW
+database on a file, the default) or at PostgreSQL (db/postgres.py, for a
+postgresql:// URL).
 
-Many processes write the same file, so every connection runs in WAL mode,
-every write is a short BEGIN IMMEDIATE transaction (a deferred read-then-write
-transaction gets SQLITE_BUSY without waiting for the lock), and other
-processes' commits are noticed through PRAGMA data_version.
+Many processes write the same file, so every SQLite connection runs in WAL
+mode, every write is a short BEGIN IMMEDIATE transaction (a deferred
+read-then-write transaction gets SQLITE_BUSY without waiting for the lock),
+and other processes' commits are noticed through PRAGMA data_version; on
+PostgreSQL a write lock taken at BEGIN and LISTEN/NOTIFY do the same.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import apsw
-from peewee import OperationalError
+from peewee import DatabaseProxy, OperationalError
 from playhouse.apsw_ext import APSWDatabase
 
 from crm_tui.db import faults, wal
@@ -54,7 +57,19 @@ def _busy_handler(timeout: float):
 
 
 # Deferred: the path is only known once settings and the command line are read.
-database = _Database(None, lock_type="IMMEDIATE")
+_sqlite = _Database(None, lock_type="IMMEDIATE")
+database = DatabaseProxy()
+database.initialize(_sqlite)
+
+
+def is_postgres() -> bool:
+    """Whether the open database is PostgreSQL (else SQLite)."""
+    return database.obj is not _sqlite
+
+
+def engine() -> str:
+    return "postgresql" if is_postgres() else "sqlite"
+
 
 # File systems on which WAL's shared-memory index cannot work across hosts.
 NETWORK_FS = {
@@ -133,15 +148,23 @@ def refuse_empty_file(path: Path, wait_seconds: float = 0.0) -> None:
     )
 
 
+def is_url(target: object) -> bool:
+    """Whether `target` names a PostgreSQL database rather than a SQLite file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
 def open_database(
     path: Path | str,
     *,
     synchronous: str = "NORMAL",
     busy_timeout_ms: int = 5000,
     migrate: bool = True,
-) -> APSWDatabase:
-    """Point the shared `database` at `path`, set the pragmas, and bring the
-    schema up to date (refusing a database from a newer crm-tui)."""
+):
+    """Point the shared `database` at `path` (a SQLite file, or a
+    postgresql:// URL), set it up, and bring the schema up to date (refusing
+    a database from a newer crm-tui)."""
+    if is_url(path):
+        return _open_postgres(str(path), busy_timeout_ms=busy_timeout_ms, migrate=migrate)
     if sqlite_version() < MIN_SQLITE:
         raise DatabaseRefused(
             f"SQLite {apsw.sqlite_lib_version()} is too old; crm-tui needs "
@@ -152,8 +175,9 @@ def open_database(
     refuse_empty_file(path, wait_seconds=min(busy_timeout_ms / 1000, 2.0))
     if not database.is_closed():
         database.close()
+    database.initialize(_sqlite)
     path.parent.mkdir(parents=True, exist_ok=True)
-    database.init(
+    _sqlite.init(
         str(path),
         pragmas={
             "journal_mode": "wal",
@@ -168,6 +192,21 @@ def open_database(
     faults.configure(busy_timeout_ms)
     _connect_waiting(busy_timeout_ms)
     _opened.update(path=path, identity=_identity(path))
+    if migrate:
+        from crm_tui.db.migrations import upgrade
+
+        upgrade(database)
+    return database
+
+
+def _open_postgres(url: str, *, busy_timeout_ms: int, migrate: bool):
+    from crm_tui.db.postgres import open_postgres
+
+    if not database.is_closed():
+        database.close()
+    faults.configure(busy_timeout_ms)
+    database.initialize(open_postgres(url, busy_timeout_ms=busy_timeout_ms))
+    _opened.update(path=None, identity=None)
     if migrate:
         from crm_tui.db.migrations import upgrade
 
@@ -196,6 +235,7 @@ def _connect_waiting(busy_timeout_ms: int) -> None:
 def close_database() -> None:
     if not database.is_closed():
         database.close()
+    database.initialize(_sqlite)
     _opened.update(path=None, identity=None)
 
 
@@ -246,8 +286,25 @@ def connection() -> apsw.Connection:
     return database.connection()
 
 
+def executemany(sql: str, rows) -> None:
+    """Run one ?-placeholder statement for each row of parameters."""
+    if is_postgres():
+        database.obj.executemany(sql, rows)
+    else:
+        database.connection().executemany(sql, rows)
+
+
+def changes(cursor) -> int:
+    """How many rows the statement just run on `cursor` changed."""
+    return cursor.rowcount if is_postgres() else database.connection().changes()
+
+
 def dict_rows(sql: str, params=()) -> list[dict]:
     """Run a query and return its rows as dicts keyed by column name."""
+    if is_postgres():
+        cur = database.execute_sql(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     cur = database.cursor()
     names: list[str] = []
 
@@ -262,9 +319,21 @@ def dict_rows(sql: str, params=()) -> list[dict]:
 
 def column_names(sql: str) -> list[str]:
     """The result columns of `sql` without running it."""
+    if is_postgres():
+        return [d[0] for d in database.execute_sql(f"SELECT * FROM ({sql}) q LIMIT 0").description]
     import apsw.ext
 
     return [d[0] for d in apsw.ext.query_info(connection(), sql).description]
+
+
+def change_watcher():
+    """A watcher whose `changed()` tells whether another connection committed
+    since the last look: LISTEN/NOTIFY on PostgreSQL, PRAGMA data_version on SQLite."""
+    if is_postgres():
+        from crm_tui.db.postgres import ChangeListener
+
+        return ChangeListener(database.obj)
+    return DataVersionWatcher()
 
 
 class DataVersionWatcher:
@@ -276,6 +345,9 @@ class DataVersionWatcher:
 
     def __init__(self) -> None:
         self._last = self._read()
+
+    def close(self) -> None:
+        pass
 
     @staticmethod
     def _read() -> int:

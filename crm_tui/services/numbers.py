@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm_tui import meta
-from crm_tui.db import connection, database
+from crm_tui.db import database
 from crm_tui.errors import CrmError
 
 # The kinds the product numbers, and their prefixes, are the record metadata's.
@@ -21,7 +21,7 @@ def next_number(kind: str) -> str:
     process reads the same counter, and a rollback gives the number back."""
     if kind not in PREFIXES:
         raise CrmError(f"documents of kind {kind!r} are not numbered")
-    if connection().get_autocommit():
+    if not database.in_transaction():
         raise CrmError("next_number must run inside a write transaction")
     # quoted: "case" is an SQL keyword
     table = f'"{meta.kind(kind).model._meta.table_name}"'
@@ -29,7 +29,7 @@ def next_number(kind: str) -> str:
         # One statement increments the counter, creating it at 1 if missing.
         value = database.execute_sql(
             "INSERT INTO sequence (name, next) VALUES (?, 2) "
-            "ON CONFLICT (name) DO UPDATE SET next = next + 1 RETURNING next - 1",
+            "ON CONFLICT (name) DO UPDATE SET next = sequence.next + 1 RETURNING next - 1",
             (kind,),
         ).fetchone()[0]
         number = format_number(kind, value)

@@ -189,9 +189,12 @@ def insert_row(model: type[Model], values: dict) -> int:
     if sql is None:
         columns = ", ".join(f'"{field.column_name}"' for field in data)
         marks = ", ".join("?" * len(data))
-        sql = _INSERT[key] = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})'
-    database.execute_sql(sql, [field.db_value(value) for field, value in data.items()])
-    return database.connection().last_insert_rowid()
+        sql = _INSERT[key] = (
+            f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks}) '
+            f'RETURNING "{meta.primary_key.column_name}"'
+        )
+    cursor = database.execute_sql(sql, [field.db_value(value) for field, value in data.items()])
+    return cursor.fetchone()[0]
 
 
 def audit(

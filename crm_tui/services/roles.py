@@ -49,8 +49,8 @@ def set_depth(role: str, kind: str, privilege: str, level: str) -> None:
             )
         else:
             database.execute_sql(
-                "INSERT OR REPLACE INTO role_privilege (role, kind, privilege, depth) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO role_privilege (role, kind, privilege, depth) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (role, kind, privilege) DO UPDATE SET depth = excluded.depth",
                 (role, kind, privilege, level),
             )
         database.execute_sql(

@@ -130,7 +130,9 @@ def is_shared() -> bool:
 
 def mark_shared(shared: bool) -> None:
     with write():
-        Meta.insert(key="shared", value="1" if shared else "0").on_conflict_replace().execute()
+        Meta.insert(key="shared", value="1" if shared else "0").on_conflict(
+            conflict_target=[Meta.key], preserve=[Meta.value]
+        ).execute()
 
 
 def count() -> int:

@@ -838,6 +838,7 @@ def test_upgrade_ranks_existing_cases(db_path):
         close_database()
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 def test_paging_after_a_cursor_stays_on_the_index(acme, tier1, clock, monkeypatch):
     _tied_queue(acme, tier1, clock)
     plans: list[tuple[bool, str]] = []
@@ -850,7 +851,7 @@ def test_paging_after_a_cursor_stays_on_the_index(acme, tier1, clock, monkeypatc
         return real(sql, params, *args, **kwargs)
 
     keys = cases.page(view="all").keys
-    monkeypatch.setattr(database, "execute_sql", spy)
+    monkeypatch.setattr(database.obj, "execute_sql", spy)
     for key in (keys[1], keys[-2]):  # a cursor in each part of the walk
         cases.page(view="all", limit=2, after=key)
         cases.page(view="all", limit=2, before=key)
@@ -985,6 +986,7 @@ def test_filter_falls_back_when_the_view_mostly_does_not_match(acme, tier1, cloc
     assert all(cases.get(i).title == "Email bounces" for i in emails)
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 def test_few_matches_are_read_by_id_not_by_walking_the_view(acme, tier1, monkeypatch):
     wanted = new_case(acme.id, title="Toner", queue_id=tier1.id)
     for i in range(5):
@@ -998,7 +1000,7 @@ def test_few_matches_are_read_by_id_not_by_walking_the_view(acme, tier1, monkeyp
             plans.append(" | ".join(str(r[-1]) for r in rows))
         return real(sql, params, *args, **kwargs)
 
-    monkeypatch.setattr(database, "execute_sql", spy)
+    monkeypatch.setattr(database.obj, "execute_sql", spy)
     assert _ids(cases.page(view="all", query="ton")) == [wanted.id]
     assert plans and all("PRIMARY KEY" in p and "urgency" not in p for p in plans), plans
 
@@ -1041,6 +1043,7 @@ def test_match_share_estimate(acme, monkeypatch):
         ("unassigned", "case_queue_urgency"),
     ],
 )
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 def test_views_use_their_index(acme, tier1, view, index, monkeypatch):
     queues.add_member(tier1.id, session.current_user().id)
     plans: list[str] = []
@@ -1052,7 +1055,7 @@ def test_views_use_their_index(acme, tier1, view, index, monkeypatch):
             plans.append(" | ".join(str(r[-1]) for r in rows))
         return real(sql, params, *args, **kwargs)
 
-    monkeypatch.setattr(database, "execute_sql", spy)
+    monkeypatch.setattr(database.obj, "execute_sql", spy)
     cases.page(view=view, queue_id=tier1.id)
     assert plans
     for plan in plans:
@@ -1068,6 +1071,7 @@ def test_export_cases(acme):
     assert data[0][names.index("number")] == "CAS-00001"
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 def test_unassigned_in_several_queues_walks_the_active_index(acme, tier1, monkeypatch):
     tier2 = queues.create({"name": "Tier 2"})
     me = session.current_user().id
@@ -1084,7 +1088,7 @@ def test_unassigned_in_several_queues_walks_the_active_index(acme, tier1, monkey
             plans.append(" | ".join(str(r[-1]) for r in rows))
         return real(sql, params, *args, **kwargs)
 
-    monkeypatch.setattr(database, "execute_sql", spy)
+    monkeypatch.setattr(database.obj, "execute_sql", spy)
     assert _ids(cases.page(view="unassigned")) == [a.id, b.id]
     assert all("case_active_urgency" in p and "TEMP B-TREE" not in p for p in plans), plans
 

@@ -251,6 +251,7 @@ def test_opportunities_of(db):
     assert len(competitors.opportunities_of(rival.id, limit=1)) == 1
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 def test_record_and_opportunities_of_read_by_index(db):
     """The counts and the list read the link table by competitor and
     opportunities by id or lost_to_id, never a scan of every opportunity."""

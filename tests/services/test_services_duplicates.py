@@ -241,6 +241,7 @@ def test_find_without_a_lead(db):
 # --- performance shape ----------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 def test_every_lookup_uses_an_index(db, region):
     """No statement of matches() scans the account or contact table: the
     email/phone indexes, the name index, rowids and the full-text index only."""

@@ -557,6 +557,7 @@ def test_search_folds_persian_company_names(db):
 # --- performance shape ------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 def test_page_on_views_uses_indexes(db):
     new_lead()
     for view in ("my_open", "open", "qualified", "disqualified"):

@@ -25,6 +25,7 @@ def today(monkeypatch):
     return TODAY
 
 
+@pytest.mark.sqlite_only  # reads SQLite's query plans
 def opp(name="Deal", *, stage="qualify", close="", revenue="", probability="", owner=None):
     """An open opportunity put straight into `stage` (the gates are tested elsewhere)."""
     data = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
+from crm_tui.db.migrations import ddl
 from crm_tui.errors import DatabaseRefused
 
 MODULES = [
@@ -34,9 +35,13 @@ CREATE TABLE IF NOT EXISTS schema_migration (
 
 
 def applied_level(db) -> int:
-    row = db.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migration'"
-    ).fetchone()
+    if ddl.is_postgres(db):
+        exists = "SELECT to_regclass('schema_migration')"
+    else:
+        exists = "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_migration'"
+    row = db.execute_sql(exists).fetchone()
+    if row is not None and row[0] is None:
+        row = None
     if row is None:
         return 0
     return db.execute_sql("SELECT coalesce(max(id), 0) FROM schema_migration").fetchone()[0]
@@ -54,7 +59,7 @@ def upgrade(db, target: int = LATEST) -> list[str]:
     for number in range(level + 1, target + 1):
         module = importlib.import_module(f"crm_tui.db.migrations.{MODULES[number - 1]}")
         with db.atomic("IMMEDIATE"):
-            db.execute_sql(_HISTORY)
+            db.execute_sql(ddl.postgres(_HISTORY) if ddl.is_postgres(db) else _HISTORY)
             if applied_level(db) >= number:
                 continue  # another process got there first
             module.up(db)
@@ -67,4 +72,7 @@ def upgrade(db, target: int = LATEST) -> list[str]:
                 ),
             )
         done.append(MODULES[number - 1])
+    if done and ddl.is_postgres(db):
+        with db.atomic("IMMEDIATE"):
+            ddl.notify_triggers(db)
     return done

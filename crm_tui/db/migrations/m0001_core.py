@@ -1,5 +1,7 @@
 """Core tables: users, accounts, contacts, notes, activities, audit."""
 
+from crm_tui.db.migrations import ddl
+
 # Owned records share these columns: optimistic-concurrency version, UTC
 # timestamps as ISO text (sortable), and the owning user.
 OWNED = """
@@ -128,5 +130,6 @@ STATEMENTS = [
 
 
 def up(db):
-    for sql in STATEMENTS:
-        db.execute_sql(sql)
+    if ddl.is_postgres(db):
+        db.execute_sql(ddl.NOCASE)
+    ddl.run(db, STATEMENTS)

@@ -17,6 +17,7 @@ from itertools import islice
 import phonenumbers
 
 from crm_tui import text
+from crm_tui.db.migrations import ddl
 
 STATEMENTS = [
     """CREATE VIRTUAL TABLE account_fts USING fts5(
@@ -80,14 +81,14 @@ def _index_all(db, kind: str) -> None:
     table = f"{kind}_fts"
     cursor = iter(db.execute_sql(_SOURCES[kind]))
     while rows := list(islice(cursor, _BATCH)):
-        db.connection().executemany(
+        ddl.executemany(
+            db,
             f"INSERT INTO {table} (rowid, name, details) VALUES (?, ?, ?)",
             [(row[0], *_documents(row)) for row in rows],
         )
 
 
 def up(db):
-    for sql in STATEMENTS:
-        db.execute_sql(sql)
+    ddl.run(db, STATEMENTS)
     _index_all(db, "account")
     _index_all(db, "contact")

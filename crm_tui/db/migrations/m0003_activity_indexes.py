@@ -9,6 +9,8 @@ Queries must name the states literally (not as bound parameters) for the
 planner to use activity_open_regarding.
 """
 
+from crm_tui.db.migrations import ddl
+
 STATEMENTS = [
     """CREATE INDEX activity_open_regarding
         ON activity (regarding_type, regarding_id, sort_at, id)
@@ -19,5 +21,4 @@ STATEMENTS = [
 
 
 def up(db):
-    for sql in STATEMENTS:
-        db.execute_sql(sql)
+    ddl.run(db, STATEMENTS)

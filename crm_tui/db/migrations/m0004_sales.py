@@ -9,6 +9,7 @@ Document totals are stored on the header and recomputed by the services
 from the lines in the same transaction as every line change.
 """
 
+from crm_tui.db.migrations import ddl
 from crm_tui.db.migrations.m0001_core import OWNED
 
 # Lines of quotes, orders and invoices have the same shape.
@@ -258,5 +259,4 @@ STATEMENTS += [FTS.format(kind) for kind in INDEXED_KINDS]
 
 
 def up(db):
-    for sql in STATEMENTS:
-        db.execute_sql(sql)
+    ddl.run(db, STATEMENTS)

@@ -8,6 +8,7 @@ queue can sort by the next breach with an index instead of computing it
 for every case.
 """
 
+from crm_tui.db.migrations import ddl
 from crm_tui.db.migrations.m0001_core import OWNED
 
 STATEMENTS = [
@@ -156,5 +157,4 @@ STATEMENTS = [
 
 
 def up(db):
-    for sql in STATEMENTS:
-        db.execute_sql(sql)
+    ddl.run(db, STATEMENTS)

@@ -13,6 +13,8 @@ The three urgency indexes keep their names (the queue names them in INDEXED
 BY) and gain the rank before the id.
 """
 
+from crm_tui.db.migrations import ddl
+
 RANK = "CASE priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END"
 
 STATEMENTS = [
@@ -31,5 +33,4 @@ STATEMENTS = [
 
 
 def up(db):
-    for sql in STATEMENTS:
-        db.execute_sql(sql)
+    ddl.run(db, STATEMENTS)

@@ -13,6 +13,7 @@ Persian words as they are. Its `cases` column holds the titles of the cases an
 article was linked to, so a later case worded like them finds it sooner.
 """
 
+from crm_tui.db.migrations import ddl
 from crm_tui.db.migrations.m0001_core import OWNED
 
 STATEMENTS = [
@@ -79,5 +80,4 @@ STATEMENTS = [
 
 
 def up(db):
-    for sql in STATEMENTS:
-        db.execute_sql(sql)
+    ddl.run(db, STATEMENTS)

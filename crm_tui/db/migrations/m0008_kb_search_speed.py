@@ -11,6 +11,7 @@ linked cases' titles, body), so a query can take the best matches from the
 index alone (`ORDER BY rank LIMIT n`) and join only those to their rows.
 """
 
+from crm_tui.db.migrations import ddl
 from crm_tui.db.migrations.m0001_core import OWNED
 
 COLUMNS = (
@@ -86,13 +87,17 @@ STATEMENTS = [
     # browsing without words: the most helpful first
     """CREATE INDEX kb_article_helpful ON kb_article
         (helped_count DESC, view_count DESC, title_sort, id)""",
-    "INSERT INTO kb_fts (kb_fts, rank) VALUES ('rank', 'bm25(10.0, 6.0, 3.0, 1.0)')",
 ]
+# SQLite only: PostgreSQL ranks with the weights of its tsvector (see ddl.py).
+RANK = "INSERT INTO kb_fts (kb_fts, rank) VALUES ('rank', 'bm25(10.0, 6.0, 3.0, 1.0)')"
 
 
 def up(db):
-    for sql in STATEMENTS:
-        db.execute_sql(sql)
+    ddl.run(db, STATEMENTS)
+    if ddl.is_postgres(db):
+        ddl.reset_sequences(db)  # the rebuilt tables' ids were copied
+        return
+    db.execute_sql(RANK)
     problems = db.execute_sql("PRAGMA foreign_key_check").fetchall()
     if problems:
         raise RuntimeError(f"the knowledge base rebuild left broken references: {problems[:5]}")

@@ -5,6 +5,8 @@ crm_tui/services/access.py with a depth; a role with no rows has exactly the
 defaults. A version in `meta` tells every running app to read them again.
 """
 
+from crm_tui.db.migrations import ddl
+
 STATEMENTS = [
     """CREATE TABLE role_privilege (
         role TEXT NOT NULL CHECK (role IN ('agent', 'sales', 'manager', 'admin')),
@@ -14,10 +16,9 @@ STATEMENTS = [
         depth TEXT NOT NULL CHECK (depth IN ('none', 'own', 'team', 'org')),
         PRIMARY KEY (role, kind, privilege)
     ) WITHOUT ROWID""",
-    "INSERT OR IGNORE INTO meta (key, value) VALUES ('roles_version', '0')",
+    "INSERT INTO meta (key, value) VALUES ('roles_version', '0') ON CONFLICT DO NOTHING",
 ]
 
 
 def up(db) -> None:
-    for statement in STATEMENTS:
-        db.execute_sql(statement)
+    ddl.run(db, STATEMENTS)

@@ -35,7 +35,7 @@ LIST = ListSpec(
         "active": "a.state = 'active'",
         "mine": "a.owner_id = :me AND a.state = 'active'",
         "inactive": "a.state = 'inactive'",
-        "all": "1",
+        "all": "TRUE",
     },
     sorts={"name": Sort("a.name_sort"), "modified": Sort("a.modified_at", descending=True)},
 )

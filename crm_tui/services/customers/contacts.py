@@ -30,7 +30,7 @@ LIST = ListSpec(
         "active": "c.state = 'active'",
         "mine": "c.owner_id = :me AND c.state = 'active'",
         "inactive": "c.state = 'inactive'",
-        "all": "1",
+        "all": "TRUE",
     },
     sorts={"name": Sort("c.name_sort"), "modified": Sort("c.modified_at", descending=True)},
 )

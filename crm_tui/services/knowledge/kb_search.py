@@ -118,7 +118,7 @@ def _visibility(state: str | None) -> tuple[str, list]:
     readable = access.read_filter("article", "a.owner_id")
     if readable:
         where.append(readable)
-    return " AND ".join(where) or "1", params
+    return " AND ".join(where) or "TRUE", params
 
 
 def _filters(state, subject_id, language) -> tuple[str, list]:

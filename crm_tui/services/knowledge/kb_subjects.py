@@ -53,7 +53,7 @@ def ensure_subject(path: str) -> int:
 def subject_ids_under(subject_id: int) -> list[int]:
     """The subject and every subject below it."""
     rows = database.execute_sql(
-        "WITH RECURSIVE down(id) AS (SELECT ? UNION SELECT s.id FROM subject s "
+        "WITH RECURSIVE down(id) AS (SELECT CAST(? AS BIGINT) UNION SELECT s.id FROM subject s "
         "JOIN down ON s.parent_id = down.id) SELECT id FROM down",
         (subject_id,),
     ).fetchall()

@@ -24,7 +24,7 @@ LIST = ListSpec(
         "u.full_name AS owner, c.modified_at AS modified_at"
     ),
     joins='JOIN "user" u ON u.id = c.owner_id',
-    views={"active": "c.state = 'active'", "inactive": "c.state = 'inactive'", "all": "1"},
+    views={"active": "c.state = 'active'", "inactive": "c.state = 'inactive'", "all": "TRUE"},
     sorts={"name": Sort("c.name_sort"), "modified": Sort("c.modified_at", descending=True)},
 )
 VIEWS = {

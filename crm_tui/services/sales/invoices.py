@@ -25,7 +25,7 @@ LIST = documents.list_spec(
         "mine": "i.owner_id = :me AND i.state = 'active'",
         "paid": "i.state = 'paid'",
         "canceled": "i.state = 'canceled'",
-        "all": "1",
+        "all": "TRUE",
     },
     ", i.due_date AS due_date, i.paid_amount AS paid_amount",
 )

@@ -51,7 +51,7 @@ LIST = ListSpec(
         "open": "l.state = 'open'",
         "qualified": "l.state = 'qualified'",
         "disqualified": "l.state = 'disqualified'",
-        "all": "1",
+        "all": "TRUE",
     },
     sorts={"name": Sort("l.name_sort"), "modified": Sort("l.modified_at", descending=True)},
     # Most leads are open or long closed: filtered pages of these rank in the index.

@@ -100,7 +100,7 @@ def filter_sql(alias: str, scope: str, close: str | None) -> str:
         where.append(f"{alias}.estimated_close_date >= '{first.isoformat()}'")
     if last is not None:
         where.append(f"{alias}.estimated_close_date <= '{last.isoformat()}'")
-    return " AND ".join(where) or "1"
+    return " AND ".join(where) or "TRUE"
 
 
 # --- list ---------------------------------------------------------------------------
@@ -134,7 +134,7 @@ LIST = ListSpec(
     table="opportunity o",
     columns=_LIST_COLUMNS,
     joins=_LIST_JOINS,
-    views={"open": "o.state = 'open'", "all": "1"},
+    views={"open": "o.state = 'open'", "all": "TRUE"},
     sorts=SORTS,
     join_after_paging=True,
 )

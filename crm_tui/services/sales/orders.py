@@ -29,7 +29,7 @@ LIST = documents.list_spec(
         "fulfilled": "o.state = 'fulfilled'",
         "invoiced": "o.state = 'invoiced'",
         "canceled": "o.state = 'canceled'",
-        "all": "1",
+        "all": "TRUE",
     },
     ", o.quote_id AS quote_id, o.fulfilled_on AS fulfilled_on",
 )

@@ -40,7 +40,7 @@ LIST = ListSpec(
         "active": "p.state = 'active'",
         "draft": "p.state = 'draft'",
         "retired": "p.state = 'retired'",
-        "all": "1",
+        "all": "TRUE",
     },
     sorts={
         "name": Sort("p.name_sort"),

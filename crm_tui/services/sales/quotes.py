@@ -34,7 +34,7 @@ LIST = documents.list_spec(
         "active": "q.state = 'active'",
         "won": "q.state = 'won'",
         "closed": "q.state = 'closed'",
-        "all": "1",
+        "all": "TRUE",
     },
     ", q.revision AS revision",
 )

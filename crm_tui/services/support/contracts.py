@@ -71,7 +71,7 @@ LIST = ListSpec(
         "on_hold": "c.state = 'on_hold'",
         "ended": "c.state IN ('canceled', 'expired')",
         "mine": "c.owner_id = :me",
-        "all": "1",
+        "all": "TRUE",
     },
     sorts={
         "name": Sort("c.name_sort"),

@@ -134,7 +134,7 @@ def update_resource(resource_id: int, version: int, data: dict) -> Resource:
 
 def resources(group: str | None = None, *, include_inactive: bool = False) -> list[ResourceRow]:
     """Resources by name, optionally of one group."""
-    where, params = ["1"], []
+    where, params = ["TRUE"], []
     if group is not None:
         where.append("group_name = ?")
         params.append(group)

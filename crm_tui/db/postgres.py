@@ -1,0 +1,157 @@
+"""PostgreSQL: the same database for teams that outgrow one host.
+
+Imported only when a postgresql:// URL is opened, so the driver costs
+nothing on SQLite. The database class makes PostgreSQL behave the way the
+services were written for:
+
+- raw SQL keeps SQLite's `?` placeholders (rewritten by `dialect.for_postgres`,
+  which also drops SQLite's planner hints);
+  the queries Peewee builds itself already speak PostgreSQL;
+- `COLLATE NOCASE` names a case-insensitive collation of the same name
+  (created by the first migration);
+- every transaction takes the database's write lock when it begins, as
+  SQLite's BEGIN IMMEDIATE does, so a read-then-write (take a case, the next
+  number, a booking) stays exactly-once across hosts; reads never wait;
+- parameters are bound on the client, as SQLite binds them: an untyped `?`
+  never leaves the server guessing its type;
+- sums of whole numbers come back as int, as in SQLite (the server widens
+  them to numeric).
+"""
+
+from __future__ import annotations
+
+import os
+import select
+
+import psycopg
+from peewee import PostgresqlDatabase
+from psycopg.adapt import Loader
+from psycopg.conninfo import conninfo_to_dict
+
+from crm_tui.db.dialect import for_postgres
+
+# pg_advisory_xact_lock key of the write lock: "crm-tui " as a big-endian integer.
+WRITE_LOCK = int.from_bytes(b"crm-tui ", "big") & 0x7FFF_FFFF_FFFF_FFFF
+# The channel every commit is announced on (see notify triggers in migrations/ddl.py).
+CHANNEL = "crm_tui_changes"
+
+
+class _Number(Loader):
+    """numeric as int when whole (sums of integer columns), else float (averages)."""
+
+    def load(self, data) -> int | float:
+        text = bytes(data).decode()
+        try:
+            return int(text)
+        except ValueError:
+            return float(text)
+
+
+class PgDatabase(PostgresqlDatabase):
+    """PostgreSQL as the services expect a database to behave (see the module)."""
+
+    def __init__(self, url: str, *, lock_timeout_ms: int = 5000) -> None:
+        params = conninfo_to_dict(url)
+        name = params.pop("dbname", None) or params.get("user") or os.environ.get("USER", "")
+        self.url = url
+        self.lock_timeout_ms = lock_timeout_ms
+        super().__init__(
+            name,
+            prefer_psycopg3=True,
+            cursor_factory=psycopg.ClientCursor,
+            application_name="crm-tui",
+            **params,
+        )
+
+    def _connect(self):
+        conn = super()._connect()
+        conn.adapters.register_loader("numeric", _Number)
+        with conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {int(self.lock_timeout_ms)}")
+            cur.execute("SET TIME ZONE 'UTC'")
+        return conn
+
+    # --- SQL --------------------------------------------------------------
+
+    def execute_sql(self, sql, params=None):
+        # Raw SQL (Model.raw too) is written with ?; what Peewee builds has %s.
+        # The driver reads % even with no parameters, so a literal one is doubled.
+        if not (params and "%s" in sql):
+            sql = for_postgres(sql)
+        return self._execute_cursor(sql, params or None)
+
+    def executemany(self, sql: str, rows) -> None:
+        """Run one ?-placeholder statement for each row of parameters."""
+        with self.cursor() as cur:
+            cur.executemany(for_postgres(sql), rows)
+
+    # --- transactions -----------------------------------------------------
+
+    def begin(self, lock_type=None):
+        # lock_type is SQLite's (IMMEDIATE): here every transaction takes the
+        # write lock, as every SQLite transaction of this app begins IMMEDIATE.
+        with self.cursor() as cur:
+            cur.execute("BEGIN")
+            cur.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    def changes(self, cursor) -> int:
+        return cursor.rowcount
+
+    def current_role(self) -> str:
+        return self.execute_sql("SELECT current_user").fetchone()[0]
+
+
+def open_postgres(url: str, *, busy_timeout_ms: int) -> PgDatabase:
+    """A connected PgDatabase for `url`; a refusal from the server or libpq
+    becomes DatabaseRefused with the reason in one line."""
+    from crm_tui.errors import DatabaseRefused
+
+    db = PgDatabase(url, lock_timeout_ms=busy_timeout_ms)
+    try:
+        db.connect()
+    except Exception as exc:
+        reason = str(getattr(exc, "__context__", None) or exc).strip().splitlines()
+        raise DatabaseRefused(
+            f"cannot connect to {redact(url)}: {reason[0] if reason else exc}"
+        ) from exc
+    return db
+
+
+def redact(url: str) -> str:
+    """`url` without a password, for messages and logs."""
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the PostgreSQL database"
+    shown = [f"{key}={params[key]}" for key in ("dbname", "user", "host", "port") if key in params]
+    return "postgresql (" + " ".join(shown) + ")"
+
+
+class ChangeListener:
+    """Tells whether another connection committed since the last look.
+
+    A second connection LISTENs on the channel the notify triggers announce
+    every committed change on, with the writer's backend pid as payload, so
+    this process's own writes are told apart (screens refresh after them)."""
+
+    def __init__(self, db: PgDatabase) -> None:
+        self._own = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+        self._db = db
+        self._conn = psycopg.connect(db.url, autocommit=True, application_name="crm-tui listen")
+        self._conn.execute(f"LISTEN {CHANNEL}")
+
+    def changed(self) -> bool:
+        seen = False
+        self._conn.execute("SELECT 1")  # reads notifications that arrived meanwhile
+        for note in self._conn.notifies(timeout=0, stop_after=None):
+            if note.payload != str(self._own):
+                seen = True
+        return seen
+
+    def wait(self, timeout: float) -> bool:
+        """Block up to `timeout` seconds for a change by someone else."""
+        ready, _, _ = select.select([self._conn.fileno()], [], [], timeout)
+        return bool(ready) and self.changed()
+
+    def close(self) -> None:
+        self._conn.close()
