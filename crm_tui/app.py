@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import App, SystemCommand
 
 from crm_tui import config, crashlog, db, display, keys, meta, styles
-from crm_tui.db import DataVersionWatcher
+from crm_tui.db import change_watcher
 from crm_tui.errors import CrmError, NotFound
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.help import HelpScreen
@@ -84,7 +84,8 @@ class CrmApp(App):
             self.theme = settings.theme
         elif settings.theme:
             self._unknown_theme = settings.theme
-        self._watcher: DataVersionWatcher | None = None
+        # PRAGMA data_version on SQLite, LISTEN/NOTIFY on PostgreSQL
+        self._watcher = None
         self._file_gone = False
         # The last background fault shown, so a timer does not repeat it every tick.
         self._last_background_fault = ""
@@ -94,7 +95,7 @@ class CrmApp(App):
     def on_mount(self) -> None:
         user = session.current_user()
         self.sub_title = f"{user.full_name} ({user.role})"
-        self._watcher = DataVersionWatcher()
+        self._watcher = change_watcher()
         self.set_interval(self.POLL_SECONDS, self.poll_database)
         self.set_interval(self.EXPIRE_SECONDS, self.run_dated_changes)
         if self._unknown_theme:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import peewee
@@ -29,7 +30,11 @@ def _parser() -> argparse.ArgumentParser:
         description="A keyboard-driven terminal CRM. With no command, opens the app.",
     )
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--db", metavar="PATH", help="the database file (default: from config)")
+    where.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="the database file, or a postgresql:// URL (default: from config)",
+    )
     where.add_argument(
         "--demo",
         action="store_true",
@@ -82,6 +87,13 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("backup", metavar="BACKUP")
     # Its own dest: a subparser's default would overwrite a --db given before the command.
     restore.add_argument("--db", dest="restore_db", metavar="PATH", help="the database to restore")
+    copy = sub.add_parser(
+        "copy", help="copy this SQLite database into a new PostgreSQL database (all or nothing)"
+    )
+    copy.add_argument(
+        "--to", required=True, metavar="URL", help="postgresql://… of an empty database"
+    )
+
     export = sub.add_parser("export", help="write records to stdout")
     export.add_argument("what", choices=tuple(EXPORTS))
     export.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -111,12 +123,19 @@ def _settings(args) -> config.Settings:
     return settings
 
 
-def _db_path(args, settings: config.Settings) -> Path:
+def _db_path(args, settings: config.Settings) -> Path | str:
+    """The SQLite file, or the postgresql:// URL, this command works on."""
     if args.demo:
         from crm_tui import demo
 
         return demo.demo_path()
+    if args.db and _is_url(args.db):
+        return args.db
     return Path(args.db).expanduser() if args.db else settings.database_path()
+
+
+def _is_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
 def _open(args, settings: config.Settings, *, must_exist: bool = True):
@@ -129,7 +148,7 @@ def _open(args, settings: config.Settings, *, must_exist: bool = True):
         if not demo.demo_path().exists():
             print(f"crm-tui: creating the demo database at {demo.demo_path()} …", file=sys.stderr)
         return demo.open_demo(settings)
-    if must_exist and not path.exists():
+    if must_exist and not _is_url(path) and not path.exists():
         raise CrmError(f"no database at {path}; create one with: crm-tui init {path}")
     return open_for_user(path, settings)
 
@@ -152,6 +171,8 @@ def cmd_init(args) -> int:
     from crm_tui.services import session, users
 
     settings = _settings(args)
+    if _is_url(args.path):
+        return _init_postgres(args, settings)
     path = Path(args.path).expanduser()
     if path.exists():
         raise CrmError(f"{path} exists; init creates a new database")
@@ -185,6 +206,28 @@ def cmd_init(args) -> int:
         print(
             f"shared with group {args.group}: add each person with crm-tui --db {path} users add LOGIN"
         )
+    session.act_as(None)
+    return 0
+
+
+def _init_postgres(args, settings: config.Settings) -> int:
+    """The schema in an existing, empty PostgreSQL database (the server's
+    admin creates the database: createdb), with the connected role as admin."""
+    from crm_tui.db import pg_admin
+    from crm_tui.db.postgres import redact
+    from crm_tui.runtime import open_for_user
+    from crm_tui.services import session
+
+    if args.shared or args.group:
+        raise CrmError("--shared and --group are for a SQLite file; PostgreSQL has its own roles")
+    level = pg_admin.schema_level(args.path)
+    if level:
+        raise CrmError(
+            f"{redact(args.path)} already holds a crm-tui database (schema level {level}); "
+            "init creates a new one"
+        )
+    user = open_for_user(args.path, settings)
+    print(f"created the crm-tui schema in {redact(args.path)}; {user.login} is its admin")
     session.act_as(None)
     return 0
 
@@ -244,10 +287,16 @@ def cmd_doctor(args) -> int:
 
     settings = _settings(args)
     path = _db_path(args, settings)
-    if not path.exists():
+    if _is_url(path):
+        from crm_tui.db import pg_admin
+
+        found = pg_admin.checks(path)
+    elif not path.exists():
         raise CrmError(f"no database at {path}")
+    else:
+        found = doctor.checks(path, settings)
     problems = 0
-    for ok, line in doctor.checks(path, settings):
+    for ok, line in found:
         print(("ok    " if ok else "FAIL  ") + line)
         problems += not ok
     return 1 if problems else 0
@@ -258,6 +307,13 @@ def cmd_backup(args) -> int:
     from crm_tui.db.backup import backup, finishing_on_terminate
 
     settings = _settings(args)
+    target = _db_path(args, settings)
+    if _is_url(target):
+        from crm_tui.db import pg_admin
+
+        dest = pg_admin.dump(target, Path(args.dest).expanduser())
+        print(f"backed up to {dest} (pg_dump custom format; restore with pg_restore)")
+        return 0
     _open(args, settings)
     with finishing_on_terminate():
         dest = backup(connection(), Path(args.dest).expanduser())
@@ -274,6 +330,11 @@ def cmd_restore(args) -> int:
     if args.restore_db and (args.demo or (args.db and args.db != args.restore_db)):
         raise CrmError("name the database once: --db PATH or --demo, before or after restore")
     path = Path(args.restore_db).expanduser() if args.restore_db else _db_path(args, settings)
+    if _is_url(args.restore_db) or _is_url(path):
+        raise CrmError(
+            "on PostgreSQL, restore a backup with the server's tool: "
+            "pg_restore --clean --if-exists --dbname URL BACKUP (see the README)"
+        )
     source = Path(args.backup).expanduser()
     with finishing_on_terminate():
         done = restore(source, path)
@@ -285,6 +346,51 @@ def cmd_restore(args) -> int:
     if done.kept:
         print(f"the database as it was is kept in {done.kept}")
     return 0
+
+
+def cmd_copy(args) -> int:
+    from crm_tui import transfer
+    from crm_tui.db.postgres import redact
+
+    settings = _settings(args)
+    source = _db_path(args, settings)
+    if _is_url(source):
+        raise CrmError("copy reads a SQLite file: name it with --db PATH (or --demo)")
+    if not _is_url(args.to):
+        raise CrmError("copy --to takes a postgresql:// URL")
+    if not source.exists():
+        raise CrmError(f"no database at {source}")
+    with _copy_progress() as progress:
+        done = transfer.copy_to(source, args.to, progress)
+    print(
+        f"copied {done.rows:,} rows in {len(done.tables)} tables from {source} to "
+        f"{redact(args.to)}; every table's row count and checksum match"
+    )
+    return 0
+
+
+@contextmanager
+def _copy_progress():
+    """A bar per table on stderr while the copy runs."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bars = Progress(
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+    tasks: dict[str, int] = {}
+
+    def update(table: str, done: int, total: int) -> None:
+        if table not in tasks:
+            tasks[table] = bars.add_task(table, total=total or 1)
+        bars.update(tasks[table], completed=done if total else 1)
+
+    with bars:
+        yield update
 
 
 def cmd_export(args) -> int:
@@ -311,6 +417,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "export": cmd_export,
+    "copy": cmd_copy,
     "bench": cmd_bench,
 }
 

@@ -102,7 +102,10 @@ class Settings:
     # The file these were read from, where the app saves what it remembers.
     _read_from: ClassVar[Path | None] = None
 
-    def database_path(self) -> Path:
+    def database_path(self) -> Path | str:
+        """The SQLite file, or the postgresql:// URL as written."""
+        if self.database.startswith(("postgresql://", "postgres://")):
+            return self.database
         return Path(self.database).expanduser() if self.database else data_dir() / "crm.db"
 
     def config_file(self) -> Path:
@@ -250,7 +253,7 @@ class Settings:
 
 # Each setting's type and how its form is said when a value is wrong.
 _FORMS: dict[str, tuple[type, str]] = {
-    "database": (str, "a path in quotes"),
+    "database": (str, "a path or a postgresql:// URL in quotes"),
     "synchronous": (str, 'text: "NORMAL" or "FULL"'),
     "busy_timeout_ms": (int, "a whole number of milliseconds"),
     "default_region": (str, 'a 2-letter country code in quotes ("IR")'),

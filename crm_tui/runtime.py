@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crm_tui import config
-from crm_tui.db import open_database
+from crm_tui.db import database, is_postgres, open_database
 from crm_tui.models import User
 from crm_tui.services import session, users
 
@@ -13,7 +13,9 @@ from crm_tui.services import session, users
 def open_for_user(
     path: Path | str, settings: config.Settings | None = None, login: str | None = None
 ) -> User:
-    """Open `path`, upgrade its schema and sign the OS login in.
+    """Open `path` (a SQLite file or a postgresql:// URL), upgrade its schema
+    and sign the person in: the OS login on SQLite, the role the server
+    authenticated on PostgreSQL.
 
     A database with no users makes this login its admin (what `init` does);
     otherwise an unknown login is refused with UnknownUser.
@@ -21,7 +23,7 @@ def open_for_user(
     settings = settings or config.Settings()
     session.configure(settings)
     open_database(path, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms)
-    login = login or session.os_login()
+    login = login or (database.obj.current_role() if is_postgres() else session.os_login())
     if users.count() == 0:
         session.act_as(None)
         users.add(login, login, "admin")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from itertools import islice
 
 from crm_tui import text
-from crm_tui.db import database
+from crm_tui.db import database, executemany
 from crm_tui.services.validate import phone_search_terms
 
 # bm25 column weights: a hit in the name outranks a hit in the details.
@@ -107,6 +107,11 @@ def index(kind: str, record_id: int) -> None:
         )
 
 
+def indexed_kinds() -> tuple[str, ...]:
+    """The record kinds with a full-text index kept by `index`/`reindex`."""
+    return tuple(_SOURCES)
+
+
 def reindex(kind: str, batch: int = 5000) -> int:
     """Rebuild the whole index of `kind` from its table; returns rows indexed."""
     table = f"{kind}_fts"
@@ -114,7 +119,7 @@ def reindex(kind: str, batch: int = 5000) -> int:
     cursor = iter(database.execute_sql(_SOURCES[kind][0]))
     count = 0
     while rows := list(islice(cursor, batch)):
-        database.connection().executemany(
+        executemany(
             f"INSERT INTO {table} (rowid, name, details) VALUES (?, ?, ?)",
             [(row[0], *_documents(row)) for row in rows],
         )

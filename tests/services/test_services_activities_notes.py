@@ -236,6 +236,7 @@ def test_follow_up_in_the_past_is_refused(acme):
     assert count("activity") == 0
 
 
+@pytest.mark.sqlite_only  # traces SQLite's statements
 def test_follow_up_is_written_in_the_same_transaction(acme):
     statements: list[tuple[str, bool]] = []
     trace_statements(lambda sql, in_tx: statements.append((sql.strip().upper(), in_tx)))

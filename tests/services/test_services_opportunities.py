@@ -862,6 +862,7 @@ def test_list_query_respects_close_and_state(db, today):
     assert names(opportunities.page(query="laptops", state="lost")) == ["Laptops lost"]
 
 
+@pytest.mark.sqlite_only  # traces SQLite's statements
 def test_list_never_uses_like(db):
     seen: list[str] = []
     conn = database.connection()

@@ -25,7 +25,6 @@ def today(monkeypatch):
     return TODAY
 
 
-@pytest.mark.sqlite_only  # reads SQLite's query plans
 def opp(name="Deal", *, stage="qualify", close="", revenue="", probability="", owner=None):
     """An open opportunity put straight into `stage` (the gates are tested elsewhere)."""
     data = {
@@ -135,6 +134,7 @@ def test_totals_and_cards_are_open_only(db):
     assert [c["name"] for c in pipeline.cards("qualify", ALL).rows] == ["Open"]
 
 
+@pytest.mark.sqlite_only  # traces SQLite's statements
 def test_totals_are_one_grouped_query_on_a_covering_index(db):
     opp("A", revenue="10")
     users.set_team("tester", "north")
@@ -152,6 +152,7 @@ def test_totals_are_one_grouped_query_on_a_covering_index(db):
             assert f"COVERING INDEX {index}" in plan, plan
 
 
+@pytest.mark.sqlite_only  # traces SQLite's statements
 def test_cards_read_ids_from_a_covering_index(db):
     opp("A", close="2026-06-01")
     users.set_team("tester", "north")

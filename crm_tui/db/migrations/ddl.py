@@ -10,6 +10,7 @@ the same values and sort them the same way:
   whatever locale the server's database was created with;
 - `COLLATE NOCASE` names the case-insensitive collation `nocase` (NOCASE);
 - generated columns are STORED (PostgreSQL 15 has no VIRTUAL ones);
+- references are DEFERRABLE (still checked per statement unless deferred);
 - `user`, a keyword there, is quoted.
 
 A full-text FTS5 table becomes a table of the same columns with a tsvector
@@ -32,6 +33,12 @@ _TYPE_RULES = [
     (re.compile(r"\)\s*VIRTUAL\b"), ") STORED"),
     (re.compile(r"\)\s*WITHOUT ROWID\s*$"), ")"),
     (re.compile(r"\bAUTOINCREMENT\b"), ""),
+    # deferrable (checked at once unless a transaction defers them): a copy
+    # writes tables that refer to each other in any order
+    (
+        re.compile(r'REFERENCES ("?\w+"?)\s*\((\w+)\)( ON DELETE (?:SET NULL|CASCADE|RESTRICT))?'),
+        r"\g<0> DEFERRABLE INITIALLY IMMEDIATE",
+    ),
 ]
 # SQLite's NOCASE, for queries and indexes: equal whatever the case (ICU, any script).
 NOCASE = (
@@ -63,7 +70,8 @@ def postgres(sql: str) -> str:
 
 _CREATE = re.compile(r'\s*CREATE TABLE ("?\w+"?)')
 _REFERENCE = re.compile(
-    r'(\w+) (BIGINT(?: NOT NULL)?) (REFERENCES ("?\w+"?)\(id\)(?: ON DELETE (?:SET NULL|CASCADE|RESTRICT))?)'
+    r'(\w+) (BIGINT(?: NOT NULL)?) (REFERENCES ("?\w+"?)\(id\)'
+    r"(?: ON DELETE (?:SET NULL|CASCADE|RESTRICT))?(?: DEFERRABLE INITIALLY IMMEDIATE)?)"
 )
 
 
