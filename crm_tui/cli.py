@@ -227,7 +227,17 @@ def _init_postgres(args, settings: config.Settings) -> int:
             "init creates a new one"
         )
     user = open_for_user(args.path, settings)
+    from crm_tui.db import database
+    from crm_tui.services import server_access
+
+    with database.atomic():
+        server_access.install()
     print(f"created the crm-tui schema in {redact(args.path)}; {user.login} is its admin")
+    print(
+        "access is enforced by the server: each person connects as their own role; "
+        f"add them with crm-tui --db URL users add LOGIN (creates the role, a member of "
+        f"{server_access.PERSON})"
+    )
     session.act_as(None)
     return 0
 
@@ -240,6 +250,11 @@ def cmd_users(args) -> int:
     if args.users_command == "add":
         user = users.add(args.login, args.name, args.role)
         print(f"added {user.login} ({user.role})")
+        if _is_url(_db_path(args, settings)):
+            from crm_tui.services import server_access
+
+            server_access.add_login(user.login)
+            print(f"{user.login} can connect as the PostgreSQL role {user.login}")
     elif args.users_command == "set-role":
         user = users.set_role(args.login, args.role)
         print(f"{user.login} is now {user.role}")

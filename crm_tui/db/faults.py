@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import apsw
 
-from crm_tui.errors import DatabaseBusy, DatabaseFault
+from crm_tui.errors import CrmError, DatabaseBusy, DatabaseFault, PermissionDenied
 
 KEPT = "nothing was saved"
 
@@ -40,6 +40,13 @@ def gone(path: object) -> DatabaseFault:
     )
 
 
+def _full() -> DatabaseFault:
+    return DatabaseFault(
+        f"The disk holding the database is full; {KEPT}: free some space "
+        "(or ask your admin to), then save again."
+    )
+
+
 # Most specific first: the driver's classes do not inherit from each other,
 # but a wrapped error may carry several in its chain.
 _FAULTS: list[tuple[type[BaseException], object]] = [
@@ -48,13 +55,7 @@ _FAULTS: list[tuple[type[BaseException], object]] = [
         apsw.LockedError,
         lambda: DatabaseBusy(f"The database is busy with another task; {KEPT}, so try again."),
     ),
-    (
-        apsw.FullError,
-        lambda: DatabaseFault(
-            f"The disk holding the database is full; {KEPT}: free some space "
-            "(or ask your admin to), then save again."
-        ),
-    ),
+    (apsw.FullError, lambda: _full()),
     (
         apsw.ReadOnlyError,
         lambda: DatabaseFault(
@@ -115,13 +116,60 @@ def _causes(exc: BaseException):
         todo.extend((item.__cause__, item.__context__))
 
 
-def fault_from(exc: BaseException) -> DatabaseFault | None:
-    """The DatabaseFault a database exception means, or None when it is not a
-    fault of the database (a bug, or a constraint a service checks itself)."""
-    if isinstance(exc, DatabaseFault):
+def _lost() -> DatabaseFault:
+    return DatabaseFault(
+        f"The connection to the database server was lost; {KEPT}: try again, and if it "
+        "happens again ask your admin whether the server is running."
+    )
+
+
+# PostgreSQL's errors by SQLSTATE (class or code): the server says what it refused.
+_PG_FAULTS: list[tuple[str, object]] = [
+    ("55P03", _busy),  # lock_not_available: the write lock past lock_timeout
+    ("57014", _busy),  # query_canceled (statement_timeout)
+    ("40001", lambda: DatabaseBusy(f"A colleague's save got in the way; {KEPT}, so try again.")),
+    ("40P01", lambda: DatabaseBusy(f"A colleague's save got in the way; {KEPT}, so try again.")),
+    ("53100", _full),  # disk_full
+    (
+        "25006",
+        lambda: DatabaseFault(
+            f"The database server is read-only now (a standby, or in recovery); {KEPT}: "
+            "ask your admin."
+        ),
+    ),
+    ("08", _lost),  # connection exceptions
+    ("57P", _lost),  # the server shutting down
+]
+
+
+def _postgres_fault(cause: BaseException) -> CrmError | None:
+    state = getattr(cause, "sqlstate", None)
+    if not isinstance(state, str):
+        return None
+    if state == "42501" or "row-level security" in str(cause):
+        # the server's access rules (crm_tui/services/server_access.py) refused it
+        first = str(cause).strip().splitlines()[0] if str(cause).strip() else "refused"
+        return PermissionDenied(
+            f"Not allowed by the database ({first}); {KEPT}. An admin can change the "
+            "role's privileges (crm-tui roles)."
+        )
+    for prefix, make in _PG_FAULTS:
+        if state.startswith(prefix):
+            return make()
+    return None
+
+
+def fault_from(exc: BaseException) -> CrmError | None:
+    """The DatabaseFault a database exception means (or, on PostgreSQL, the
+    PermissionDenied its access rules gave), or None when it is not a fault
+    of the database (a bug, or a constraint a service checks itself)."""
+    if isinstance(exc, DatabaseFault | PermissionDenied):
         return exc
     for cause in _causes(exc):
         for driver_error, make in _FAULTS:
             if isinstance(cause, driver_error):
                 return make()
+        found = _postgres_fault(cause)
+        if found is not None:
+            return found
     return None

@@ -1,0 +1,287 @@
+"""Access enforced by PostgreSQL: the role table of crm_tui/services/access.py
+as row-level security, so a person who connects with psql instead of
+crm-tui can read and change no more than the app would let them.
+
+Each person connects as their own login role (peer authentication on the
+host: the OS login is the identity), a member of `crm_tui_person`, which
+holds the table grants. `session_user` is who they are: SET ROLE cannot
+change it. The policies ask four functions, each evaluated once per
+statement (wrapped in scalar subqueries), never per row:
+
+- crm_user_id(): the person's user id (NULL for a login that is no user);
+- crm_depth(kind, privilege): their depth, from role_privilege (an admin's
+  changes) or crm_role_default (the built-in table, written here);
+- crm_team_ids(): the ids of the people in their team;
+and per row `crm_covers(depth, owner)` in SQL, as `access.covers` does.
+
+Per table: reading needs read at a depth reaching the owner; inserting,
+create; deleting, delete; an update trigger checks write, or assign when
+the owner changes (against the owner as it was). A record's lines, parties,
+bookings, members and index rows go with their record: readable when it is,
+writable when it is. Audit entries are readable with their record and
+written only in the person's own name, never changed.
+
+Installed by `crm-tui init` on PostgreSQL (and again by `crm-tui access
+install` after an upgrade), as the role that owns the tables; that role and
+superusers are not bound by the policies (seeding, copying, upgrades).
+Known limits are listed in the README (Access on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from crm_tui import meta
+from crm_tui.db import database
+from crm_tui.services import access
+
+PERSON = "crm_tui_person"
+
+# child table -> (its record's table, the column naming it, the record's kind)
+CHILDREN = {
+    "activity_party": ("activity", "activity_id", "activity"),
+    "booking": ("activity", "activity_id", "activity"),
+    "price_list_item": ("price_list", "price_list_id", "price_list"),
+    "opportunity_competitor": ("opportunity", "opportunity_id", "opportunity"),
+    "opportunity_line": ("opportunity", "opportunity_id", "opportunity"),
+    "quote_line": ("quote", "quote_id", "quote"),
+    "sales_order_line": ("sales_order", "order_id", "order"),
+    "invoice_line": ("invoice", "invoice_id", "invoice"),
+    "queue_member": ("queue", "queue_id", "queue"),
+    "contract_line": ("contract", "contract_id", "contract"),
+    "service_requirement": ("service", "service_id", "service"),
+}
+# Children that anyone who may read the record adds to: linking an article
+# to a case, rating it, and (resolving a case) using a contract line's allotment.
+APPENDED = {
+    "kb_article_case": ("kb_article", "article_id", "article"),
+    "kb_rating": ("kb_article", "article_id", "article"),
+}
+ADMIN_ONLY = ("user", "role_privilege", "meta")
+READ_ONLY = ("schema_migration", "crm_role_default")
+
+FUNCTIONS = """
+CREATE OR REPLACE FUNCTION crm_user_id() RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+    SELECT id FROM "user" WHERE login = session_user AND active = 1
+$$;
+CREATE OR REPLACE FUNCTION crm_depth(p_kind text, p_privilege text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+    SELECT coalesce(
+        (SELECT r.depth FROM role_privilege r
+          WHERE r.role = me.role AND r.kind = p_kind AND r.privilege = p_privilege),
+        (SELECT d.depth FROM crm_role_default d
+          WHERE d.role = me.role AND d.kind = p_kind AND d.privilege = p_privilege),
+        'none')
+    FROM "user" me WHERE me.login = session_user AND me.active = 1
+$$;
+CREATE OR REPLACE FUNCTION crm_team_ids() RETURNS bigint[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+    SELECT coalesce(array_agg(o.id), '{{}}') FROM "user" o JOIN "user" me
+        ON me.login = session_user AND me.active = 1 AND me.team <> '' AND o.team = me.team
+$$;
+CREATE OR REPLACE FUNCTION crm_may(p_kind text, p_privilege text, p_owner bigint) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+    SELECT CASE coalesce(crm_depth(p_kind, p_privilege), 'none')
+        WHEN 'org' THEN true
+        WHEN 'none' THEN false
+        WHEN 'own' THEN p_owner IS NULL OR p_owner = crm_user_id()
+        ELSE p_owner IS NULL OR p_owner = crm_user_id() OR p_owner = ANY (crm_team_ids())
+    END
+$$;
+CREATE OR REPLACE FUNCTION crm_check_update() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {schema} AS $$
+DECLARE
+    old_owner bigint;
+    new_owner bigint;
+BEGIN
+    IF session_user = {owner} OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+        RETURN NEW;
+    END IF;
+    old_owner := to_jsonb(OLD) ->> 'owner_id';
+    new_owner := to_jsonb(NEW) ->> 'owner_id';
+    IF TG_ARGV[1] = 'assigned' AND (to_jsonb(OLD) ->> 'assigned') = '0' THEN
+        old_owner := NULL;  -- a case waiting in its queue: nobody holds it
+    END IF;
+    IF new_owner IS DISTINCT FROM (to_jsonb(OLD) ->> 'owner_id')::bigint THEN
+        IF NOT crm_may(TG_ARGV[0], 'assign', old_owner) THEN
+            RAISE EXCEPTION 'your role may not assign this %', TG_ARGV[0]
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    ELSIF NOT crm_may(TG_ARGV[0], 'write', old_owner) THEN
+        RAISE EXCEPTION 'your role may not change this %', TG_ARGV[0]
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+"""
+
+
+def _covers(kind: str, privilege: str, owner: str) -> str:
+    """`access.covers` in SQL, the depth and the person looked up once per statement."""
+    depth = f"(SELECT crm_depth('{kind}', '{privilege}'))"
+    return (
+        f"(coalesce({depth}, 'none') = 'org' OR (coalesce({depth}, 'none') <> 'none' AND "
+        f"({owner} IS NULL OR {owner} = (SELECT crm_user_id()) OR "
+        f"({depth} = 'team' AND {owner} = ANY ((SELECT crm_team_ids())::bigint[])))))"
+    )
+
+
+def _record_policies(table: str, kind: str, owner: str) -> list[str]:
+    name = f'"{table}"'
+    return [
+        f"CREATE POLICY crm_read ON {name} FOR SELECT USING {_covers(kind, 'read', owner)}",
+        f"CREATE POLICY crm_create ON {name} FOR INSERT WITH CHECK "
+        f"{_covers(kind, 'create', owner)}",
+        f"CREATE POLICY crm_update ON {name} FOR UPDATE USING {_covers(kind, 'read', owner)} "
+        "WITH CHECK (true)",
+        f"CREATE POLICY crm_delete ON {name} FOR DELETE USING {_covers(kind, 'delete', owner)}",
+        f"DROP TRIGGER IF EXISTS crm_check_update ON {name}",
+        f"CREATE TRIGGER crm_check_update BEFORE UPDATE ON {name} FOR EACH ROW "
+        f"EXECUTE FUNCTION crm_check_update('{kind}', "
+        f"'{'assigned' if table == 'case' else 'owner'}')",
+    ]
+
+
+def _owner(kind: str, alias: str = "") -> str:
+    dot = f"{alias}." if alias else ""
+    if not meta.kind(kind).owned:
+        return "NULL"
+    if kind == "case":
+        return f"(CASE WHEN {dot}assigned = 1 THEN {dot}owner_id END)"
+    return f"{dot}owner_id"
+
+
+def _child_policies(table: str, parent: str, column: str, kind: str, appended: bool) -> list[str]:
+    visible = f'EXISTS (SELECT 1 FROM "{parent}" p WHERE p.id = {column})'
+    writable = (
+        visible
+        if appended
+        else f'EXISTS (SELECT 1 FROM "{parent}" p WHERE p.id = {column} AND '
+        f"{_covers(kind, 'write', _owner(kind, 'p'))})"
+    )
+    update = visible if appended or table == "contract_line" else writable
+    return [
+        f'CREATE POLICY crm_read ON "{table}" FOR SELECT USING ({visible})',
+        f'CREATE POLICY crm_create ON "{table}" FOR INSERT WITH CHECK ({writable})',
+        f'CREATE POLICY crm_update ON "{table}" FOR UPDATE USING ({update}) WITH CHECK (true)',
+        f'CREATE POLICY crm_delete ON "{table}" FOR DELETE USING ({writable})',
+    ]
+
+
+def _audit_policies() -> list[str]:
+    readable = " OR ".join(
+        f"(record_type = '{kind}' AND EXISTS (SELECT 1 FROM \"{meta.kind(kind).model._meta.table_name}\" r "
+        "WHERE r.id = record_id))"
+        for kind in access.KINDS
+        if kind != "user"
+    )
+    return [
+        f"CREATE POLICY crm_read ON audit_entry FOR SELECT USING ({readable} OR "
+        "record_type NOT IN (" + ", ".join(f"'{k}'" for k in access.KINDS if k != "user") + "))",
+        "CREATE POLICY crm_create ON audit_entry FOR INSERT WITH CHECK "
+        "(user_id IS NULL OR user_id = (SELECT crm_user_id()))",
+    ]
+
+
+def _admin_policies(table: str) -> list[str]:
+    admin = "(SELECT crm_depth('user', 'write')) = 'org'"
+    return [
+        f'CREATE POLICY crm_read ON "{table}" FOR SELECT USING (true)',
+        f'CREATE POLICY crm_admin ON "{table}" FOR ALL USING ({admin}) WITH CHECK ({admin})',
+    ]
+
+
+def _tables() -> list[str]:
+    return [
+        row[0]
+        for row in database.execute_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        ).fetchall()
+    ]
+
+
+def install() -> int:
+    """Create (or bring up to date) the person role, the grants, the access
+    functions and every table's policies; returns the tables covered. Run as
+    the role owning the tables, inside one transaction."""
+    schema = database.execute_sql("SELECT current_schema()").fetchone()[0]
+    owner = database.execute_sql("SELECT current_user").fetchone()[0]
+    statements = [
+        f"DO $$ BEGIN CREATE ROLE {PERSON} NOLOGIN; "
+        "EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+        "CREATE TABLE IF NOT EXISTS crm_role_default (role TEXT, kind TEXT, privilege TEXT, "
+        "depth TEXT NOT NULL, PRIMARY KEY (role, kind, privilege))",
+        "DELETE FROM crm_role_default",
+    ]
+    for sql in statements:
+        database.execute_sql(sql)
+    rows = [
+        (role, kind, privilege, depth)
+        for role, kinds in access.defaults().items()
+        for kind, privileges in kinds.items()
+        for privilege, depth in privileges.items()
+    ]
+    with database.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO crm_role_default (role, kind, privilege, depth) VALUES (%s, %s, %s, %s)",
+            rows,
+        )
+    quoted_owner = "'" + owner.replace("'", "''") + "'"
+    database.execute_sql(FUNCTIONS.format(schema=f'"{schema}"', owner=quoted_owner))
+    tables = _tables()
+    database.execute_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO {PERSON}')
+    database.execute_sql(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {PERSON}')
+    database.execute_sql(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA "{schema}" TO {PERSON}')
+    writable = [t for t in tables if t not in READ_ONLY]
+    database.execute_sql(
+        "GRANT INSERT, UPDATE, DELETE ON " + ", ".join(f'"{t}"' for t in writable) + f" TO {PERSON}"
+    )
+    for table in tables:
+        policies = _policies_for(table)
+        if policies is None:
+            continue
+        for (policy,) in database.execute_sql(
+            "SELECT policyname FROM pg_policies WHERE tablename = ?", (table,)
+        ).fetchall():
+            database.execute_sql(f'DROP POLICY "{policy}" ON "{table}"')
+        database.execute_sql(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
+        for sql in policies:
+            database.execute_sql(sql)
+    return len(tables)
+
+
+def _policies_for(table: str) -> list[str] | None:
+    """The policies of `table`; None for a table every person uses freely
+    (the document number counters)."""
+    by_table = {meta.kind(k).model._meta.table_name: k for k in access.KINDS}
+    if table in ADMIN_ONLY:
+        return _admin_policies(table)
+    if table in READ_ONLY:
+        return [f'CREATE POLICY crm_read ON "{table}" FOR SELECT USING (true)']
+    if table == "audit_entry":
+        return _audit_policies()
+    if table in CHILDREN:
+        return _child_policies(table, *CHILDREN[table], appended=False)
+    if table in APPENDED:
+        return _child_policies(table, *APPENDED[table], appended=True)
+    if table.endswith("_fts"):
+        record = "sales_order" if table == "order_fts" else table[: -len("_fts")]
+        record = "kb_article" if record == "kb" else record
+        visible = f'EXISTS (SELECT 1 FROM "{record}" r WHERE r.id = rowid)'
+        return [f'CREATE POLICY crm_index ON "{table}" FOR ALL USING ({visible}) WITH CHECK (true)']
+    if table in by_table:
+        kind = by_table[table]
+        return _record_policies(table, kind, _owner(kind))
+    return None
+
+
+def add_login(login: str) -> None:
+    """The login role of a new person, a member of the person role
+    (peer authentication makes the OS login of the same name its identity).
+    Needs CREATEROLE; an existing role is only made a member."""
+    from psycopg import sql
+
+    name = sql.Identifier(login).as_string(None)
+    database.execute_sql(
+        f"DO $$ BEGIN CREATE ROLE {name} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    database.execute_sql(f"GRANT {PERSON} TO {name}")
