@@ -303,6 +303,8 @@ def dict_rows(sql: str, params=()) -> list[dict]:
     """Run a query and return its rows as dicts keyed by column name."""
     if is_postgres():
         cur = database.execute_sql(sql, params)
+        if cur.description is None:  # a statement that returns no rows
+            return []
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     cur = database.cursor()

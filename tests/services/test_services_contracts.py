@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from crm_tui.db import dict_rows
+from crm_tui.db import database
 from crm_tui.errors import ConflictError, DomainError, ValidationError
 from crm_tui.services import dates
 from crm_tui.services.customers import accounts, contacts
@@ -221,8 +221,10 @@ def test_reads_expire_contracts_that_have_ended(acme):
     row = active(acme)
     # as if time passed: its end date is now behind us
     yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
-    dict_rows("UPDATE contract SET ends_on = ? WHERE id = ?", (yesterday, row.id))
-    dict_rows("UPDATE contract_line SET ends_on = ? WHERE contract_id = ?", (yesterday, row.id))
+    database.execute_sql("UPDATE contract SET ends_on = ? WHERE id = ?", (yesterday, row.id))
+    database.execute_sql(
+        "UPDATE contract_line SET ends_on = ? WHERE contract_id = ?", (yesterday, row.id)
+    )
     assert [r["id"] for r in contracts.page(view="active").rows] == []
     assert contracts.get(row.id).state == "expired"
 

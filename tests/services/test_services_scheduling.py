@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crm_tui.db import dict_rows
+from crm_tui.db import database, dict_rows
 from crm_tui.errors import DomainError, ValidationError
 from crm_tui.services import users
 from crm_tui.services.customers import accounts, activities
@@ -415,7 +415,7 @@ def test_random_bookings_never_overlap(cal):
     @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(attempts=attempts)
     def walk(attempts):
-        dict_rows("DELETE FROM booking")
+        database.execute_sql("DELETE FROM booking")
         booked: list[int] = []
         for names, quarter, length, action in attempts:
             day, within = divmod(quarter, 32)

@@ -246,7 +246,7 @@ def new_version(article_id: int, *, major: bool = False) -> KbArticle:
                 "is already the next version; work on that one"
             )
         top = database.execute_sql(
-            "SELECT major, max(minor) FROM kb_article WHERE number = ? "
+            "SELECT max(major), max(minor) FROM kb_article WHERE number = ? "
             "AND major = (SELECT max(major) FROM kb_article WHERE number = ?)",
             (row.number, row.number),
         ).fetchone()

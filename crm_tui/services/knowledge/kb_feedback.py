@@ -71,9 +71,9 @@ def rate(article_id: int, stars: int) -> KbArticle:
         )
         database.execute_sql(
             "UPDATE kb_article SET rating_total = (SELECT coalesce(sum(stars), 0) FROM kb_rating "
-            "WHERE article_id = ?1), rating_count = (SELECT count(*) FROM kb_rating "
-            "WHERE article_id = ?1) WHERE id = ?1",
-            (article_id,),
+            "WHERE article_id = ?), rating_count = (SELECT count(*) FROM kb_rating "
+            "WHERE article_id = ?) WHERE id = ?",
+            (article_id, article_id, article_id),
         )
     return get(article_id)
 

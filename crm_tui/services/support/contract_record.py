@@ -12,9 +12,10 @@ too, so that a contract expires even while nobody opens one.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from crm_tui import text
-from crm_tui.db import database, dict_rows, write
+from crm_tui.db import changes, database, dict_rows, executemany, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.meta import states as machines
 from crm_tui.models import Account, Contact, Contract
@@ -38,18 +39,20 @@ def expire_due(today: dt.date | None = None) -> int:
         return 0
     now = to_db_time(utcnow())
     with write():
-        database.execute_sql(
+        # The audit payload is built here, not by the engine's JSON functions,
+        # which differ between SQLite and PostgreSQL.
+        due = database.execute_sql(f"SELECT id, state {due_sql}", (day,)).fetchall()
+        executemany(
             "INSERT INTO audit_entry (at, user_id, record_type, record_id, action, changes) "
-            "SELECT ?, NULL, 'contract', id, 'expired', "
-            "json_object('state', json_array(state, 'expired')) " + due_sql,
-            (now, day),
+            "VALUES (?, NULL, 'contract', ?, 'expired', ?)",
+            [(now, cid, json.dumps({"state": [state, "expired"]})) for cid, state in due],
         )
-        database.execute_sql(
+        cursor = database.execute_sql(
             "UPDATE contract SET state = 'expired', version = version + 1, modified_at = ?, "
             "modified_by_id = NULL WHERE state IN ('active', 'on_hold') AND ends_on < ?",
             (now, day),
         )
-        return database.connection().changes()
+        return changes(cursor)
 
 
 def _check(data: dict, *, creating: bool, stored: Contract | None = None) -> dict:

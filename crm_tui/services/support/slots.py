@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from crm_tui.db import database
 from crm_tui.errors import DomainError, ValidationError
 from crm_tui.models import Resource
-from crm_tui.models.base import to_db_time
+from crm_tui.models.base import from_db_time, to_db_time
 from crm_tui.services.support.resources import clock_time, earliest, work_days, work_zone
 from crm_tui.services.support.service_catalogue import (
     Requirement,
@@ -114,7 +114,7 @@ def _booked(candidates: dict[int, Resource], lo: float, hi: float) -> dict[int, 
     horizon_lo = dt.datetime.fromtimestamp(lo, dt.UTC)
     horizon_hi = dt.datetime.fromtimestamp(hi, dt.UTC)
     for rid, starts_at, ends_at in database.execute_sql(
-        "SELECT b.resource_id, unixepoch(b.starts_at, 'subsec'), unixepoch(b.ends_at, 'subsec') "
+        "SELECT b.resource_id, b.starts_at, b.ends_at "
         "FROM booking b "
         "JOIN activity a ON a.id = b.activity_id "
         f"WHERE b.resource_id IN ({marks}) "
@@ -122,7 +122,7 @@ def _booked(candidates: dict[int, Resource], lo: float, hi: float) -> dict[int, 
         "AND a.state != 'canceled'",
         (*candidates, to_db_time(horizon_hi), earliest(horizon_lo), to_db_time(horizon_lo)),
     ):
-        booked[rid].append((starts_at, ends_at))
+        booked[rid].append((from_db_time(starts_at).timestamp(), from_db_time(ends_at).timestamp()))
     return booked
 
 
