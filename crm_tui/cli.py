@@ -87,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("backup", metavar="BACKUP")
     # Its own dest: a subparser's default would overwrite a --db given before the command.
     restore.add_argument("--db", dest="restore_db", metavar="PATH", help="the database to restore")
+    sub.add_parser(
+        "access",
+        help="PostgreSQL: install the access rules again and add missing people's roles",
+    )
+
     copy = sub.add_parser(
         "copy", help="copy this SQLite database into a new PostgreSQL database (all or nothing)"
     )
@@ -363,6 +368,27 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_access(args) -> int:
+    """(Re)install the server's access rules, as the role owning the tables,
+    and give every active person without one a login role."""
+    from crm_tui.db import database, open_database
+    from crm_tui.services import server_access, users
+
+    settings = _settings(args)
+    target = _db_path(args, settings)
+    if not _is_url(target):
+        raise CrmError("access is for a PostgreSQL database: pass --db postgresql://…")
+    # the tables' owner does this, who need not be a person of the CRM
+    open_database(target, busy_timeout_ms=settings.busy_timeout_ms)
+    with database.atomic():
+        tables = server_access.install()
+    added = server_access.add_missing_logins([u.login for u in users.all_users()])
+    print(f"access rules in force on {tables} tables")
+    for login in added:
+        print(f"created the PostgreSQL role {login}")
+    return 0
+
+
 def cmd_copy(args) -> int:
     from crm_tui import transfer
     from crm_tui.db.postgres import redact
@@ -381,6 +407,7 @@ def cmd_copy(args) -> int:
         f"copied {done.rows:,} rows in {len(done.tables)} tables from {source} to "
         f"{redact(args.to)}; every table's row count and checksum match"
     )
+    print(f"next: crm-tui --db {args.to!r} access  (access rules and people's roles)")
     return 0
 
 
@@ -433,6 +460,7 @@ COMMANDS = {
     "restore": cmd_restore,
     "export": cmd_export,
     "copy": cmd_copy,
+    "access": cmd_access,
     "bench": cmd_bench,
 }
 

@@ -61,6 +61,22 @@ def checks(url: str) -> list[tuple[bool, str]]:
                 "SELECT count(*) FROM pg_trigger WHERE tgname = 'crm_tui_notify'"
             ).fetchone()[0]
             out.append((triggers > 0, f"{triggers} tables announce their changes to other hosts"))
+            bare = [
+                row[0]
+                for row in database.execute_sql(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                    "AND NOT rowsecurity AND tablename <> 'sequence' ORDER BY tablename"
+                ).fetchall()
+            ]
+            out.append(
+                (
+                    not bare,
+                    "every table is under the access rules"
+                    if not bare
+                    else f"{len(bare)} tables have no access rules ({', '.join(bare[:5])}…): "
+                    "run crm-tui --db URL access as the role that owns them",
+                )
+            )
         out.append(_writable())
     finally:
         close_database()

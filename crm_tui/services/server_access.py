@@ -285,3 +285,12 @@ def add_login(login: str) -> None:
         f"DO $$ BEGIN CREATE ROLE {name} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
     )
     database.execute_sql(f"GRANT {PERSON} TO {name}")
+
+
+def add_missing_logins(logins: list[str]) -> list[str]:
+    """`add_login` for each of `logins` without a role yet; returns those created."""
+    existing = {row[0] for row in database.execute_sql("SELECT rolname FROM pg_roles").fetchall()}
+    missing = [login for login in logins if login not in existing]
+    for login in logins:
+        add_login(login)  # makes an existing role a member, too
+    return missing

@@ -60,6 +60,11 @@ def test_copy_moves_every_row_and_work_carries_on(pg_database, tmp_path, capsys)
     acme_id, first_case = _team_file(source)
     assert cli.main(["--db", str(source), "copy", "--to", pg_database]) == 0
     assert "every table's row count and checksum match" in capsys.readouterr().out
+    assert cli.main(["--db", pg_database, "doctor"]) == 1  # no access rules yet
+    assert "have no access rules" in capsys.readouterr().out
+    assert cli.main(["--db", pg_database, "access"]) == 0
+    assert "access rules in force" in capsys.readouterr().out
+    assert cli.main(["--db", pg_database, "doctor"]) == 0
 
     open_for_user(pg_database, login="tester")
     acme = accounts.get(acme_id)
