@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import os
 import select
+import uuid
 
 import psycopg
-from peewee import PostgresqlDatabase
+from peewee import PostgresqlDatabase, Psycopg3Adapter
 from psycopg.adapt import Loader
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.pq import TransactionStatus
+from psycopg.types.json import Json, Jsonb
 
 from crm_tui.db.dialect import for_postgres
 
@@ -47,8 +50,37 @@ class _Number(Loader):
             return float(text)
 
 
+class _Adapter(Psycopg3Adapter):
+    """Peewee's psycopg 3 adapter on the driver imported here: Peewee's own
+    import of it is deferred (crm_tui/driver_import.py), so its module has none."""
+
+    txn_idle = TransactionStatus.IDLE
+    txn_inerror = TransactionStatus.INERROR
+    txn_unknown = TransactionStatus.UNKNOWN
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.json_type, self.jsonb_type = Json, Jsonb
+
+    def check_driver(self) -> None:
+        pass
+
+    def get_binary_type(self):
+        return psycopg.Binary
+
+    def connect(self, db, **params):
+        params.setdefault("dbname", db.database)
+        return psycopg.connect(**params)
+
+    def server_side_cursor(self, conn):
+        in_transaction = self.txn_status(conn) == TransactionStatus.INTRANS
+        return conn.cursor(name=str(uuid.uuid1()), withhold=not in_transaction)
+
+
 class PgDatabase(PostgresqlDatabase):
     """PostgreSQL as the services expect a database to behave (see the module)."""
+
+    psycopg3_adapter = _Adapter
 
     def __init__(self, url: str, *, lock_timeout_ms: int = 5000) -> None:
         params = conninfo_to_dict(url)
@@ -62,6 +94,11 @@ class PgDatabase(PostgresqlDatabase):
             application_name="crm-tui",
             **params,
         )
+
+    def init(self, database, **kwargs):
+        super().init(database, **kwargs)
+        # Peewee picks its adapter by the driver it imported itself: none here
+        self._adapter = self.psycopg3_adapter()
 
     def _connect(self):
         conn = super()._connect()
