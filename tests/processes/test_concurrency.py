@@ -83,7 +83,7 @@ def test_many_processes_read_then_write(db, db_path, ctx):
     assert len(rows) == WORKERS * LOGS_EACH and more is False
 
 
-def test_two_processes_edit_the_same_contact(db, db_path, ctx):
+def test_two_processes_edit_the_same_contact(db, db_target, ctx):
     users.add("alice", "Alice", "sales")
     users.add("bob", "Bob", "sales")
     # one team: sales may edit their team's contacts
@@ -97,11 +97,11 @@ def test_two_processes_edit_the_same_contact(db, db_path, ctx):
     queue = ctx.Queue()
     a = ctx.Process(
         target=workers.edit_contact,
-        args=(str(db_path), "alice", ann.id, "Head of Purchasing", go_a, a_read, a_done, queue),
+        args=(str(db_target), "alice", ann.id, "Head of Purchasing", go_a, a_read, a_done, queue),
     )
     b = ctx.Process(
         target=workers.edit_contact,
-        args=(str(db_path), "bob", ann.id, "Intern", go_b, b_read, b_done, queue),
+        args=(str(db_target), "bob", ann.id, "Intern", go_b, b_read, b_done, queue),
     )
     a.start()
     b.start()

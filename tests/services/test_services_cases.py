@@ -370,7 +370,7 @@ def ctx():
     return multiprocessing.get_context("spawn")
 
 
-def test_two_processes_take_the_same_case(db, db_path, ctx, acme, tier1):
+def test_two_processes_take_the_same_case(db, db_target, ctx, acme, tier1):
     users.add("alice", "Alice Adams", "agent")
     users.add("bob", "Bob Brown", "agent")
     rounds = 20
@@ -378,7 +378,7 @@ def test_two_processes_take_the_same_case(db, db_path, ctx, acme, tier1):
     barrier = ctx.Barrier(2)
     queue = ctx.Queue()
     procs = [
-        ctx.Process(target=case_workers.take_cases, args=(str(db_path), login, ids, barrier, queue))
+        ctx.Process(target=case_workers.take_cases, args=(str(db_target), login, ids, barrier, queue))
         for login in ("alice", "bob")
     ]
     for p in procs:
@@ -405,7 +405,7 @@ def test_two_processes_take_the_same_case(db, db_path, ctx, acme, tier1):
         assert f"{names[winner]} took this case at" in message
         owner = dict_rows(
             'SELECT u.login AS login, k.assigned AS assigned FROM "case" k '
-            "JOIN user u ON u.id = k.owner_id WHERE k.id = ?",
+            'JOIN "user" u ON u.id = k.owner_id WHERE k.id = ?',
             (case_id,),
         )[0]
         assert owner == {"login": winner, "assigned": 1}

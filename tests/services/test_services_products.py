@@ -348,7 +348,7 @@ def test_display_number():
     assert numbers.display_number({"number": "ORD-00007"}) == "ORD-00007"
 
 
-def test_concurrent_processes_never_share_a_number(db, db_path):
+def test_concurrent_processes_never_share_a_number(db, db_target):
     ctx = multiprocessing.get_context("spawn")
     acme = accounts.create({"name": "Acme"})
     workers, each = 3, 15
@@ -357,7 +357,7 @@ def test_concurrent_processes_never_share_a_number(db, db_path):
     procs = [
         ctx.Process(
             target=sales_workers.create_quotes,
-            args=(str(db_path), "tester", acme.id, each, barrier, queue),
+            args=(str(db_target), "tester", acme.id, each, barrier, queue),
         )
         for _ in range(workers)
     ]

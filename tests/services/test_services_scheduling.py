@@ -458,7 +458,7 @@ def test_random_bookings_never_overlap(cal):
 # --- two processes at once ------------------------------------------------------------------
 
 
-def test_two_processes_book_the_same_slot(cal, db_path):
+def test_two_processes_book_the_same_slot(cal, db_target):
     users.add("alice", "Alice", "agent")
     users.add("bob", "Bob", "agent")
     ctx = multiprocessing.get_context("spawn")
@@ -468,7 +468,7 @@ def test_two_processes_book_the_same_slot(cal, db_path):
     procs = [
         ctx.Process(
             target=scheduling_workers.book_at_once,
-            args=(str(db_path), login, cal["van"], start, barrier, queue),
+            args=(str(db_target), login, cal["van"], start, barrier, queue),
         )
         for login in ("alice", "bob")
     ]
