@@ -46,14 +46,13 @@ def add_quote(opportunity_id: int, account_id: int, state: str = "active") -> in
     """A quote row written directly: the quotes service belongs to another area."""
     now = to_db_time(utcnow())
     me = session.current_user().id
-    database.execute_sql(
+    return database.execute_sql(
         "INSERT INTO quote (version, created_at, created_by_id, modified_at, modified_by_id, "
         "owner_id, number, name, name_sort, account_id, opportunity_id, currency, state) "
         "VALUES (1, ?, ?, ?, ?, ?, (SELECT 'QUO-' || count(*) FROM quote), 'Q', 'q', ?, ?, "
-        "'USD', ?)",
+        "'USD', ?) RETURNING id",
         (now, me, now, me, me, account_id, opportunity_id, state),
-    )
-    return database.connection().last_insert_rowid()
+    ).fetchall()[0][0]
 
 
 def add_competitor(name: str = "Globex") -> int:

@@ -227,12 +227,12 @@ def record(competitor_id: int) -> CompetitorRecord:
     # CROSS JOIN walks the competitor's links first: left to itself SQLite
     # may walk every open opportunity and probe the links of each.
     row = dict_rows(
-        "SELECT coalesce(sum(o.state = 'open'), 0) AS open, "
-        "coalesce(sum(o.state = 'won'), 0) AS won_against, "
-        "(SELECT count(*) FROM opportunity WHERE lost_to_id = :c AND state = 'lost') AS lost_to "
+        "SELECT count(CASE WHEN o.state = 'open' THEN 1 END) AS open, "
+        "count(CASE WHEN o.state = 'won' THEN 1 END) AS won_against, "
+        "(SELECT count(*) FROM opportunity WHERE lost_to_id = ? AND state = 'lost') AS lost_to "
         "FROM opportunity_competitor oc CROSS JOIN opportunity o ON o.id = oc.opportunity_id "
-        "WHERE oc.competitor_id = :c",
-        {"c": competitor_id},
+        "WHERE oc.competitor_id = ?",
+        (competitor_id, competitor_id),
     )[0]
     return row
 
@@ -247,12 +247,12 @@ def opportunities_of(competitor_id: int, limit: int = 200) -> list[CompetitorOpp
         "o.state AS state, o.status_reason AS status_reason, o.stage AS stage, "
         "o.estimated_revenue AS estimated_revenue, o.actual_revenue AS actual_revenue, "
         "coalesce(o.actual_close_date, o.estimated_close_date) AS close_date, "
-        "coalesce(o.lost_to_id = :c, 0) AS lost_to_them "
+        "CASE WHEN o.lost_to_id = ? THEN 1 ELSE 0 END AS lost_to_them "
         "FROM opportunity o LEFT JOIN account a ON a.id = o.account_id "
         "LEFT JOIN contact ct ON ct.id = o.contact_id "
-        "WHERE o.id IN (SELECT opportunity_id FROM opportunity_competitor WHERE competitor_id = :c"
-        " UNION SELECT id FROM opportunity WHERE lost_to_id = :c) "
-        "ORDER BY o.state != 'open', coalesce(o.actual_close_date, o.estimated_close_date) DESC, "
-        "o.id DESC LIMIT :limit",
-        {"c": competitor_id, "limit": limit},
+        "WHERE o.id IN (SELECT opportunity_id FROM opportunity_competitor WHERE competitor_id = ?"
+        " UNION SELECT id FROM opportunity WHERE lost_to_id = ?) "
+        "ORDER BY o.state != 'open', "
+        "coalesce(o.actual_close_date, o.estimated_close_date) DESC NULLS LAST, o.id DESC LIMIT ?",
+        (competitor_id, competitor_id, competitor_id, limit),
     )

@@ -15,7 +15,7 @@ from decimal import Decimal
 from peewee import Model
 
 from crm_tui import meta, text
-from crm_tui.db import database, dict_rows, write
+from crm_tui.db import changes, database, dict_rows, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.models import InvoiceLine, OpportunityLine, QuoteLine, SalesOrderLine
 from crm_tui.models.base import utcnow
@@ -81,7 +81,7 @@ def _stored_amounts(kind: str, parent_id: int, without: int | None = None) -> li
     spec = _kind(kind)
     rows = database.execute_sql(
         "SELECT base_amount, discount_total, tax_amount, extended_amount "
-        f"FROM {spec.table} WHERE {spec.parent_column} = ? AND id IS NOT ?",
+        f"FROM {spec.table} WHERE {spec.parent_column} = ? AND id IS DISTINCT FROM ?",
         (parent_id, without),
     ).fetchall()
     return [LineAmounts(*row) for row in rows]
@@ -433,13 +433,13 @@ def copy_lines(from_kind: str, from_id: int, to_kind: str, to_id: int) -> int:
     source, target = _kind(from_kind), _kind(to_kind)
     columns = ", ".join(COLUMNS)
     with write():
-        database.execute_sql(
+        cursor = database.execute_sql(
             f"INSERT INTO {target.table} ({columns}, {target.parent_column}) "
             f"SELECT {columns}, ? FROM {source.table} WHERE {source.parent_column} = ? "
             "ORDER BY line_number, id",
             (to_id, from_id),
         )
-        return database.connection().changes()
+        return changes(cursor)
 
 
 def reprice(kind: str, parent_id: int, price_list_id: int | None) -> int:

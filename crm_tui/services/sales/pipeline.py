@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TypedDict
 
 import apsw
-from peewee import OperationalError
+from peewee import DataError, OperationalError
 
 from crm_tui.db import database, dict_rows
 from crm_tui.errors import DomainError
@@ -119,8 +119,10 @@ def totals(f: BoardFilter) -> dict[str, ColumnTotals]:
     )
     try:
         rows = database.execute_sql(sql, params).fetchall()
-    except (OperationalError, apsw.SQLError) as exc:  # "integer overflow" in sum()
-        if "overflow" not in str(exc):
+    except (OperationalError, DataError, apsw.SQLError) as exc:
+        # SQLite says "integer overflow" in sum(); PostgreSQL "bigint out of
+        # range" in the product (its sum() of bigints is numeric already).
+        if "overflow" not in str(exc) and "out of range" not in str(exc):
             raise
         rows = None
     # SQLite turns a product past 2**63 into a float without a word.
