@@ -50,7 +50,8 @@ CHILDREN = {
     "service_requirement": ("service", "service_id", "service"),
 }
 # Children that anyone who may read the record adds to: linking an article
-# to a case, rating it, and (resolving a case) using a contract line's allotment.
+# to a case, rating it. (A contract line's allotment is used by whoever
+# resolves a case under it: crm_check_line_update lets them change only that.)
 APPENDED = {
     "kb_article_case": ("kb_article", "article_id", "article"),
     "kb_rating": ("kb_article", "article_id", "article"),
@@ -106,11 +107,52 @@ BEGIN
             RAISE EXCEPTION 'your role may not assign this %', TG_ARGV[0]
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
-    ELSIF NOT crm_may(TG_ARGV[0], 'write', old_owner) THEN
+    ELSIF NOT crm_may(TG_ARGV[0], 'write', old_owner)
+        AND NOT crm_consequence(TG_ARGV[0], TG_RELID, to_jsonb(OLD), to_jsonb(NEW)) THEN
         RAISE EXCEPTION 'your role may not change this %', TG_ARGV[0]
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN NEW;
+END $$;
+CREATE OR REPLACE FUNCTION crm_consequence(p_kind text, p_table oid, o jsonb, n jsonb)
+RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = {schema} AS $$
+DECLARE
+    changed text[];
+BEGIN
+    SELECT coalesce(array_agg(e.key), '{{}}') INTO changed FROM jsonb_each(n) e
+        WHERE e.value IS DISTINCT FROM o -> e.key
+          AND e.key NOT IN ('version', 'modified_at', 'modified_by_id')
+          -- generated columns are not computed yet in a BEFORE trigger's NEW
+          AND e.key NOT IN (SELECT attname FROM pg_attribute
+                            WHERE attrelid = p_table AND attgenerated <> '');
+    IF (n ->> 'modified_by_id')::bigint IS DISTINCT FROM crm_user_id() THEN
+        RETURN false;
+    END IF;
+    IF p_kind = 'case' THEN
+        -- a completed reply of theirs satisfies the case's first response
+        RETURN changed <@ ARRAY['first_responded_at', 'next_breach_at']
+            AND o ->> 'first_responded_at' IS NULL AND n ->> 'first_responded_at' IS NOT NULL
+            AND EXISTS (SELECT 1 FROM activity a WHERE a.regarding_type = 'case'
+                AND a.regarding_id = (n ->> 'id')::bigint AND a.direction = 'outgoing'
+                AND a.state = 'completed' AND a.owner_id = crm_user_id());
+    END IF;
+    RETURN false;
+END $$;
+CREATE OR REPLACE FUNCTION crm_check_line_update() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {schema} AS $$
+BEGIN
+    IF session_user = {owner} OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+        OR EXISTS (SELECT 1 FROM contract c WHERE c.id = NEW.contract_id
+                   AND crm_may('contract', 'write', c.owner_id)) THEN
+        RETURN NEW;
+    END IF;
+    -- resolving a case uses its line's allotment: that count only, and only up
+    IF (to_jsonb(NEW) - 'used') = (to_jsonb(OLD) - 'used') AND NEW.used >= OLD.used THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'your role may not change this contract''s lines'
+        USING ERRCODE = 'insufficient_privilege';
 END $$;
 """
 
@@ -159,12 +201,19 @@ def _child_policies(table: str, parent: str, column: str, kind: str, appended: b
         f"{_covers(kind, 'write', _owner(kind, 'p'))})"
     )
     update = visible if appended or table == "contract_line" else writable
-    return [
+    policies = [
         f'CREATE POLICY crm_read ON "{table}" FOR SELECT USING ({visible})',
         f'CREATE POLICY crm_create ON "{table}" FOR INSERT WITH CHECK ({writable})',
         f'CREATE POLICY crm_update ON "{table}" FOR UPDATE USING ({update}) WITH CHECK (true)',
         f'CREATE POLICY crm_delete ON "{table}" FOR DELETE USING ({writable})',
     ]
+    if table == "contract_line":
+        policies += [
+            f'DROP TRIGGER IF EXISTS crm_check_update ON "{table}"',
+            f'CREATE TRIGGER crm_check_update BEFORE UPDATE ON "{table}" FOR EACH ROW '
+            "EXECUTE FUNCTION crm_check_line_update()",
+        ]
+    return policies
 
 
 def _audit_policies() -> list[str]:

@@ -13,7 +13,8 @@ from crm_tui.db import close_database, database
 from crm_tui.errors import PermissionDenied
 from crm_tui.runtime import open_for_user
 from crm_tui.services import roles, server_access, session, users
-from crm_tui.services.customers import accounts
+from crm_tui.services.customers import accounts, activities
+from crm_tui.services.support import cases
 
 
 @pytest.fixture
@@ -134,3 +135,37 @@ def test_the_app_works_as_the_agent_and_the_server_backs_its_refusals(team):
     with pytest.raises(PermissionDenied):
         accounts.update(theirs.id, theirs.version, {"name": "hijacked"})
     assert accounts.get(theirs.id).name == "Cid's customer"
+
+
+def _case_of(team, who):
+    open_for_user(team["url"], login=team["names"]["boss"])
+    case = cases.create({"title": "Printer jams", "account_id": team["owned"][who]})
+    database.execute_sql(
+        'UPDATE "case" SET owner_id = ?, assigned = 1 WHERE id = ?', (team["ids"][who], case.id)
+    )
+    close_database()
+    return case.id
+
+
+def test_a_reply_on_another_teams_case_stamps_its_first_response_and_nothing_else(team):
+    case_id = _case_of(team, "cid")
+    with _psql(team, "ann") as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "UPDATE \"case\" SET first_responded_at = '2026-12-05T10:00:00.000000' "
+                "WHERE id = %s",
+                (case_id,),
+            )  # no reply of hers: not a consequence of anything
+    open_for_user(team["as"]("ann"))
+    activities.log(
+        "phone_call",
+        "Called back",
+        regarding=("case", case_id),
+        direction="outgoing",
+        state="completed",
+    )
+    assert cases.get(case_id).first_responded_at is not None
+    close_database()
+    with _psql(team, "ann") as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE \"case\" SET title = 'renamed' WHERE id = %s", (case_id,))
