@@ -293,9 +293,9 @@ def cmd_roles(args) -> int:
             "*" if changed else ""
         )
     for role, kinds in by_role.items():
-        print(f"{role:<12}" + "".join(f"{p:<8}" for p in access.PRIVILEGES))
+        print(f"{role:<14}" + "".join(f"{p:<8}" for p in access.PRIVILEGES))
         for kind, cells in kinds.items():
-            print(f"  {kind:<10}" + "".join(f"{cells[p]:<8}" for p in access.PRIVILEGES))
+            print(f"  {kind:<12}" + "".join(f"{cells[p]:<8}" for p in access.PRIVILEGES))
         print()
     print("depth: none · own (records you own) · team (also your team's) · org (every record);")
     print("* changed from the default by an admin: crm-tui roles set ROLE KIND PRIVILEGE DEPTH")
