@@ -374,7 +374,7 @@ VIEW_SQL = {
     "active": "state = 'active'",
     "mine": "state = 'active' AND owner_id = {me}",
     "inactive": "state = 'inactive'",
-    "all": "1",
+    "all": "TRUE",
 }
 
 

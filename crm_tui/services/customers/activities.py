@@ -315,10 +315,13 @@ _TIMELINE_COLUMNS = """
            u.full_name AS owner, NULL AS attachment_name
     FROM activity a JOIN "user" u ON u.id = a.owner_id
 """
+# Typed NULLs: a subquery's untyped NULL column is text to PostgreSQL, which
+# will not put it under the activities' number column in the UNION.
 _NOTE_COLUMNS = """
     SELECT 'n' AS source, n.id AS id, 'note' AS kind, 'completed' AS state,
            n.subject AS subject, n.body AS body, NULL AS direction, NULL AS due_at,
-           NULL AS duration_minutes, n.created_at AS sort_at, n.version AS version,
+           CAST(NULL AS INTEGER) AS duration_minutes, n.created_at AS sort_at,
+           n.version AS version,
            u.full_name AS owner, n.attachment_name AS attachment_name
     FROM note n JOIN "user" u ON u.id = n.owner_id
 """
@@ -352,9 +355,9 @@ def history(
         note_params += list(after)
     sql = (
         f"SELECT * FROM ({_TIMELINE_COLUMNS} WHERE {act_where} "
-        f"ORDER BY a.sort_at DESC, a.id DESC LIMIT ?) "
+        f"ORDER BY a.sort_at DESC, a.id DESC LIMIT ?) AS acts "
         f"UNION ALL SELECT * FROM ({_NOTE_COLUMNS} WHERE {note_where} "
-        f"ORDER BY n.created_at DESC, n.id DESC LIMIT ?) "
+        f"ORDER BY n.created_at DESC, n.id DESC LIMIT ?) AS notes "
         "ORDER BY sort_at DESC, source DESC, id DESC LIMIT ?"
     )
     rows = dict_rows(sql, (*params, limit + 1, *note_params, limit + 1, limit + 1))
