@@ -75,8 +75,9 @@ NEWEST = "newest"
 def too_many_to_rank(kind: str, fts: str) -> bool:
     """Whether the FTS query `fts` matches more than RANK_LIMIT rows of `kind`."""
     row = database.execute_sql(
-        f"SELECT count(*) FROM (SELECT 1 FROM {kind}_fts WHERE {kind}_fts MATCH ? LIMIT ?)",
-        (fts, RANK_LIMIT + 1),
+        f"SELECT count(*) FROM (SELECT 1 FROM {search.fts_from(kind)} "
+        f"WHERE {search.match_sql(kind)} LIMIT ?) AS _m",
+        (search.match_param(kind, fts), RANK_LIMIT + 1),
     ).fetchone()
     return row[0] > RANK_LIMIT
 
@@ -155,7 +156,7 @@ def fetch_page(
         # its joined rows only until the page is full.
         sql = (
             f"WITH _r AS MATERIALIZED (SELECT rowid AS rid, {search.rank_expr(spec.kind)} "
-            f"AS rank_key FROM {fts_table} WHERE {search.match_sql(spec.kind)} "
+            f"AS rank_key FROM {search.fts_from(spec.kind)} WHERE {search.match_sql(spec.kind)} "
             f"ORDER BY rank_key {order}, rid {order}) "
             f"{select} FROM _r CROSS JOIN {spec.table} ON {alias}.id = _r.rid {spec.joins} "
             f"WHERE {conditions} ORDER BY {key_expr} {order}, {id_expr} {order} LIMIT ?"
@@ -165,7 +166,7 @@ def fetch_page(
         # first, so only the rows that pass are ranked, and join the display
         # rows (owner, account ...) for the page alone.
         page = (
-            f"SELECT {alias}.id AS id, {key_expr} AS _key FROM {fts_table} "
+            f"SELECT {alias}.id AS id, {key_expr} AS _key FROM {search.fts_from(spec.kind)} "
             f"CROSS JOIN {spec.table} ON {alias}.id = {fts_table}.rowid "
             f"WHERE ({search.match_sql(spec.kind)}) AND {conditions} "
             f"ORDER BY _key {order}, {alias}.id {order} LIMIT ?"
@@ -176,7 +177,7 @@ def fetch_page(
             f"ORDER BY _p._key {order}, _p.id {order}"
         )
     if fts is not None:
-        params.insert(0, fts)
+        params.insert(0, search.match_param(spec.kind, fts))
     return _read_page(sql, params, limit, after, before, last)
 
 
@@ -202,15 +203,15 @@ def _newest_matches(spec, where, fts, after, before, last, limit, inclusive) -> 
     fts_table = f"{spec.kind}_fts"
     backwards = before is not None or last
     cursor = after if after is not None else before
-    params: list = [fts]
-    conditions = [f"{fts_table} MATCH ?", *where]
+    params: list = [search.match_param(spec.kind, fts)]
+    conditions = [search.match_sql(spec.kind), *where]
     if cursor is not None:
         op = (">" if backwards else "<") + ("=" if inclusive else "")
         conditions.append(f"{fts_table}.rowid {op} ?")
         params.append(cursor[1])
     order = "ASC" if backwards else "DESC"
     sql = (
-        f"SELECT {spec.columns}, '{NEWEST}' AS _key FROM {fts_table} "
+        f"SELECT {spec.columns}, '{NEWEST}' AS _key FROM {search.fts_from(spec.kind)} "
         f"CROSS JOIN {spec.table} ON {alias}.id = {fts_table}.rowid {spec.joins} "
         f"WHERE {' AND '.join(f'({c})' for c in conditions)} "
         f"ORDER BY {fts_table}.rowid {order} LIMIT ?"

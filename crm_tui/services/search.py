@@ -4,14 +4,23 @@ Both the index and the query are normalised in Python (crm_tui.text), so
 Persian and Arabic spellings, digits and diacritics fold together. The index
 is contentless and keyed by record id; services update it in the same
 transaction as the record.
+
+On PostgreSQL each index is a table with a weighted tsvector (see
+crm_tui/db/migrations/ddl.py). The services still build FTS5 match strings;
+`fts_from`, `match_sql`, `match_param` and `rank_expr` turn a query into
+either engine's SQL, and `document` stores text split into the words
+SQLite's tokenizer would make, so both engines find and rank the same.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from itertools import islice
 
 from crm_tui import text
-from crm_tui.db import database, executemany
+from crm_tui.db import database, executemany, is_postgres
 from crm_tui.services.validate import phone_search_terms
 
 # bm25 column weights: a hit in the name outranks a hit in the details.
@@ -103,7 +112,7 @@ def index(kind: str, record_id: int) -> None:
         name, details = _documents(row)
         database.execute_sql(
             f"INSERT INTO {table} (rowid, name, details) VALUES (?, ?, ?)",
-            (record_id, name, details),
+            (record_id, document(name), document(details)),
         )
 
 
@@ -121,20 +130,248 @@ def reindex(kind: str, batch: int = 5000) -> int:
     while rows := list(islice(cursor, batch)):
         executemany(
             f"INSERT INTO {table} (rowid, name, details) VALUES (?, ?, ?)",
-            [(row[0], *_documents(row)) for row in rows],
+            [(row[0], *map(document, _documents(row))) for row in rows],
         )
         count += len(rows)
     return count
 
 
+# --- the query, on either engine ----------------------------------------------------
+#
+# A query names the index as `fts_from(kind)` in its FROM and matches with
+# `match_sql(kind)` in its WHERE; the one `?` of the pair takes
+# `match_param(kind, fts)`. On SQLite the `?` is in the WHERE, on PostgreSQL
+# in the FROM, so nothing between the two may take a parameter: no `?` in
+# the joins before the WHERE, and the match first in the WHERE.
+
+# Each index's columns (in order: ts_rank weights A, B, C, D) and their
+# weights: bm25's on SQLite (kb's rank column is set to the same by m0008),
+# ts_rank's on PostgreSQL, where they must lie in 0..1.
+_COLUMNS = {"kb": ("title", "keywords", "cases", "body")}
+_NAME_DETAILS = ("name", "details")
+_PG_WEIGHTS = {"kb": "{0.1, 0.3, 0.6, 1.0}"}  # {D, C, B, A}: bm25's 1, 3, 6, 10
+_PG_NAME_DETAILS = "{0, 0, 0.1, 1.0}"  # bm25's 10.0, 1.0
+# kb_fts is stemmed with porter on both engines (ddl._fts_postgres).
+_PG_CONFIG = {"kb": "crm_porter"}
+
+
+def fts_from(kind: str) -> str:
+    """The FROM item of `kind`'s index, named `{kind}_fts`, with its `rowid`
+    and (on PostgreSQL) `rank`: only the rows matching the query."""
+    if not is_postgres():
+        return f"{kind}_fts"
+    weights = _PG_WEIGHTS.get(kind, _PG_NAME_DETAILS)
+    config = _PG_CONFIG.get(kind, "simple")
+    # ts_rank ranks an AND by how close its words are; the OR of the query
+    # with itself (`q || q`) ranks by which columns hold each word, as bm25
+    # does. Flag 1 prefers short documents, as bm25 does. A real would come
+    # back to Python rounded, and a page's key must compare equal to itself.
+    rank = f"(-ts_rank('{weights}', _f.doc, _q.q || _q.q, 1))::double precision"
+    return (
+        f"(SELECT _f.rowid AS rowid, {rank} AS rank "
+        f"FROM {kind}_fts _f, to_tsquery('{config}', ?) AS _q(q) "
+        f"WHERE _f.doc @@ _q.q) AS {kind}_fts"
+    )
+
+
 def match_sql(kind: str) -> str:
-    """The FROM/WHERE fragment that joins a kind's table to its matches;
-    the rank column is `bm25(...)` aliased as rank."""
-    return f"{kind}_fts MATCH ?"
+    """The WHERE condition keeping `kind`'s index rows that match the query
+    (see `fts_from`)."""
+    return "TRUE" if is_postgres() else f"{kind}_fts MATCH ?"
+
+
+def matches_sql(kind: str) -> str:
+    """`SELECT rowid` of the index rows matching the query (one `?`)."""
+    return f"SELECT rowid FROM {fts_from(kind)} WHERE {match_sql(kind)}"
+
+
+def match_param(kind: str, fts: str) -> str:
+    """The parameter of `fts_from`/`match_sql` for the FTS5 query `fts`."""
+    return tsquery(fts, _COLUMNS.get(kind, _NAME_DETAILS)) if is_postgres() else fts
 
 
 def rank_expr(kind: str) -> str:
-    return f"bm25({kind}_fts, {WEIGHTS})"
+    """The rank of a match of `kind`'s index, lower is better: a hit in the
+    name outranks a hit in the details."""
+    return f"{kind}_fts.rank" if is_postgres() else f"bm25({kind}_fts, {WEIGHTS})"
+
+
+# --- PostgreSQL: documents and queries in SQLite's words ------------------------------
+
+# unicode61 with remove_diacritics 2 splits on what is neither letter nor
+# digit, but keeps the combining marks it can remove inside a word and drops
+# them; it folds accented Latin letters to an ASCII base letter (é -> e,
+# ø stays). `text.normalize` has already cased and composed the text.
+_DIACRITICS = "\u0300-\u0304\u0306-\u030c\u030f\u0311\u031b\u0323-\u0328\u032d\u032e\u0330\u0331"
+_DIACRITIC = re.compile(f"[{_DIACRITICS}]")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _latin_fold() -> dict[int, str | None]:
+    table: dict[int, str | None] = {
+        cp: None for cp in range(0x300, 0x370) if _DIACRITIC.match(chr(cp))
+    }
+    for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = _DIACRITIC.sub("", unicodedata.normalize("NFD", chr(cp)))
+        # ǡ (a, dot, macron) is the one such letter unicode61 leaves as it is
+        if base != chr(cp) and base.isascii() and cp not in (0x1E0, 0x1E1):
+            table[cp] = base
+    return table
+
+
+_FOLD = _latin_fold()
+
+
+def words(value: str | None) -> list[str]:
+    """The words SQLite's index makes of normalised text: split, with
+    accents removed as its tokenizer removes them."""
+    return _WORD.findall((value or "").translate(_FOLD))
+
+
+def document(value: str) -> str:
+    """What an index column stores: the normalised text itself on SQLite,
+    which splits it; its words on PostgreSQL, so that its parser finds the
+    same words (it would keep an email or a host name whole)."""
+    return " ".join(words(value)) if is_postgres() else value
+
+
+@functools.lru_cache(maxsize=1024)
+def tsquery(fts: str, columns: tuple[str, ...] = _NAME_DETAILS) -> str:
+    """The PostgreSQL tsquery for the FTS5 query `fts` on an index of
+    `columns`: phrases (`<->`), prefixes (`:*`), AND, OR, NOT, column filters
+    (`name : ...`, `{a b} : ...`, as weights) and FTS5's precedence. A query
+    that can match nothing is ''."""
+    return _Parser(fts, columns).query() or ""
+
+
+_TOKENS = re.compile(r'\s*(?:"((?:[^"]|"")*)"|([^\s"(){}:*+^-]+)|(.))')
+_OPERATORS = ("AND", "OR", "NOT")
+
+
+class _Parser:
+    """FTS5's query syntax (less NEAR and ^), read into tsquery text. A
+    part that can match nothing (a phrase without words) is None."""
+
+    def __init__(self, fts: str, columns: tuple[str, ...]) -> None:
+        self.columns = columns
+        # (kind, text): a quoted "s"tring, a bare "w"ord, or "p"unctuation
+        self.tokens: list[tuple[str, str]] = []
+        for found in _TOKENS.finditer(fts):
+            quoted, bare, other = found.groups()
+            if quoted is not None:
+                self.tokens.append(("s", quoted.replace('""', '"')))
+            elif bare is not None:
+                self.tokens.append(("w", bare))
+            else:
+                self.tokens.append(("p", other))
+        self.at = 0
+
+    def _peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def _take(self, kind: str, value: str | None = None) -> bool:
+        token = self._peek()
+        if token and token[0] == kind and value in (None, token[1]):
+            self.at += 1
+            return True
+        return False
+
+    def query(self) -> str | None:
+        found = self._or(None)
+        if self._peek() is not None:
+            raise ValueError(f"cannot read the full-text query at {self._peek()}")
+        return found
+
+    def _or(self, weights: str | None) -> str | None:
+        parts = [self._and(weights)]
+        while self._take("w", "OR"):
+            parts.append(self._and(weights))
+        kept = [p for p in parts if p is not None]
+        return _joined(kept, " | ") if kept else None
+
+    def _and(self, weights: str | None) -> str | None:
+        parts = [self._not(weights)]
+        while self._take("w", "AND"):
+            parts.append(self._not(weights))
+        return None if None in parts else _joined(parts, " & ")
+
+    def _not(self, weights: str | None) -> str | None:
+        kept = self._sequence(weights)
+        while self._take("w", "NOT"):
+            excluded = self._sequence(weights)
+            if kept is not None and excluded is not None:
+                kept = f"({kept} & !{excluded})"
+        return kept
+
+    def _sequence(self, weights: str | None) -> str | None:
+        # Phrases side by side are an AND that binds tighter than NOT.
+        parts = [self._unit(weights)]
+        while (token := self._peek()) is not None and (
+            token[0] == "s"
+            or (token[0] == "p" and token[1] in "({-")
+            or (token[0] == "w" and token[1] not in _OPERATORS)
+        ):
+            parts.append(self._unit(weights))
+        return None if None in parts else _joined(parts, " & ")
+
+    def _unit(self, weights: str | None) -> str | None:
+        weights = self._columns(weights)
+        if self._take("p", "("):
+            inner = self._or(weights)
+            if not self._take("p", ")"):
+                raise ValueError("unclosed parenthesis in the full-text query")
+            return inner
+        return self._phrase(weights)
+
+    def _columns(self, weights: str | None) -> str | None:
+        """A column filter before a phrase or group, as weight letters
+        (within any filter around it)."""
+        start = self.at
+        excluded = self._take("p", "-")
+        names: list[str] = []
+        if self._take("p", "{"):
+            while self._peek() is not None and self._peek()[0] == "w":
+                names.append(self._peek()[1])
+                self.at += 1
+            if not self._take("p", "}"):
+                raise ValueError("unclosed column list in the full-text query")
+        elif (token := self._peek()) and token[0] == "w" and token[1] not in _OPERATORS:
+            self.at += 1
+            names.append(token[1])
+        if not names or not self._take("p", ":"):
+            self.at = start
+            return weights
+        letters = {"ABCD"[self.columns.index(name)] for name in names}
+        if excluded:
+            letters = set("ABCD"[: len(self.columns)]) - letters
+        if weights is not None:
+            letters &= set(weights)
+        return "".join(sorted(letters))
+
+    def _phrase(self, weights: str | None) -> str | None:
+        found: list[str] = []
+        while True:
+            token = self._peek()
+            if token is None or token[0] == "p" or (token[0] == "w" and token[1] in _OPERATORS):
+                raise ValueError(f"expected a phrase in the full-text query at {token}")
+            self.at += 1
+            tokens = words(token[1])
+            prefix = self._take("p", "*")
+            found += [
+                f"'{w}'" + (":*" if prefix and i == len(tokens) - 1 else "")
+                for i, w in enumerate(tokens)
+            ]
+            if not self._take("p", "+"):
+                break
+        if not found or weights == "":
+            return None
+        if weights:
+            found = [f"{w}{weights}" if w.endswith("*") else f"{w}:{weights}" for w in found]
+        return _joined(found, " <-> ")
+
+
+def _joined(parts: list[str], operator: str) -> str:
+    return parts[0] if len(parts) == 1 else "(" + operator.join(parts) + ")"
 
 
 def query_for(typed: str | None) -> str | None:

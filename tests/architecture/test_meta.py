@@ -531,4 +531,5 @@ def test_importing_meta_loads_no_models_services_or_textual():
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
-    assert result.stdout.strip() == "['crm_tui.errors']"
+    # driver_import: the package's own start-up hook, which imports nothing itself
+    assert result.stdout.strip() == "['crm_tui.driver_import', 'crm_tui.errors']"

@@ -10,7 +10,7 @@ import pytest
 from crm_tui import display
 from crm_tui.db import dict_rows
 from crm_tui.errors import ConflictError, DomainError, ValidationError
-from crm_tui.services import dates, session, users
+from crm_tui.services import dates, search, session, users
 from crm_tui.services.customers import accounts, notes
 from crm_tui.services.knowledge import kb
 from crm_tui.services.support import cases
@@ -204,7 +204,7 @@ def test_linking_to_a_case_notes_it_counts_it_and_indexes_the_title(people):
     assert timeline[0]["subject"] == f"Knowledge article {row.number} linked"
     assert "Reset a forgotten password" in timeline[0]["body"]
     # the case's words now find the article
-    found = dict_rows("SELECT rowid FROM kb_fts WHERE kb_fts MATCH 'holidays'")
+    found = dict_rows(search.matches_sql("kb"), [search.match_param("kb", "holidays")])
     assert found == [{"rowid": row.id}]
     with pytest.raises(DomainError, match="already linked"):
         kb.link_case(row.id, case.id)

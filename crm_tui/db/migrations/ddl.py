@@ -122,12 +122,34 @@ def _fts_postgres(db, table: str, columns: list[str]) -> None:
     """A full-text table of the same columns, keyed by record id under
     SQLite's name for it (`rowid`), plus `doc`: their tsvector, weighted
     A, B, C, D in column order, in the 'simple' configuration (the text is
-    folded in Python before it is stored, as on SQLite), with a GIN index."""
+    folded and split into words in Python before it is stored, as SQLite's
+    tokenizer would), with a GIN index.
+
+    kb_fts, the index SQLite stems with porter, is in `crm_porter`: 'simple'
+    with every word stemmed by the same porter algorithm, and no stop words
+    dropped ('english' would drop "a" or "the", which FTS5 finds).
+    crm_tui.services.search queries it under that name."""
+    config = "simple"
+    if table == "kb_fts":
+        config = "crm_porter"
+        db.execute_sql(
+            "CREATE TEXT SEARCH DICTIONARY crm_porter_stem (TEMPLATE = snowball, LANGUAGE = porter)"
+        )
+        db.execute_sql("CREATE TEXT SEARCH CONFIGURATION crm_porter (COPY = simple)")
+        db.execute_sql(
+            "ALTER TEXT SEARCH CONFIGURATION crm_porter "
+            "ALTER MAPPING FOR asciiword, word, numword WITH crm_porter_stem"
+        )
     weights = "ABCD"
-    vector = " || ".join(
-        f"setweight(to_tsvector('simple', {name}), '{weights[min(i, 3)]}')"
+    # An FTS5 phrase never runs from one column into the next: a placeholder
+    # word between columns (a space, which no stored word holds) keeps a
+    # position empty, so `<->` cannot join the last word of one column to the
+    # first of the next.
+    vector = " || ''' '':1'::tsvector || ".join(
+        f"setweight(to_tsvector('{config}', {name}), '{weights[min(i, 3)]}')"
         for i, name in enumerate(columns)
     )
+    vector = f"ts_delete({vector}, ' ')"
     column_defs = ", ".join(f"{name} TEXT COLLATE \"C\" NOT NULL DEFAULT ''" for name in columns)
     db.execute_sql(
         f"CREATE TABLE {table} (rowid BIGINT PRIMARY KEY, {column_defs}, "

@@ -28,7 +28,7 @@ from crm_tui.errors import DomainError, ValidationError
 from crm_tui.meta.knowledge import LANGUAGES
 from crm_tui.models import KbArticle, KbArticleCase, Subject
 from crm_tui.models.base import utcnow
-from crm_tui.services import dates, records, session
+from crm_tui.services import dates, records, search, session
 from crm_tui.services.knowledge.kb_article import (
     IN_PROGRESS,
     REVIEWER_ROLES,
@@ -342,7 +342,7 @@ def index(article_id: int) -> None:
     if documents is not None:
         database.execute_sql(
             "INSERT INTO kb_fts (rowid, title, keywords, cases, body) VALUES (?, ?, ?, ?, ?)",
-            (article_id, *documents),
+            (article_id, *map(search.document, documents)),
         )
 
 

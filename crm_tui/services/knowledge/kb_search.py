@@ -16,6 +16,7 @@ from crm_tui import text
 from crm_tui.db import dict_rows
 from crm_tui.services import access, session
 from crm_tui.services.knowledge import kb_article, kb_query, kb_subjects
+from crm_tui.services.search import fts_from, match_param, match_sql
 
 # Ranking is the index's rank column, which m0008 sets to bm25 with the column
 # weights 10 (title and number), 6 (keywords and subject), 3 (titles of the
@@ -46,9 +47,15 @@ _COLUMNS = (
     "a.rating_count AS rating_count, a.helped_count AS helped_count, a.owner_id AS owner_id, "
     "a.modified_at AS modified_at"
 )
-_MATCHED = (
-    "kb_fts JOIN kb_article a ON a.id = kb_fts.rowid LEFT JOIN subject s ON s.id = a.subject_id"
-)
+
+
+def _matched() -> str:
+    """The matching articles and their subjects; the query's `?` comes first."""
+    return (
+        f"{fts_from('kb')} JOIN kb_article a ON a.id = kb_fts.rowid "
+        "LEFT JOIN subject s ON s.id = a.subject_id"
+    )
+
 
 STATE_FILTERS = {
     "visible": "Everything I can read",
@@ -209,24 +216,26 @@ def _ranked(fts: str, where: str, params: list, limit: int) -> list[dict]:
 def _ranked_in(fts: str, where: str, params: list, limit: int) -> list[dict]:
     candidates = limit * CANDIDATES
     rows = dict_rows(
-        f"SELECT {_COLUMNS}, m.rank AS rank FROM (SELECT rowid, rank FROM kb_fts "
-        "WHERE kb_fts MATCH ? ORDER BY rank LIMIT ?) m JOIN kb_article a ON a.id = m.rowid "
-        f"LEFT JOIN subject s ON s.id = a.subject_id WHERE {where} ORDER BY m.rank LIMIT ?",
-        [fts, candidates, *params, limit],
+        f"SELECT {_COLUMNS}, m.rank AS rank FROM (SELECT rowid, rank FROM {fts_from('kb')} "
+        f"WHERE {match_sql('kb')} ORDER BY rank LIMIT ?) m JOIN kb_article a "
+        f"ON a.id = m.rowid LEFT JOIN subject s ON s.id = a.subject_id WHERE {where} "
+        "ORDER BY m.rank LIMIT ?",
+        [match_param("kb", fts), candidates, *params, limit],
     )
     if len(rows) < limit and _matches_more_than(fts, candidates):
         rows = dict_rows(
-            f"SELECT {_COLUMNS}, kb_fts.rank AS rank FROM {_MATCHED} "
-            f"WHERE kb_fts MATCH ? AND {where} ORDER BY kb_fts.rank LIMIT ?",
-            [fts, *params, limit],
+            f"SELECT {_COLUMNS}, kb_fts.rank AS rank FROM {_matched()} "
+            f"WHERE {match_sql('kb')} AND {where} ORDER BY kb_fts.rank LIMIT ?",
+            [match_param("kb", fts), *params, limit],
         )
     return rows
 
 
 def _matches_more_than(fts: str, count: int) -> bool:
     row = dict_rows(
-        "SELECT count(*) AS n FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH ? LIMIT ?)",
-        (fts, count + 1),
+        f"SELECT count(*) AS n FROM (SELECT 1 FROM {fts_from('kb')} "
+        f"WHERE {match_sql('kb')} LIMIT ?) AS m",
+        (match_param("kb", fts), count + 1),
     )
     return row[0]["n"] > count
 
@@ -276,13 +285,15 @@ def suggest(
 
 def _suggested(fts: str, excluded: str, limit: int) -> list[dict]:
     """The index's best matches, re-ranked by how often each helped."""
+    # CASE, not SQLite's two-argument min (PostgreSQL's is least)
+    helped = f"CASE WHEN a.helped_count < {HELP_CAP} THEN a.helped_count ELSE {HELP_CAP} END"
     return dict_rows(
-        f"SELECT {_COLUMNS}, m.rank * (1 + {HELP_BOOST} * min(a.helped_count, {HELP_CAP})) "
-        "AS rank FROM (SELECT rowid, rank FROM kb_fts WHERE kb_fts MATCH ? ORDER BY rank "
-        "LIMIT ?) m JOIN kb_article a ON a.id = m.rowid "
-        "LEFT JOIN subject s ON s.id = a.subject_id "
+        f"SELECT {_COLUMNS}, m.rank * (1 + {HELP_BOOST} * {helped}) "
+        f"AS rank FROM (SELECT rowid, rank FROM {fts_from('kb')} "
+        f"WHERE {match_sql('kb')} ORDER BY rank LIMIT ?) m "
+        "JOIN kb_article a ON a.id = m.rowid LEFT JOIN subject s ON s.id = a.subject_id "
         f"WHERE a.state = 'published' AND a.id NOT IN ({excluded}) ORDER BY rank LIMIT ?",
-        (fts, SUGGESTION_CANDIDATES, limit),
+        (match_param("kb", fts), SUGGESTION_CANDIDATES, limit),
     )
 
 
@@ -294,10 +305,10 @@ def find_by_name(typed: str, limit: int = 10) -> list[ArticleMatch]:
         return []
     where, params = _visibility("visible")
     rows = dict_rows(
-        f"SELECT {_COLUMNS}, kb_fts.rank AS rank FROM {_MATCHED} "
-        f"WHERE kb_fts MATCH ? AND {where} "
+        f"SELECT {_COLUMNS}, kb_fts.rank AS rank FROM {_matched()} "
+        f"WHERE {match_sql('kb')} AND {where} "
         "ORDER BY a.state != 'published', rank LIMIT ?",
-        [f"{{title keywords}} : ({fts})", *params, limit],
+        [match_param("kb", f"{{title keywords}} : ({fts})"), *params, limit],
     )
     for row in rows:
         row.pop("body")

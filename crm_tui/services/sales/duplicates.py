@@ -16,7 +16,7 @@ from typing import TypedDict
 
 from crm_tui import text
 from crm_tui.db import database, dict_rows
-from crm_tui.services import session
+from crm_tui.services import search, session
 from crm_tui.services.validate import normalize_phone, phone_search_terms
 
 # Mail providers anyone can sign up with: sharing one says nothing about a company.
@@ -164,8 +164,11 @@ def _fts(kind: str, column: str, alternatives: set[tuple[str, ...]]) -> set[int]
     if not alternatives:
         return set()
     query = f"{column} : ({' OR '.join(sorted(_phrase(a) for a in alternatives))})"
-    sql = f"SELECT rowid FROM {kind}_fts WHERE {kind}_fts MATCH ? ORDER BY rank LIMIT ?"
-    return _ids(sql, (query, CANDIDATES))
+    sql = (
+        f"SELECT rowid FROM {search.fts_from(kind)} WHERE {search.match_sql(kind)} "
+        "ORDER BY rank LIMIT ?"
+    )
+    return _ids(sql, (search.match_param(kind, query), CANDIDATES))
 
 
 def _name_candidates(company: str) -> set[int]:

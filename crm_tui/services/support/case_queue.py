@@ -180,9 +180,9 @@ def find_by_name(typed: str, limit: int = 10) -> list[CaseMatch]:
     readable = readable_where()
     joined = f'CROSS JOIN "case" k ON k.id = case_fts.rowid AND {readable}' if readable else ""
     found = database.execute_sql(
-        f"SELECT case_fts.rowid FROM case_fts {joined} WHERE case_fts MATCH ? "
-        f"ORDER BY {order} LIMIT ?",
-        (fts, limit),
+        f"SELECT case_fts.rowid FROM {search.fts_from('case')} {joined} "
+        f"WHERE {search.match_sql('case')} ORDER BY {order} LIMIT ?",
+        (search.match_param("case", fts), limit),
     ).fetchall()
     rows = display_rows([r[0] for r in found])
     for row in rows:

@@ -327,7 +327,8 @@ def _match_share(fts: str) -> float | None:
     so the first _SAMPLE of them spanning few ids means most cases match.
     None when there are fewer than _SAMPLE matches."""
     row = database.execute_sql(
-        "SELECT rowid FROM case_fts WHERE case_fts MATCH ? LIMIT 1 OFFSET ?", (fts, _SAMPLE - 1)
+        f"{search.matches_sql('case')} LIMIT 1 OFFSET ?",
+        (search.match_param("case", fts), _SAMPLE - 1),
     ).fetchone()
     if row is None:
         return None
@@ -341,11 +342,11 @@ def _matching(fts: str, ids: list[int]) -> set[int]:
     are read faster as one range of the match list."""
     low, high = min(ids), max(ids)
     if high - low < _RANGE_PER_ID * len(ids):
-        sql, args = "rowid BETWEEN ? AND ?", [fts, low, high]
+        sql, args = "rowid BETWEEN ? AND ?", [low, high]
     else:
-        sql, args = f"rowid IN ({', '.join('?' * len(ids))})", [fts, *ids]
+        sql, args = f"rowid IN ({', '.join('?' * len(ids))})", list(ids)
     found = database.execute_sql(
-        f"SELECT rowid FROM case_fts WHERE case_fts MATCH ? AND {sql}", args
+        f"{search.matches_sql('case')} AND {sql}", [search.match_param("case", fts), *args]
     )
     return {r[0] for r in found}.intersection(ids)
 
@@ -387,8 +388,8 @@ def _plan(where, fts, walk_args) -> list:
     if share is None:
         # Few matches: read those cases by id and sort them (walking the view
         # for them would read every case in it when nothing matches).
-        where += " AND k.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)"
-        return walk(where, None, [fts], *walk_args[1:])
+        where += f" AND k.id IN ({search.matches_sql('case')})"
+        return walk(where, None, [search.match_param("case", fts)], *walk_args[1:])
     if share >= _DENSE and cheap == fts:
         found = _probe_walk(where, fts, *walk_args)
     if found is None:
@@ -396,8 +397,8 @@ def _plan(where, fts, walk_args) -> list:
         # is walked in urgency order: ~35 ms when a prefix matches most of
         # 200k cases, which _probe_walk avoids where it can. The + keeps
         # SQLite from driving the walk by the match ids (a probe per match).
-        where += " AND +k.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)"
-        found = walk(where, walk_args[0], [fts], *walk_args[1:])
+        where += f" AND +k.id IN ({search.matches_sql('case')})"
+        found = walk(where, walk_args[0], [search.match_param("case", fts)], *walk_args[1:])
     return found
 
 
