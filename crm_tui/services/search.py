@@ -162,15 +162,11 @@ def fts_from(kind: str) -> str:
         return f"{kind}_fts"
     weights = _PG_WEIGHTS.get(kind, _PG_NAME_DETAILS)
     config = _PG_CONFIG.get(kind, "simple")
-    # ts_rank ranks an AND by how close its words are; the OR of the query
-    # with itself (`q || q`) ranks by which columns hold each word, as bm25
-    # does. Flag 1 prefers short documents, as bm25 does. A real would come
-    # back to Python rounded, and a page's key must compare equal to itself.
-    rank = f"(-ts_rank('{weights}', _f.doc, _q.q || _q.q, 1))::double precision"
+    # crm_match_* (crm_tui/db/migrations/ddl.py) ranks, and keeps what the
+    # person may read once the server's access rules are installed
     return (
-        f"(SELECT _f.rowid AS rowid, {rank} AS rank "
-        f"FROM {kind}_fts _f, to_tsquery('{config}', ?) AS _q(q) "
-        f"WHERE _f.doc @@ _q.q) AS {kind}_fts"
+        f"(SELECT rowid, rank FROM crm_match_{kind}_fts(to_tsquery('{config}', ?), "
+        f"'{weights}')) AS {kind}_fts"
     )
 
 

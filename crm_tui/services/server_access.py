@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from crm_tui import meta
 from crm_tui.db import database
+from crm_tui.db.migrations.ddl import MATCH_FUNCTION
 from crm_tui.services import access
 
 PERSON = "crm_tui_person"
@@ -87,6 +88,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
         WHEN 'own' THEN p_owner IS NULL OR p_owner = crm_user_id()
         ELSE p_owner IS NULL OR p_owner = crm_user_id() OR p_owner = ANY (crm_team_ids())
     END
+$$;
+CREATE OR REPLACE FUNCTION crm_exempt() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+    SELECT session_user = {owner}
+        OR coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
 $$;
 CREATE OR REPLACE FUNCTION crm_check_update() RETURNS trigger
 LANGUAGE plpgsql SET search_path = {schema} AS $$
@@ -313,14 +319,35 @@ def _policies_for(table: str) -> list[str] | None:
     if table in APPENDED:
         return _child_policies(table, *APPENDED[table], appended=True)
     if table.endswith("_fts"):
-        record = "sales_order" if table == "order_fts" else table[: -len("_fts")]
-        record = "kb_article" if record == "kb" else record
+        record, kind = _indexed(table, by_table)
         visible = f'EXISTS (SELECT 1 FROM "{record}" r WHERE r.id = rowid)'
-        return [f'CREATE POLICY crm_index ON "{table}" FOR ALL USING ({visible}) WITH CHECK (true)']
+        readable = (
+            f'(SELECT crm_exempt()) OR EXISTS (SELECT 1 FROM "{record}" r '
+            f"WHERE r.id = f.rowid AND {_covers(kind, 'read', _owner(kind, 'r'))})"
+        )
+        return [
+            f'CREATE POLICY crm_index ON "{table}" FOR ALL USING ({visible}) WITH CHECK (true)',
+            # searching: the index scanned by the owner, keeping what the person may read
+            MATCH_FUNCTION.format(
+                table=table,
+                security="SECURITY DEFINER SET search_path = " + _schema(),
+                check=f"({readable})",
+            ),
+        ]
     if table in by_table:
         kind = by_table[table]
         return _record_policies(table, kind, _owner(kind))
     return None
+
+
+def _indexed(table: str, by_table: dict[str, str]) -> tuple[str, str]:
+    """The record table and kind a full-text index table belongs to."""
+    record = {"order_fts": "sales_order", "kb_fts": "kb_article"}.get(table, table[: -len("_fts")])
+    return record, by_table[record]
+
+
+def _schema() -> str:
+    return '"' + database.execute_sql("SELECT current_schema()").fetchone()[0] + '"'
 
 
 def add_login(login: str) -> None:

@@ -169,3 +169,19 @@ def test_a_reply_on_another_teams_case_stamps_its_first_response_and_nothing_els
     with _psql(team, "ann") as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("UPDATE \"case\" SET title = 'renamed' WHERE id = %s", (case_id,))
+
+
+def test_search_finds_only_what_the_person_may_read(team):
+    open_for_user(team["url"], login=team["names"]["boss"])
+    roles.set_depth("agent", "account", "read", "own")
+    assert len(accounts.page(view="all", query="customer").rows) == 3  # the owner sees all
+    close_database()
+    with _psql(team, "ann") as conn:
+        found = conn.execute(
+            "SELECT rowid FROM crm_match_account_fts(to_tsquery('simple', 'customer:*'), "
+            "'{0, 0, 0.1, 1.0}')"
+        ).fetchall()
+        assert found == [(team["owned"]["ann"],)]
+    open_for_user(team["as"]("ann"))
+    names = [row["name"] for row in accounts.page(view="all", query="customer").rows]
+    assert names == ["Ann's customer"]
