@@ -22,6 +22,8 @@ from crm_tui.bench import names
 from crm_tui.bench.bulk import CHUNK, DAY, HOUR, Clock
 from crm_tui.bench.documents import check_document, fast_documents
 from crm_tui.bench.scale import Scale
+from crm_tui.db import is_postgres
+from crm_tui.services import search
 
 OWNERS = 24  # bench01 .. bench24 own the records; bench is the admin
 
@@ -206,9 +208,14 @@ def load(
 
     def flush_fts(kind: str) -> None:
         conn.executemany(
-            f"INSERT INTO {kind}_fts (rowid, name, details) VALUES (?, ?, ?)", fts_rows
+            f"INSERT INTO {kind}_fts (rowid, name, details) VALUES (?, ?, ?)",
+            fts_rows if stored is None else [(r[0], stored(r[1]), stored(r[2])) for r in fts_rows],
         )
         fts_rows.clear()
+
+    # What search.index stores of a document: the text itself on SQLite (not
+    # called there, to keep that path as fast as it was), its words on PostgreSQL.
+    stored = search.document if is_postgres() else None
 
     sort_cache: dict[str, str] = {}
 

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from crm_tui.bench import customers_data, kb_data, sales_data, service_data
+from crm_tui.bench import customers_data, kb_data, postgres, sales_data, service_data
 from crm_tui.bench.bulk import Clock, Loader
 from crm_tui.bench.scale import FULL, QUICK, Generated, Scale
 
@@ -97,10 +97,17 @@ def _clean_cache_dir(keep: Path, log: Callable[[str], None]) -> None:
 
 
 def ensure(
-    *, quick: bool = False, rebuild: bool = False, log: Callable[[str], None] = _stderr
+    *,
+    quick: bool = False,
+    rebuild: bool = False,
+    log: Callable[[str], None] = _stderr,
+    db: str | None = None,
 ) -> Generated:
-    """The cached benchmark database, built first if missing (or `rebuild`)."""
+    """The cached benchmark database, built first if missing (or `rebuild`);
+    with `db` (a postgresql:// URL) the database there instead of the cache."""
     scale = QUICK if quick else FULL
+    if db is not None:
+        return postgres.ensure(db, scale, rebuild, log, GENERATOR_VERSION, generate)
     path = cache_path(quick)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not rebuild and not path.exists():
@@ -215,9 +222,14 @@ def _upgrade_cache(older: Path, path: Path, scale: Scale, log: Callable[[str], N
     return Generated(path, scale, int(info["bench_account"]), seconds, upgraded_from=from_version)
 
 
-def read_info(path: Path) -> dict | None:
+def read_info(path: Path | str) -> dict | None:
     """The generator record of a finished database, or None."""
     import apsw
+
+    from crm_tui.db import is_url
+
+    if is_url(path):
+        return postgres.read_info(str(path))
 
     try:
         conn = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
@@ -243,6 +255,18 @@ def read_info(path: Path) -> dict | None:
 # --- generation ------------------------------------------------------------------------
 
 
+# SQLite during the load, and as the app uses the database afterwards.
+LOAD_PRAGMAS = (
+    "journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF",
+    # the rows are valid by construction; the test runs integrity_check
+    "ignore_check_constraints = ON", "cache_size = -400000", "temp_store = MEMORY",
+)  # fmt: skip
+IN_USE_PRAGMAS = (
+    "journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON",
+    "ignore_check_constraints = OFF",
+)  # fmt: skip
+
+
 def generate(
     path: Path | str,
     *,
@@ -254,9 +278,10 @@ def generate(
     seed: int = SEED,
     log: Callable[[str], None] = _stderr,
 ) -> Generated:
-    """Create the database at `path` (which must not exist) at `scale` (or the
-    given counts). The database is closed afterwards, in WAL mode."""
-    from crm_tui.db import close_database, connection, open_database
+    """Create the database at `path` (a file that must not exist, or the URL
+    of an empty PostgreSQL database) at `scale` (or the given counts). The
+    database is closed afterwards, in WAL mode on SQLite."""
+    from crm_tui.db import close_database, connection, is_url, open_database
 
     if scale is None:
         scale = Scale(
@@ -265,27 +290,25 @@ def generate(
             activities if activities is not None else FULL.activities,
             opportunities,
         )
-    path = Path(path)
-    if path.exists():
-        raise FileExistsError(f"{path} exists; generate into a new file")
+    pg = is_url(path)
+    if not pg:
+        path = Path(path)
+        if path.exists():
+            raise FileExistsError(f"{path} exists; generate into a new file")
     started = time.perf_counter()
     open_database(path)
-    conn = connection()
+    conn = postgres.Connection() if pg else connection()
+    references: list[str] = []
     try:
-        for pragma in (
-            "journal_mode = OFF",
-            "synchronous = OFF",
-            "foreign_keys = OFF",
-            # the rows are valid by construction; the test runs integrity_check
-            "ignore_check_constraints = ON",
-            "cache_size = -400000",
-            "temp_store = MEMORY",
-        ):
+        if pg:
+            references = postgres.drop_references(conn)
+        for pragma in () if pg else LOAD_PRAGMAS:
             conn.execute(f"PRAGMA {pragma}").fetchall()
         bench_account = _load(conn, scale, seed, log)
         seconds = time.perf_counter() - started
         conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('bench_generator', ?)",
+            "INSERT INTO meta (key, value) VALUES ('bench_generator', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (
                 json.dumps(
                     {
@@ -298,12 +321,9 @@ def generate(
                 ),
             ),
         )
-        for pragma in (
-            "journal_mode = WAL",
-            "synchronous = NORMAL",
-            "foreign_keys = ON",
-            "ignore_check_constraints = OFF",
-        ):
+        if pg:
+            postgres.finish_load(conn, references, log)
+        for pragma in () if pg else IN_USE_PRAGMAS:
             conn.execute(f"PRAGMA {pragma}").fetchall()
     finally:
         close_database()
@@ -319,14 +339,16 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
     tx = clock.text
 
     # Secondary indexes are rebuilt after the load (a sort beats random inserts).
-    indexes = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('account', 'contact', 'activity', 'note', 'audit_entry', "
-        + ", ".join(
-            f"'{table}'" for table in (*sales_data.SALES_TABLES, *service_data.SERVICE_TABLES)
-        )
-        + ")"
-    ).fetchall()
+    tables = ("account", "contact", "activity", "note", "audit_entry")
+    tables += (*sales_data.SALES_TABLES, *service_data.SERVICE_TABLES)
+    if isinstance(conn, postgres.Connection):
+        indexes = postgres.secondary_indexes(conn, tables)
+    else:
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({', '.join('?' * len(tables))})",
+            tables,
+        ).fetchall()
     for index_name, _ in indexes:
         conn.execute(f'DROP INDEX "{index_name}"')
 
@@ -387,7 +409,8 @@ def _load(conn, scale: Scale, seed: int, log: Callable[[str], None]) -> int:
     marks["sequence"] = dict(conn.execute("SELECT name, next FROM sequence"))
     conn.execute("BEGIN")
     conn.executemany(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [("bench_account", str(bench)), ("bench_marks", json.dumps(marks))],
     )
     conn.execute("COMMIT")
@@ -421,6 +444,10 @@ def restore(path: Path | str) -> dict[str, int]:
     number of rows deleted per table."""
     import apsw
 
+    from crm_tui.db import is_url
+
+    if is_url(path):
+        return postgres.restore(str(path), RESTORED, RESTORED_FTS)
     conn = apsw.Connection(str(path))
     try:
         conn.set_busy_timeout(10_000)

@@ -19,7 +19,8 @@ from crm_tui.bench.budgets import FILTER_MS, KB_SEARCH_MS
 from crm_tui.bench.measure import stats, timed
 from crm_tui.bench.service_data import SERVICE_LOGIN
 from crm_tui.bench.signin import signed_in
-from crm_tui.db import database
+from crm_tui.db import database, is_postgres
+from crm_tui.services import search as full_text
 from crm_tui.services.knowledge import kb_query, kb_search
 
 # The manager the bench signs in as (a reviewer: sees every state).
@@ -56,6 +57,15 @@ def rare_word() -> str:
     from crm_tui.bench import kb_data
 
     codes = kb_data.rare_codes(_seed())
+    if is_postgres():
+        # the index's words with the number of documents holding each
+        counts = dict(
+            database.execute_sql(
+                "SELECT word, ndoc FROM ts_stat('SELECT doc FROM kb_fts') WHERE word = ANY(?)",
+                (codes,),
+            ).fetchall()
+        )
+        return _rarest(counts, codes)
     conn = database.connection()
     conn.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kb_rows USING fts5vocab(main, kb_fts, row)"
@@ -69,6 +79,10 @@ def rare_word() -> str:
         )
     finally:
         conn.execute("DROP TABLE temp.kb_rows")
+    return _rarest(counts, codes)
+
+
+def _rarest(counts: dict[str, int], codes: list[str]) -> str:
     candidates = [c for c in counts if counts[c] >= 2] or list(counts)
     return min(candidates, key=lambda c: (counts[c], c)) if candidates else codes[0]
 
@@ -84,6 +98,9 @@ def _matches(typed: str) -> int:
     fts = kb_query.to_fts(kb_query.parse(typed))
     if fts is None:
         return database.execute_sql("SELECT count(*) FROM kb_article").fetchone()[0]
+    if is_postgres():
+        sql, fts = full_text.matches_sql("kb"), full_text.match_param("kb", fts)
+        return database.execute_sql(f"SELECT count(*) FROM ({sql}) AS m", (fts,)).fetchone()[0]
     return database.execute_sql(
         "SELECT count(*) FROM kb_fts WHERE kb_fts MATCH ?", (fts,)
     ).fetchone()[0]

@@ -46,7 +46,9 @@ from crm_tui.bench.kb_words import (
     TASKS,
     TITLE_TEMPLATES,
 )
+from crm_tui.db import is_postgres
 from crm_tui.models.base import to_db_time
+from crm_tui.services import search
 
 # A word that a few articles contain: the "rare word" the bench searches for.
 RARE_CODES = 3000
@@ -313,9 +315,13 @@ def load(
             "VALUES (?, ?, ?, ?, ?)",
             rating_rows,
         )
+        stored = search.document if is_postgres() else None  # as kb.index stores them
         conn.executemany(
             "INSERT INTO kb_fts (rowid, title, keywords, cases, body) VALUES (?, ?, ?, ?, ?)",
-            ((article_id, *docs) for article_id, docs in documents.items()),
+            (
+                (article_id, *(docs if stored is None else map(stored, docs)))
+                for article_id, docs in documents.items()
+            ),
         )
         conn.execute(
             "INSERT INTO sequence (name, next) VALUES ('article', ?) "

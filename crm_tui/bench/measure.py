@@ -13,6 +13,7 @@ import statistics
 import time
 from collections.abc import Callable
 
+from crm_tui.bench.budgets import FILTER_MS, LIST_PAGE_MS, WRITE_MS
 from crm_tui.services import audit, records
 from crm_tui.services.customers import accounts, activities, contacts, notes
 
@@ -148,3 +149,67 @@ def activity_write(account_ids: list[int], repeat: int = 50, seed: int = 1) -> d
         )
 
     return stats(timed(write, repeat, warmup=3))
+
+
+# --- all of it, and the report's lines --------------------------------------------------
+
+
+def steps(
+    bench_account: int, accounts: int, repeat: int = 15, log: Callable[[str], None] = print
+) -> list[tuple[str, Callable[[], dict]]]:
+    """Every customer measurement as (its key in the raw results, the call
+    that measures it), as the signed-in bench admin."""
+
+    def announce(message: str, measure: Callable[[], dict]) -> Callable[[], dict]:
+        def run() -> dict:
+            log(f"bench: {message} ...")
+            return measure()
+
+        return run
+
+    ids = list(range(1, accounts + 1))
+    typing_repeat, write_repeat = max(3, repeat // 3), max(30, repeat * 2)
+    return [
+        ("list_first_page", announce("list first page", lambda: list_first_page(repeat))),
+        ("filter", announce("filter keystrokes", lambda: filter_keystrokes(repeat=typing_repeat))),
+        (
+            "open_account",
+            announce("opening the bench account", lambda: open_account(bench_account, repeat)),
+        ),
+        (
+            "activity_write",
+            announce("one activity write", lambda: activity_write(ids, repeat=write_repeat)),
+        ),
+    ]
+
+
+def add_lines(report, raw: dict) -> None:
+    """The report's lines for the results of `steps` (those in `raw`), against
+    the performance budgets."""
+
+    def add(name, s, budget, note=""):
+        report.add(
+            name, s["median"], "ms", f"<= {budget:.0f}", s["median"] <= budget, s["p95"], note
+        )
+
+    for kind, s in raw.get("list_first_page", {}).items():
+        add(f"list first page: {kind}", s, LIST_PAGE_MS)
+    if typing := raw.get("filter"):
+        for kind in ("contacts", "accounts"):
+            for prefix, s in typing[kind].items():
+                add(f"filter {kind}: {prefix!r}", s, FILTER_MS, f"{s['rows']} rows shown")
+        worst = typing["worst"]
+        add("filter: worst prefix", worst, FILTER_MS, f"{worst['kind']} {worst['prefix']!r}")
+    if opened := raw.get("open_account"):
+        slowest = max(opened["breakdown"].items(), key=lambda kv: kv[1])
+        report.add(
+            f"open account ({opened['sizes']['activities']:,} activities)",
+            opened["total"]["median"],
+            "ms",
+            "",
+            None,
+            p95=opened["total"]["p95"],
+            note=f"no budget; slowest part {slowest[0]} {slowest[1]:.1f} ms",
+        )
+    if "activity_write" in raw:
+        add("activity write (activities.log)", raw["activity_write"], WRITE_MS)

@@ -224,7 +224,8 @@ def load(
                 name = choice(names.PERSIAN_DEAL_SUBJECTS)
             else:
                 name = f"{choice(names.DEAL_SUBJECTS)} {choice(names.DEAL_KINDS)}".strip()
-            revenue = max(500, round(rnd.lognormvariate(10, 1.2), -2)) * 100
+            # whole minor units (SQLite's INTEGER column made the float one; PostgreSQL would not)
+            revenue = int(max(500, round(rnd.lognormvariate(10, 1.2), -2))) * 100
             if (stage == "qualify" and rand() < 0.3) or (stage == "develop" and rand() < 0.1):
                 revenue = None
             probability = DEFAULT_PROBABILITY[stage]

@@ -54,7 +54,7 @@ QUICK = Scale(10_000, 100_000, 200_000)
 class Generated:
     """A built (or reused, or upgraded) bench database."""
 
-    path: Path
+    path: Path | str  # a file, or the postgresql:// URL of --db
     scale: Scale
     bench_account: int
     seconds: float

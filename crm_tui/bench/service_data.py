@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from crm_tui import text
 from crm_tui.bench import names
 from crm_tui.bench.documents import check_document, fast_documents
+from crm_tui.db import is_postgres
 from crm_tui.models.base import to_db_time
 from crm_tui.services import dates, numbers, search
 from crm_tui.services.support import sla
@@ -307,6 +308,8 @@ def load(
     # The search index: search._documents of reindex's rows, by the fast path.
     documents = fast_documents(_Nationals())
     sql = search._SOURCES["case"][0]
+    # what search.index stores of a document (its words, on PostgreSQL)
+    as_stored = search.document if is_postgres() else None
     conn.execute("BEGIN")
     batch: list[tuple] = []
     checked = 0
@@ -315,7 +318,7 @@ def load(
         if row[0] % 997 == 1 or (row[0] % 53 == 1 and not "".join(map(str, row[1:])).isascii()):
             check_document(row, made)
             checked += 1
-        batch.append((row[0], *made))
+        batch.append((row[0], *(made if as_stored is None else map(as_stored, made))))
         if len(batch) >= 20_000:
             conn.executemany("INSERT INTO case_fts (rowid, name, details) VALUES (?, ?, ?)", batch)
             batch.clear()

@@ -4,6 +4,7 @@ full bench: budgets are measured by `crm-tui bench`, not by tests)."""
 from __future__ import annotations
 
 import json
+import re
 
 import apsw
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from crm_tui import config, text
 from crm_tui.bench import (
     generate,
+    load,
     measure,
     report,
     sales,
@@ -637,3 +639,162 @@ def test_ensure_upgrades_a_v3_cache_with_the_knowledge_base(tmp_path, monkeypatc
     assert not any(generate.restore(built.path).values())
     again = generate.ensure(quick=True, log=lambda _: None)
     assert again.reused
+
+
+# --- PostgreSQL (crm-tui bench --db URL) and the load test -----------------------------------
+
+
+def _pg_rows(url: str, sql: str):
+    import psycopg
+
+    with psycopg.connect(url) as pg:
+        return pg.execute(sql).fetchall()
+
+
+# Generated times count from the moment of the build: two builds differ in them only.
+_BUILD_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}")
+
+
+def _comparable(row) -> tuple:
+    return tuple(_BUILD_TIME.sub("T", v) if isinstance(v, str) else v for v in row)
+
+
+def test_postgresql_gets_the_rows_sqlite_gets(tiny_db, pg_database):
+    path, _ = tiny_db
+    built = generate.generate(pg_database, scale=TINY, log=lambda _: None)
+    assert generate.read_info(pg_database)["bench_account"] == built.bench_account
+    conn = apsw.Connection(str(path))
+    try:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' "
+                "AND name NOT LIKE 'sqlite%' AND name NOT IN ('meta', 'schema_migration')"
+            )
+        ]
+        for table in tables:
+            columns = ", ".join(f'"{c[1]}"' for c in conn.execute(f'PRAGMA table_info("{table}")'))
+            sql = f'SELECT {columns} FROM "{table}" ORDER BY 1, 2'
+            expected = [_comparable(row) for row in conn.execute(sql)]
+            assert [_comparable(row) for row in _pg_rows(pg_database, sql)] == expected, table
+        for kind in ("account", "contact", "case", "kb", "opportunity", "quote"):
+            sql = f"SELECT count(*) FROM {kind}_fts"
+            assert _pg_rows(pg_database, sql) == conn.execute(sql).fetchall(), kind
+    finally:
+        conn.close()
+    # explicit ids: the next row gets the next id; the planner has statistics
+    assert _pg_rows(pg_database, "SELECT nextval(pg_get_serial_sequence('account', 'id'))") == [
+        (TINY.accounts + 1,)
+    ]
+    assert _pg_rows(pg_database, "SELECT count(*) FROM pg_stats WHERE tablename = 'contact'")[0][0]
+
+
+def test_the_search_index_on_postgresql_is_what_the_services_write(pg_database):
+    from crm_tui.db import database, open_database
+    from crm_tui.services.knowledge import kb
+
+    generate.generate(pg_database, scale=TINY, log=lambda _: None)
+    open_database(pg_database)
+    try:
+        for kind in ("account", "contact", "case"):
+            stored = {
+                row[0]: (row[1], row[2])
+                for row in database.execute_sql(f"SELECT rowid, name, details FROM {kind}_fts")
+            }
+            for row in database.execute_sql(search._SOURCES[kind][0]).fetchall():
+                assert stored[row[0]] == tuple(map(search.document, search._documents(row)))
+        for article_id, *stored in database.execute_sql(
+            "SELECT rowid, title, keywords, cases, body FROM kb_fts"
+        ).fetchall():
+            assert tuple(stored) == tuple(map(search.document, kb._documents(article_id)))
+    finally:
+        close_database()
+
+
+def test_a_quick_bench_runs_on_postgresql_and_leaves_the_database_as_built(
+    pg_database, monkeypatch
+):
+    monkeypatch.setattr(generate, "QUICK", TINY)
+    args = report._parser().parse_args(
+        ["--db", pg_database, "--quick", "--repeat", "2", "--frame-runs", "1"]
+        + ["--writers", "2", "--seconds", "0.5"]
+    )
+    rep = report.run(args)
+    assert rep.database["engine"] == "postgresql" and not rep.database["reused"]
+    assert pg_database not in rep.database["path"]  # shown without what a URL may hold
+    failed = [(line.name, line.note) for line in rep.lines if line.verdict == "FAILED"]
+    assert failed == []
+    names = {line.name for line in rep.lines}
+    for expected in (
+        "list first page: contacts",
+        "filter: worst prefix",
+        "activity write (activities.log)",
+        "kanban load: all",
+        "take a case",
+        "KB search: worst",
+        "2 writers: errors",
+    ):
+        assert expected in names
+    frame = ("first frame: app / bare", "peak RSS of the app")  # the app's, not the bench's
+    assert all(line.value is not None for line in rep.lines if line.name not in frame)
+    assert not any(generate.restore(pg_database).values())
+    assert _pg_rows(pg_database, "SELECT count(*) FROM activity") == [
+        (TINY.activities + TINY.bookings,)
+    ]
+    again = generate.ensure(quick=True, db=pg_database, log=lambda _: None)
+    assert again.reused and again.path == pg_database
+    # another scale, or --rebuild: never dropped, a new database is asked for
+    with pytest.raises(SystemExit, match="another bench build"):
+        generate.ensure(quick=True, rebuild=True, db=pg_database, log=lambda _: None)
+    monkeypatch.setattr(generate, "QUICK", generate.Scale(100, 1000, 2000))
+    with pytest.raises(SystemExit, match="another bench build"):
+        generate.ensure(quick=True, db=pg_database, log=lambda _: None)
+
+
+def test_the_bench_builds_only_into_an_empty_database_or_its_own(pg_database, monkeypatch):
+    import psycopg
+
+    with psycopg.connect(pg_database, autocommit=True) as pg:
+        pg.execute("CREATE TABLE precious (id int)")
+    with pytest.raises(SystemExit, match="not empty"):
+        generate.ensure(quick=True, db=pg_database, log=lambda _: None)
+    assert _pg_rows(pg_database, "SELECT count(*) FROM precious") == [(0,)]
+    with pytest.raises(SystemExit, match="postgresql://"):
+        report.run(report._parser().parse_args(["--db", "/tmp/some.db"]))
+
+
+def _check_load(result: dict, agents: int) -> None:
+    assert result["agents"] == agents
+    assert result["errors"] == 0, result["error_kinds"]
+    for operation, s in result["per_operation"].items():
+        assert s["count"] > 0 and s["median"] > 0, operation
+    assert result["operations_per_s"] > 0
+    rep = report.Report(database={})
+    load.add_lines(rep, result)
+    assert [line.verdict for line in rep.lines][-1] == "PASS"
+    assert len(rep.lines) == len(load.OPERATIONS) + 2
+
+
+def test_the_load_test_runs_agents_without_errors_on_sqlite(tiny_db):
+    path, _ = tiny_db
+    try:
+        result = load.measure(str(path), agents=2, seconds=2.0, log=lambda _: None)
+    finally:
+        deleted = generate.restore(path)
+    _check_load(result, 2)
+    assert deleted["case"] == result["per_operation"]["open a case"]["count"]
+    assert _scalar(path, "SELECT count(*) FROM user WHERE login LIKE 'load%'") == 2
+    assert _scalar(path, "SELECT count(*) FROM activity") == TINY.activities + TINY.bookings
+
+
+def test_the_load_test_runs_agents_without_errors_on_postgresql(pg_database):
+    generate.generate(pg_database, scale=TINY, log=lambda _: None)
+    try:
+        result = load.measure(pg_database, agents=3, seconds=2.5, log=lambda _: None)
+    finally:
+        deleted = generate.restore(pg_database)
+    _check_load(result, 3)
+    assert deleted["case"] == result["per_operation"]["open a case"]["count"]
+    assert _pg_rows(pg_database, "SELECT count(*) FROM activity") == [
+        (TINY.activities + TINY.bookings,)
+    ]
