@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crm_tui.db import DataVersionWatcher, dict_rows
+from crm_tui.db import change_watcher, dict_rows
 from crm_tui.services import users
 from crm_tui.services.customers import accounts, activities, contacts
 
@@ -133,12 +133,13 @@ def test_two_processes_edit_the_same_contact(db, db_target, ctx):
     assert stored.modified_by.login == "alice"
 
 
-def test_data_version_watcher_sees_only_other_processes(db, db_path, ctx):
-    watcher = DataVersionWatcher()
+def test_the_change_watcher_sees_only_other_processes(db, db_target, engine, ctx):
+    # PRAGMA data_version on SQLite, LISTEN/NOTIFY on PostgreSQL
+    watcher = change_watcher()
     assert watcher.changed() is False
     assert watcher.changed() is False
 
-    (report,) = run(ctx, workers.write_once, [(str(db_path), "tester", "From child")])
+    (report,) = run(ctx, workers.write_once, [(str(db_target), "tester", "From child")])
     assert report[0] == "ok", report
 
     assert watcher.changed() is True
@@ -152,7 +153,13 @@ def test_data_version_watcher_sees_only_other_processes(db, db_path, ctx):
     assert watcher.changed() is False
 
     # and a second outside commit is seen again
-    (report,) = run(ctx, workers.write_once, [(str(db_path), "tester", "Child two")])
+    (report,) = run(ctx, workers.write_once, [(str(db_target), "tester", "Child two")])
     assert report[0] == "ok", report
     assert watcher.changed() is True
     assert watcher.changed() is False
+    if engine == "postgresql":  # any program's commit, not only crm-tui's
+        import psycopg
+
+        with psycopg.connect(db_target, autocommit=True) as conn:
+            conn.execute("UPDATE account SET city = 'Bergen' WHERE name = 'Another'")
+        assert watcher.changed() is True
