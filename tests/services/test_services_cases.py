@@ -378,7 +378,9 @@ def test_two_processes_take_the_same_case(db, db_target, ctx, acme, tier1):
     barrier = ctx.Barrier(2)
     queue = ctx.Queue()
     procs = [
-        ctx.Process(target=case_workers.take_cases, args=(str(db_target), login, ids, barrier, queue))
+        ctx.Process(
+            target=case_workers.take_cases, args=(str(db_target), login, ids, barrier, queue)
+        )
         for login in ("alice", "bob")
     ]
     for p in procs:

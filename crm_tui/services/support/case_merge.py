@@ -76,7 +76,7 @@ def _reparent_children(source: Case, target_id: int) -> None:
     above = {
         r[0]
         for r in database.execute_sql(
-            'WITH RECURSIVE up(id) AS (SELECT CAST(? AS BIGINT) UNION SELECT k.parent_case_id '
+            "WITH RECURSIVE up(id) AS (SELECT CAST(? AS BIGINT) UNION SELECT k.parent_case_id "
             'FROM "case" k '
             "JOIN up ON k.id = up.id WHERE k.parent_case_id IS NOT NULL) SELECT id FROM up",
             (target_id,),
