@@ -7,7 +7,7 @@ from pathlib import Path
 from crm_tui import config
 from crm_tui.db import database, is_postgres, open_database
 from crm_tui.models import User
-from crm_tui.services import session, users
+from crm_tui.services import access, session, users
 
 
 def open_for_user(
@@ -23,6 +23,7 @@ def open_for_user(
     settings = settings or config.Settings()
     session.configure(settings)
     open_database(path, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms)
+    access.forget()  # the role table read from the database opened before
     login = login or (database.obj.current_role() if is_postgres() else session.os_login())
     if users.count() == 0:
         session.act_as(None)
