@@ -21,7 +21,6 @@ services were written for:
 from __future__ import annotations
 
 import os
-import select
 import uuid
 
 import psycopg
@@ -131,9 +130,6 @@ class PgDatabase(PostgresqlDatabase):
             cur.execute("BEGIN")
             cur.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
-    def changes(self, cursor) -> int:
-        return cursor.rowcount
-
     def current_role(self) -> str:
         return self.execute_sql("SELECT current_user").fetchone()[0]
 
@@ -184,11 +180,6 @@ class ChangeListener:
             if note.payload != str(self._own):
                 seen = True
         return seen
-
-    def wait(self, timeout: float) -> bool:
-        """Block up to `timeout` seconds for a change by someone else."""
-        ready, _, _ = select.select([self._conn.fileno()], [], [], timeout)
-        return bool(ready) and self.changed()
 
     def close(self) -> None:
         self._conn.close()
