@@ -33,6 +33,7 @@ from crm_tui import meta
 from crm_tui.db import database
 from crm_tui.db.migrations.ddl import MATCH_FUNCTION
 from crm_tui.services import access
+from crm_tui.services.knowledge.kb_article import REVIEWER_ROLES
 
 PERSON = "crm_tui_person"
 
@@ -74,6 +75,10 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
           WHERE d.role = me.role AND d.kind = p_kind AND d.privilege = p_privilege),
         'none')
     FROM "user" me WHERE me.login = session_user AND me.active = 1
+$$;
+CREATE OR REPLACE FUNCTION crm_role() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+    SELECT role FROM "user" WHERE login = session_user AND active = 1
 $$;
 CREATE OR REPLACE FUNCTION crm_team_ids() RETURNS bigint[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
@@ -173,13 +178,28 @@ def _covers(kind: str, privilege: str, owner: str) -> str:
     )
 
 
+def _readable(kind: str, owner: str, alias: str = "") -> str:
+    """Read at a depth reaching the owner; for articles also the knowledge
+    base's own rule (kb_article.can_see): a version not yet published is seen
+    by its author and its reviewers (the named one, managers, admins)."""
+    covers = _covers(kind, "read", owner)
+    if kind != "article":
+        return covers
+    dot = f"{alias}." if alias else ""
+    me = "(SELECT crm_user_id())"
+    return (
+        f"({covers} AND ({dot}state = 'published' OR {dot}owner_id = {me} OR "
+        f"{dot}reviewer_id = {me} OR (SELECT crm_role()) IN {REVIEWER_ROLES}))"
+    )
+
+
 def _record_policies(table: str, kind: str, owner: str) -> list[str]:
     name = f'"{table}"'
     return [
-        f"CREATE POLICY crm_read ON {name} FOR SELECT USING {_covers(kind, 'read', owner)}",
+        f"CREATE POLICY crm_read ON {name} FOR SELECT USING {_readable(kind, owner)}",
         f"CREATE POLICY crm_create ON {name} FOR INSERT WITH CHECK "
         f"{_covers(kind, 'create', owner)}",
-        f"CREATE POLICY crm_update ON {name} FOR UPDATE USING {_covers(kind, 'read', owner)} "
+        f"CREATE POLICY crm_update ON {name} FOR UPDATE USING {_readable(kind, owner)} "
         "WITH CHECK (true)",
         f"CREATE POLICY crm_delete ON {name} FOR DELETE USING {_covers(kind, 'delete', owner)}",
         f"DROP TRIGGER IF EXISTS crm_check_update ON {name}",
@@ -323,7 +343,7 @@ def _policies_for(table: str) -> list[str] | None:
         visible = f'EXISTS (SELECT 1 FROM "{record}" r WHERE r.id = rowid)'
         readable = (
             f'(SELECT crm_exempt()) OR EXISTS (SELECT 1 FROM "{record}" r '
-            f"WHERE r.id = f.rowid AND {_covers(kind, 'read', _owner(kind, 'r'))})"
+            f"WHERE r.id = f.rowid AND {_readable(kind, _owner(kind, 'r'), 'r')})"
         )
         return [
             f'CREATE POLICY crm_index ON "{table}" FOR ALL USING ({visible}) WITH CHECK (true)',

@@ -14,6 +14,7 @@ from crm_tui.errors import PermissionDenied
 from crm_tui.runtime import open_for_user
 from crm_tui.services import roles, server_access, session, users
 from crm_tui.services.customers import accounts, activities
+from crm_tui.services.knowledge import kb
 from crm_tui.services.support import cases
 
 
@@ -185,3 +186,22 @@ def test_search_finds_only_what_the_person_may_read(team):
     open_for_user(team["as"]("ann"))
     names = [row["name"] for row in accounts.page(view="all", query="customer").rows]
     assert names == ["Ann's customer"]
+
+
+def test_a_draft_article_is_seen_by_its_author_and_reviewers_only(team):
+    open_for_user(team["as"]("ann"))
+    draft = kb.create({"title": "Resetting the badge printer", "body": "Hold the button."})
+    close_database()
+    for who, sees in (("ann", 1), ("ben", 0)):
+        with _psql(team, who) as conn:
+            assert conn.execute(
+                "SELECT count(*) FROM kb_article WHERE id = %s", (draft.id,)
+            ).fetchone() == (sees,)
+            assert conn.execute(
+                "SELECT count(*) FROM kb_fts WHERE rowid = %s", (draft.id,)
+            ).fetchone() == (sees,)
+            found = conn.execute(
+                "SELECT count(*) FROM crm_match_kb_fts(to_tsquery('simple', 'badg:*'), "
+                "'{0.1, 0.3, 0.6, 1.0}')"
+            ).fetchone()
+            assert found == (sees,)
