@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
-import queue
 import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 
 from crm_tui.bench.measure import LATIN_TYPING, PERSIAN_TYPING, stats
+from crm_tui.bench.writers import run_together
 
 OPERATIONS = (
     "filter a list",
@@ -245,29 +245,9 @@ def run(
         )
         for i in range(agents)
     ]
-    started = time.perf_counter()
-    for p in procs:
-        p.start()
-    try:
-        failures = []
-        for _ in procs:
-            status, detail = ready.get(timeout=start_timeout)
-            if status != "ready":
-                failures.append(detail)
-        if failures:
-            raise RuntimeError(f"{len(failures)} agent(s) could not start: {failures[0]}")
-        log(f"bench:   {agents} agents ready in {time.perf_counter() - started:.0f} s; working ...")
-        started = time.perf_counter()
-        go.set()
-        outcomes = [results.get(timeout=seconds + start_timeout) for _ in procs]
-        elapsed = time.perf_counter() - started
-    except queue.Empty:
-        raise RuntimeError("an agent process did not answer in time") from None
-    finally:
-        for p in procs:
-            p.join(timeout=10)
-            if p.is_alive():
-                p.terminate()
+    outcomes, elapsed = run_together(
+        procs, ready, go, results, seconds, start_timeout, "agent", log=log
+    )
     return summarize(outcomes, agents=agents, seconds=seconds, elapsed=elapsed)
 
 

@@ -68,6 +68,42 @@ def _writer(
     results.put({"login": login, "writes": count, "errors": dict(errors), "latencies": latencies})
 
 
+def run_together(
+    procs, ready, go, results, seconds: float, start_timeout: float, what: str, log=None
+) -> tuple[list[dict], float]:
+    """Start `procs`, wait until every one says it is ready, let them all go
+    at once and collect one result each; returns (results, seconds taken).
+    Each process puts ("ready", login) or ("failed", detail) on `ready`, waits
+    for `go`, then puts its result on `results`."""
+    started = time.perf_counter()
+    for p in procs:
+        p.start()
+    try:
+        failures = []
+        for _ in procs:
+            status, detail = ready.get(timeout=start_timeout)
+            if status != "ready":
+                failures.append(detail)
+        if failures:
+            raise RuntimeError(f"{len(failures)} {what}(s) could not start: {failures[0]}")
+        if log is not None:
+            log(
+                f"bench:   {len(procs)} {what}s ready in {time.perf_counter() - started:.0f} s; "
+                "working ..."
+            )
+        started = time.perf_counter()
+        go.set()
+        outcomes = [results.get(timeout=seconds + start_timeout) for _ in procs]
+        return outcomes, time.perf_counter() - started
+    except queue.Empty:
+        raise RuntimeError(f"a {what} process did not answer in time") from None
+    finally:
+        for p in procs:
+            p.join(timeout=10)
+            if p.is_alive():
+                p.terminate()
+
+
 def run(
     path: str,
     *,
@@ -101,29 +137,7 @@ def run(
         )
         for i in range(processes)
     ]
-    for p in procs:
-        p.start()
-    failures = []
-    try:
-        for _ in procs:
-            status, detail = ready.get(timeout=start_timeout)
-            if status != "ready":
-                failures.append(detail)
-        if failures:
-            raise RuntimeError(f"writer could not start: {failures[0]}")
-        started = time.perf_counter()
-        go.set()
-        outcomes = []
-        for _ in procs:
-            outcomes.append(results.get(timeout=seconds + start_timeout))
-        elapsed = time.perf_counter() - started
-    except queue.Empty:
-        raise RuntimeError("a writer process did not answer in time") from None
-    finally:
-        for p in procs:
-            p.join(timeout=10)
-            if p.is_alive():
-                p.terminate()
+    outcomes, elapsed = run_together(procs, ready, go, results, seconds, start_timeout, "writer")
     writes = sum(o["writes"] for o in outcomes)
     errors: Counter[str] = Counter()
     for o in outcomes:
