@@ -145,7 +145,9 @@ _PG_FAULTS: list[tuple[str, object]] = [
 def _postgres_fault(cause: BaseException) -> CrmError | None:
     state = getattr(cause, "sqlstate", None)
     if not isinstance(state, str):
-        return None
+        # the driver's own errors carry no SQLSTATE: a connection that broke
+        lost = type(cause).__name__ in ("OperationalError", "InterfaceError")
+        return _lost() if lost and type(cause).__module__.startswith("psycopg") else None
     if state == "42501" or "row-level security" in str(cause):
         # the server's access rules (crm_tui/services/server_access.py) refused it
         first = str(cause).strip().splitlines()[0] if str(cause).strip() else "refused"

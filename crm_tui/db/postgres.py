@@ -121,6 +121,17 @@ class PgDatabase(PostgresqlDatabase):
         with self.cursor() as cur:
             cur.executemany(for_postgres(sql), rows)
 
+    def cursor(self, named_cursor=None):
+        # A connection the server dropped (a restart, a fail-over) is replaced
+        # before the next statement outside a transaction, so "try again" works.
+        if (
+            not self.is_closed()
+            and self.transaction_depth() == 0
+            and not self.is_connection_usable()
+        ):
+            self.close()
+        return super().cursor(named_cursor)
+
     # --- transactions -----------------------------------------------------
 
     def begin(self, lock_type=None):
@@ -170,16 +181,28 @@ class ChangeListener:
     def __init__(self, db: PgDatabase) -> None:
         self._own = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
         self._db = db
-        self._conn = psycopg.connect(db.url, autocommit=True, application_name="crm-tui listen")
-        self._conn.execute(f"LISTEN {CHANNEL}")
+        self._conn = self._listen(db.url)
 
     def changed(self) -> bool:
         seen = False
-        self._conn.execute("SELECT 1")  # reads notifications that arrived meanwhile
-        for note in self._conn.notifies(timeout=0, stop_after=None):
+        try:
+            self._conn.execute("SELECT 1")  # reads notifications that arrived meanwhile
+            notes = list(self._conn.notifies(timeout=0, stop_after=None))
+        except psycopg.OperationalError:
+            # the server dropped us: listen again, and refresh, since
+            # whatever was announced meanwhile is lost
+            self._conn = self._listen(self._db.url)
+            return True
+        for note in notes:
             if note.payload != str(self._own):
                 seen = True
         return seen
+
+    @staticmethod
+    def _listen(url: str):
+        conn = psycopg.connect(url, autocommit=True, application_name="crm-tui listen")
+        conn.execute(f"LISTEN {CHANNEL}")
+        return conn
 
     def close(self) -> None:
         self._conn.close()
