@@ -412,7 +412,14 @@ def test_random_bookings_never_overlap(cal):
     done: Counter[str] = Counter()
     refused: Counter[tuple[str, str]] = Counter()
 
-    @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    # derandomized: the share of each operation that succeeds (asserted below)
+    # is a property of the examples, and a random draw fell short now and then
+    @settings(
+        max_examples=50,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(attempts=attempts)
     def walk(attempts):
         database.execute_sql("DELETE FROM booking")
