@@ -36,7 +36,7 @@ def db_path(tmp_path):
 # The engines the engine-parametrised tests run on (CRM_TUI_TEST_ENGINES=sqlite runs one).
 ENGINES = os.environ.get("CRM_TUI_TEST_ENGINES", "sqlite,postgresql").split(",")
 # Folders whose tests that use `db` run on every engine.
-BOTH_ENGINES = ("services", "processes")
+BOTH_ENGINES = ("services", "processes", "ui")
 
 
 def pytest_generate_tests(metafunc):

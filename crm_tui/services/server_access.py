@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from crm_tui import meta
 from crm_tui.db import database
-from crm_tui.db.migrations.ddl import MATCH_FUNCTION
+from crm_tui.db.migrations.ddl import match_function
 from crm_tui.services import access
 from crm_tui.services.knowledge.kb_article import REVIEWER_ROLES
 
@@ -60,6 +60,9 @@ APPENDED = {
 }
 ADMIN_ONLY = ("user", "role_privilege", "meta")
 READ_ONLY = ("schema_migration", "crm_role_default")
+# Kept by the owner for everyone (the words of the knowledge index, m0010):
+# nobody reads or writes them directly.
+INTERNAL = ("kb_fts_term",)
 
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION crm_user_id() RETURNS bigint
@@ -338,6 +341,8 @@ def _policies_for(table: str) -> list[str] | None:
         return _child_policies(table, *CHILDREN[table], appended=False)
     if table in APPENDED:
         return _child_policies(table, *APPENDED[table], appended=True)
+    if table in INTERNAL:
+        return [f'REVOKE ALL ON "{table}" FROM {PERSON}']
     if table.endswith("_fts"):
         record, kind = _indexed(table, by_table)
         visible = f'EXISTS (SELECT 1 FROM "{record}" r WHERE r.id = rowid)'
@@ -348,8 +353,8 @@ def _policies_for(table: str) -> list[str] | None:
         return [
             f'CREATE POLICY crm_index ON "{table}" FOR ALL USING ({visible}) WITH CHECK (true)',
             # searching: the index scanned by the owner, keeping what the person may read
-            MATCH_FUNCTION.format(
-                table=table,
+            match_function(
+                table,
                 security="SECURITY DEFINER SET search_path = " + _schema(),
                 check=f"({readable})",
             ),

@@ -197,3 +197,16 @@ def test_a_word_in_most_articles_ranks_titles_and_keywords_first(corpus, monkeyp
     assert titles("password -phone") == ["Reset a forgotten password"]
     assert set(titles("vat OR csv")) == {"Invoices show the wrong VAT", "Export contacts to CSV"}
     assert titles("pass*") == ["Reset a forgotten password", "Two-factor codes are rejected"]
+
+
+def test_a_rare_word_outweighs_common_ones_on_every_engine(corpus):
+    # "password" is in two articles, "clock" in one: as bm25 weighs words,
+    # the article holding both outranks the one with "password" in its title
+    # and keywords (a plain ts_rank put the title first)
+    found = titles("password OR clock")
+    assert found == ["Two-factor codes are rejected", "Reset a forgotten password"]
+    # holding more of the words outranks holding fewer in better columns
+    found = titles("printers OR print OR page OR installing")
+    assert found[0] == "Printer setup for the warehouse"
+    found = [r["title"] for r in kb_search.suggest("Label printers print a blank page", "")]
+    assert found[0] == "Printer setup for the warehouse"

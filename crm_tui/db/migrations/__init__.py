@@ -23,6 +23,7 @@ MODULES = [
     "m0007_knowledge",
     "m0008_kb_search_speed",
     "m0009_access",
+    "m0010_kb_rank",
 ]
 LATEST = len(MODULES)
 

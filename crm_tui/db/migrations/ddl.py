@@ -176,6 +176,72 @@ LANGUAGE sql STABLE {security} AS $$
     FROM {table} f WHERE f.doc @@ q AND {check}
 $$"""
 
+# The knowledge index ranks as bm25 does (m0010): the sum, over the query's
+# words, of the word's inverse document frequency times its saturated
+# frequency in the row, shortened by the row's length against the average
+# (FTS5's k1 = 1.2 and b = 0.75). A word's frequency is its ts_rank without
+# normalisation, scaled so that one hit in a column counts that column's
+# weight (10 for a title: ts_rank divides one hit by pi^2/6). So, as on
+# SQLite, a row holding more of the query's words outranks one holding
+# fewer in better columns, and a rare word outweighs common ones. A word a
+# negation (`!`) names adds nothing; a prefix counts the rows of every
+# word it begins.
+KB_WEIGHTS_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION crm_kb_weights(
+    q tsquery, OUT leaves tsquery[], OUT idfs float8[], OUT average float8)
+LANGUAGE sql STABLE AS $$
+    WITH leaf AS (
+        SELECT DISTINCT m[2] AS quoted, coalesce(m[3], '') AS flags,
+            replace(m[2], '''''', '''') AS word
+        FROM regexp_matches(q::text, '(!?)''((?:[^'']|'''')*)''(:[*A-D]*)?', 'g') AS m
+        WHERE m[1] = ''
+    ), total AS (
+        SELECT coalesce(max(docs), 0)::float8 AS n, coalesce(max(lexemes), 0)::float8 AS size
+        FROM kb_fts_term WHERE word = ''
+    ), counted AS (
+        SELECT ('''' || l.quoted || '''' || l.flags)::tsquery AS leaf, least(total.n,
+            CASE WHEN strpos(l.flags, '*') > 0 THEN
+                (SELECT coalesce(sum(t.docs), 0) FROM kb_fts_term t
+                 WHERE t.word >= l.word AND t.word < l.word || chr(1114111))
+            ELSE coalesce((SELECT t.docs FROM kb_fts_term t WHERE t.word = l.word), 0)
+            END) AS docs, total.n
+        FROM leaf l, total
+    )
+    SELECT (SELECT array_agg(leaf) FROM counted),
+        (SELECT array_agg(greatest(ln((n - docs + 0.5) / (docs + 0.5)), 1e-6)) FROM counted),
+        (SELECT greatest(size / greatest(n, 1), 1) FROM total)
+$$"""
+
+# A query's first words that count in the rank (more are still matched):
+# the rank is one expression of this many terms, as a per-row subquery over
+# the words would cost several times the search itself.
+KB_RANKED_WORDS = 16
+KB_MATCH_FUNCTION = (
+    """
+CREATE OR REPLACE FUNCTION crm_match_kb_fts(q tsquery, w real[])
+RETURNS TABLE (rowid bigint, rank double precision)
+LANGUAGE sql STABLE {security} AS $$
+    SELECT s.rowid, (-("""
+    + " + ".join(
+        f"coalesce(s.idfs[{i}] * 2.2 / (1 + s.c / nullif(ts_rank(w, s.doc, s.leaves[{i}], 0), 0)), 0)"
+        for i in range(1, KB_RANKED_WORDS + 1)
+    )
+    + """))::double precision
+    FROM (
+        SELECT f.rowid, f.doc, k.leaves, k.idfs,
+            1.2 * (0.25 + 0.75 * length(f.doc) / k.average) / 16.4493406685 AS c
+        FROM crm_kb_weights(q) k, kb_fts f WHERE f.doc @@ q AND {check} OFFSET 0
+    ) s
+$$"""
+)
+
+
+def match_function(table: str, security: str = "", check: str = "TRUE") -> str:
+    """The statement (re)creating `table`'s match function: the knowledge
+    index's ranks by word rarity (m0010), the others' by ts_rank alone."""
+    template = KB_MATCH_FUNCTION if table == "kb_fts" else MATCH_FUNCTION
+    return template.format(table=table, security=security, check=check)
+
 
 def executemany(db, sql: str, rows) -> None:
     """Run one ?-placeholder statement for each row, on either engine."""
