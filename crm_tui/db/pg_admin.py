@@ -65,7 +65,7 @@ def checks(url: str) -> list[tuple[bool, str]]:
                 row[0]
                 for row in database.execute_sql(
                     "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                    "AND NOT rowsecurity AND tablename <> 'sequence' ORDER BY tablename"
+                    "AND NOT rowsecurity ORDER BY tablename"
                 ).fetchall()
             ]
             out.append(
