@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from crm_tui.db import database, dict_rows
+from crm_tui.db import database, dict_rows, is_postgres
 from crm_tui.errors import DomainError
 from crm_tui.services import access, search
 
@@ -154,11 +154,22 @@ def fetch_page(
         # walk the ranked ids in order (CROSS JOIN keeps them the outer loop,
         # so the ORDER BY needs no sort of its own), reading the record and
         # its joined rows only until the page is full.
+        ranked = (
+            f"SELECT rowid AS rid, {search.rank_expr(spec.kind)} AS rank_key "
+            f"FROM {search.fts_from(spec.kind)} WHERE {search.match_sql(spec.kind)} "
+            f"ORDER BY rank_key {order}, rid {order}"
+        )
+        # PostgreSQL joins in any order and sees no CTE's order: it would join
+        # every match to the whole table, then sort. A sorted subquery in FROM
+        # is planned apart and its order is known outside, so the join walks
+        # it and stops at the page.
+        if is_postgres():
+            with_ranked, ranked_from = "", f"({ranked}) AS _r"
+        else:
+            with_ranked, ranked_from = f"WITH _r AS MATERIALIZED ({ranked}) ", "_r"
         sql = (
-            f"WITH _r AS MATERIALIZED (SELECT rowid AS rid, {search.rank_expr(spec.kind)} "
-            f"AS rank_key FROM {search.fts_from(spec.kind)} WHERE {search.match_sql(spec.kind)} "
-            f"ORDER BY rank_key {order}, rid {order}) "
-            f"{select} FROM _r CROSS JOIN {spec.table} ON {alias}.id = _r.rid {spec.joins} "
+            f"{with_ranked}{select} FROM {ranked_from} "
+            f"CROSS JOIN {spec.table} ON {alias}.id = _r.rid {spec.joins} "
             f"WHERE {conditions} ORDER BY {key_expr} {order}, {id_expr} {order} LIMIT ?"
         )
     else:
@@ -204,14 +215,14 @@ def _newest_matches(spec, where, fts, after, before, last, limit, inclusive) -> 
     backwards = before is not None or last
     cursor = after if after is not None else before
     params: list = [search.match_param(spec.kind, fts)]
-    conditions = [search.match_sql(spec.kind), *where]
+    conditions = [search.unranked_match_sql(spec.kind), *where]
     if cursor is not None:
         op = (">" if backwards else "<") + ("=" if inclusive else "")
         conditions.append(f"{fts_table}.rowid {op} ?")
         params.append(cursor[1])
     order = "ASC" if backwards else "DESC"
     sql = (
-        f"SELECT {spec.columns}, '{NEWEST}' AS _key FROM {search.fts_from(spec.kind)} "
+        f"SELECT {spec.columns}, '{NEWEST}' AS _key FROM {fts_table} "
         f"CROSS JOIN {spec.table} ON {alias}.id = {fts_table}.rowid {spec.joins} "
         f"WHERE {' AND '.join(f'({c})' for c in conditions)} "
         f"ORDER BY {fts_table}.rowid {order} LIMIT ?"

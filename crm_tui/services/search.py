@@ -142,7 +142,9 @@ def reindex(kind: str, batch: int = 5000) -> int:
 # `match_sql(kind)` in its WHERE; the one `?` of the pair takes
 # `match_param(kind, fts)`. On SQLite the `?` is in the WHERE, on PostgreSQL
 # in the FROM, so nothing between the two may take a parameter: no `?` in
-# the joins before the WHERE, and the match first in the WHERE.
+# the joins before the WHERE, and the match first in the WHERE. A query that
+# walks the matches by rowid and needs no rank names the index as `{kind}_fts`
+# and matches with `unranked_match_sql(kind)`, its `?` in the WHERE on both.
 
 # Each index's columns (in order: ts_rank weights A, B, C, D) and their
 # weights: bm25's on SQLite (kb's rank column is set to the same by m0008),
@@ -174,6 +176,21 @@ def match_sql(kind: str) -> str:
     """The WHERE condition keeping `kind`'s index rows that match the query
     (see `fts_from`)."""
     return "TRUE" if is_postgres() else f"{kind}_fts MATCH ?"
+
+
+def unranked_match_sql(kind: str) -> str:
+    """The WHERE condition (one `?`, its parameter `match_param`) keeping the
+    rows of `kind`'s index, named `{kind}_fts` in FROM as itself, that match
+    the query; for a query that walks them by rowid and needs no rank.
+
+    On PostgreSQL this reads the index table itself, not `fts_from`'s
+    function: the function ranks every match (and, under the server's access
+    rules, checks it) before the first row comes back, where a walk by rowid
+    stops at the page. The table's own row policy keeps only the index rows
+    of records the person may read, as the function does."""
+    if not is_postgres():
+        return match_sql(kind)
+    return f"{kind}_fts.doc @@ to_tsquery('{_PG_CONFIG.get(kind, 'simple')}', ?)"
 
 
 def matches_sql(kind: str) -> str:

@@ -54,3 +54,15 @@ def test_a_cursor_keeps_its_order_when_the_count_crosses_the_limit(many, monkeyp
     following = accounts.page(query="man", after=page.keys[-1], limit=40)
     assert not following.ranked
     assert [r["id"] for r in following.rows] == sorted(many, reverse=True)[40:80]
+
+
+def test_finding_cases_past_the_limit_gives_the_newest_first(db, monkeypatch):
+    from crm_tui.services.support import cases
+
+    monkeypatch.setattr(listing, "RANK_LIMIT", 5)
+    acme = accounts.create({"name": "Acme"})
+    made = [cases.create({"title": f"Printer {i}", "account_id": acme.id}).id for i in range(8)]
+    cases.create({"title": "Scanner", "account_id": acme.id})
+    assert [r["id"] for r in cases.find_by_name("print", limit=3)] == made[::-1][:3]
+    monkeypatch.setattr(listing, "RANK_LIMIT", 50)
+    assert [r["id"] for r in cases.find_by_name("printer 3", limit=3)] == [made[3]]

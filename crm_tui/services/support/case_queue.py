@@ -174,14 +174,15 @@ def find_by_name(typed: str, limit: int = 10) -> list[CaseMatch]:
     if fts is None:
         return []
     if too_many_to_rank("case", fts):
+        index, match = "case_fts", search.unranked_match_sql("case")
         order = "case_fts.rowid DESC"
     else:
+        index, match = search.fts_from("case"), search.match_sql("case")
         order = f"{search.rank_expr('case')}, case_fts.rowid"
     readable = readable_where()
     joined = f'CROSS JOIN "case" k ON k.id = case_fts.rowid AND {readable}' if readable else ""
     found = database.execute_sql(
-        f"SELECT case_fts.rowid FROM {search.fts_from('case')} {joined} "
-        f"WHERE {search.match_sql('case')} ORDER BY {order} LIMIT ?",
+        f"SELECT case_fts.rowid FROM {index} {joined} WHERE {match} ORDER BY {order} LIMIT ?",
         (search.match_param("case", fts), limit),
     ).fetchall()
     rows = display_rows([r[0] for r in found])
