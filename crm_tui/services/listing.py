@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from crm_tui.db import database, dict_rows, is_postgres
+from crm_tui.db import dict_rows, is_postgres
 from crm_tui.errors import DomainError
 from crm_tui.services import access, search
 
@@ -74,12 +74,7 @@ NEWEST = "newest"
 
 def too_many_to_rank(kind: str, fts: str) -> bool:
     """Whether the FTS query `fts` matches more than RANK_LIMIT rows of `kind`."""
-    row = database.execute_sql(
-        f"SELECT count(*) FROM (SELECT 1 FROM {search.fts_from(kind)} "
-        f"WHERE {search.match_sql(kind)} LIMIT ?) AS _m",
-        (search.match_param(kind, fts), RANK_LIMIT + 1),
-    ).fetchone()
-    return row[0] > RANK_LIMIT
+    return search.count_matches(kind, fts, RANK_LIMIT + 1) > RANK_LIMIT
 
 
 def fetch_page(

@@ -193,6 +193,19 @@ def unranked_match_sql(kind: str) -> str:
     return f"{kind}_fts.doc @@ to_tsquery('{_PG_CONFIG.get(kind, 'simple')}', ?)"
 
 
+def count_matches(kind: str, fts: str, limit: int) -> int:
+    """How many rows of `kind`'s index match the FTS5 query `fts`, counted
+    no further than `limit` (every index but the knowledge base's). On
+    PostgreSQL a function counts (ddl.COUNT_FUNCTION): through the ranking
+    function the count would wait for every match to be ranked."""
+    if is_postgres():
+        config = _PG_CONFIG.get(kind, "simple")
+        sql = f"SELECT crm_count_{kind}_fts(to_tsquery('{config}', ?), ?)"
+    else:
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {kind}_fts WHERE {kind}_fts MATCH ? LIMIT ?) AS _m"
+    return database.execute_sql(sql, (match_param(kind, fts), limit)).fetchone()[0]
+
+
 def matches_sql(kind: str) -> str:
     """`SELECT rowid` of the index rows matching the query (one `?`)."""
     return f"SELECT rowid FROM {fts_from(kind)} WHERE {match_sql(kind)}"

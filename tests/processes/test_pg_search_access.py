@@ -8,9 +8,10 @@ import secrets
 
 import pytest
 
+from crm_tui import text
 from crm_tui.db import close_database, database
 from crm_tui.runtime import open_for_user
-from crm_tui.services import listing, roles, server_access, session, users
+from crm_tui.services import listing, roles, search, server_access, session, users
 from crm_tui.services.customers import accounts
 from crm_tui.services.support import cases
 
@@ -52,6 +53,7 @@ def shop(pg_server, pg_migrated_database):
 
 def _found(query: str) -> dict[str, list[int]]:
     return {
+        "counted": search.count_matches("account", text.fts_prefix_query(query), 100),
         "ranked": sorted(r["id"] for r in accounts.page(view="all", query=query).rows),
         "palette": sorted(r["id"] for r in accounts.find_by_name(query, limit=10)),
         "cases": sorted(r["id"] for r in cases.find_by_name(query, limit=10)),
@@ -64,6 +66,7 @@ def test_a_search_shows_what_the_person_may_read(shop, monkeypatch, rank_limit):
     owned = shop["owned"]
     open_for_user(shop["as"]("ann"))
     assert _found("mango") == {
+        "counted": 6,
         "ranked": sorted(owned["ann"] + owned["cid"]),
         "palette": sorted(owned["ann"] + owned["cid"]),
         "cases": sorted(owned["ann case"] + owned["cid case"]),
@@ -76,6 +79,7 @@ def test_a_search_shows_what_the_person_may_read(shop, monkeypatch, rank_limit):
     close_database()
     open_for_user(shop["as"]("ann"))
     assert _found("mango") == {
+        "counted": 3,
         "ranked": owned["ann"],
         "palette": owned["ann"],
         "cases": owned["ann case"],

@@ -24,6 +24,7 @@ MODULES = [
     "m0008_kb_search_speed",
     "m0009_access",
     "m0010_kb_rank",
+    "m0011_pg_match_counts",
 ]
 LATEST = len(MODULES)
 

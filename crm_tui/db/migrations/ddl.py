@@ -157,6 +157,8 @@ def _fts_postgres(db, table: str, columns: list[str]) -> None:
     )
     db.execute_sql(f"CREATE INDEX {table}_doc ON {table} USING gin (doc)")
     db.execute_sql(MATCH_FUNCTION.format(table=table, security="", check="TRUE"))
+    if table != "kb_fts":
+        db.execute_sql(count_function(table))
 
 
 # How every search reads an index on PostgreSQL: the matching rows and their
@@ -234,6 +236,23 @@ LANGUAGE sql STABLE {security} AS $$
     ) s
 $$"""
 )
+
+
+# How many rows of an index match, counted no further than `n` (is there
+# more than a list ranks?). The access rules' match function is SECURITY
+# DEFINER, which PostgreSQL never inlines: a count through it would rank and
+# check every match before the first came back. A count inside a function
+# stops at `n`. The knowledge index counts its own way.
+COUNT_FUNCTION = """
+CREATE OR REPLACE FUNCTION crm_count_{table}(q tsquery, n bigint) RETURNS bigint
+LANGUAGE sql STABLE {security} AS $$
+    SELECT count(*) FROM (SELECT 1 FROM {table} f WHERE f.doc @@ q AND {check} LIMIT n) AS m
+$$"""
+
+
+def count_function(table: str, security: str = "", check: str = "TRUE") -> str:
+    """The statement (re)creating `table`'s count function (not kb_fts's)."""
+    return COUNT_FUNCTION.format(table=table, security=security, check=check)
 
 
 def match_function(table: str, security: str = "", check: str = "TRUE") -> str:
