@@ -182,9 +182,11 @@ class Desk:
 def _agent(target, login, accounts, queue_id, seconds, seed, ready, go, results) -> None:
     try:
         from crm_tui import config
+        from crm_tui.bench.signin import connect_as
         from crm_tui.runtime import open_for_user
 
         open_for_user(target, config.Settings(), login=login)
+        connect_as(login)
         desk = Desk(random.Random(seed), accounts, queue_id)
     except Exception as exc:  # report instead of hanging the parent
         ready.put(("failed", f"{login}: {type(exc).__name__}: {exc}"))
@@ -284,7 +286,7 @@ def measure(target: str, *, agents: int, seconds: float, log: Callable[[str], No
     """The load test on the bench database at `target` (nothing open): the
     agents' users made sure of as the bench admin, then `run`."""
     from crm_tui import config
-    from crm_tui.db import close_database, database
+    from crm_tui.db import close_database, database, is_url
     from crm_tui.runtime import open_for_user
     from crm_tui.services import session
 
@@ -296,6 +298,10 @@ def measure(target: str, *, agents: int, seconds: float, log: Callable[[str], No
     finally:
         session.act_as(None)
         close_database()
+    if is_url(str(target)):
+        from crm_tui.bench import postgres
+
+        postgres.enforce_access(str(target), log)  # the agents' roles
     log(f"bench: load test: {agents} agents for {seconds:g} s (starting the processes) ...")
     return run(
         target,

@@ -240,3 +240,21 @@ def restore(url: str, restored: tuple[str, ...], fts: dict[str, str]) -> dict[st
                         list(marks["sequence"].items()),
                     )
         return deleted
+
+
+def enforce_access(url: str, log: Callable[[str], None]) -> None:
+    """The server's access rules installed and every user given a login role,
+    as `crm-tui access` does: what the bench times then runs under the rules
+    people work under (bench.signin.connect_as)."""
+    from crm_tui.db import close_database, database, open_database
+    from crm_tui.services import server_access, users
+
+    open_database(url)
+    try:
+        with database.atomic():
+            server_access.install()
+        added = server_access.add_missing_logins([u.login for u in users.all_users()])
+    finally:
+        close_database()
+    if added:
+        log(f"bench: created {len(added)} PostgreSQL roles for the bench's people")

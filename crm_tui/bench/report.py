@@ -182,6 +182,10 @@ def run(args: argparse.Namespace) -> Report:
     restored = generate.restore(gen.path)
     if any(restored.values()):
         _log(f"bench: removed rows left by an interrupted run: {restored}")
+    if is_url(str(gen.path)):
+        from crm_tui.bench import postgres
+
+        postgres.enforce_access(str(gen.path), _log)
     scale = gen.scale
     report = Report(database=_describe(gen))
     if args.load:
@@ -309,12 +313,14 @@ def _area(report: Report, name: str, measure, add) -> None:
 def _measure_in_process(report: Report, gen: generate.Generated, repeat: int) -> None:
     from crm_tui import config
     from crm_tui.bench import kb, measure, sales, service
+    from crm_tui.bench.signin import connect_as
     from crm_tui.db import close_database
     from crm_tui.runtime import open_for_user
     from crm_tui.services import session
 
     accounts = gen.scale.accounts
     open_for_user(gen.path, config.Settings(), login="bench")
+    connect_as("bench")
     try:
         for key, step in measure.steps(gen.bench_account, accounts, repeat, log=_log):
             _area(report, key, step, lambda rep, raw, key=key: measure.add_lines(rep, {key: raw}))

@@ -31,10 +31,12 @@ def _writer(
 ) -> None:
     try:
         from crm_tui import config
+        from crm_tui.bench.signin import connect_as
         from crm_tui.runtime import open_for_user
         from crm_tui.services.customers import activities
 
         open_for_user(path, config.Settings(), login=login)
+        connect_as(login)
         rnd = random.Random(seed)
     except Exception as exc:  # report instead of hanging the parent
         ready.put(("failed", f"{type(exc).__name__}: {exc}"))
