@@ -12,11 +12,11 @@ crm_check_counter_update moves a document number counter on by one.
 
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION crm_user_id() RETURNS bigint
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
     SELECT id FROM "user" WHERE login = session_user AND active = 1
 $$;
 CREATE OR REPLACE FUNCTION crm_depth(p_kind text, p_privilege text) RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
     SELECT coalesce(
         (SELECT r.depth FROM role_privilege r
           WHERE r.role = me.role AND r.kind = p_kind AND r.privilege = p_privilege),
@@ -26,16 +26,16 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
     FROM "user" me WHERE me.login = session_user AND me.active = 1
 $$;
 CREATE OR REPLACE FUNCTION crm_role() RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
     SELECT role FROM "user" WHERE login = session_user AND active = 1
 $$;
 CREATE OR REPLACE FUNCTION crm_team_ids() RETURNS bigint[]
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
     SELECT coalesce(array_agg(o.id), '{{}}') FROM "user" o JOIN "user" me
         ON me.login = session_user AND me.active = 1 AND me.team <> '' AND o.team = me.team
 $$;
 CREATE OR REPLACE FUNCTION crm_may(p_kind text, p_privilege text, p_owner bigint) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
     SELECT CASE coalesce(crm_depth(p_kind, p_privilege), 'none')
         WHEN 'org' THEN true
         WHEN 'none' THEN false
@@ -44,12 +44,12 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
     END
 $$;
 CREATE OR REPLACE FUNCTION crm_exempt() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
     SELECT session_user = {owner}
         OR coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
 $$;
 CREATE OR REPLACE FUNCTION crm_check_update() RETURNS trigger
-LANGUAGE plpgsql SET search_path = {schema} AS $$
+LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
 DECLARE
     old_owner bigint;
     new_owner bigint;
@@ -82,7 +82,7 @@ BEGIN
     RETURN NEW;
 END $$;
 CREATE OR REPLACE FUNCTION crm_changed(p_table oid, o jsonb, n jsonb) RETURNS text[]
-LANGUAGE sql STABLE SET search_path = {schema} AS $$
+LANGUAGE sql STABLE SET search_path = {schema}, pg_temp AS $$
     SELECT coalesce(array_agg(e.key), '{{}}') FROM jsonb_each(n) e
         WHERE e.value IS DISTINCT FROM o -> e.key
           AND e.key NOT IN ('version', 'modified_at', 'modified_by_id')
@@ -92,7 +92,7 @@ LANGUAGE sql STABLE SET search_path = {schema} AS $$
 $$;
 CREATE OR REPLACE FUNCTION crm_consequence(p_kind text, p_table oid, o jsonb, n jsonb)
 RETURNS boolean
-LANGUAGE plpgsql STABLE SET search_path = {schema} AS $$
+LANGUAGE plpgsql STABLE SET search_path = {schema}, pg_temp AS $$
 DECLARE
     changed text[] := crm_changed(p_table, o, n);
 BEGIN
@@ -115,7 +115,7 @@ BEGIN
     RETURN false;
 END $$;
 CREATE OR REPLACE FUNCTION crm_check_line_update() RETURNS trigger
-LANGUAGE plpgsql SET search_path = {schema} AS $$
+LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
 BEGIN
     IF session_user = {owner} OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
         OR EXISTS (SELECT 1 FROM contract c WHERE c.id = NEW.contract_id
@@ -130,7 +130,7 @@ BEGIN
         USING ERRCODE = 'insufficient_privilege';
 END $$;
 CREATE OR REPLACE FUNCTION crm_reviews(p_reviewer bigint) RETURNS boolean
-LANGUAGE sql STABLE SET search_path = {schema} AS $$
+LANGUAGE sql STABLE SET search_path = {schema}, pg_temp AS $$
     SELECT coalesce(crm_role() IN {reviewers} OR p_reviewer = crm_user_id(), false)
 $$;
 CREATE OR REPLACE FUNCTION crm_written_now(p_xmin xid) RETURNS boolean
@@ -148,7 +148,7 @@ EXCEPTION WHEN invalid_parameter_value THEN
 END $$;
 CREATE OR REPLACE FUNCTION crm_article_consequence(changed text[], o jsonb, n jsonb)
 RETURNS boolean
-LANGUAGE plpgsql STABLE SET search_path = {schema} AS $$
+LANGUAGE plpgsql STABLE SET search_path = {schema}, pg_temp AS $$
 DECLARE
     article bigint := (o ->> 'id')::bigint;
     -- the app's today is the person's time zone's: the server knows only the
@@ -189,7 +189,7 @@ BEGIN
     RETURN false;
 END $$;
 CREATE OR REPLACE FUNCTION crm_article_change(p_table oid, o jsonb, n jsonb) RETURNS boolean
-LANGUAGE plpgsql STABLE SET search_path = {schema} AS $$
+LANGUAGE plpgsql STABLE SET search_path = {schema}, pg_temp AS $$
 DECLARE
     -- a new owner is the assign privilege's, checked before
     changed text[] := array_remove(crm_changed(p_table, o, n), 'owner_id');
@@ -204,7 +204,7 @@ BEGIN
     RETURN crm_article_consequence(changed, o, n);
 END $$;
 CREATE OR REPLACE FUNCTION crm_check_counter_update() RETURNS trigger
-LANGUAGE plpgsql SET search_path = {schema} AS $$
+LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
 BEGIN
     -- a document number is taken as the document is created: its counter
     -- moves on by one, never back, never past a number, and nothing else

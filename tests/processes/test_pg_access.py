@@ -115,6 +115,37 @@ def test_an_agent_cannot_raise_their_role_change_the_rules_or_forge_the_audit(te
             conn.execute("SET ROLE postgres")  # the server's superuser
 
 
+def test_temporary_tables_cannot_stand_in_for_the_rules_tables(team):
+    # a person's temporary tables come first in their search path; the
+    # rules' functions must not find them instead of `user` or a record table
+    open_for_user(team["url"], login=team["names"]["boss"])
+    roles.set_depth("agent", "account", "read", "own")
+    close_database()
+    with _psql(team, "ann") as conn:
+        conn.execute('CREATE TEMP TABLE "user" (id bigint, login text, active int, role text)')
+        conn.execute(
+            "INSERT INTO pg_temp.\"user\" VALUES (1, %s, 1, 'admin')", (team["names"]["ann"],)
+        )
+        assert conn.execute("SELECT crm_role(), crm_user_id()").fetchone() == (
+            "agent",
+            team["ids"]["ann"],
+        )
+        conn.execute("CREATE TEMP TABLE account (id bigint)")
+        conn.execute("INSERT INTO pg_temp.account VALUES (%s)", (team["owned"]["cid"],))
+        history = {
+            row[0]
+            for row in conn.execute(
+                "SELECT record_id FROM audit_entry WHERE record_type = 'account'"
+            )
+        }
+        assert history == {team["owned"]["ann"]}
+        found = conn.execute(
+            "SELECT count(*) FROM crm_match_account_fts(to_tsquery('simple', 'cid:*'), "
+            "'{0, 0, 0.1, 1.0}')"
+        ).fetchone()
+        assert found == (0,)
+
+
 def test_a_narrowed_read_hides_records_their_index_rows_and_their_history(team):
     open_for_user(team["url"], login=team["names"]["boss"])
     roles.set_depth("agent", "account", "read", "own")

@@ -34,7 +34,7 @@ _COUNT = """
 COUNT_FUNCTION = (
     """
 CREATE OR REPLACE FUNCTION crm_kb_count_terms() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema} AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN"""
     + _COUNT.format(delta=_DELTA.format(sign=1, rows="new_rows"))
