@@ -294,6 +294,18 @@ def executemany(sql: str, rows) -> None:
         database.connection().executemany(sql, rows)
 
 
+def execute_soon(sql: str, params=()) -> None:
+    """Run a statement whose result nobody reads (an audit entry) as part of
+    the open write transaction. PostgreSQL sends it ahead of the
+    transaction's next statement, or with its COMMIT, instead of in a round
+    trip of its own while the write lock is held; a failure surfaces there
+    and rolls the whole transaction back. SQLite runs it at once."""
+    if is_postgres():
+        database.obj.execute_soon(sql, params)
+    else:
+        database.execute_sql(sql, params).fetchall()
+
+
 def changes(cursor) -> int:
     """How many rows the statement just run on `cursor` changed."""
     return cursor.rowcount if is_postgres() else database.connection().changes()

@@ -11,7 +11,7 @@ from typing import Any
 from peewee import Model, Node
 
 from crm_tui import meta
-from crm_tui.db import database, write
+from crm_tui.db import database, execute_soon, write
 from crm_tui.errors import ConflictError, DomainError, NotFound
 from crm_tui.models import AuditEntry, User
 from crm_tui.models.base import utcnow
@@ -58,20 +58,54 @@ def by_id(model: type[Model], record_id: int) -> Model | None:
     """The row of `model` with this id (all columns, as `get_or_none` reads it), or None."""
     sql = _BY_ID.get(model)
     if sql is None:
-        meta = model._meta
-        columns = ", ".join(f'"{f.column_name}"' for f in meta.sorted_fields)
-        sql = _BY_ID[model] = f'SELECT {columns} FROM "{meta.table_name}" WHERE "id" = ?'
-    return next(iter(model.raw(sql, record_id)), None)
+        sql = _BY_ID[model] = (
+            f'SELECT {_columns(model)} FROM "{model._meta.table_name}" WHERE "id" = ?'
+        )
+    row = database.execute_sql(sql, (record_id,)).fetchone()
+    return None if row is None else _as_model(model, row)
+
+
+def _columns(model: type[Model]) -> str:
+    return ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
+
+
+# (field name, python_value) of every column `_columns` names, per model.
+_SHAPE: dict[type[Model], list] = {}
+
+
+def _as_model(model: type[Model], row) -> Model:
+    """A row of `_columns(model)` as the instance `model.raw` would make of
+    it. Peewee matches the cursor's columns to fields again for every query,
+    which took 0.12 ms of a by-id read on PostgreSQL (0.06 ms on SQLite), and
+    an activity write makes two, one while it holds the write lock; the
+    match is the same every time."""
+    shape = _SHAPE.get(model)
+    if shape is None:
+        shape = _SHAPE[model] = [(f.name, f.python_value) for f in model._meta.sorted_fields]
+    data = {name: load(value) for (name, load), value in zip(shape, row, strict=True)}
+    instance = model(__no_default__=1, **data)
+    instance._dirty.clear()
+    return instance
 
 
 def readable(kind: str, row: Model) -> Model:
     """`row`, if the signed-in person may read it (PermissionDenied otherwise):
     every record a screen opens comes through here."""
-    owner = row.__data__.get("owner")
-    if kind == "case" and not row.assigned:
-        owner = None  # waiting in a queue: nobody's yet
-    access.require("read", kind, owner)
+    access.require("read", kind, _owner_in(kind, row))
     return row
+
+
+def _stored_in(kind: str, row: Model) -> tuple[int | None, bool]:
+    """`stored_owner` of a row just read or written, without reading it again."""
+    if kind == "case":
+        return row.__data__.get("owner"), bool(row.assigned)
+    return row.__data__.get("owner"), True
+
+
+def _owner_in(kind: str, row: Model) -> int | None:
+    """`owner_of` a row just read: a case waiting in a queue is nobody's yet."""
+    owner, assigned = _stored_in(kind, row)
+    return owner if assigned else None
 
 
 def require(kind: str, record_id: int) -> Model:
@@ -90,7 +124,7 @@ def require_regardable(kind: str, record_id: int) -> Model:
     if not regardable:
         raise NotFound(f"notes and activities cannot regard a {kind}")
     row = require(kind, record_id)
-    access.require("append", kind, owner_of(kind, record_id))
+    access.require("append", kind, _owner_in(kind, row))
     return row
 
 
@@ -177,33 +211,59 @@ def insert_row(model: type[Model], values: dict) -> int:
     """`model.insert(**values).execute()` without rebuilding the SQL each time:
     the same fields (by field or column name), the model's defaults for the
     fields not given, and the same db_value conversions. Returns the new id."""
+    built = _insert(model, values, f'"{model._meta.primary_key.column_name}"')
+    if built is None:
+        return model.insert(values).execute()  # an SQL expression: let Peewee build it
+    return database.execute_sql(*built).fetchone()[0]
+
+
+def insert_record(model: type[Model], values: dict) -> Model:
+    """`insert_row`, returning the new row as `by_id` reads it, from the
+    INSERT itself rather than a second statement."""
+    built = _insert(model, values, _columns(model))
+    if built is None:
+        return by_id(model, model.insert(values).execute())
+    return _as_model(model, database.execute_sql(*built).fetchone())
+
+
+def _insert(model: type[Model], values: dict, returning: str) -> tuple[str, list] | None:
+    """The INSERT of `insert_row` returning `returning` (SQL), and its
+    parameters; None when a value is an SQL expression."""
     meta = model._meta
     data = {meta.combined[name]: value for name, value in values.items()}
     for field, default in meta.defaults.items():
         if field not in data:
             data[field] = default() if callable(default) else default
     if any(isinstance(value, Node) and not isinstance(value, Model) for value in data.values()):
-        return model.insert(values).execute()  # an SQL expression: let Peewee build it
-    key = (model, tuple(data))
+        return None
+    key = (model, tuple(data), returning)
     sql = _INSERT.get(key)
     if sql is None:
         columns = ", ".join(f'"{field.column_name}"' for field in data)
         marks = ", ".join("?" * len(data))
         sql = _INSERT[key] = (
-            f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks}) '
-            f'RETURNING "{meta.primary_key.column_name}"'
+            f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks}) RETURNING {returning}'
         )
-    cursor = database.execute_sql(sql, [field.db_value(value) for field, value in data.items()])
-    return cursor.fetchone()[0]
+    return sql, [field.db_value(value) for field, value in data.items()]
 
 
 def audit(
-    kind: str, record_id: int, action: str, changes: dict | None = None, *, by_system: bool = False
+    kind: str,
+    record_id: int,
+    action: str,
+    changes: dict | None = None,
+    *,
+    by_system: bool = False,
+    stored: tuple[int | None, bool] | None = None,
 ) -> None:
     """Write one audit entry; call inside the same transaction as the change.
-    `by_system`: a change made by the date, not by a person (no user)."""
+    `by_system`: a change made by the date, not by a person (no user).
+    `stored`: the record's `stored_owner`, when the caller has just written
+    the record and knows it (read from the database otherwise)."""
     if not by_system:
-        access.check_change(kind, action, changes or {}, *stored_owner(kind, record_id))
+        if stored is None:
+            stored = stored_owner(kind, record_id)
+        access.check_change(kind, action, changes or {}, *stored)
     user_id = None if by_system else session.current_user().id
     internal = _internal(kind)
     payload = {
@@ -211,17 +271,18 @@ def audit(
         for k, (o, n) in (changes or {}).items()
         if k not in internal
     }
-    insert_row(
-        AuditEntry,
-        {
-            "at": utcnow(),
-            "user": user_id,
-            "record_type": kind,
-            "record_id": record_id,
-            "action": action,
-            "changes": json.dumps(payload, ensure_ascii=False, sort_keys=True),
-        },
-    )
+    entry = {
+        "at": utcnow(),
+        "user": user_id,
+        "record_type": kind,
+        "record_id": record_id,
+        "action": action,
+        "changes": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+    }
+    # Nothing reads the new entry's id: the INSERT need not wait for its own
+    # round trip while the write lock is held. It keeps its RETURNING, which
+    # the server's row-level rules check as they always did.
+    execute_soon(*_insert(AuditEntry, entry, '"id"'))
 
 
 def stored_values(row: Model, fields) -> dict[str, Any]:
@@ -241,10 +302,41 @@ def create(
     """Insert a record with stamps and its audit entry; returns the id.
     `at` records something that happened earlier (a call logged afterwards).
     Call inside a write transaction."""
+    model = meta.kind(kind).model
     row = {**new_stamps(owner_id, at), **values}
-    new_id = insert_row(meta.kind(kind).model, row)
-    audit(kind, new_id, "create", {k: (None, v) for k, v in values.items() if v not in ("", None)})
+    # stored_owner's columns come back with the id: the audit's access check
+    # needs them, and reading them again is one more statement under the lock.
+    built = _insert(model, row, f'"id", {_stored_owner_columns(kind, model)}')
+    if built is None:
+        new_id, stored = model.insert(row).execute(), None
+    else:
+        new_id, owner, assigned = database.execute_sql(*built).fetchone()
+        stored = (owner, bool(assigned))
+    _audit_created(kind, new_id, values, stored)
     return new_id
+
+
+def _stored_owner_columns(kind: str, model: type[Model]) -> str:
+    """What `stored_owner` reads, as columns of the record's own row."""
+    if "owner" not in model._meta.fields:
+        return "NULL, 1"
+    return '"owner_id", "assigned"' if kind == "case" else '"owner_id", 1'
+
+
+def create_record(
+    kind: str, values: dict, *, owner_id: int | None = None, at: dt.datetime | None = None
+) -> Model:
+    """`create`, returning the new record as `by_id` would read it back, from
+    the INSERT itself: a write that shows what it wrote needs no second
+    statement while it holds the write lock. Not checked for reading."""
+    row = insert_record(meta.kind(kind).model, {**new_stamps(owner_id, at), **values})
+    _audit_created(kind, row.id, values, _stored_in(kind, row))
+    return row
+
+
+def _audit_created(kind: str, record_id: int, values: dict, stored) -> None:
+    changes = {k: (None, v) for k, v in values.items() if v not in ("", None)}
+    audit(kind, record_id, "create", changes, stored=stored)
 
 
 def update_versioned(

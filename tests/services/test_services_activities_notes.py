@@ -10,7 +10,7 @@ import pytest
 
 from crm_tui.db import dict_rows, trace_statements
 from crm_tui.errors import ConflictError, DomainError, NotFound, ValidationError
-from crm_tui.models import Activity, Note
+from crm_tui.models import Account, Activity, Note
 from crm_tui.services import audit, dates, session
 from crm_tui.services.customers import accounts, activities, contacts, notes
 
@@ -253,6 +253,42 @@ def test_follow_up_is_written_in_the_same_transaction(acme):
     assert statements[begins[0]][0] == "BEGIN IMMEDIATE"
     assert begins[0] < inserts[0] < inserts[1] < ends[0]
     assert all(statements[i][1] for i in inserts)
+
+
+@pytest.mark.sqlite_only  # traces SQLite's statements
+def test_a_logged_call_reads_nothing_back_while_it_holds_the_lock(acme):
+    activities.log("phone_call", "Warm-up", regarding=("account", acme.id))
+    statements: list[str] = []
+    trace_statements(lambda sql, in_tx: statements.append(sql.strip().upper()) if in_tx else None)
+    try:
+        activities.log("phone_call", "Traced", regarding=("account", acme.id))
+    finally:
+        trace_statements(lambda sql, in_tx: None)
+    assert [sql.split(" (")[0] for sql in statements] == [
+        'INSERT INTO "ACTIVITY"',
+        'INSERT INTO "AUDIT_ENTRY"',
+        "COMMIT;",
+    ]
+
+
+def test_a_logged_activity_is_the_row_as_stored(acme):
+    tomorrow = local_today() + dt.timedelta(days=1)
+    logged = activities.log(
+        "email",
+        "Offer 50%",
+        regarding=("account", acme.id),
+        direction="outgoing",
+        parties=[("to", "account", acme.id, "buyer@acme.test")],
+        follow_up=tomorrow,
+    )
+    # as Peewee itself reads them back: every field, of the same type, nothing dirty
+    for made, model in ((logged, Activity), (activities.get(logged.id), Activity), (acme, Account)):
+        stored = model.get_by_id(made.id)
+        assert made.__data__ == stored.__data__
+        assert [type(v) for v in made.__data__.values()] == [
+            type(v) for v in stored.__data__.values()
+        ]
+        assert not made._dirty
 
 
 # --- occurred_at ----------------------------------------------------------------------

@@ -177,7 +177,9 @@ def log(
         state, values.get("due_at") or values.get("scheduled_start"), values.get("actual_end"), now
     )
     with write():
-        new_id = records.create("activity", values, owner_id=owner_id, at=now)
+        # the row as written: reading it back would be one more statement under the lock
+        created = records.create_record("activity", values, owner_id=owner_id, at=now)
+        new_id = created.id
         for participation, party_type, party_id, address in parties or []:
             if participation not in PARTICIPATIONS:
                 raise ValidationError({"parties": f"{participation!r} is not a participation"})
@@ -202,7 +204,7 @@ def log(
                 **_regarding(regarding),
             }
             records.create("activity", follow, owner_id=owner_id)
-        logged = get(new_id)
+        logged = records.readable("activity", created)
         hooks.emit(hooks.ACTIVITY_LOGGED, activity=logged)
     return logged
 
