@@ -25,7 +25,7 @@ pytest: $(STAMP)
 test: lint pytest wheel-check
 
 bench: $(STAMP)
-	$(BIN)/crm-tui bench
+	$(BIN)/crm-tui bench --strict
 
 wheel-check: $(STAMP)
 	$(BIN)/python tests/wheel_check.py

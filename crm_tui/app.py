@@ -7,14 +7,11 @@ from functools import partial
 from rich.text import Text
 from textual.app import App, SystemCommand
 
-from crm_tui import config, crashlog, db, display, keys, meta, styles
+from crm_tui import config, crashlog, db, display, keys, meta, startup, styles
 from crm_tui.db import change_watcher
 from crm_tui.errors import CrmError, NotFound
 from crm_tui.screens.common import calls
-from crm_tui.screens.common.help import HelpScreen
-from crm_tui.screens.common.palette import GoToProvider
 from crm_tui.screens.customers.accounts_list import AccountsScreen
-from crm_tui.screens.customers.contacts_list import ContactsScreen
 from crm_tui.services import session
 from crm_tui.text import clean
 from crm_tui.widgets.palette import RecordActionsProvider
@@ -36,7 +33,7 @@ CATALOGUES = [
 
 def _lazy(module: str, name: str):
     """A mode's screen imported when the area is first opened: startup loads
-    only the first area's code."""
+    only the first screen's code."""
 
     def make():
         import importlib
@@ -46,6 +43,13 @@ def _lazy(module: str, name: str):
     return make
 
 
+def _go_to_provider():
+    """The palette's "go to", imported when the palette first opens."""
+    from crm_tui.screens.common.palette import GoToProvider
+
+    return GoToProvider
+
+
 class CrmApp(App):
     TITLE = "crm-tui"
     # What the first screen needs; forms, details and modals bring their own
@@ -53,7 +57,7 @@ class CrmApp(App):
     CSS_PATH = [styles.path("app.tcss"), styles.path("lists.tcss")]
     MODES = {
         "accounts": AccountsScreen,
-        "contacts": ContactsScreen,
+        "contacts": _lazy("customers.contacts_list", "ContactsScreen"),
         "leads": _lazy("sales.leads_list", "LeadsScreen"),
         "pipeline": _lazy("sales.pipeline_board", "PipelineScreen"),
         "documents": _lazy("sales.documents_list", "DocumentsScreen"),
@@ -61,7 +65,7 @@ class CrmApp(App):
         "knowledge": _lazy("knowledge.knowledge_search", "KnowledgeScreen"),
     }
     DEFAULT_MODE = "accounts"
-    COMMANDS = App.COMMANDS | {GoToProvider, RecordActionsProvider}
+    COMMANDS = App.COMMANDS | {_go_to_provider, RecordActionsProvider}
     BINDINGS = keys.bindings("app")
 
     # How often other processes' commits are looked for, in seconds.
@@ -91,6 +95,9 @@ class CrmApp(App):
         self._last_background_fault = ""
         # Where an unexpected error was logged, for the line printed on exit.
         self.crash_line = ""
+        # Whether the first screen has been laid out (on_ready); a list mounted
+        # before loads its rows after that (base_list.on_mount).
+        self.laid_out = False
 
     def on_mount(self) -> None:
         user = session.current_user()
@@ -252,7 +259,13 @@ class CrmApp(App):
             message, markup = clean(message.plain, multiline=True), False
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def on_ready(self) -> None:
+        self.laid_out = True
+        startup.resume_collector()
+
     def action_help(self) -> None:
+        from crm_tui.screens.common.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen, self.active_bindings))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import peewee
 
-from crm_tui import config
+from crm_tui import config, startup
 from crm_tui.db.faults import fault_from
 from crm_tui.errors import CrmError
 from crm_tui.text import clean
@@ -159,12 +159,15 @@ def _open(args, settings: config.Settings, *, must_exist: bool = True):
 
 
 def cmd_run(args) -> int:
-    settings = _settings(args)
-    _open(args, settings, must_exist=bool(args.db))
-    from crm_tui.app import CrmApp
+    try:
+        settings = _settings(args)
+        _open(args, settings, must_exist=bool(args.db))
+        from crm_tui.app import CrmApp
 
-    app = CrmApp()
-    app.run()
+        app = CrmApp()
+        app.run()
+    finally:
+        startup.resume_collector(freeze=False)  # a start that failed before its first frame
     if app.crash_line:
         print(app.crash_line, file=sys.stderr)
     return app.return_code or 0
@@ -466,7 +469,7 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = startup.parse_args(lambda: _parser().parse_args(argv))  # collector paused for the app
     try:
         return COMMANDS[args.command](args)
     except BrokenPipeError:

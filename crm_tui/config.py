@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import ClassVar
@@ -278,6 +277,9 @@ def load(path: Path | None = None) -> Settings:
     path = path or config_path()
     settings = Settings()
     if path.exists():
+        # imported only to read a file: a start with none does without it
+        import tomllib
+
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
@@ -311,6 +313,8 @@ def remember(name: str, value: object, path: Path | None = None) -> Path:
     """Set one setting in the file and keep the rest as written, comments too
     when the setting is a plain top-level line; OSError when it cannot be
     written, ValueError when the file no longer reads as TOML."""
+    import tomllib
+
     import tomli_w
 
     path = path or config_path()

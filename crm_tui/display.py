@@ -21,8 +21,6 @@ import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
 
-import phonenumbers
-
 from crm_tui import meta
 from crm_tui.errors import NotFound
 from crm_tui.meta import Attribute, AttributeType
@@ -109,6 +107,9 @@ def phone(value: str | None) -> str:
     """An E.164 number grouped for reading (+44 20 7946 0958); anything else as stored."""
     if not value or not value.startswith("+"):
         return value or ""
+    # imported at the first phone shown, not with the app
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:

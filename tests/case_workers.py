@@ -29,3 +29,23 @@ def take_cases(path: str, login: str, case_ids: list[int], barrier, queue) -> No
     except BaseException as exc:  # reported to the parent
         report["crash"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     queue.put(report)
+
+
+def take_next_cases(path: str, login: str, rounds: int, barrier, queue) -> None:
+    """Each round: wait for the other process, then take the next case at the
+    same moment. Reports the ids taken in order (None when none waited)."""
+    report: dict = {"login": login, "taken": [], "crash": None}
+    try:
+        from crm_tui.db import close_database
+        from crm_tui.runtime import open_for_user
+        from crm_tui.services.support import cases
+
+        open_for_user(path, login=login)
+        for _ in range(rounds):
+            barrier.wait(timeout=60)
+            case = cases.take_next()
+            report["taken"].append(None if case is None else case.id)
+        close_database()
+    except BaseException as exc:  # reported to the parent
+        report["crash"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    queue.put(report)

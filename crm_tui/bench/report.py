@@ -7,17 +7,15 @@ A line PASSes when its median is within budget; p95 is shown beside it.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import statistics
 import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from crm_tui.bench import generate
-from crm_tui.bench.budgets import FRAME_RATIO, RSS_MB, WRITERS_PER_S
+from crm_tui.bench import frames, generate
+from crm_tui.bench.budgets import WRITERS_PER_S
 from crm_tui.db import is_url
 
 
@@ -95,9 +93,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--frame-runs", type=int, default=5, metavar="N", help="first-frame runs of each app (5)"
     )
+    p.add_argument(
+        "--cold-runs",
+        type=int,
+        default=3,
+        metavar="N",
+        help="first-frame runs of each app with its files dropped from the page cache (3)",
+    )
     p.add_argument("--repeat", type=int, default=15, metavar="N", help="runs per timing (15)")
     p.add_argument(
-        "--strict", action="store_true", help="exit with status 1 when a budget is exceeded"
+        "--strict",
+        action="store_true",
+        help="exit with status 1 when a budget is exceeded or a measurement failed",
     )
     return p
 
@@ -118,53 +125,6 @@ def warm_cache(path: Path | str) -> float:
         while db_file.read(1 << 24):
             pass
     return time.perf_counter() - started
-
-
-# --- first frame (child processes) -------------------------------------------------------
-
-
-def _probe(mode: str, db_path: Path | str) -> dict:
-    started = time.time()
-    proc = subprocess.run(
-        [sys.executable, "-m", "crm_tui.bench.frame", mode, str(db_path), repr(started)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"{mode} probe failed: {tail}")
-    return json.loads(lines[-1])
-
-
-def first_frame(db_path: Path | str, runs: int = 5) -> dict:
-    """Median time to first frame of the real app and of a bare Textual app,
-    alternating, after one unmeasured warm-up run of each."""
-    if importlib.util.find_spec("crm_tui.app") is None:
-        return {"skipped": "app not available"}
-    for mode in ("bare", "app"):
-        _probe(mode, db_path)
-    samples: dict[str, list[dict]] = {"bare": [], "app": []}
-    for _ in range(runs):
-        for mode in ("bare", "app"):
-            samples[mode].append(_probe(mode, db_path))
-
-    def med(mode: str, key: str) -> float:
-        return round(statistics.median(s[key] for s in samples[mode]), 1)
-
-    out = {
-        mode: {
-            "first_frame_ms": med(mode, "first_frame_ms"),
-            "in_process_ms": med(mode, "in_process_ms"),
-            "all_ms": [s["first_frame_ms"] for s in samples[mode]],
-            "peak_rss_mb": max(s["peak_rss_mb"] for s in samples[mode]),
-            "screen": samples[mode][0]["screen"],
-        }
-        for mode in ("bare", "app")
-    }
-    out["ratio"] = round(out["app"]["first_frame_ms"] / out["bare"]["first_frame_ms"], 3)
-    return out
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -195,25 +155,11 @@ def run(args: argparse.Namespace) -> Report:
     warm_cache(gen.path)
     _log("bench: first frame (app vs bare Textual, alternating) ...")
     try:
-        frame = first_frame(gen.path, args.frame_runs)
+        frame = frames.first_frame(gen.path, args.frame_runs, args.cold_runs, log=_log)
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
-        frame = {"skipped": str(exc)}
+        frame = {"failed": str(exc)}
     report.raw["first_frame"] = frame
-    if "skipped" in frame:
-        report.add("first frame: app / bare", None, "x", f"<= {FRAME_RATIO}", note=frame["skipped"])
-        report.add("peak RSS of the app", None, "MB", f"<= {RSS_MB:.0f}", note=frame["skipped"])
-    else:
-        report.add(
-            "first frame: app / bare",
-            frame["ratio"],
-            "x",
-            f"<= {FRAME_RATIO}",
-            frame["ratio"] <= FRAME_RATIO,
-            note=f"app {frame['app']['first_frame_ms']:.0f} ms, "
-            f"bare {frame['bare']['first_frame_ms']:.0f} ms from process start",
-        )
-        rss = frame["app"]["peak_rss_mb"]
-        report.add("peak RSS of the app", rss, "MB", f"<= {RSS_MB:.0f}", rss <= RSS_MB)
+    frames.add_lines(report, frame)
 
     warm_cache(gen.path)
     _measure_in_process(report, gen, args.repeat)

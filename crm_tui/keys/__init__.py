@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from textual.binding import Binding
 from textual.keys import key_to_character
 
-from crm_tui.keys import common, sales, service
+from crm_tui.keys import common, needs, sales, service
 
 SCOPES: dict[str, tuple[Binding, ...]] = {**common.SCOPES, **sales.SCOPES, **service.SCOPES}
 
@@ -38,6 +38,11 @@ def bindings(scope: str) -> list[Binding]:
 def use_keymap(keymap: Mapping[str, str]) -> None:
     """The user's keymap (id -> keys), so that hints show the keys in use."""
     _state["keymap"] = dict(keymap)
+
+
+def need(binding_id: str | None) -> needs.Need | None:
+    """What the key needs of its record's state (keys/needs.py); None: nothing."""
+    return needs.NEEDS.get(binding_id) if binding_id else None
 
 
 def keys_of(binding_id: str) -> list[str]:

@@ -33,6 +33,7 @@ WIDGETS = {
     "kanban": "Kanban",
     "lookup_input": "LookupInput",
     "kind_bar": "KindBar",
+    "article_list": "ArticleList",
 }
 
 _TABLE = (("record_table",),)
@@ -70,7 +71,9 @@ SCREENS: dict[str, Layout] = {
     "ProductDetailScreen": _detail("product_detail"),
     "DocumentDetailScreen": _detail("document_detail", lines=True),
     "ContractDetailScreen": _detail("contract_detail"),
-    "CaseDetailScreen": _detail("case_detail"),
+    "CaseDetailScreen": Layout(
+        ("app", "detail", "case_detail"), (("timeline",), ("article_list",))
+    ),
     "AccountFormScreen": _form(),
     "ContactFormScreen": _form(),
     "LeadFormScreen": _form(),
@@ -79,17 +82,18 @@ SCREENS: dict[str, Layout] = {
     "CompetitorFormScreen": _form(),
     "DocumentFormScreen": _form(),
     "ContractFormScreen": _form(),
-    "CaseFormScreen": _form("case_form"),
+    "CaseFormScreen": Layout(("app", "form", "case_form"), (*_LOOKUP, ("article_list",))),
     "ArticleFormScreen": _form("article_form"),
     "PipelineScreen": Layout(("app", "pipeline"), (("card_list", "kanban"),)),
     "PriceListsScreen": Layout(("app", "price_lists")),
     "ScheduleScreen": Layout(("app", "schedule")),
-    "KnowledgeScreen": Layout(("app", "knowledge")),
+    "KnowledgeScreen": Layout(("app", "knowledge"), (("article_list",),)),
     "ArticleScreen": Layout(("app", "article")),
     "LineModal": Layout(("form",), _LOOKUP),
     "ActivityModal": Layout(("activity",), (("kind_bar",),)),
     "QualifyModal": Layout(("lead_qualify",)),
     "BookingModal": Layout(("booking",), _LOOKUP),
+    "CasePickerModal": Layout(("case_picker",)),
     "ConfirmModal": Layout(("confirm",)),
     "RetryModal": Layout(("retry",)),
     "ConflictModal": Layout(("conflict",)),
@@ -100,6 +104,7 @@ SCREENS: dict[str, Layout] = {
     "RecordDetailScreen": _detail(),
     "RecordFormScreen": _form(),
     "FormModal": Layout(("form",), _LOOKUP),
+    "GateModal": Layout(("form",), _LOOKUP),
 }
 
 # Textual's own keys for moving focus, copying, the palette and quitting.

@@ -38,6 +38,7 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("list.edit", "e", "edit", "Edit"),
         bind("list.activity", "a", "log_activity", "Activity"),
         bind("list.view", "v", "next_view", "View"),
+        bind("list.previous_view", "V", "previous_view", "Previous view", show=False),
         bind("list.sort", "s", "next_sort", "Sort"),
         bind("list.toggle_active", "D", "toggle_active", "Deactivate/reactivate", show=False),
         bind("list.clear", "escape", "clear_filter", "Clear filter / back", show=False),

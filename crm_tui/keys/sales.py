@@ -72,14 +72,16 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("opportunity.won", "w", "won", "Won", show=False),
         bind("pipeline.lost", "x", "lost", "Lost", show=False),
     ),
+    # Each key shows only while the opportunity's state allows it (keys/needs.py):
+    # the stage keys, won, lost and new quote while open, reopen once closed.
     "opportunity_detail": (
         bind("opportunity.next_stage", "greater_than_sign", "stage(1)", "Stage ▶"),
         bind("opportunity.prev_stage", "less_than_sign", "stage(-1)", "◀ Stage", show=False),
         bind("opportunity.won", "w", "won", "Won"),
         bind("opportunity.lost", "X", "lost", "Lost"),
-        bind("opportunity.reopen", "O", "reopen", "Reopen", show=False),
+        bind("opportunity.reopen", "O", "reopen", "Reopen"),
         bind("detail.toggle_active", "D", "toggle_active", "Hold/resume", show=False),
-        bind("opportunity.new_quote", "Q", "new_quote", "New quote", show=False),
+        bind("opportunity.new_quote", "Q", "new_quote", "New quote"),
         bind("opportunity.competitor", "K", "link_competitor", "Competitor", show=False),
         bind(*ADD_LINE, "Add product", show=False),
         bind(*REMOVE_LINE, "Remove product", show=False),

@@ -10,6 +10,8 @@ from crm_tui.keys.sales import ADD_LINE, REMOVE_LINE
 
 SCOPES: dict[str, tuple[Binding, ...]] = {
     "case_queue": (
+        # T takes the most urgent waiting case and opens it; t the highlighted one
+        bind("case.next", "T", "next_case", "Next case"),
         bind("case.take", "t", "take", "Take"),
         bind("case.release", "u", "release", "Release"),
         bind("case.move", "m", "move", "Move"),
@@ -27,7 +29,8 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("case.resolve", "R", "resolve", "Resolve"),
         bind("case.status", "s", "status", "Status", show=False),
         bind("case.cancel", "X", "cancel_case", "Cancel case", show=False),
-        bind("case.reopen", "O", "reopen", "Reactivate", show=False),
+        # shown while it applies: only a resolved or canceled case has it
+        bind("case.reopen", "O", "reopen", "Reactivate"),
         bind("case.merge", "M", "merge", "Merge", show=False),
         bind("case.contract_line", "L", "contract_line", "Contract line", show=False),
         bind("case.book", "B", "book", "Book a service", show=False),
@@ -68,12 +71,27 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
     ),
     "knowledge": (
         bind("kb.search", "slash", "focus_search", "Search"),
-        bind("kb.new", "n", "new", "New article"),
+        bind("kb.new", "n", "new", "New"),
         bind("kb.state", "v", "next_state", "State"),
         bind("kb.language", "L", "next_language", "Language"),
         bind("kb.subject", "J", "pick_subject", "Subject"),
         bind("kb.clear", "escape", "clear", "Clear search", show=False),
         bind("list.refresh", "r", "refresh_data", "Refresh", show=False),
+    ),
+    # ArticleList: the knowledge results and the suggestions beside a case (an
+    # OptionList: home and end were its first and last already).
+    "article_list": (
+        bind("cursor.down", "j", "cursor_down", "Down", show=False),
+        bind("cursor.up", "k", "cursor_up", "Up", show=False),
+        bind("cursor.top", "g,home", "first", "Top", show=False),
+        bind("cursor.bottom", "G,end", "last", "Bottom", show=False),
+    ),
+    # CasePickerModal: the case an article is linked to; the box keeps focus
+    # while up and down choose, as in a lookup field.
+    "case_picker": (
+        bind("lookup.next", "down", "next_match", "Next match", show=False),
+        bind("lookup.previous", "up", "previous_match", "Previous match", show=False),
+        bind("form.cancel", "escape", "cancel", "Cancel"),
     ),
     "article_form": (
         bind("article.editor", "ctrl+e", "external_editor", "Body in $EDITOR", priority=True),
@@ -81,10 +99,11 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
     # ArticleScreen: a step's key is its argument, whatever key runs it.
     "article": (
         bind("screen.back", "escape", "back", "Back"),
+        bind("kb.search", "slash", "focus_search", "Search"),
         bind("detail.edit", "e", "edit", "Edit"),
         bind("article.link_case", "l", "link_case", "Link to case"),
         bind("article.rate", "r", "rate", "Rate"),
-        bind("article.copy", "y", "copy_text", "Copy text"),
+        bind("article.copy", "y", "copy_text", "Copy text", show=False),
         bind("article.copy_reference", "Y", "copy_reference", "Copy reference", show=False),
         bind("article.versions", "V", "versions", "Versions", show=False),
         bind("article.submit", "s", "step('s')", "Submit", show=False),

@@ -48,6 +48,9 @@ class StateMachine:
     initial_reason: str | None = None
     attribute: str = "state"
     reason_attribute: str | None = None
+    # The states in which a person may change a record's fields (and lines);
+    # None: every state. The services refuse the others themselves.
+    editable: tuple[str, ...] | None = None
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -83,6 +86,11 @@ class StateMachine:
     def is_open(self, code: str) -> bool:
         """Whether the state `code` counts as open."""
         return self.state(code).is_open
+
+    def is_editable(self, code: str) -> bool:
+        """Whether a record in the state `code` may have its fields changed."""
+        self.state(code)
+        return self.editable is None or code in self.editable
 
     def reason_codes(self, state: str) -> tuple[str, ...]:
         """The status reasons a record in `state` may have."""

@@ -70,6 +70,7 @@ CASE = StateMachine(
     initial="active",
     initial_reason="in_progress",
     reason_attribute="status_reason",
+    editable=("active",),
 )
 
 LEAD = StateMachine(
@@ -105,6 +106,7 @@ LEAD = StateMachine(
     initial="open",
     initial_reason="new",
     reason_attribute="status_reason",
+    editable=("open",),
 )
 
 OPPORTUNITY = StateMachine(
@@ -123,6 +125,7 @@ OPPORTUNITY = StateMachine(
     initial="open",
     initial_reason="in_progress",
     reason_attribute="status_reason",
+    editable=("open",),
 )
 
 QUOTE = StateMachine(
@@ -147,6 +150,7 @@ QUOTE = StateMachine(
     initial="draft",
     initial_reason="in_progress",
     reason_attribute="status_reason",
+    editable=("draft",),
 )
 
 ORDER = StateMachine(
@@ -170,6 +174,7 @@ ORDER = StateMachine(
     initial="active",
     initial_reason="new",
     reason_attribute="status_reason",
+    editable=("active",),
 )
 
 INVOICE = StateMachine(
@@ -186,6 +191,7 @@ INVOICE = StateMachine(
     initial="active",
     initial_reason="new",
     reason_attribute="status_reason",
+    editable=("active",),
 )
 
 CONTRACT = StateMachine(
@@ -204,6 +210,7 @@ CONTRACT = StateMachine(
         Transition("expire_due", "Expire", ("active", "on_hold"), "expired", by_system=True),
     ),
     initial="draft",
+    editable=("draft",),
 )
 
 PRODUCT = StateMachine(
@@ -244,6 +251,7 @@ ARTICLE = StateMachine(
         Transition("expire_due", "Expire", ("published",), "expired", by_system=True),
     ),
     initial="draft",
+    editable=("draft",),
 )
 
 # The initial state depends on the activity type (a logged call is completed,

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from crm_tui.errors import ValidationError
 
 _DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# What a date field shows before anything is typed: the forms parse_day takes.
+DAY_HINT = "fri · tomorrow · +3d · +2w · 2026-12-01"
 _RELATIVE = re.compile(r"^\+\s*(\d{1,3})\s*([dwm])$")
 
 

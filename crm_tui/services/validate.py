@@ -7,8 +7,6 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-import phonenumbers
-
 from crm_tui import text
 from crm_tui.errors import ValidationError
 
@@ -194,6 +192,10 @@ def normalize_phone(value: str, region: str = "") -> str:
         return ""
     if not value.startswith("+") and not region:
         return value
+    # imported at the first phone typed, not with the services: the app's
+    # start does without it
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, region.upper() or None)
     except phonenumbers.NumberParseException:
@@ -211,6 +213,8 @@ def phone_search_terms(value: str) -> list[str]:
     digits = re.sub(r"\D", "", value)
     terms = {digits} if digits else set()
     if value.startswith("+"):
+        import phonenumbers
+
         try:
             number = phonenumbers.parse(value, None)
             national = str(number.national_number)

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from crm_tui import display
+from crm_tui import display, keys
 from crm_tui.text import clean, safe_line
 
 STATE_STYLE = {
@@ -69,6 +69,8 @@ def article_text(row: dict, *, compact: bool = False) -> Text:
 
 class ArticleList(OptionList):
     """Options keyed by article id; `rows` are kb_search results."""
+
+    BINDINGS = keys.bindings("article_list")
 
     def __init__(self, *, compact: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)

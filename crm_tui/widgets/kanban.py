@@ -2,21 +2,32 @@
 pages more cards in as the selection nears the end of what is loaded.
 
 The board knows nothing of opportunities: the screen gives it the columns,
-a `fetch(column, after)` returning a page of cards (rows, keys, more), and
-functions that render a card and a column head. Cards are drawn as rich
-Text, so user text is never parsed as markup.
+a `fetch(column, after)` returning a page of cards (rows, keys, more),
+functions that render a card and a column head, and how keys sort. Cards
+are drawn from rich Text (a `Card` of lines), so user text is never parsed
+as markup.
+
+A moved card is taken out of one column and put into the other
+(`move_card`): only those two redraw. `reload` reads every column again and
+redraws only the columns whose cards changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -31,6 +42,60 @@ class CardPage:
     rows: list[dict]
     keys: list[tuple]
     more: bool
+
+
+class Card(Visual):
+    """A card's lines, laid out at the width the column gives them. A line is
+    (left, right): the left part is cut with an ellipsis so that the right
+    part (a date, a warning) always shows. `right` may be a tuple of forms,
+    longest first: the longest that leaves the left part whole is used, else
+    the shortest, which cuts the left part least."""
+
+    def __init__(self, lines: Sequence[tuple[Text, Text | tuple[Text, ...]]]) -> None:
+        self.lines = [
+            (
+                Content.from_rich_text(left),
+                tuple(
+                    Content.from_rich_text(r)
+                    for r in (right if isinstance(right, tuple) else (right,))
+                ),
+            )
+            for left, right in lines
+        ]
+        self._laid_out: tuple[int, Content] | None = None
+
+    def _layout(self, width: int) -> Content:
+        if self._laid_out is not None and self._laid_out[0] == width:
+            return self._laid_out[1]
+        out = []
+        for left, forms in self.lines:
+            right = next(
+                (r for r in forms if left.cell_length + 1 + r.cell_length <= width), forms[-1]
+            )
+            room = width - right.cell_length - 1
+            if not right.cell_length:
+                out.append(left)
+            elif room >= 1:
+                out.append(left.truncate(room, ellipsis=True, pad=True) + " " + right)
+            else:
+                out.append(right)
+        content = Content("\n").join(out)
+        self._laid_out = (width, content)
+        return content
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self._layout(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return max(
+            left.cell_length + (max(r.cell_length for r in forms) + 1 if forms[0] else 0)
+            for left, forms in self.lines
+        )
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self.lines)
 
 
 @dataclass
@@ -74,8 +139,9 @@ class Kanban(Horizontal):
         self,
         columns: list[tuple[str, str]],
         fetch: Callable[[str, tuple | None], CardPage],
-        render_card: Callable[[dict], Text],
+        render_card: Callable[[dict], Text | Card],
         render_head: Callable[[str, str], Text],
+        order: Callable[[tuple], Any] = lambda key: key,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -83,6 +149,9 @@ class Kanban(Horizontal):
         self.fetch = fetch
         self.render_card = render_card
         self.render_head = render_head
+        # a card key as a value that sorts like the column (for move_card)
+        self.order = order
+        self._heads: dict[str, Text] = {}
 
     def compose(self) -> ComposeResult:
         for column in self.columns:
@@ -135,6 +204,7 @@ class Kanban(Horizontal):
             select = (column_key, current["id"])
         for column in self.columns:
             wanted = max(len(column.rows), 1)
+            before = column.rows
             column.rows, column.keys, column.more = [], [], False
             self._load_more(column)
             while column.more and len(column.rows) < wanted:
@@ -143,16 +213,62 @@ class Kanban(Horizontal):
                 # the card may be further down than was loaded before
                 while column.more and all(r["id"] != select[1] for r in column.rows):
                     self._load_more(column)
-            self._render_column(column)
+            # another person's change elsewhere leaves this column as it was
+            if column.rows != before or self._list(column.key).option_count != len(before):
+                self._render_column(column)
         self.refresh_heads()
         if select is not None:
             self.select(*select)
 
-    def refresh_heads(self) -> None:
+    def refresh_heads(self, keys: Sequence[str] | None = None) -> None:
+        """Draw the heads of the columns `keys` (all by default) again."""
         for column in self.columns:
-            self.query_one(f"#head-{column.key}", Static).update(
-                self.render_head(column.key, column.label)
-            )
+            if keys is not None and column.key not in keys:
+                continue
+            text = self.render_head(column.key, column.label)
+            if text != self._heads.get(column.key):
+                self._heads[column.key] = text
+                # a head's size is set by the styles, never by its text
+                self.query_one(f"#head-{column.key}", Static).update(text, layout=False)
+
+    def move_card(
+        self, card_id: int, source: str, target: str, row: dict | None = None, key=None
+    ) -> None:
+        """Take card `card_id` out of column `source` and, given its `row` and
+        `key` as it is now, put it into column `target` where its key sorts,
+        selected. Without a row the card has left the board: the selection
+        stays in `source`. Only these two columns are drawn again."""
+        self._take_out(source, card_id)
+        if row is None:
+            self.select(source, None)
+            return
+        self._take_out(target, card_id)  # a reload may have put it there already
+        column = self._column(target)
+        cards = self._list(target)
+        order = self.order(key)
+        position = bisect.bisect_left([self.order(k) for k in column.keys], order)
+        if position == len(column.rows) and column.more:
+            # past what is loaded: the card comes with the pages after the last
+            start = len(column.rows)
+            while column.more and all(r["id"] != card_id for r in column.rows):
+                self._load_more(column)
+            cards.add_options(self._options(column.rows[start:]))
+        else:
+            column.rows.insert(position, row)
+            column.keys.insert(position, key)
+            options = list(cards.options)
+            options.insert(position, Option(self.render_card(row), id=str(card_id)))
+            # a None after each option keeps the rule between cards
+            cards.set_options([item for option in options for item in (option, None)])
+        self.select(target, card_id)
+
+    def _take_out(self, key: str, card_id: int) -> None:
+        column = self._column(key)
+        for index, row in enumerate(column.rows):
+            if row["id"] == card_id:
+                del column.rows[index], column.keys[index]
+                self._list(key).remove_option_at_index(index)
+                return
 
     def _load_more(self, column: _Column) -> int:
         after = column.keys[-1] if column.keys else None
@@ -176,7 +292,7 @@ class Kanban(Horizontal):
         if column.rows:
             cards.highlighted = min(highlighted or 0, len(column.rows) - 1)
 
-    def select(self, key: str, card_id: int) -> None:
+    def select(self, key: str, card_id: int | None) -> None:
         """Focus column `key` with card `card_id` highlighted (if loaded)."""
         column = self._column(key)
         cards = self._list(key)
@@ -184,7 +300,13 @@ class Kanban(Horizontal):
             if row["id"] == card_id:
                 cards.highlighted = index
                 break
-        cards.focus()
+        else:
+            if column.rows and cards.highlighted is None:
+                cards.highlighted = 0
+        # At once, not after the next refresh as focus() does: a reload or a
+        # key that comes first would read the selection from the column
+        # focused before (and this screen may be under a closing modal).
+        self.screen.set_focus(cards)
         self._last_column = key
 
     def focus_first(self) -> None:

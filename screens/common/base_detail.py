@@ -20,10 +20,12 @@ from crm_tui.screens.common import calls
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.screens.common.prompt import PromptModal
+from crm_tui.screens.common.state_keys import StateKeys, bindings_of
 from crm_tui.services import audit
 from crm_tui.services.customers import activities, notes
 from crm_tui.text import safe, safe_line
 from crm_tui.widgets.fitted_rows import RowsTable
+from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.palette import record_actions
 from crm_tui.widgets.record_form import FieldSpec
 from crm_tui.widgets.record_table import Column
@@ -42,7 +44,8 @@ NOTE_COLUMNS = [
     Column("subject", "Subject", 30),
     Column("text", "Text", 40),
     Column("attachment", "Attachment", 20, min_table_width=110),
-    Column("by", "By", 14),
+    # a person's name is read whole: the subject and text give way
+    Column("by", "By", 14, keep_width=True),
 ]
 # Wide enough for labels ("Number of employees") and actions ("Close as won");
 # on a narrow terminal who made a change gives way to what changed.
@@ -56,7 +59,13 @@ HISTORY_COLUMNS = [
 ]
 
 
-class RecordDetailScreen(AccessKeys, Screen):
+# In the footer the keys that act on the record come before the ones every
+# screen has; what does not fit is left out whole (`?` lists every key).
+FOOTER_FIRST = ("detail.edit", "detail.activity")
+FOOTER_LAST = ("screen.back", "detail.next_tab", "app.quit")
+
+
+class RecordDetailScreen(StateKeys, AccessKeys, Screen):
     """Subclasses set KIND and provide load_record, summary_rows, title_text."""
 
     CSS_PATH = styles.path("detail.tcss")
@@ -119,13 +128,26 @@ class RecordDetailScreen(AccessKeys, Screen):
         raise NotImplementedError
 
     def set_active(self, active: bool) -> None:
-        change = self.SERVICE.reactivate if active else self.SERVICE.deactivate
         label = display.kind_label(self.KIND)
-        calls.direct(
+        version = self.record.version
+        if active:
+            calls.direct(
+                self,
+                lambda: self.SERVICE.reactivate(self.record_id, version),
+                f"{label} reactivated.",
+                lambda _: self.refresh_data(),
+            )
+            return
+        # as every key that takes a record out of use: ask first, naming it
+        calls.confirm_then(
             self,
-            lambda: change(self.record_id, self.record.version),
-            f"{label} reactivated." if active else f"{label} deactivated.",
-            lambda _: self.refresh_data(),
+            Text.assemble("Deactivate ", safe_line(self.display_name, "bold"), "?"),
+            lambda: self.SERVICE.deactivate(self.record_id, version),
+            detail=keys.fill(
+                "It leaves the active views and keeps its history; "
+                "{detail.toggle_active} reactivates it."
+            ),
+            done_text=f"{label} deactivated.",
         )
 
     # --- pieces the subclasses' summaries share ------------------------------------
@@ -185,7 +207,12 @@ class RecordDetailScreen(AccessKeys, Screen):
                 yield from side
         else:
             yield from self._compose_tabs()
-        yield Footer()
+        yield self.footer()
+
+    def footer(self) -> Footer:
+        shown = [b.id for b in bindings_of(type(self)) if b.show]
+        own = [i for i in shown if i not in FOOTER_FIRST + FOOTER_LAST]
+        return KeyFooter(("app.help",), (*FOOTER_FIRST, *own, *FOOTER_LAST))
 
     def _compose_tabs(self) -> ComposeResult:
         with TabbedContent(id="tabs"):
@@ -236,6 +263,7 @@ class RecordDetailScreen(AccessKeys, Screen):
             self.app.pop_screen()
             return
         self.access_changed()
+        self.state_keys_changed()
         self.title = display.kind_label(self.KIND)
         self.query_one("#detail-title", Static).update(self.title_text())
         self.query_one("#summary", Static).update(self._summary())

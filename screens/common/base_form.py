@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 from crm_tui import display, keys, styles
 from crm_tui.errors import ConflictError, CrmError, ValidationError
 from crm_tui.screens.common import calls
-from crm_tui.screens.common.confirm import ConfirmModal
+from crm_tui.screens.common.confirm import leave_unless_typed
 from crm_tui.screens.common.conflict import ConflictModal
 from crm_tui.text import safe, safe_line
 from crm_tui.widgets.record_form import FieldSpec, RecordForm
@@ -86,8 +86,11 @@ class RecordFormScreen(Screen[int | None]):
         self.query_one("#form-title", Static).update(safe_line(title, "bold"))
         self.form.query(".form-note").set(display=False)
         if self.preset:
+            # untouched, a new record's preset form has nothing to lose on
+            # escape; an existing record's presets are changes still to save
             self.form.set_values({**values, **self.preset}, labels)
-            self.form.forget_initial()  # a preset form counts as changed
+            if self.record_id is not None:
+                self.form.forget_initial()
         first = self.form.specs[0].name
         self.form.query_one(f"#field-{first}").focus()
 
@@ -150,10 +153,4 @@ class RecordFormScreen(Screen[int | None]):
         self.app.push_screen(ConflictModal(error, rows), decide)
 
     def action_cancel(self) -> None:
-        if not self.form.dirty:
-            self.dismiss(None)
-            return
-        self.app.push_screen(
-            ConfirmModal("Discard your changes?", "They have not been saved."),
-            lambda yes: self.dismiss(None) if yes else None,
-        )
+        leave_unless_typed(self, self.form.dirty, lambda: self.dismiss(None))

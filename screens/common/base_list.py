@@ -12,18 +12,63 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from crm_tui import display, keys
+from crm_tui import display, keys, meta
+from crm_tui.meta.types import AttributeType
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.access_keys import AccessKeys
+from crm_tui.screens.common.state_keys import bindings_of
 from crm_tui.services import session
 from crm_tui.services.listing import RANK_LIMIT, Page
 from crm_tui.text import safe_line
+from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.palette import record_actions
 from crm_tui.widgets.record_table import Column, RecordTable
 
 # Typing pauses this long before the list is queried, so a fast typist's
 # burst costs one query, not one per key.
 FILTER_DEBOUNCE = 0.06
+# The filter box of an 80-column terminal shows this many characters.
+FILTER_HINT_WIDTH = 42
+
+
+def filter_hint(kind: str, width: int = FILTER_HINT_WIDTH) -> str:
+    """What the filter of a list of `kind` searches, from the metadata's
+    searchable attributes, as many as `width` holds: "/ filter by
+    number, name, customer". The number and the name first, then who it is
+    for, then how to reach them; an account and a contact are one
+    "customer", the phones one "phone"."""
+    found = meta.kind(kind)
+    # an integer (a quote's revision) is found as part of the number
+    attributes = [a for a in found.searchable if a.type is not AttributeType.INTEGER]
+    first = (found.number, found.title)
+    then = (AttributeType.LOOKUP, AttributeType.EMAIL, AttributeType.PHONE)
+
+    def rank(attribute) -> int:
+        if attribute.name in first:
+            return first.index(attribute.name)
+        return 2 + then.index(attribute.type) if attribute.type in then else 5
+
+    attributes.sort(key=rank)
+    customer = {"account", "contact"} <= {a.name for a in attributes}
+    prefix = found.label.lower() + " "
+    words: list[str] = []
+    for attribute in attributes:
+        word = attribute.label.lower().removeprefix(prefix)
+        if customer and attribute.name in ("account", "contact"):
+            word = "customer"
+        elif attribute.type is AttributeType.PHONE:
+            word = "phone"
+        elif attribute.name == found.title and word.endswith("name"):
+            word = "name"
+        if word not in words:
+            words.append(word)
+    text = keys.fill("{list.filter} filter by ")
+    for index, word in enumerate(words):
+        more = index + 1 < len(words)
+        if len(text) + len(word) + (2 if more else 0) > width:
+            return text.rstrip(", ") + "…"
+        text += word + (", " if more else "")
+    return text
 
 
 class RecordListScreen(AccessKeys, Screen):
@@ -34,8 +79,9 @@ class RecordListScreen(AccessKeys, Screen):
     VIEWS: dict[str, str] = {}
     SORTS: dict[str, str] = {"name": "name", "modified": "recently modified"}
     COLUMNS: list[Column] = []
-    # {list.filter} is the key that focuses the filter, as the user has it
-    FILTER_HINT = "{list.filter} type to filter by name, email, phone, city…"
+    # {list.filter} is the key that focuses the filter, as the user has it;
+    # None: what the kind's metadata says its search finds (filter_hint)
+    FILTER_HINT: str | None = None
 
     BINDINGS = keys.bindings("list")
 
@@ -77,12 +123,24 @@ class RecordListScreen(AccessKeys, Screen):
             self.refresh_data()
 
     def set_active(self, row: dict, active: bool) -> None:
-        change = self.SERVICE.reactivate if active else self.SERVICE.deactivate
-        calls.direct(
+        if active:
+            calls.direct(
+                self,
+                lambda: self.SERVICE.reactivate(row["id"], row["version"]),
+                Text.assemble(safe_line(row["name"]), " reactivated"),
+                lambda _: self.refresh_data(),
+            )
+            return
+        # as every key that takes a record out of use: ask first, naming it
+        calls.confirm_then(
             self,
-            lambda: change(row["id"], row["version"]),
-            Text.assemble(safe_line(row["name"]), " reactivated" if active else " deactivated"),
-            lambda _: self.refresh_data(),
+            Text.assemble("Deactivate ", safe_line(row["name"], "bold"), "?"),
+            lambda: self.SERVICE.deactivate(row["id"], row["version"]),
+            detail=keys.fill(
+                "It leaves the active views and keeps its history; "
+                "{list.toggle_active} reactivates it."
+            ),
+            done_text=Text.assemble(safe_line(row["name"]), " deactivated"),
         )
 
     # --- layout --------------------------------------------------------------
@@ -90,11 +148,36 @@ class RecordListScreen(AccessKeys, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="list-bar"):
-            yield Input(placeholder=keys.fill(self.FILTER_HINT), id="filter")
+            yield Input(placeholder=self.filter_placeholder(), id="filter")
             yield Static(id="view-label")
         yield RecordTable(self.COLUMNS, id="records", page_size=session.settings().page_size)
         yield Static(id="list-status")
-        yield Footer()
+        yield self.footer()
+
+    def filter_placeholder(self, width: int = FILTER_HINT_WIDTH) -> str:
+        if self.FILTER_HINT:
+            return keys.fill(self.FILTER_HINT)
+        return filter_hint(self.KIND, width)
+
+    def on_resize(self) -> None:
+        # a wider filter box names more of what the search finds
+        self.call_after_refresh(self._fit_filter_hint)
+
+    def _fit_filter_hint(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.content_size.width > 1:
+            # the cursor takes the last cell
+            box.placeholder = self.filter_placeholder(box.content_size.width - 1)
+
+    def footer(self) -> Footer:
+        """The footer; a list with more keys than a row holds says which to keep.
+        By default `?` stays, then the filter, new and the list's own keys (a
+        lead's qualify), then the keys every list has; each is left out whole."""
+        shown = [b.id for b in bindings_of(type(self)) if b.show]
+        first = [i for i in ("list.filter", "list.new") if i in shown]
+        own = [i for i in shown if i not in first and not i.startswith("list.")]
+        rest = [i for i in shown if i not in first and i not in own]
+        return KeyFooter(("app.help",), (*first, *own, *rest, "app.quit"))
 
     @property
     def table(self) -> RecordTable:
@@ -111,7 +194,14 @@ class RecordListScreen(AccessKeys, Screen):
 
     def on_mount(self) -> None:
         self.title = self.AREA_TITLE
-        self.reload()
+        if getattr(self.app, "laid_out", True):
+            self.reload()
+        else:
+            # The app's first screen is laid out and drawn once while Textual
+            # still holds the first frame back, then drawn again for it: rows
+            # loaded after that first layout are drawn once (tens of
+            # milliseconds sooner), still in the first frame.
+            self.call_after_refresh(self.reload)
         self.table.focus()
 
     def on_screen_resume(self) -> None:
@@ -213,12 +303,18 @@ class RecordListScreen(AccessKeys, Screen):
 
     # --- views and sort --------------------------------------------------------
 
-    def _cycle(self, options: dict, current: str) -> str:
+    def _cycle(self, options: dict, current: str, step: int = 1) -> str:
         keys = list(options)
-        return keys[(keys.index(current) + 1) % len(keys)]
+        return keys[(keys.index(current) + step) % len(keys)]
 
     def action_next_view(self) -> None:
         self.view = self._cycle(self.VIEWS, self.view)
+        self.reload()
+
+    def action_previous_view(self) -> None:
+        # a list with many views (the case queue's one per queue) must not
+        # make a person go all the way round for the one just passed
+        self.view = self._cycle(self.VIEWS, self.view, -1)
         self.reload()
 
     def action_next_sort(self) -> None:

@@ -1,11 +1,15 @@
-"""A yes/no question as a modal; y or enter confirms, n or escape declines."""
+"""A yes/no question as a modal; y or enter confirms, n or escape declines.
+`leave_unless_typed` is what escape does on every form and modal that takes
+typing (a choice from a list, as in qualifying a lead, is made again at once)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from crm_tui import keys, styles
@@ -32,3 +36,15 @@ class ConfirmModal(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+def leave_unless_typed(screen: Screen, typed: bool, leave: Callable[[], None]) -> None:
+    """Escape on a form or modal: leave at once when nothing was typed (or
+    changed); when something was, ask first, as leaving loses it."""
+    if not typed:
+        leave()
+        return
+    screen.app.push_screen(
+        ConfirmModal("Discard your changes?", "They have not been saved."),
+        lambda yes: leave() if yes else None,
+    )

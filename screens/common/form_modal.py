@@ -1,6 +1,7 @@
 """A small form in a modal: a few fields an action needs (a stage gate's
 missing fields, a won deal's revenue). ctrl+s submits through a service
-call; a refusal stays on screen beside the fields, with what was typed."""
+call; a refusal stays on screen beside the fields, with what was typed, and
+escape asks before it drops anything typed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from textual.widgets import Static
 from crm_tui import keys, styles
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.screens.common import calls
+from crm_tui.screens.common.confirm import leave_unless_typed
 from crm_tui.text import safe
 from crm_tui.widgets.record_form import FieldSpec, RecordForm
 
@@ -96,4 +98,4 @@ class FormModal(ModalScreen[object | None]):
         self.dismiss(True if result is None else result)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        leave_unless_typed(self, self.form.dirty, lambda: self.dismiss(None))

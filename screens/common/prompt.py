@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from crm_tui import keys, styles
+from crm_tui.screens.common.confirm import leave_unless_typed
 
 
 class PromptModal(ModalScreen[str | None]):
@@ -37,4 +38,5 @@ class PromptModal(ModalScreen[str | None]):
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        typed = self.query_one(Input).value != self.value
+        leave_unless_typed(self, typed, lambda: self.dismiss(None))

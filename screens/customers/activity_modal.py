@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Static, TextArea
 from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.screens.common import calls
-from crm_tui.screens.common.confirm import ConfirmModal
+from crm_tui.screens.common.confirm import leave_unless_typed
 from crm_tui.services import dates, session
 from crm_tui.services.customers import activities, notes
 from crm_tui.text import safe_line
@@ -87,9 +87,7 @@ class ActivityModal(ModalScreen[bool]):
                 yield Input(placeholder="what was it about", id="subject", compact=True)
             with Horizontal(classes="modal-row", id="date-row"):
                 yield Label("Follow-up", classes="modal-label", id="date-label")
-                yield Input(
-                    placeholder="fri · tomorrow · +3d · +2w · 2026-12-01", id="date", compact=True
-                )
+                yield Input(placeholder=dates.DAY_HINT, id="date", compact=True)
             yield Static(id="date-preview")
             with Horizontal(classes="modal-row", id="duration-row"):
                 yield Label("Minutes", classes="modal-label")
@@ -206,7 +204,7 @@ class ActivityModal(ModalScreen[bool]):
     def dirty(self) -> bool:
         return any(
             self.query_one(f"#{name}", Input).value.strip()
-            for name in ("subject", "date", "duration")
+            for name in ("subject", "date", "duration", "file")
         ) or bool(self.query_one("#details", TextArea).text.strip())
 
     def _error(self, message: str) -> None:
@@ -263,10 +261,4 @@ class ActivityModal(ModalScreen[bool]):
         activities.log(self.kind, subject, **kwargs)
 
     def action_cancel(self) -> None:
-        if not self.dirty:
-            self.dismiss(False)
-            return
-        self.app.push_screen(
-            ConfirmModal("Discard this activity?", "Nothing has been saved."),
-            lambda yes: self.dismiss(False) if yes else None,
-        )
+        leave_unless_typed(self, self.dirty, lambda: self.dismiss(False))

@@ -1,7 +1,9 @@
 """A knowledge article, rendered from its Markdown, with its lifecycle keys:
 s submit, A approve, X reject, P publish, H archive, N new version; r rates
-it, l links it to the case it was opened from, y / Y copy its text or its
-reference (to the terminal's clipboard, OSC 52), V lists its versions."""
+it, l links it to the case it was opened from (or to one picked from the
+person's cases), y / Y copy its text or its reference (to the terminal's
+clipboard, OSC 52), V lists its versions; / goes back to the search, as it
+goes to the filter of a list."""
 
 from __future__ import annotations
 
@@ -17,9 +19,11 @@ from textual.widgets import Footer, Header, Static
 
 from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import AccessKeys, keyed
 from crm_tui.screens.common.calls import confirm_then, direct
 from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.knowledge.explained_keys import ExplainedKeys
 from crm_tui.services.knowledge import kb
 from crm_tui.text import clean, safe_line
 from crm_tui.widgets.article_list import STATE_STYLE
@@ -35,9 +39,10 @@ def rendered(body: str) -> Markdown:
     return Markdown(clean(body, multiline=True), hyperlinks=False)
 
 
-class ArticleScreen(AccessKeys, Screen):
+class ArticleScreen(ExplainedKeys, AccessKeys, Screen):
     CSS_PATH = styles.path("knowledge.tcss")
     BINDINGS = keys.bindings("article")
+    KEY_SCOPE = "article"
     KIND = "article"
     ACCESS = {"edit": "write", "step": "write", "link_case": "append"}
 
@@ -66,11 +71,16 @@ class ArticleScreen(AccessKeys, Screen):
             return True
         if not self.access_allows(action):
             return False
-        if action == "link_case":
-            return self.case_id is not None and row.state == "published"
-        if action == "rate":
+        if action in ("link_case", "rate"):
             return row.state == "published"
         return True
+
+    def why_not(self, action: str, parameters: tuple) -> str:
+        if action in ("link_case", "rate") and self.access_allows(action):
+            verb = "linked to a case" if action == "link_case" else "rated"
+            state = kb.STATES[self.article.state].lower()
+            return f"Only a published article can be {verb}: this one is {state}."
+        return super().why_not(action, parameters)
 
     def on_mount(self) -> None:
         self.title = "Article"
@@ -118,7 +128,7 @@ class ArticleScreen(AccessKeys, Screen):
         title.append(f"  ·  {kb.LANGUAGES.get(row.language, row.language)}", style="dim")
         extras = [display.rating(row), f"{row.view_count} views"]
         if row.helped_count:
-            extras.append(f"helped {row.helped_count} cases")
+            extras.append(f"helped {row.helped_count} case{'' if row.helped_count == 1 else 's'}")
         title.append("  ·  " + " · ".join(e for e in extras if e), style="dim")
         if row.review_comment and row.state in ("draft", "approved"):
             title.append("\nReviewer: ", style="bold yellow")
@@ -142,11 +152,9 @@ class ArticleScreen(AccessKeys, Screen):
         return out
 
     def _status(self) -> Text:
+        # the keys the footer leaves out (linking and rating are there), so
+        # that the line fits in 80 columns
         hints = [f"{keys.step('article', s.key)} {s.title.lower()}" for s in self.legal_steps()]
-        if self.case_id is not None and self.article.state == "published":
-            hints.insert(0, keys.fill("{article.link_case} link to the case"))
-        if self.article.state == "published":
-            hints.append(keys.fill("{article.rate} rate"))
         hints.append(
             keys.fill(
                 "{article.copy} copy text · {article.copy_reference} copy reference · "
@@ -196,6 +204,23 @@ class ArticleScreen(AccessKeys, Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_focus_search(self) -> None:
+        """Back to the search the article was found with (past any article
+        opened from this one), its box focused; an article opened from
+        elsewhere gives way to a new search."""
+        # the search opens articles: imported by name, as routes do, not in a circle
+        search = routes.screen_class("knowledge.knowledge_search", "KnowledgeScreen")
+        below = self.app.screen_stack[:-1]
+        for depth, screen in enumerate(reversed(below), 1):
+            if isinstance(screen, search):
+                for _ in range(depth):
+                    self.app.pop_screen()
+                screen.action_focus_search()
+                return
+            if not isinstance(screen, ArticleScreen):
+                break
+        self.app.switch_screen(search(case_id=self.case_id))
+
     def action_edit(self) -> None:
         if self.article.state != "draft":
             hint = (
@@ -210,14 +235,41 @@ class ArticleScreen(AccessKeys, Screen):
         self.app.push_screen(ArticleFormScreen(self.article_id), lambda _: self.refresh_data())
 
     def action_link_case(self) -> None:
-        if self.case_id is None:
-            self.notify("Open the article from a case (its suggestions) to link it.")
+        if self.case_id is not None:
+            from crm_tui.services.support import cases
+
+            article_id, case_id = self.article_id, self.case_id
+
+            def link():
+                kb.link_case(article_id, case_id)
+                return cases.get(case_id)
+
+            def done(case) -> None:
+                self.notify(_linked(case.number, case.title))
+                self.refresh_data()
+
+            direct(self, link, "", done)
             return
-        direct(
-            self,
-            lambda: kb.link_case(self.article_id, self.case_id),
-            "Linked: the case's timeline notes it.",
-            lambda _: self.refresh_data(),
+        from crm_tui.screens.knowledge.case_picker import CasePickerModal
+
+        def linked(row) -> None:
+            if row is not None:
+                self.notify(_linked(row["number"], row["title"]))
+                self.refresh_data()
+
+        article_id = self.article_id
+        self.app.push_screen(
+            CasePickerModal(
+                Text.assemble(
+                    ("Link to a case: ", "bold"),
+                    (kb.display_number(self.article), "bold"),
+                    " ",
+                    safe_line(self.article.title),
+                ),
+                lambda typed: kb.cases_to_link(article_id, typed),
+                lambda row: kb.link_case(article_id, row["id"]),
+            ),
+            linked,
         )
 
     def action_rate(self) -> None:
@@ -270,10 +322,11 @@ class ArticleScreen(AccessKeys, Screen):
         actions = []
         if self.article is None:
             return actions
-        if self.case_id is not None and self.article.state == "published":
-            actions.append(("Link to the case",
+        if self.article.state == "published":
+            which = "the case" if self.case_id is not None else "a case"
+            actions.append((f"Link to {which}",
                             keys.fill("It helped: noted on the case ({article.link_case})"),
-                            self.action_link_case))  # fmt: skip
+                            keyed("link_case", self.action_link_case)))  # fmt: skip
         if self.article.state == "draft":
             actions.append(("Edit this article", keys.fill("({detail.edit})"), self.action_edit))
         for step in self.legal_steps():
@@ -301,6 +354,13 @@ class ArticleScreen(AccessKeys, Screen):
             ),
         ]
         return actions
+
+
+def _linked(number: str, title: str) -> Text:
+    """The toast after a link: the case by its number and title."""
+    return Text.assemble(
+        "Linked to ", safe_line(number), " (", safe_line(title), "); the case's timeline notes it."
+    )
 
 
 # --- the lifecycle steps, as data --------------------------------------------------------

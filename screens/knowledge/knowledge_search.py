@@ -14,6 +14,7 @@ from crm_tui import keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.knowledge.explained_keys import ExplainedKeys
 from crm_tui.services import records
 from crm_tui.services.knowledge import kb, kb_search
 from crm_tui.text import safe_line
@@ -29,9 +30,10 @@ FIRST_SNIPPETS = 8
 SNIPPET_BATCH = 10
 
 
-class KnowledgeScreen(AccessKeys, Screen):
+class KnowledgeScreen(ExplainedKeys, AccessKeys, Screen):
     CSS_PATH = [styles.path("lists.tcss"), styles.path("knowledge.tcss")]
     BINDINGS = keys.bindings("knowledge")
+    KEY_SCOPE = "knowledge"
     KIND = "article"
     ACCESS = {"new": "create"}
 
@@ -69,7 +71,8 @@ class KnowledgeScreen(AccessKeys, Screen):
         if self.typed:
             # from a case: its title, searched as plain words
             box.value = self.typed
-            self.sub_title = "l on an article links it to the case"
+        if self.case_id is not None:
+            self.sub_title = keys.fill("{article.link_case} on an article links it to the case")
         self.refresh_data()
         box.focus()
 
@@ -129,10 +132,13 @@ class KnowledgeScreen(AccessKeys, Screen):
             self._open(self.results.current_id)
 
     def on_key(self, event) -> None:
+        # As a list's filter box: down or escape leave the box for the results
+        # (where the app's keys work again); escape there clears the search.
         box = self.query_one("#kb-query", Input)
-        if box.has_focus and event.key == "down":
+        if box.has_focus and event.key in ("down", "escape"):
             self.results.focus()
             event.stop()
+            event.prevent_default()
 
     def _show_status(self, rows: list[dict]) -> None:
         filters = Text()
@@ -155,7 +161,8 @@ class KnowledgeScreen(AccessKeys, Screen):
         elif self.typed.strip():
             status.append(f"{len(rows)}{'+' if len(rows) == LIMIT else ''} best matches")
         else:
-            status.append(f"{len(rows)} most helpful articles · type to search")
+            # the box's placeholder says how to search: this line keeps to 80 columns
+            status.append(f"{len(rows)} most helpful articles")
         status.append(
             keys.fill("   {kb.state} state · {kb.subject} subject · {kb.language} language")
             + " · enter opens",

@@ -1,6 +1,7 @@
-"""The state changes of quotes, orders and invoices, as data: which key,
-when it is legal, and what it asks for. The detail screen and the list use
-the same table, so the palette only ever offers legal transitions."""
+"""The state changes of quotes, orders and invoices, as data: which key and
+what it asks for. When a step is legal is the key's need (crm_tui/keys/needs.py:
+a transition of the kind's state machine), so the footer, the palette, the
+list and the detail agree on it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.screen import Screen
 
-from crm_tui.screens.common.calls import Done, direct
+from crm_tui import keys, meta
+from crm_tui.screens.common.calls import Done, confirm_then, direct
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.services import dates, money
 from crm_tui.services.sales import invoices, orders, quotes
@@ -18,8 +20,6 @@ from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec
 
 SERVICES = {"quote": quotes, "order": orders, "invoice": invoices}
-# Lines can change only in these states (the services refuse otherwise).
-EDITABLE = {"quote": "draft", "order": "active", "invoice": "active"}
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,6 @@ class Step:
     key: str
     title: str
     help: str
-    states: tuple[str, ...]
     run: Callable[[Screen, str, object, Done], None]
 
 
@@ -36,6 +35,23 @@ def _direct(call: Callable, done_text: str):
 
     def run(screen: Screen, kind: str, row, done: Done) -> None:
         direct(screen, lambda: call(row.id, row.version), done_text, done)
+
+    return run
+
+
+def _confirmed(verb: str, call: Callable, done_text: str, detail: str):
+    """A step that cannot be undone: ask first, naming the document."""
+
+    def run(screen: Screen, kind: str, row, done: Done) -> None:
+        number = SERVICES[kind].display_number(row)
+        confirm_then(
+            screen,
+            Text.assemble(f"{verb} ", safe_line(number, "bold"), " ", safe_line(row.name), "?"),
+            lambda: call(row.id, row.version),
+            detail=detail,
+            done_text=done_text,
+            done=done,
+        )
 
     return run
 
@@ -71,18 +87,18 @@ QUOTE_CLOSE_REASONS = [("Lost", "lost"), ("Canceled", "canceled")]
 
 STEPS: dict[str, list[Step]] = {
     "quote": [
-        Step("A", "Activate", "Lock the prices; ready to send", ("draft",),
+        Step("A", "Activate", "Lock the prices; ready to send",
              _direct(quotes.activate, "Quote activated: prices are locked.")),
-        Step("V", "Revise", "A new draft, revision + 1; this one closes as revised", ("active",),
+        Step("V", "Revise", "A new draft, revision + 1; this one closes as revised",
              _direct(quotes.revise, "Revised: a new draft revision is open.")),
-        Step("w", "Win", "Close as won and create the order", ("active",),
+        Step("w", "Win", "Close as won and create the order",
              _ask("Win", [FieldSpec("close_date", "Close date", placeholder="YYYY-MM-DD"),
                           FieldSpec("description", "Notes", "multiline")],
                   lambda row: {"close_date": _today(), "description": ""},
                   lambda row, v: quotes.win(row.id, row.version, close_date=v["close_date"] or None,
                                             description=v["description"]),
                   "win", "Writes a quote-close activity and creates the order.")),
-        Step("X", "Close", "Close as lost or canceled", ("draft", "active"),
+        Step("X", "Close", "Close as lost or canceled",
              _ask("Close", [FieldSpec("reason", "Reason", "select", QUOTE_CLOSE_REASONS),
                             FieldSpec("description", "Notes", "multiline")],
                   {"reason": "lost", "description": ""},
@@ -91,9 +107,9 @@ STEPS: dict[str, list[Step]] = {
                   "close")),
     ],
     "order": [
-        Step("u", "Submit", "Send the order for fulfilment", ("active",),
+        Step("u", "Submit", "Send the order for fulfilment",
              _direct(orders.submit, "Order submitted.")),
-        Step("f", "Fulfil", "Mark the order fulfilled (complete or partial)", ("submitted",),
+        Step("f", "Fulfil", "Mark the order fulfilled (complete or partial)",
              _ask("Fulfil", [FieldSpec("partial", "Fulfilled", "select",
                                        [("Complete", False), ("Partial", True)]),
                              FieldSpec("on", "On", placeholder="YYYY-MM-DD")],
@@ -101,26 +117,37 @@ STEPS: dict[str, list[Step]] = {
                   lambda row, v: orders.fulfil(row.id, row.version, partial=v["partial"],
                                                on=v["on"] or None),
                   "fulfil")),
-        Step("I", "Invoice", "Create the invoice from this fulfilled order", ("fulfilled",),
+        Step("I", "Invoice", "Create the invoice from this fulfilled order",
              _direct(orders.create_invoice, "Invoice created.")),
-        Step("X", "Cancel", "Cancel the order", ("active", "submitted"),
+        Step("X", "Cancel", "Cancel the order",
              _ask("Cancel", [FieldSpec("description", "Why", "multiline")], {"description": ""},
                   lambda row, v: orders.cancel(row.id, row.version, description=v["description"]),
                   "cancel order", "Writes an order-close activity.")),
     ],
     "invoice": [
-        Step("B", "Mark billed", "The invoice has been sent", ("active",),
+        Step("B", "Mark billed", "The invoice has been sent",
              _direct(invoices.mark_billed, "Invoice marked billed.")),
-        Step("p", "Record payment", "Paid in full, or a partial amount", ("active",),
+        Step("p", "Record payment", "Paid in full, or a partial amount",
              _ask("Payment for", [FieldSpec("amount", "Amount paid", placeholder="empty: in full")],
                   lambda row: {"amount": money.plain(row.total_amount)},
                   lambda row, v: invoices.pay(row.id, row.version, amount=v["amount"] or None),
                   "record payment", "Paid invoices are read-only.")),
-        Step("X", "Cancel", "Cancel the invoice (read-only after)", ("active",),
-             _direct(invoices.cancel, "Invoice canceled.")),
+        Step("X", "Cancel", "Cancel the invoice (read-only after)",
+             _confirmed("Cancel", invoices.cancel, "Invoice canceled.",
+                        "A canceled invoice is read-only and cannot be reopened.")),
     ],
 }  # fmt: skip
 
 
+def _transitions(step_key: str) -> tuple[str, ...]:
+    """The transitions the key of a step performs, by its need."""
+    for binding in keys.SCOPES["document_detail"]:
+        if binding.action == f"step('{step_key}')":
+            need = keys.need(binding.id)
+            return need if isinstance(need, tuple) else ()
+    return ()
+
+
 def legal_steps(kind: str, state: str) -> list[Step]:
-    return [step for step in STEPS[kind] if state in step.states]
+    legal = {t.name for t in meta.kind(kind).states.transitions_from(state)}
+    return [step for step in STEPS[kind] if legal & set(_transitions(step.key))]

@@ -8,13 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static, TabbedContent
 
-from crm_tui import display, keys
+from crm_tui import display, keys, meta
 from crm_tui.models import Invoice, Quote, SalesOrder
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.common.calls import confirm_then, direct
 from crm_tui.screens.common.confirm import ConfirmModal
-from crm_tui.screens.sales.document_actions import EDITABLE, SERVICES, legal_steps
+from crm_tui.screens.sales.document_actions import SERVICES, legal_steps
 from crm_tui.services import money, records
 from crm_tui.services.sales import lines, opportunities
 from crm_tui.text import safe_line
@@ -59,7 +59,9 @@ class DocumentDetailScreen(RecordDetailScreen):
 
     @property
     def editable(self) -> bool:
-        return self.record is not None and self.record.state == EDITABLE[self.KIND]
+        return self.record is not None and meta.kind(self.KIND).states.is_editable(
+            self.record.state
+        )
 
     def title_text(self) -> Text:
         row = self.record
@@ -196,14 +198,7 @@ class DocumentDetailScreen(RecordDetailScreen):
     def action_step(self, key: str) -> None:
         steps = [s for s in legal_steps(self.KIND, self.record.state) if s.key == key]
         if not steps:
-            possible = legal_steps(self.KIND, self.record.state)
-            hint = (
-                ", ".join(f"{keys.step(self.SCOPE, s.key)} {s.title.lower()}" for s in possible)
-                or "none"
-            )
-            self.notify(
-                f"Not possible while {self.record.state}; possible now: {hint}.", severity="warning"
-            )
+            self.explain("step", (key,))
             return
         steps[0].run(self, self.KIND, self.record, self._after_step)
 
@@ -265,12 +260,7 @@ class DocumentDetailScreen(RecordDetailScreen):
         return offer
 
     def action_toggle_active(self) -> None:
-        steps = legal_steps(self.KIND, self.record.state)
-        hint = (
-            ", ".join(f"{keys.step(self.SCOPE, s.key)} {s.title.lower()}" for s in steps)
-            or "nothing: it is final"
-        )
-        self.notify(f"State changes here: {hint}.")
+        self.notify(f"State changes here: {self.state_steps() or 'none, it is final'}.")
 
     def edit_screen(self):
         from crm_tui.screens.sales.document_form import DocumentFormScreen
@@ -278,10 +268,8 @@ class DocumentDetailScreen(RecordDetailScreen):
         return DocumentFormScreen(self.KIND, self.record_id)
 
     def action_edit(self) -> None:
-        if self.record.state != EDITABLE[self.KIND]:
-            self.notify(
-                f"This {self.KIND} is {self.record.state}: it cannot be edited.", severity="warning"
-            )
+        if not self.editable:
+            self.explain("edit")
             return
         super().action_edit()
 

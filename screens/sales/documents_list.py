@@ -18,7 +18,12 @@ KINDS = ("quote", "order", "invoice")
 def _state(row: dict) -> Text:
     kind, state = row["kind"], row["state"]
     reason = row.get("status_reason") or ""
-    text = Text(display.state(kind, state), style=STATE_STYLE.get(state, "").replace("bold ", ""))
+    text = Text(
+        display.state(kind, state),
+        style=STATE_STYLE.get(state, "").replace("bold ", ""),
+        no_wrap=True,
+        overflow="ellipsis",
+    )
     if reason and reason != state and reason not in ("in_progress", "new", "open"):
         text.append(f" · {display.reason(kind, reason)}", style="dim")
     return text
@@ -31,19 +36,20 @@ def _total(row: dict) -> Text:
 class DocumentsScreen(RecordListScreen):
     AREA_TITLE = "Quotes"
     KIND = "quote"
+    # On 80 columns the owner gives way, so a state ("Submitted") reads whole.
     COLUMNS = [
         Column(
             "display_number",
             "Number",
-            14,
+            13,  # QUO-00001-R12
             lambda r: safe_line(r["display_number"]),
             keep_width=True,
         ),
         Column("name", "Name", 28, lambda r: safe_line(r["name"])),
         Column("customer", "Customer", 24),
-        Column("state", "State", 16, _state),
+        Column("state", "State", 18, _state),
         Column("total_amount", "Total", 14, _total, keep_width=True, right=True),
-        Column("owner", "Owner", 14),
+        Column("owner", "Owner", 14, min_table_width=100),
     ]
     SORTS = {"number": "number", "name": "name", "modified": "recently modified"}
     BINDINGS = keys.bindings("documents_list")
@@ -73,6 +79,7 @@ class DocumentsScreen(RecordListScreen):
         self._set_kind(KINDS[(KINDS.index(self.KIND) + 1) % len(KINDS)])
         self.view = next(iter(self.VIEWS))
         self.title = self.AREA_TITLE
+        self._fit_filter_hint()
         self.reload()
 
     def detail_screen(self, record_id: int):

@@ -1,5 +1,9 @@
 """Area 4: the pipeline as a board: a column per stage with its count,
-total and weighted total; cards move between stages through their gates."""
+total and weighted total; cards move between stages through their gates.
+
+A move redraws the card's two columns and their heads only; a change by
+another process (the app's change watcher calls refresh_data) reads every
+column again and redraws those that changed."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import datetime as dt
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static
 
 from crm_tui import display, keys, styles
@@ -19,7 +23,7 @@ from crm_tui.services import dates, session
 from crm_tui.services.sales import opportunities, pipeline
 from crm_tui.services.sales.pipeline import BoardFilter
 from crm_tui.text import safe_line
-from crm_tui.widgets.kanban import CardPage, Kanban
+from crm_tui.widgets.kanban import Card, CardPage, Kanban
 
 PAGE = 40
 
@@ -55,6 +59,11 @@ class PipelineScreen(AccessKeys, Screen):
         # A card to select once this screen is back on top (after a form or
         # modal closes, whichever comes first: its callback or the resume).
         self._select_after: tuple[str, int] | None = None
+        # Whether a modal covers the board: its own callback updates the board.
+        self._under_modal = False
+        # What the footer shows, to rebuild it only when that changes.
+        self._footer_keys: tuple | None = None
+        self._shown: dict[str, Text | str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,6 +73,7 @@ class PipelineScreen(AccessKeys, Screen):
             self._fetch,
             self._render_card,
             self._render_head,
+            order=pipeline.key_order,
             id="board",
         )
         yield Static(id="board-status")
@@ -82,11 +92,34 @@ class PipelineScreen(AccessKeys, Screen):
         self.refresh_data()
         self.board.focus_first()
 
+    def on_screen_suspend(self) -> None:
+        self._under_modal = isinstance(self.app.screen, ModalScreen)
+
     def on_screen_resume(self) -> None:
-        # Back from a card's detail, the list or another area.
-        if self._resumed:
+        # Back from a card's detail, the list or another area. A modal (a
+        # gate, won/lost, an activity) hands its result to a callback that
+        # updates the board; others' changes meanwhile came through the watcher.
+        if self._resumed and not self._under_modal:
             self.refresh_data(select=self._select_after)
         self._resumed = True
+        self._under_modal = False
+
+    def refresh_bindings(self) -> None:
+        # Focus moving from column to column, or a card to the next, asks the
+        # footer to rebuild every key although the keys on offer are the same.
+        shown = self._shown_keys() if self.app.app_focus else None
+        footers = self.query(Footer)
+        if shown is not None and shown == self._footer_keys and footers and footers[0].children:
+            return
+        self._footer_keys = shown
+        super().refresh_bindings()
+
+    def _shown_keys(self) -> tuple:
+        return tuple(
+            (key, active.binding.action, active.binding.description, active.enabled)
+            for key, active in self.active_bindings.items()
+            if active.binding.show
+        )
 
     # --- data ------------------------------------------------------------------
 
@@ -106,8 +139,16 @@ class PipelineScreen(AccessKeys, Screen):
             self.board.reload(select)
         except CrmError as exc:
             self.notify(Text(str(exc)), severity="error")
-        self.query_one("#board-filters", Static).update(filter_label(self.filter))
+        self._update("#board-filters", filter_label(self.filter))
         self._show_status()
+
+    def _update(self, selector: str, text: Text | str) -> None:
+        # Redraw only what changed: the watcher calls refresh_data for any
+        # commit by anyone, most of which leave the board as it was.
+        if text != self._shown.get(selector):
+            self._shown[selector] = text
+            # one line whatever it says (pipeline.tcss): no layout needed
+            self.query_one(selector, Static).update(text, layout=False)
 
     def action_refresh_data(self) -> None:
         self.refresh_data()
@@ -127,11 +168,14 @@ class PipelineScreen(AccessKeys, Screen):
             )
         else:
             status.append(f"{count:,} open · {display.money(total, currency)}")
-            status.append(
-                f" · ≈ {display.money(weighted, currency)} weighted by probability · ⚠ overdue",
-                style="dim",
-            )
-        self.query_one("#board-status", Static).update(status)
+            weighted_text = f"≈ {display.money(weighted, currency)} weighted"
+            long = f" · {weighted_text} by probability · ⚠ overdue"
+            fits = status.cell_len + len(long) <= self.size.width - 2  # the padding
+            status.append(long if fits else f" · {weighted_text} · ⚠ overdue", style="dim")
+        self._update("#board-status", status)
+
+    def on_resize(self) -> None:
+        self._show_status()
 
     # --- rendering -----------------------------------------------------------------
 
@@ -146,22 +190,29 @@ class PipelineScreen(AccessKeys, Screen):
         head.append(f"\n≈ {display.money(totals.weighted)}", style="dim")
         return head
 
-    def _render_card(self, row: dict) -> Text:
-        card = Text(no_wrap=True, overflow="ellipsis")
-        card.append_text(safe_line(row["name"], "bold"))
-        card.append("\n")
-        card.append_text(safe_line(row.get("customer") or "no customer", "dim"))
-        card.append("\n")
+    def _render_card(self, row: dict) -> Card:
+        # The close date and the overdue mark sit beside the name, which is
+        # cut first: an 80-column board keeps them.
+        overdue = row.get("overdue")
+        close = row.get("estimated_close_date")
+        forms = [Text()]
+        if close:
+            forms = [Text(day, style="red" if overdue else "dim") for day in _short_days(close)]
+        if overdue:
+            for form in forms:
+                form.append(" ⚠", style="bold red")
+        amount = Text()
         if row.get("status_reason") == "on_hold":
             # first on the line: a narrow column cuts the end of it
-            card.append("hold ", style="yellow")
-        card.append(display.money(row.get("estimated_revenue")) or "—")
-        close = row.get("estimated_close_date")
-        if close:
-            card.append(f" {_short_day(close)}", style="red" if row.get("overdue") else "")
-        if row.get("overdue"):
-            card.append(" ⚠", style="bold red")
-        return card
+            amount.append("hold ", style="yellow")
+        amount.append(display.money(row.get("estimated_revenue")) or "—")
+        return Card(
+            [
+                (safe_line(row["name"], "bold"), tuple(forms)),
+                (safe_line(row.get("customer") or "no customer", "dim"), Text()),
+                (amount, Text()),
+            ]
+        )
 
     # --- keys ------------------------------------------------------------------------
 
@@ -177,15 +228,34 @@ class PipelineScreen(AccessKeys, Screen):
         self.app.push_screen(OpportunityDetailScreen(event.card["id"]))
 
     def on_kanban_move_requested(self, event: Kanban.MoveRequested) -> None:
-        card, target = event.card, event.target
+        card, source, target = event.card, event.source, event.target
 
         def done(moved) -> None:
             if moved:
                 label = opportunities.STAGE_LABELS[target]
                 self.notify(Text.assemble(safe_line(card["name"]), f" moved to {label}."))
-                self.refresh_data(select=(target, card["id"]))
+                self._show_move(card["id"], source, target)
 
         opportunity_actions.move_stage(self, card, target, done)
+
+    def _show_move(self, card_id: int, source: str, target: str) -> None:
+        """The card out of `source` and into its stage as it is now (a gate
+        may have changed its date or revenue), selected; the two heads and
+        the status line again. Nothing else is drawn again."""
+        try:
+            self._totals = pipeline.totals(self.filter)
+            placed = pipeline.card(card_id, self.filter)
+        except CrmError as exc:
+            self.notify(Text(str(exc)), severity="error")
+            return
+        if placed is None:
+            self.board.move_card(card_id, source, target)
+        else:
+            stage, row = placed
+            self.board.move_card(card_id, source, stage, row, pipeline.card_key(row))
+            target = stage
+        self.board.refresh_heads((source, target))
+        self._show_status()
 
     def _after_close(self, card: dict, outcome: str):
         def done(result) -> None:
@@ -292,8 +362,9 @@ class PipelineScreen(AccessKeys, Screen):
         return actions
 
 
-def _short_day(value) -> str:
+def _short_days(value) -> list[str]:
+    """A close date as a card shows it, longest form first."""
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     if day.year == dates.today().year:
-        return day.strftime("%d %b")
-    return day.strftime("%d %b %Y")
+        return [day.strftime("%d %b")]
+    return [day.strftime("%d %b %Y"), day.strftime("%b %Y")]

@@ -60,7 +60,15 @@ class ProductDetailScreen(RecordDetailScreen):
         self._change(products.activate, "Active: it can be sold.")
 
     def action_retire(self) -> None:
-        self._change(products.retire, "Retired: no new lines can use it.")
+        # retiring takes it out of sale, as D deactivates a record: ask first
+        version = self.record.version
+        calls.confirm_then(
+            self,
+            Text.assemble("Retire ", safe_line(self.record.name, "bold"), "?"),
+            lambda: products.retire(self.record_id, version),
+            detail=keys.fill("No new lines can use it; {product.activate} activates it again."),
+            done_text="Retired: no new lines can use it.",
+        )
 
     def action_toggle_active(self) -> None:
         (self.action_retire if self.record.state == "active" else self.action_activate)()

@@ -28,11 +28,12 @@ class ProductsScreen(RecordListScreen):
         Column("product_number", "Number", 12, keep_width=True),
         Column("name", "Product", 30, _name),
         Column(
-            "product_type", "Type", 16, lambda r: Text(products.TYPES.get(r["product_type"], ""))
+            "product_type", "Type", 16, lambda r: safe_line(products.TYPES.get(r["product_type"]))
         ),
         Column("unit", "Unit", 8),
         Column("list_price", "List price", 14, _price, keep_width=True, right=True),
-        Column("state", "State", 8),
+        # "retired" whole: a state cut short reads as another
+        Column("state", "State", 7, keep_width=True),
     ]
     BINDINGS = keys.bindings("products_list")
     ACCESS = {**RecordListScreen.ACCESS, **dict.fromkeys(("activate", "retire"), "write")}
@@ -63,7 +64,19 @@ class ProductsScreen(RecordListScreen):
         self._change(products.activate, " is active: it can be sold.")
 
     def action_retire(self) -> None:
-        self._change(products.retire, " is retired: no new lines can use it.")
+        # retiring takes it out of sale, as D deactivates a record: ask first
+        row = self.table.current_row
+        if row is None:
+            return
+        calls.confirm_then(
+            self,
+            Text.assemble("Retire ", safe_line(row["name"], "bold"), "?"),
+            lambda: products.retire(row["id"], row["version"]),
+            detail=keys.fill("No new lines can use it; {product.activate} activates it again."),
+            done_text=Text.assemble(
+                safe_line(row["name"]), " is retired: no new lines can use it."
+            ),
+        )
 
     def action_toggle_active(self) -> None:
         row = self.table.current_row

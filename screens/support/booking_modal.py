@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.screens.common import calls
+from crm_tui.screens.common.confirm import leave_unless_typed
 from crm_tui.screens.customers.account_form import _account_matches
 from crm_tui.services import dates
 from crm_tui.services.support import scheduling
@@ -203,4 +204,4 @@ class BookingModal(ModalScreen[int | None]):
         self.dismiss(activity_id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        leave_unless_typed(self, self.form.dirty, lambda: self.dismiss(None))

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.base_detail import RecordDetailScreen
-from crm_tui.screens.common.calls import direct
+from crm_tui.screens.common.calls import confirm_then, direct
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.screens.support import case_actions
 from crm_tui.screens.support.sla_clock import countdown
@@ -50,6 +50,9 @@ class CaseDetailScreen(RecordDetailScreen):
     EXTRA_TABS = [("related", "Related")]
     FIRST_TAB = "summary"
     BINDINGS = keys.bindings("case_detail")
+    # Set by the queue's next-case key: resolving the case goes back to the
+    # queue (with the resolved case as the result), where the next one waits.
+    back_when_resolved = False
 
     ACCESS = {
         **RecordDetailScreen.ACCESS,
@@ -230,7 +233,13 @@ class CaseDetailScreen(RecordDetailScreen):
         case_actions.assign(self, self.record, self._done)
 
     def action_resolve(self) -> None:
-        case_actions.resolve(self, self.record, self._done)
+        case_actions.resolve(self, self.record, self._resolved)
+
+    def _resolved(self, result) -> None:
+        if result and self.back_when_resolved and self.is_current:
+            self.dismiss(result)
+        else:
+            self._done(result)
 
     def action_status(self) -> None:
         row = self.record
@@ -248,7 +257,14 @@ class CaseDetailScreen(RecordDetailScreen):
 
     def action_cancel_case(self) -> None:
         row = self.record
-        direct(self, lambda: cases.cancel(row.id, row.version), "Case canceled.", self._done)
+        confirm_then(
+            self,
+            Text.assemble("Cancel ", safe_line(row.number, "bold"), " ", safe_line(row.title), "?"),
+            lambda: cases.cancel(row.id, row.version),
+            detail=keys.fill("It leaves the queue; {case.reopen} reactivates it."),
+            done_text="Case canceled.",
+            done=self._done,
+        )
 
     def action_reopen(self) -> None:
         row = self.record
@@ -296,11 +312,7 @@ class CaseDetailScreen(RecordDetailScreen):
         )
 
     def action_toggle_active(self) -> None:
-        self.notify(
-            keys.fill(
-                "{case.resolve} resolves, {case.cancel} cancels, {case.reopen} reactivates a case."
-            )
-        )
+        self.notify(f"State changes here: {self.state_steps() or 'none'}.")
 
     def record_actions(self):
         row = self.record

@@ -1,24 +1,42 @@
 """Area 6: the case queue. Active cases by SLA urgency, with a column that
 counts down to the next breach; keys to take, release, move, assign and
-resolve without leaving the list."""
+resolve without leaving the list, and one that takes the most urgent waiting
+case and opens it."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.widgets.data_table import RowDoesNotExist
 
 from crm_tui import keys
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_list import RecordListScreen
+from crm_tui.screens.common.calls import direct
 from crm_tui.screens.support import case_actions
 from crm_tui.screens.support.sla_clock import countdown
+from crm_tui.services import access
 from crm_tui.services.listing import Page
 from crm_tui.services.support import cases, queues
 from crm_tui.text import clean, safe_line
+from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import Column
 
 # How often the countdown column is redrawn (no query: the rows are in memory).
 COUNTDOWN_SECONDS = 5
 PRIORITY_STYLE = {"high": "bold red", "normal": "", "low": "dim"}
+# The footer keeps these at any width: the keys of working the queue, ? for
+# every other key and q; then these while there is room. Sort stays in ?: the
+# queue has one order.
+FOOTER_FIRST = (
+    "case.next",
+    "case.take",
+    "case.resolve",
+    "list.activity",
+    "list.view",
+    "app.help",
+    "app.quit",
+)
+FOOTER_THEN = ("list.filter", "case.release", "case.assign", "case.move", "list.new", "list.edit")
 
 
 def _title(row: dict) -> Text:
@@ -42,7 +60,8 @@ class CaseQueueScreen(RecordListScreen):
     KIND = "case"
     AREA_TITLE = "Cases"
     SORTS = {"urgency": "SLA urgency"}
-    FILTER_HINT = "{list.filter} type to filter by number, title, customer, subject…"
+    # short enough for the filter box of an 80-column terminal
+    FILTER_HINT = "{list.filter} filter by number, title, customer…"
     COLUMNS = [
         # "resp −19h 30m": a late first response, cut short, would misstate the clock
         Column("sla", "Next SLA", 13, countdown, keep_width=True, right=True),
@@ -75,6 +94,7 @@ class CaseQueueScreen(RecordListScreen):
         "move": "assign",
         "assign": "assign",
         "resolve": "write",
+        "next_case": "assign",
     }
 
     def __init__(self) -> None:
@@ -97,6 +117,15 @@ class CaseQueueScreen(RecordListScreen):
     def _tick(self) -> None:
         if self.is_current:
             self.table.refresh_column("sla")
+
+    def footer(self) -> KeyFooter:
+        return KeyFooter(FOOTER_FIRST, FOOTER_THEN)
+
+    def access_allows(self, action: str) -> bool:
+        if action == "next_case":
+            # it takes a waiting case, which is nobody's, not the highlighted one
+            return access.allowed("assign", "case")
+        return super().access_allows(action)
 
     def fetch_page(self, *, view: str, sort: str, **kwargs) -> Page:
         if view.startswith("queue:"):
@@ -131,7 +160,98 @@ class CaseQueueScreen(RecordListScreen):
 
     def action_take(self) -> None:
         if (row := self._row()) is not None:
-            case_actions.take(self, row, self._done)
+            direct(self, lambda: cases.take(row["id"]), "", self._taken)
+
+    def _taken(self, case) -> None:
+        """Keep the cursor on the case just taken, so that the next key (a, R,
+        enter) acts on it. Taken from the unassigned view it leaves that view:
+        the list shows my cases instead, where it is, one v away from the
+        unassigned again (opening it is T's job; t also serves taking a few
+        in a row)."""
+        moved = self.view == "unassigned"
+        if moved:
+            self.view = "mine"
+            self.reload()
+        else:
+            self.refresh_data()
+        self.show_case(case.id)
+        said = Text.assemble("Taken: ", safe_line(case.number, "bold"), " is yours.")
+        if moved:
+            said.append(keys.fill(" Now in your cases; {list.view} shows the unassigned again."))
+        self.notify(said)
+
+    def show_case(self, case_id: int) -> None:
+        """Put the cursor on the case; past the rows loaded, load the rows
+        around it instead (the list loads more either way as the cursor goes)."""
+        if not self._move_to(case_id):
+            key = cases.urgency_key(case_id)
+            if key is not None:
+                self.table.load(self._around(key))
+                self._move_to(case_id)
+                self._show_status()
+
+    def _move_to(self, case_id: int) -> bool:
+        try:
+            self.table.move_cursor(row=self.table.get_row_index(str(case_id)))
+        except RowDoesNotExist:
+            return False
+        return True
+
+    def _around(self, key: tuple):
+        """The view's fetch, whose first page is half before the case `key`
+        names, half from it on."""
+        first = [True]
+
+        def fetch(**kwargs) -> Page:
+            if not first:
+                return self._fetch(**kwargs)
+            first.clear()
+            limit = kwargs["limit"]
+            above = self._fetch(before=key, limit=limit // 2)
+            below = self._fetch(after=key, inclusive=True, limit=limit - len(above.rows))
+            return Page(
+                above.rows + below.rows,
+                below.more_after,
+                above.more_before,
+                above.keys + below.keys,
+                below.ranked,
+            )
+
+        return fetch
+
+    def action_next_case(self) -> None:
+        direct(self, cases.take_next, "", self._work_on)
+
+    def _work_on(self, case) -> None:
+        if case is None:
+            self.notify("No case waits unassigned in your queues.")
+            self.refresh_data()
+            return
+        self.notify(Text.assemble("Taken: ", safe_line(case.number, "bold"), " is yours."))
+        detail = self.detail_screen(case.id)
+        detail.back_when_resolved = True
+        self.app.push_screen(detail, self._worked)
+
+    def _worked(self, resolved) -> None:
+        """Back from a case taken with T and resolved: the cursor is on the
+        case T would take next, the top of the unassigned view."""
+        if resolved is None:
+            return
+        self.view = "unassigned"
+        self.reload()
+        row = self.table.current_row
+        said = Text.assemble(safe_line(resolved.number, "bold"), " resolved. ")
+        if row is None:
+            said.append(
+                "No other case matches the filter."
+                if self.filter_text
+                else "No other case waits in your queues."
+            )
+        else:
+            said.append_text(Text.assemble("Next: ", safe_line(row["name"], "bold")))
+            # a filtered view's first case need not be the one T takes
+            said.append("." if self.filter_text else keys.fill(" ({case.next} takes it)."))
+        self.notify(said)
 
     def action_release(self) -> None:
         if (row := self._row()) is not None:
@@ -166,7 +286,14 @@ class CaseQueueScreen(RecordListScreen):
         )
 
     def record_actions(self):
-        actions = [("New case", keys.fill("Log a case ({list.new})"), self.action_new)]
+        actions = [
+            (
+                "Take the next case",
+                keys.fill("The most urgent waiting in your queues, opened ({case.next})"),
+                self.action_next_case,
+            ),
+            ("New case", keys.fill("Log a case ({list.new})"), self.action_new),
+        ]
         row = self.table.current_row
         if row is not None and row["state"] == "active":
             actions += [

@@ -350,3 +350,45 @@ def test_close_filter_pages_leave_out_undated_cards(db):
     assert [r["name"] for r in page.rows] == ["d1", "d2a"] and page.more
     page = pipeline.cards("develop", BoardFilter("all", "this_quarter"), after=page.keys[-1])
     assert [r["name"] for r in page.rows] == ["d2b"] and not page.more
+
+
+# --- one card, and where it sorts ------------------------------------------------------
+
+
+def test_one_card_is_the_row_its_column_pages(people):
+    acme = accounts.create({"name": "Acme"})
+    late = opp("Late", close="2026-05-13", revenue="12.50", stage="develop")
+    opportunities.update(late.id, late.version, {"account_id": acme.id})
+    stage, row = pipeline.card(late.id, BoardFilter())
+    assert stage == "develop"
+    assert row == pipeline.cards("develop", BoardFilter()).rows[0]
+    assert row["overdue"] is True and row["customer"] == "Acme"
+    assert pipeline.card_key(row) == pipeline.cards("develop", BoardFilter()).keys[0]
+
+
+def test_one_card_is_none_where_the_board_does_not_show_it(people):
+    from crm_tui.models import User
+
+    sam = User.get(User.login == "sam")
+    theirs = opp("Theirs", close="2026-05-20", owner=sam.id)
+    undated = opp("Undated")
+    closed = opp("Closed", revenue="5", close="2026-05-01")
+    opportunities.close_lost(closed.id, closed.version, reason="canceled")
+    assert pipeline.card(theirs.id, BoardFilter("mine")) is None
+    assert pipeline.card(theirs.id, BoardFilter("team"))[0] == "qualify"
+    assert pipeline.card(theirs.id, BoardFilter("all", "overdue")) is None
+    assert pipeline.card(theirs.id, BoardFilter("all", "this_month")) is not None
+    # a close-date filter shows no undated cards
+    assert pipeline.card(undated.id, BoardFilter("mine")) is not None
+    assert pipeline.card(undated.id, BoardFilter("mine", "this_quarter")) is None
+    assert pipeline.card(closed.id, BoardFilter("all")) is None
+
+
+def test_key_order_sorts_keys_as_the_column_pages(db):
+    expected = make_column(db)
+    keys = pipeline.cards("develop", ALL, limit=11).keys
+    assert sorted(reversed(keys), key=pipeline.key_order) == keys
+    assert [key[1] for key in keys] == expected
+    # a date object sorts as its ISO text does
+    assert pipeline.key_order((dt.date(2026, 7, 1), 3)) == pipeline.key_order(("2026-07-01", 3))
+    assert pipeline.key_order(("2099-01-01", 1)) < pipeline.key_order((None, 1))

@@ -162,3 +162,23 @@ def test_case_queue(case_desk, snap_compare):
 
 def test_case_queue_small(case_desk, snap_compare):
     assert snap_compare(CrmApp(), run_before=_all_cases, terminal_size=SMALL)
+
+
+async def _took_a_case(pilot) -> None:
+    """t on the second waiting case: the list shows my cases, the cursor on it."""
+    await pilot.press("6")
+    assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, CaseQueueScreen))
+    screen = pilot.app.screen
+    await pilot.press("v")
+    assert await wait_until(pilot, lambda: len(screen.table._rows) == 3)
+    await pilot.press("j", "t")
+    assert await wait_until(pilot, lambda: screen.view == "mine")
+    await pilot.pause()
+
+
+def test_case_queue_after_take(case_desk, snap_compare):
+    assert snap_compare(CrmApp(), run_before=_took_a_case, terminal_size=BIG)
+
+
+def test_case_queue_after_take_small(case_desk, snap_compare):
+    assert snap_compare(CrmApp(), run_before=_took_a_case, terminal_size=SMALL)

@@ -1,6 +1,7 @@
 """SVG snapshots of the knowledge base on a small fixed data set, time frozen:
 the search with a query typed (ranked results, lit snippets), an article
-rendered from its Markdown, and a case with its suggested articles beside it.
+rendered from its Markdown, the cases offered when an article found there is
+linked, and a case with its suggested articles beside it.
 
 Update with `pytest tests/snapshots/test_snapshots_kb.py --snapshot-update` after
 checking the differences in snapshot_report.html. The session runs in UTC;
@@ -22,6 +23,7 @@ from crm_tui import display
 from crm_tui.app import CrmApp
 from crm_tui.config import Settings
 from crm_tui.screens.knowledge.article_view import ArticleScreen
+from crm_tui.screens.knowledge.case_picker import CasePickerModal
 from crm_tui.screens.knowledge.knowledge_search import KnowledgeScreen
 from crm_tui.screens.support import case_detail, sla_clock
 from crm_tui.screens.support.case_detail import CaseDetailScreen
@@ -154,14 +156,49 @@ def test_knowledge_search_small(kb_desk, snap_compare):
     assert snap_compare(CrmApp(), run_before=_search, terminal_size=SMALL)
 
 
+async def _open_article(pilot, article_id: int) -> None:
+    await pilot.pause()
+    await pilot.app.open_record("article", article_id)
+    assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, ArticleScreen))
+    await pilot.pause()
+
+
 def test_article_view(kb_desk, snap_compare):
     async def open_article(pilot):
-        await pilot.pause()
-        await pilot.app.open_record("article", kb_desk["articles"][0])
-        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, ArticleScreen))
-        await pilot.pause()
+        await _open_article(pilot, kb_desk["articles"][0])
 
     assert snap_compare(CrmApp(), run_before=open_article, terminal_size=BIG)
+
+
+def test_article_view_small(kb_desk, snap_compare):
+    async def open_article(pilot):
+        await _open_article(pilot, kb_desk["articles"][0])
+
+    assert snap_compare(CrmApp(), run_before=open_article, terminal_size=SMALL)
+
+
+def _pick_a_case(article_id: int):
+    """l on an article opened in area 7: the person's own cases to pick from."""
+
+    async def run(pilot):
+        await _open_article(pilot, article_id)
+        await pilot.press("l")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, CasePickerModal))
+        assert await wait_until(pilot, lambda: len(pilot.app.screen.rows) == 2)
+        await pilot.pause(0.3)
+
+    return run
+
+
+def test_case_picker(kb_desk, snap_compare):
+    # the second article is linked to the depot case already
+    picking = _pick_a_case(kb_desk["articles"][1])
+    assert snap_compare(CrmApp(), run_before=picking, terminal_size=BIG)
+
+
+def test_case_picker_small(kb_desk, snap_compare):
+    picking = _pick_a_case(kb_desk["articles"][1])
+    assert snap_compare(CrmApp(), run_before=picking, terminal_size=SMALL)
 
 
 def test_case_suggestions(kb_desk, snap_compare):

@@ -83,7 +83,7 @@ async def test_create_a_contract_add_lines_activate_hold_resume(db):
         await pilot.press("plus")
         await pilot.pause()
         assert app.screen is detail
-        assert "only a draft's lines can change" in notes_text(app)
+        assert "Add line: only while this contract is draft; it is active" in notes_text(app)
 
         # H holds, H resumes; X asks before it cancels, n keeps it
         await pilot.press("H")

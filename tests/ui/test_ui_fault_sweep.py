@@ -55,6 +55,7 @@ from crm_tui.screens.customers.contact_form import ContactFormScreen
 from crm_tui.screens.customers.contacts_list import ContactsScreen
 from crm_tui.screens.knowledge.article_form import ArticleFormScreen
 from crm_tui.screens.knowledge.article_view import ArticleScreen
+from crm_tui.screens.knowledge.case_picker import CasePickerModal
 from crm_tui.screens.knowledge.knowledge_search import KnowledgeScreen
 from crm_tui.screens.sales.competitor_detail import CompetitorDetailScreen
 from crm_tui.screens.sales.competitor_form import CompetitorFormScreen
@@ -640,8 +641,8 @@ ACCOUNTS = {
         edit_account, lambda ids: value("account", ids["acme"], "city") == "York", city="York"),
     "account-form/overwrite-after-a-conflict-key": key(
         conflicting_edit, "o", lambda ids: value("account", ids["acme"], "city") == "York"),
-    "accounts-list/deactivate-key": key(
-        lambda d: accounts_list(d, "acme"), "D",
+    "accounts-list/deactivate-confirm": confirm(
+        asking(lambda d: accounts_list(d, "acme"), "D"),
         lambda ids: value("account", ids["acme"], "state") == "inactive"),
     "accounts-list/activity-modal": by_r(Case(
         list_call, SAVE, logged("phone_call", "Renew"), {"#subject": "Renew"})),
@@ -673,8 +674,8 @@ ACCOUNTS = {
         job_title="Buyer"),
     "contact-detail/note-modal": Case(
         contact_note, SAVE, logged("note", "Email"), {"#subject": "Email"}),
-    "contacts-list/deactivate-key": key(
-        contacts_list, "D", lambda ids: value("contact", ids["ann"], "state") == "inactive"),
+    "contacts-list/deactivate-confirm": confirm(
+        asking(contacts_list, "D"), lambda ids: value("contact", ids["ann"], "state") == "inactive"),
     "contact-detail/reactivate-key": key(
         lambda d: contact(d, "olly"), "D",
         lambda ids: value("contact", ids["olly"], "state") == "active"),
@@ -998,8 +999,8 @@ DOCUMENTS = {
     "invoice-detail/payment-modal": form(
         lambda d: step_modal(d, INVOICE, "p", "amount", "1.00"),
         doc_is("invoice", "invoice", "state", "paid"), amount="1.00"),
-    "invoice-detail/cancel-key": key(
-        INVOICE, "X", doc_is("invoice", "invoice", "state", "canceled")),
+    "invoice-detail/cancel-confirm": confirm(
+        asking(INVOICE, "X"), doc_is("invoice", "invoice", "state", "canceled")),
 }  # fmt: skip
 
 
@@ -1073,8 +1074,8 @@ CATALOGUE = {
         product_number="N-1", name="Nut"),
     "product-detail/edit-product-form": form(
         edit_product, lambda ids: value("product", ids["widget"], "unit") == "box", unit="box"),
-    "products-list/retire-key": key(
-        lambda d: products_list(d, "widget"), "X", product_is("widget", "retired")),
+    "products-list/retire-confirm": confirm(
+        asking(lambda d: products_list(d, "widget"), "X"), product_is("widget", "retired")),
     "product-detail/activate-key": key(
         lambda d: product(d, "gizmo"), "A", product_is("gizmo", "active")),
     "price-lists/new-list-modal": form(
@@ -1096,8 +1097,9 @@ CATALOGUE = {
     "competitor-detail/edit-competitor-form": form(
         edit_competitor, lambda ids: value("competitor", ids["rival"], "website") == "rv.io",
         website="rv.io"),
-    "competitors-list/deactivate-key": key(
-        competitors_list, "D", lambda ids: value("competitor", ids["rival"], "state") == "inactive"),
+    "competitors-list/deactivate-confirm": confirm(
+        asking(competitors_list, "D"),
+        lambda ids: value("competitor", ids["rival"], "state") == "inactive"),
     "competitor-detail/reactivate-key": key(
         lambda d: d.detail("competitor", "old_rival", CompetitorDetailScreen), "D",
         lambda ids: value("competitor", ids["old_rival"], "state") == "active"),
@@ -1279,7 +1281,7 @@ SERVICE = {
         resolve_with_open_work, case_is("open_work", "state", "resolved")),
     "case-detail/status-modal": form(
         case_status, case_is("jam", "status_reason", "on_hold"), reason="on_hold"),
-    "case-detail/cancel-key": key(case, "X", case_is("jam", "state", "canceled")),
+    "case-detail/cancel-confirm": confirm(asking(case, "X"), case_is("jam", "state", "canceled")),
     "case-detail/reactivate-key": key(
         lambda d: case(d, "done_case"), "O", case_is("done_case", "state", "active")),
     "case-detail/merge-modal": form(
@@ -1396,6 +1398,14 @@ async def article_modal(
         d.choose(field, choice)
 
 
+async def pick_a_case(d: Desk) -> None:
+    """l on an article found in area 7 (no case to hand): the case is picked."""
+    await article(d, "published_article")
+    await d.press("l", then=CasePickerModal)
+    await d.type("#case-pick-query", "jam")
+    await d.until(lambda: [r["id"] for r in d.screen.rows] == [d.ids["jam"]], "the case found")
+
+
 def article_is(name: str, column: str, wanted: object) -> Saved:
     return lambda ids: value("kb_article", ids[name], column) == wanted
 
@@ -1433,6 +1443,8 @@ KNOWLEDGE = {
         stars=3),
     "article/link-to-case-key": key(
         lambda d: article(d, "published_article", case_id="jam"), "l", linked),
+    "article/link-to-picked-case-modal": Case(pick_a_case, ("enter",), linked,
+                                              {"#case-pick-query": "jam"}),
 }  # fmt: skip
 
 

@@ -82,7 +82,7 @@ async def test_a_busy_database_on_a_key_offers_the_key_again(quick_busy, db_path
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         with lock_held_by_another_process(db_path) as holder:
-            await pilot.press("D")  # deactivate the highlighted account
+            await pilot.press("D", "y")  # deactivate the highlighted account
             assert await wait_until(pilot, lambda: isinstance(app.screen, RetryModal))
             holder.release()
             await pilot.press("r")

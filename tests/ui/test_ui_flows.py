@@ -416,7 +416,10 @@ async def test_views_cycle_and_deactivation_moves_an_account(db):
         assert screen.view == "active"
 
         assert screen.table.current_row["name"] == "Alpha Co"
-        await pilot.press("D")
+        await pilot.press("D")  # asks first, naming the account
+        assert "Deactivate Alpha Co?" in screen_text(app)
+        assert _names(screen) == ["Alpha Co", "Beta Co"]
+        await pilot.press("y")
         assert _names(screen) == ["Beta Co"]
         assert await wait_until(pilot, lambda: "Alpha Co deactivated" in screen_text(app))
         await pilot.press("v", "v")

@@ -143,7 +143,7 @@ async def test_qualify_quote_win_fulfil_invoice_pay(db):
         await pilot.press("plus")
         await pilot.pause()
         assert not isinstance(app.screen, LineModal)
-        assert "cannot change" in _notes(app)
+        assert "Add line: only while this invoice is active; it is paid" in _notes(app)
 
 
 async def test_a_refused_line_keeps_what_was_typed(db):

@@ -25,6 +25,7 @@ from ui_support import iter_segments, screen_lines, wait_until
 
 from crm_tui.app import CrmApp
 from crm_tui.models import Account, Activity, AuditEntry, Contact, Note
+from crm_tui.screens.common.confirm import ConfirmModal
 from crm_tui.screens.common.conflict import ConflictModal
 from crm_tui.screens.common.help import HelpScreen
 from crm_tui.screens.customers.account_detail import AccountDetailScreen
@@ -228,6 +229,10 @@ async def test_lists_modal_titles_palette_help_and_toasts(world):
         table = app.screen.table
         table.move_cursor(row=[row["name"] for row in table._rows].index(RAW[4]))
         await pilot.press("D")
+        # the question names the record, literally
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        check_screen(app, ConfirmModal, [VISIBLE[4]])
+        await pilot.press("y")
         assert await wait_until(
             pilot, lambda: any("click deactivated" in line for line in screen_lines(app))
         )

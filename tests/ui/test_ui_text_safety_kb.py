@@ -349,7 +349,7 @@ async def test_case_suggestion_panel(library):
         assert await wait_until(pilot, lambda: isinstance(app.screen, ArticleScreen))
         await pilot.pause()
         lines = check_screen(app, ArticleScreen, [VISIBLE[6]])
-        assert any("l link to the case" in line for line in lines)
+        assert any("l Link to case" in line for line in lines)
         await pilot.press("escape")
         await pilot.pause()
         check_screen(app, CaseDetailScreen, [PERSIAN])

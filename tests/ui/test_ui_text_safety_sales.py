@@ -45,6 +45,7 @@ from crm_tui.models import (
     SalesOrder,
     SalesOrderLine,
 )
+from crm_tui.screens.common.confirm import ConfirmModal
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.screens.sales.competitor_detail import CompetitorDetailScreen
 from crm_tui.screens.sales.competitor_form import CompetitorFormScreen
@@ -629,7 +630,7 @@ async def test_documents_list_detail_lines_totals_line_modal_form_and_palette(sa
             pilot, lambda: any(f"→ {VISIBLE[3]}" in line for line in screen_lines(app))
         )
         check_screen(app, LineModal, [])
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # something was typed: it asks first
 
         # removing a line asks, naming it
         table.move_cursor(row=1)
@@ -685,8 +686,13 @@ async def test_products_price_lists_competitors_and_palette(sales):
         # a toast naming the product
         table = app.screen.table
         table.move_cursor(row=[row["name"] for row in table._rows].index(RAW[4]))
-        await pilot.press("X")
-        assert "click is retired: no new lines can use it." in notes_text(app)
+        await pilot.press("X")  # retiring asks first, naming the product literally
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        check_screen(app, ConfirmModal, [VISIBLE[4]])
+        await pilot.press("y")
+        assert await wait_until(
+            pilot, lambda: "click is retired: no new lines can use it." in notes_text(app)
+        )
         await toast_shows(pilot, "click is retired")
 
         await app.open_record("product", product.id)

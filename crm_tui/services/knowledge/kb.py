@@ -47,8 +47,10 @@ from crm_tui.services.knowledge.kb_article import (
     user_name,
 )
 from crm_tui.services.knowledge.kb_feedback import (
+    CaseChoice,
     LinkedArticleRow,
     LinkedCaseRow,
+    cases_to_link,
     linked_articles,
     linked_cases,
     my_rating,
@@ -352,6 +354,7 @@ __all__ = [
     "LANGUAGES",
     "REVIEWER_ROLES",
     "STATES",
+    "CaseChoice",
     "LinkedArticleRow",
     "LinkedCaseRow",
     "SubjectRow",
@@ -360,6 +363,7 @@ __all__ = [
     "archive",
     "by_number",
     "can_see",
+    "cases_to_link",
     "create",
     "display_number",
     "ensure_subject",

@@ -157,6 +157,8 @@ _CARD_JOINS = (
     'JOIN "user" u ON u.id = o.owner_id LEFT JOIN account a ON a.id = o.account_id '
     "LEFT JOIN contact c ON c.id = o.contact_id"
 )
+# The page's ids joined to their names, owners and customers.
+_JOINED = f"CROSS JOIN opportunity o ON o.id = p.id {_CARD_JOINS}"
 
 
 def cards(stage: str, f: BoardFilter, *, after: tuple | None = None, limit: int = 40) -> CardPage:
@@ -186,13 +188,46 @@ def cards(stage: str, f: BoardFilter, *, after: tuple | None = None, limit: int 
         wanted = limit + 1 - len(rows)
         rows += _card_rows(index, stage, where + keyset, params + keyset_params, "id", wanted)
     more = len(rows) > limit
-    rows = rows[:limit]
+    rows = _marked(rows[:limit])
+    return CardPage(rows, [card_key(r) for r in rows], more)
+
+
+def card(opportunity_id: int, f: BoardFilter) -> tuple[str, CardRow] | None:
+    """The stage and card of one open opportunity, as `cards` pages it under
+    the filter `f`; None when the board does not show it (closed, another
+    owner's, outside the close dates, or not readable)."""
+    where, params = _where(f)
+    conditions = " AND ".join(["id = ?", "state = 'open'", *where])
+    if f.close is not None:
+        # as in `cards`: a close-date filter shows no undated cards
+        conditions += " AND estimated_close_date IS NOT NULL"
+    ids = f"SELECT id, estimated_close_date, stage FROM opportunity WHERE {conditions}"
+    sql = f"SELECT p.stage AS stage, {_CARD_COLUMNS} FROM ({ids}) AS p {_JOINED}"
+    rows = dict_rows(sql, [opportunity_id, *params])
+    if not rows:
+        return None
+    row = _marked(rows)[0]
+    return row.pop("stage"), row
+
+
+def card_key(row: CardRow) -> tuple:
+    """A card's key in its column: what `after` takes, what `key_order` sorts."""
+    return (row["estimated_close_date"], row["id"])
+
+
+def key_order(key: tuple) -> tuple:
+    """A card key as a value that sorts the way the columns page: dated cards
+    by date, then the undated ones, each by id."""
+    day, opportunity_id = key
+    return (day is None, "" if day is None else _iso(day), int(opportunity_id))
+
+
+def _marked(rows: list[dict]) -> list[dict]:
     today = dates.today().isoformat()
     for row in rows:
-        row["overdue"] = (
-            row["estimated_close_date"] is not None and row["estimated_close_date"] < today
-        )
-    return CardPage(rows, [(r["estimated_close_date"], r["id"]) for r in rows], more)
+        day = row["estimated_close_date"]
+        row["overdue"] = day is not None and _iso(day) < today
+    return rows
 
 
 def _iso(value) -> str:
@@ -210,7 +245,6 @@ def _card_rows(
         f"ORDER BY {order} LIMIT ?"
     )
     sql = (
-        f"SELECT {_CARD_COLUMNS} FROM ({ids}) AS p CROSS JOIN opportunity o ON o.id = p.id "
-        f"{_CARD_JOINS} ORDER BY p.estimated_close_date, p.id"
+        f"SELECT {_CARD_COLUMNS} FROM ({ids}) AS p {_JOINED} ORDER BY p.estimated_close_date, p.id"
     )
     return dict_rows(sql, [stage, *params, limit])

@@ -1,18 +1,22 @@
 """The case queue's views: which cases each view holds, walking them in
 urgency order on their partial indexes, and the rows the queue shows.
 `cases.page` pages a view (narrowed through the search index);
-`find_by_name` finds cases for pickers and the palette."""
+`take_next` takes the case the unassigned view puts first; `find_by_name`
+finds cases for pickers and the palette."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TypedDict
 
-from crm_tui.db import database, dict_rows
+from crm_tui.db import database, dict_rows, write
 from crm_tui.errors import DomainError
 from crm_tui.models.base import from_db_time
+from crm_tui.models.service import Case
 from crm_tui.services import access, search, session
 from crm_tui.services.listing import too_many_to_rank
+from crm_tui.services.support.case_record import get
+from crm_tui.services.support.case_taking import take
 
 VIEWS = {
     "mine": "My active cases",
@@ -81,6 +85,10 @@ _URGENCY = (
     ("k.next_breach_at IS NULL", ("k.priority_rank",)),
 )
 _RESOLVED = (("k.resolved_at IS NOT NULL", ("k.resolved_at",)),)
+# take_next reads this many candidates at a time, and reads again this many
+# times when colleagues took all of them between the read and the write.
+_NEXT_BATCH = 10
+_NEXT_ROUNDS = 5
 
 
 def view_where(view: str, queue_id: int | None) -> tuple[str, str, tuple, bool]:
@@ -147,6 +155,46 @@ def walk(where, index, params, segments, descending, cursor, backwards, inclusiv
         if len(out) > limit:
             break
     return out
+
+
+def urgency_key(case_id: int) -> tuple | None:
+    """The key an active view orders the case by (as `cases.page` hands keys
+    out), for a page that starts at it; None when the case does not exist."""
+    found = database.execute_sql(
+        'SELECT next_breach_at, priority_rank, id FROM "case" WHERE id = ?', (case_id,)
+    ).fetchone()
+    return None if found is None else tuple(found)
+
+
+def take_next() -> Case | None:
+    """Take the case waiting unassigned in my queues that the unassigned view
+    puts first (the next breach soonest, then the higher priority, then the
+    older case); None when none waits.
+
+    The view is read before the write, so its walk never holds the write
+    lock; inside the write (which holds the database's write lock from its
+    start, as `take` does) each candidate is read again and the first one
+    still waiting is taken. Two agents pressing it at once get two different
+    cases: the second finds the first's case taken and goes on to the next."""
+    from crm_tui.services.support import queues
+
+    mine = queues.my_queue_ids()
+    if not mine:
+        raise DomainError("you are in no queue, so no case waits for you; an admin adds you to one")
+    where, index, segments, descending = view_where("unassigned", None)
+    readable = readable_where()
+    if readable:
+        where += f" AND {readable}"
+    for _ in range(_NEXT_ROUNDS):
+        found = walk(where, index, [], segments, descending, None, False, False, _NEXT_BATCH)
+        if not found:
+            return None
+        with write():
+            for row in found:
+                case = get(row[0])
+                if case.state == "active" and not case.assigned and case.queue_id in mine:
+                    return take(case.id)
+    raise DomainError("others took every waiting case as you pressed; press it again")
 
 
 def display_rows(ids: list[int]) -> list[CaseRow]:

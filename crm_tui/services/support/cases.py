@@ -4,8 +4,9 @@ and paging the queue views through the search index. The rest of a case
 lives beside it and is reached through here too: reading one in
 `case_record`, its fields' checks in `case_fields`, its SLA clock in
 `case_clock`, who holds it in `case_taking`, merging in `case_merge`, the
-views' walk and rows in `case_queue`. `sla`, `routing` and `contract_cases`
-are imported when first needed, so the case modules load on their own.
+views' walk and rows, and taking the next waiting case, in `case_queue`.
+`sla`, `routing` and `contract_cases` are imported when first needed, so the
+case modules load on their own.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from crm_tui.services.support.case_queue import (
     display_rows,
     find_by_name,
     readable_where,
+    take_next,
+    urgency_key,
     view_where,
     walk,
 )
@@ -478,5 +481,7 @@ __all__ = [
     "resolve",
     "set_status",
     "take",
+    "take_next",
     "update",
+    "urgency_key",
 ]
