@@ -150,8 +150,6 @@ def _open(args, settings: config.Settings, *, must_exist: bool = True):
     if args.demo:
         from crm_tui import demo
 
-        if not demo.demo_path().exists():
-            print(f"crm-tui: creating the demo database at {demo.demo_path()} …", file=sys.stderr)
         return demo.open_demo(settings)
     if must_exist and not _is_url(path) and not path.exists():
         raise CrmError(f"no database at {path}; create one with: crm-tui init {path}")

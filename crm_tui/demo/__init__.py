@@ -100,7 +100,10 @@ def open_demo(settings: Settings | None = None) -> User:
     user = open_for_user(demo_path(), settings)
     if not Account.select().exists():
         # seeding takes several seconds: say why the screen is still empty
-        print("crm-tui: creating the demo database (first start only)…", file=sys.stderr)
+        print(
+            f"crm-tui: creating the demo database at {demo_path()} (first start only) …",
+            file=sys.stderr,
+        )
     seed(user.login)
     price_list = demo_default_price_list()
     if price_list is not None and price_list.name != session.settings().default_price_list:

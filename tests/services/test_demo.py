@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 
 import phonenumbers
 import pytest
 
-from crm_tui import config, demo
+from crm_tui import cli, config, demo
 from crm_tui.db import close_database, database, dict_rows
 from crm_tui.demo import sales as demo_sales
 from crm_tui.models import (
@@ -132,6 +133,22 @@ def test_a_database_with_accounts_is_left_alone(db):
     assert counts["accounts"] == 1
     assert counts["users"] == 1
     assert counts["contacts"] == 0
+
+
+def test_the_first_start_says_once_that_it_creates_the_demo(settings, monkeypatch, capsys):
+    monkeypatch.setattr(session, "os_login", lambda: "demo_user")
+    args = argparse.Namespace(demo=True, db=None)
+    try:
+        cli._open(args, settings, must_exist=False)
+        said = capsys.readouterr().err
+        assert said.count("creating the demo database") == 1, said
+        assert str(demo.demo_path()) in said
+        close_database()
+        cli._open(args, settings, must_exist=False)  # seeded: nothing to say
+        assert "creating" not in capsys.readouterr().err
+    finally:
+        session.act_as(None)
+        close_database()
 
 
 def test_open_demo_uses_its_own_file(settings, monkeypatch):
