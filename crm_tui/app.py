@@ -234,7 +234,23 @@ class CrmApp(App):
         self.push_screen(_lazy(module, name)())
 
     async def action_area(self, mode: str) -> None:
-        await self.switch_mode(mode)
+        if mode != self.current_mode:
+            await self.switch_mode(mode)
+            return
+        # The area's own key again goes back to its home screen, from however
+        # deep in it; a modal, or a form holding typed text, is not left unasked.
+        from textual.screen import ModalScreen
+
+        from crm_tui.screens.common.base_form import RecordFormScreen
+
+        while len(self.screen_stack) > 1:
+            top = self.screen
+            if isinstance(top, ModalScreen):
+                return
+            if isinstance(top, RecordFormScreen) and top.form.dirty:
+                self.notify("This form has changes: save them (ctrl+s) or leave it (escape) first.")
+                return
+            await self.pop_screen()
 
     async def open_record(self, kind: str, record_id: int) -> None:
         """Go to a record's detail screen in its own area."""

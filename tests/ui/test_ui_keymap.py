@@ -114,3 +114,29 @@ async def test_an_unknown_theme_falls_back_with_a_warning(db):
         await pilot.pause()
         assert app.theme == "textual-dark"
         assert await wait_until(pilot, lambda: "No theme is called" in _told(app))
+
+
+async def test_an_areas_key_again_goes_back_to_its_home_screen(db):
+    from ui_support import fill
+
+    from crm_tui.screens.customers.account_detail import AccountDetailScreen
+    from crm_tui.screens.customers.account_form import AccountFormScreen
+    from crm_tui.services.customers import accounts
+
+    session.configure(config.Settings(time_zone="UTC"))
+    acme = accounts.create({"name": "Acme"})
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.open_record("account", acme.id)
+        assert await wait_until(pilot, lambda: isinstance(app.screen, AccountDetailScreen))
+        await pilot.press("1")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        assert len(app.screen_stack) == 1
+        # a form holding typed text is not left behind unasked
+        await app.push_screen(AccountFormScreen(None))
+        await fill(pilot, "name", "Half typed")
+        # (a field takes 1 as a digit: the area's action itself, as from the palette)
+        await app.action_area("accounts")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountFormScreen)
+        assert "This form has changes" in _told(app)
