@@ -44,6 +44,18 @@ class AccessKeys:
         kind, record_id = target
         return access.allowed(privilege, kind, self._owner(kind, record_id))
 
+    def access_refusal(self, action: str) -> str | None:
+        """The sentence saying which privilege the role lacks for `action`;
+        None when the role is not what stops it."""
+        privilege = self.ACCESS.get(action)
+        if privilege == "create":
+            return access.refusal("create", self.create_kind(action))
+        target = self.access_target(action)
+        if privilege is None or target is None:
+            return None
+        kind, record_id = target
+        return access.refusal(privilege, kind, self._owner(kind, record_id))
+
     def create_kind(self, action: str) -> str:
         """The kind a create action makes (the screen's own by default)."""
         return self.KIND

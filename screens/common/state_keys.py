@@ -16,7 +16,6 @@ from textual.binding import Binding
 
 from crm_tui import display, keys, meta
 from crm_tui.keys.needs import EDITABLE, OPEN
-from crm_tui.services import access
 
 
 @cache
@@ -131,14 +130,7 @@ class StateKeys:
         if not self.state_allows(binding):
             return self.state_refusal(binding)
         action, _ = _parsed(binding.action)
-        privilege = self.ACCESS.get(action)
-        if privilege == "create":
-            return access.refusal("create", self.create_kind(action))
-        target = self.access_target(action)
-        if privilege is not None and target is not None:
-            kind, record_id = target
-            return access.refusal(privilege, kind, self._owner(kind, record_id))
-        return f"{binding.description}: not available here."
+        return self.access_refusal(action) or f"{binding.description}: not available here."
 
     def explain(self, action: str, parameters: tuple = ()) -> None:
         """Say why `action` cannot run now (a palette command or a row's enter

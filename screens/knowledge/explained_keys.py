@@ -10,7 +10,6 @@ from textual import events
 from textual.actions import parse
 
 from crm_tui import keys
-from crm_tui.services import access
 
 
 class ExplainedKeys:
@@ -22,14 +21,7 @@ class ExplainedKeys:
     def why_not(self, action: str, parameters: tuple) -> str:
         """The sentence shown when `action` is refused; the role's missing
         privilege unless the screen knows better."""
-        privilege = self.ACCESS.get(action)
-        if privilege == "create":
-            return access.refusal("create", self.create_kind(action))
-        target = self.access_target(action)
-        if privilege is not None and target is not None:
-            kind, record_id = target
-            return access.refusal(privilege, kind, self._owner(kind, record_id))
-        return "Not available here."
+        return self.access_refusal(action) or "Not available here."
 
     def on_key(self, event: events.Key) -> None:
         if event.key in self.active_bindings:
