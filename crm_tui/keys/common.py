@@ -18,6 +18,15 @@ def bind(
     return Binding(key, action, description, show=show, priority=priority, id=binding_id)
 
 
+# j/k/g/G on a list drawn as an OptionList (a board column's cards, the
+# knowledge results): home and end were its first and last already.
+OPTION_LIST_CURSOR: tuple[Binding, ...] = (
+    bind("cursor.down", "j", "cursor_down", "Down", show=False),
+    bind("cursor.up", "k", "cursor_up", "Up", show=False),
+    bind("cursor.top", "g,home", "first", "Top", show=False),
+    bind("cursor.bottom", "G,end", "last", "Bottom", show=False),
+)
+
 SCOPES: dict[str, tuple[Binding, ...]] = {
     # CrmApp: active on every screen that is not a modal.
     "app": (
@@ -97,14 +106,8 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("cursor.down", "j", "cursor_down", "Down", show=False),
         bind("cursor.up", "k", "cursor_up", "Up", show=False),
     ),
-    # Kanban's CardList: one column's cards (an OptionList: home and end were
-    # its first and last already).
-    "card_list": (
-        bind("cursor.down", "j", "cursor_down", "Down", show=False),
-        bind("cursor.up", "k", "cursor_up", "Up", show=False),
-        bind("cursor.top", "g,home", "first", "Top", show=False),
-        bind("cursor.bottom", "G,end", "last", "Bottom", show=False),
-    ),
+    # Kanban's CardList: one column's cards.
+    "card_list": OPTION_LIST_CURSOR,
     "kanban": (
         bind("board.column_left", "left,h", "column(-1)", "◀ column", show=False),
         bind("board.column_right", "right,l", "column(1)", "column ▶", show=False),

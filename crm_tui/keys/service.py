@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from crm_tui.keys.common import bind
+from crm_tui.keys.common import OPTION_LIST_CURSOR, bind
 from crm_tui.keys.sales import ADD_LINE, REMOVE_LINE
 
 SCOPES: dict[str, tuple[Binding, ...]] = {
@@ -78,14 +78,8 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("kb.clear", "escape", "clear", "Clear search", show=False),
         bind("list.refresh", "r", "refresh_data", "Refresh", show=False),
     ),
-    # ArticleList: the knowledge results and the suggestions beside a case (an
-    # OptionList: home and end were its first and last already).
-    "article_list": (
-        bind("cursor.down", "j", "cursor_down", "Down", show=False),
-        bind("cursor.up", "k", "cursor_up", "Up", show=False),
-        bind("cursor.top", "g,home", "first", "Top", show=False),
-        bind("cursor.bottom", "G,end", "last", "Bottom", show=False),
-    ),
+    # ArticleList: the knowledge results and the suggestions beside a case.
+    "article_list": OPTION_LIST_CURSOR,
     # CasePickerModal: the case an article is linked to; the box keeps focus
     # while up and down choose, as in a lookup field.
     "case_picker": (
