@@ -13,3 +13,7 @@ KANBAN_MS = 100.0
 WRITE_MS = 10.0
 WRITERS_PER_S = 1000.0
 RSS_MB = 150.0
+# A desk key, from its bytes to the settled screen in a real terminal
+# (crm_tui/bench/interact.py): the median and the p95 of its presses.
+INTERACT_MS = 50.0
+INTERACT_P95_MS = 120.0

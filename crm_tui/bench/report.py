@@ -81,6 +81,17 @@ def _parser() -> argparse.ArgumentParser:
         "working through a desk's mix at once",
     )
     p.add_argument(
+        "--interact",
+        action="store_true",
+        help="run the interaction benchmark alone: desk keys pressed in the real app on a "
+        "pseudo-terminal, each timed to its settled screen",
+    )
+    p.add_argument(
+        "--no-interact",
+        action="store_true",
+        help="leave the interaction benchmark out of a full run",
+    )
+    p.add_argument(
         "--agents", type=int, default=50, metavar="N", help="agents of the load test (50)"
     )
     p.add_argument("--writers", type=int, default=8, metavar="N", help="writer processes (8)")
@@ -151,6 +162,9 @@ def run(args: argparse.Namespace) -> Report:
     if args.load:
         _load_test(report, gen, args)
         return report
+    if args.interact:
+        _interact(report, gen, args.repeat)
+        return report
 
     warm_cache(gen.path)
     _log("bench: first frame (app vs bare Textual, alternating) ...")
@@ -201,6 +215,8 @@ def run(args: argparse.Namespace) -> Report:
         result["errors"] == 0,
         note="; ".join(f"{k} x{v}" for k, v in result["error_kinds"].items()),
     )
+    if not args.no_interact:
+        _interact(report, gen, args.repeat)
     return report
 
 
@@ -239,6 +255,21 @@ def _load_test(report: Report, gen: generate.Generated, args: argparse.Namespace
         generate.restore(gen.path)
     report.raw["load"] = result
     load.add_lines(report, result)
+
+
+def _interact(report: Report, gen: generate.Generated, repeat: int) -> None:
+    from crm_tui.bench import interact
+
+    if is_url(str(gen.path)):
+        report.add("key: interaction", None, "ms", "", None, note="measured on SQLite only")
+        return
+    warm_cache(gen.path)
+    _area(
+        report,
+        "interaction",
+        lambda: interact.measure(gen.path, gen.bench_account, repeat, log=_log),
+        interact.add_lines,
+    )
 
 
 def _area(report: Report, name: str, measure, add) -> None:
@@ -300,6 +331,11 @@ def _fmt(value: float | None, unit: str) -> str:
     return f"{value:g}"
 
 
+def _budget(line: Line) -> str:
+    budget = line.budget + (f" {line.unit}" if line.unit in ("ms", "MB") and line.budget else "")
+    return budget + ("/s" if line.unit == "/s" and line.budget else "")
+
+
 def render(report: Report) -> str:
     db = report.database
     built = (
@@ -318,17 +354,14 @@ def render(report: Report) -> str:
         "",
     ]
     width = max(len(line.name) for line in report.lines) + 2
-    out.append(f"{'measure':<{width}}{'median':>11}{'p95':>11}  {'budget':<10}{'result':<8}")
-    for line in report.lines:
+    budgets = [_budget(line) for line in report.lines]
+    room = max(10, *(len(budget) + 1 for budget in budgets))
+    out.append(f"{'measure':<{width}}{'median':>11}{'p95':>11}  {'budget':<{room}}{'result':<8}")
+    for line, budget in zip(report.lines, budgets, strict=True):
         p95 = _fmt(line.p95, line.unit) if line.p95 is not None else ""
-        budget = line.budget + (
-            f" {line.unit}" if line.unit in ("ms", "MB") and line.budget else ""
-        )
-        if line.unit == "/s" and line.budget:
-            budget += "/s"
         text = (
             f"{line.name:<{width}}{_fmt(line.value, line.unit):>11}{p95:>11}  "
-            f"{budget:<10}{line.verdict:<8}"
+            f"{budget:<{room}}{line.verdict:<8}"
         )
         if line.note:
             text += f"  {line.note}"
@@ -341,7 +374,8 @@ def render(report: Report) -> str:
         else "PostgreSQL caches the database itself (vacuumed and analysed after the load)."
     )
     out.append(
-        f"PASS/OVER compare the median with the budget. {cached} Writers and load-test agents "
+        "PASS/OVER compare the median with the budget (a key's row: its median and p95 with "
+        f"both). {cached} Writers and load-test agents "
         "write into the bench database; what the bench wrote is deleted afterwards."
     )
     out.append(
