@@ -7,13 +7,14 @@ from functools import partial
 from rich.text import Text
 from textual.app import App, SystemCommand
 
-from crm_tui import config, crashlog, db, display, keys, meta, startup, styles
+from crm_tui import config, crashlog, db, display, keys, meta, startup, styles, terminal_feel
 from crm_tui.db import change_watcher
 from crm_tui.errors import CrmError, NotFound
 from crm_tui.screens.common import calls
 from crm_tui.screens.customers.accounts_list import AccountsScreen
 from crm_tui.services import session
 from crm_tui.text import clean
+from crm_tui.typeahead import KeysInOrder
 from crm_tui.widgets.palette import RecordActionsProvider
 
 # Lists reached from an area's key or the palette rather than a number.
@@ -50,7 +51,7 @@ def _go_to_provider():
     return GoToProvider
 
 
-class CrmApp(App):
+class CrmApp(KeysInOrder):
     TITLE = "crm-tui"
     # What the first screen needs; forms, details and modals bring their own
     # stylesheets when first shown, so startup parses less.
@@ -98,6 +99,11 @@ class CrmApp(App):
         # Whether the first screen has been laid out (on_ready); a list mounted
         # before loads its rows after that (base_list.on_mount).
         self.laid_out = False
+        # The areas whose screens exist (MODES keeps them), and whether the
+        # one being switched to is one of them.
+        self._areas_opened = {self.DEFAULT_MODE}
+        self._area_built = False
+        terminal_feel.apply(self)
 
     def on_mount(self) -> None:
         user = session.current_user()
@@ -142,6 +148,13 @@ class CrmApp(App):
     def _poll_changes(self) -> None:
         if self._watcher is not None and self._watcher.changed():
             self.refresh_visible()
+
+    def _notice_changes(self) -> bool:
+        """Whether others committed since the watcher last looked (what it
+        reports moves db.generation on)."""
+        seen = []
+        self._in_background(lambda: seen.append(self._watcher and self._watcher.changed()))
+        return bool(seen and seen[0])
 
     def run_dated_changes(self) -> None:
         """Expire contracts and articles past their dates and publish the
@@ -211,10 +224,13 @@ class CrmApp(App):
             self._exit_renderables.clear()
 
     def refresh_visible(self) -> None:
+        """The topmost screen that shows data reads it again, unless it read
+        it at the present db.generation (its `_read_at`) already."""
         for screen in reversed(self.screen_stack):
             refresh = getattr(screen, "refresh_data", None)
             if refresh is not None:
-                refresh()
+                if getattr(screen, "_read_at", None) != db.generation():
+                    refresh()
                 return
 
     def get_system_commands(self, screen):
@@ -229,13 +245,38 @@ class CrmApp(App):
                 title, keys.fill(help_text), partial(self.open_catalogue, module, name)
             )
 
+    def delay_update(self, delay: float = 0.05) -> None:
+        # Textual holds the frames back on every switch of mode, to hide a
+        # screen being built; an area shown again is built, and the hold
+        # would be all of its wait.
+        if not self._area_built:
+            super().delay_update(delay)
+
     def open_catalogue(self, module: str, name: str) -> None:
         """Push a list that is not an area of its own (products, competitors)."""
         self.push_screen(_lazy(module, name)())
 
     async def action_area(self, mode: str) -> None:
+        # The screen shown reads again only if the data moved on since it last
+        # read (db.generation): ask the watcher now rather than at the next
+        # poll, so a colleague's commit of a moment ago is in what it shows.
+        changed = self._notice_changes()
+        try:
+            await self._go_to_area(mode)
+        finally:
+            if changed:
+                # a screen shown again read it already; any other reads it now
+                self.refresh_visible()
+
+    async def _go_to_area(self, mode: str) -> None:
         if mode != self.current_mode:
-            await self.switch_mode(mode)
+            # an area opened before is built: no frame to hold back for it
+            self._area_built = mode in self._areas_opened
+            try:
+                await self.switch_mode(mode)
+            finally:
+                self._area_built = False
+            self._areas_opened.add(mode)
             return
         # The area's own key again goes back to its home screen, from however
         # deep in it; a modal, or a form holding typed text, is not left unasked.

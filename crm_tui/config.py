@@ -33,6 +33,7 @@ def config_path() -> Path:
 PRIORITIES = ("high", "normal", "low")
 CASE_TYPES = ("question", "problem", "request")
 ORIGINS = ("phone", "email", "web", "walk_in")
+DATE_FORMATS = ("short", "iso")
 ROUTING_KEYS = ("queue", "type", "priority", "product", "origin", "customer")
 
 
@@ -70,6 +71,10 @@ class Settings:
     default_region: str = ""
     # IANA zone for showing times; empty means the system's local zone.
     time_zone: str = ""
+    # How days are shown everywhere: "short" (Fri 27 Nov; another year's day
+    # as 27 Nov 2025) or "iso" (2026-11-27). Date fields read both, and
+    # phrases such as fri or +3d.
+    date_format: str = "short"
     currency: str = "USD"
     # Name of the price list new opportunities and quotes use unless one is chosen.
     default_price_list: str = ""
@@ -140,6 +145,10 @@ class Settings:
             )
         self.default_region = region.upper()
         self._validate_time_zone()
+        if self.date_format not in DATE_FORMATS:
+            raise ValueError(
+                f"date_format must be one of {', '.join(DATE_FORMATS)}, not {self.date_format!r}"
+            )
         self._validate_calendar()
         self._validate_sla()
         self._validate_routing()
@@ -257,6 +266,7 @@ _FORMS: dict[str, tuple[type, str]] = {
     "busy_timeout_ms": (int, "a whole number of milliseconds"),
     "default_region": (str, 'a 2-letter country code in quotes ("IR")'),
     "time_zone": (str, 'an IANA zone name in quotes ("Asia/Tehran")'),
+    "date_format": (str, 'text: "short" or "iso"'),
     "currency": (str, 'a 3-letter currency code in quotes ("USD")'),
     "default_price_list": (str, "a price list's name in quotes"),
     "attachment_max_bytes": (int, "a whole number of bytes"),

@@ -71,17 +71,30 @@ def amount(value: Decimal | None, currency: str = "", precision: int = 2) -> str
     return f"{value:,.{precision}f}" + (f" {currency}" if currency else "")
 
 
+# The widest day display.day gives ("27 Nov 2025"; "2026-11-27" in iso):
+# a list's date column is this wide.
+DAY_WIDTH = 11
+
+
+def date_format() -> str:
+    """The user's date_format setting: short or iso."""
+    return dates.date_format()
+
+
 def time(
     value: dt.datetime | str | None, zone: dt.tzinfo | None = None, now: dt.datetime | None = None
 ) -> str:
     """A stored UTC time in the user's zone, short and calm: 'today 14:05',
-    'tomorrow 17:00', 'Mon 30 Nov 09:00', '12 Mar 2025' for other years."""
+    'tomorrow 17:00', 'Mon 30 Nov 09:00', '12 Mar 2025' for other years
+    (with date_format iso, '2026-11-30 09:00')."""
     local = dates.as_local(value, zone)
     if local is None:
         return ""
+    clock = local.strftime("%H:%M")
+    if date_format() == "iso":
+        return f"{local.date().isoformat()} {clock}"
     now = (now or dt.datetime.now(dt.UTC)).astimezone(local.tzinfo)
     days = (local.date() - now.date()).days
-    clock = local.strftime("%H:%M")
     if days == 0:
         return f"today {clock}"
     if days == 1:
@@ -89,17 +102,15 @@ def time(
     if days == -1:
         return f"yesterday {clock}"
     if local.year == now.year:
-        return local.strftime("%a %d %b ") + clock
-    return local.strftime("%d %b %Y")
+        return day(local.date(), this_year=now.year) + " " + clock
+    return day(local.date(), this_year=now.year)
 
 
-def day(value: dt.date | str | None) -> str:
-    """A calendar day: 'Fri 04 Dec 2026' ("" for none)."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    return value.strftime("%a %d %b %Y")
+def day(value: dt.date | str | None, *, this_year: int | None = None) -> str:
+    """A calendar day in the user's date_format ("" for none): short, 'Fri 27 Nov'
+    this year and '27 Nov 2025' another, or iso, '2026-11-27'. dates.parse_day
+    reads both back, so a form puts a stored day in its field with this."""
+    return dates.shown_day(value, this_year=this_year)
 
 
 @lru_cache(maxsize=4096)

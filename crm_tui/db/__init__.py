@@ -263,6 +263,20 @@ def replaced() -> bool:
     return path is not None and _identity(path) != _opened["identity"]
 
 
+# Moves on with every write this process makes and every commit of another
+# process its change watcher reports: a screen that read its data at one
+# generation has nothing new to read while it stays the same.
+_generation = [0]
+
+
+def generation() -> int:
+    return _generation[0]
+
+
+def _moved_on() -> None:
+    _generation[0] += 1
+
+
 @contextmanager
 def write() -> Iterator[object]:
     """A write transaction: BEGIN IMMEDIATE, nested calls become savepoints.
@@ -280,6 +294,7 @@ def write() -> Iterator[object]:
         if fault is None or fault is exc:
             raise
         raise fault from exc
+    _moved_on()
 
 
 def connection() -> apsw.Connection:
@@ -342,12 +357,30 @@ def column_names(sql: str) -> list[str]:
 
 def change_watcher():
     """A watcher whose `changed()` tells whether another connection committed
-    since the last look: LISTEN/NOTIFY on PostgreSQL, PRAGMA data_version on SQLite."""
+    since the last look: LISTEN/NOTIFY on PostgreSQL, PRAGMA data_version on SQLite.
+    What it reports moves the generation on."""
     if is_postgres():
         from crm_tui.db.postgres import ChangeListener
 
-        return ChangeListener(database.obj)
-    return DataVersionWatcher()
+        return _Counted(ChangeListener(database.obj))
+    return _Counted(DataVersionWatcher())
+
+
+class _Counted:
+    """A change watcher whose reported changes move the generation on, so a
+    screen under another one sees them when it is shown again."""
+
+    def __init__(self, watcher) -> None:
+        self._watcher = watcher
+
+    def changed(self) -> bool:
+        if self._watcher.changed():
+            _moved_on()
+            return True
+        return False
+
+    def close(self) -> None:
+        self._watcher.close()
 
 
 class DataVersionWatcher:

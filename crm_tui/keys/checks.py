@@ -90,7 +90,7 @@ SCREENS: dict[str, Layout] = {
     "KnowledgeScreen": Layout(("app", "knowledge"), (("article_list",),)),
     "ArticleScreen": Layout(("app", "article")),
     "LineModal": Layout(("form",), _LOOKUP),
-    "ActivityModal": Layout(("activity",), (("kind_bar",),)),
+    "ActivityModal": Layout(("activity",), (("kind_bar",), *_LOOKUP)),
     "QualifyModal": Layout(("lead_qualify",)),
     "BookingModal": Layout(("booking",), _LOOKUP),
     "CasePickerModal": Layout(("case_picker",)),

@@ -75,6 +75,8 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("kb.state", "v", "next_state", "State"),
         bind("kb.language", "L", "next_language", "Language"),
         bind("kb.subject", "J", "pick_subject", "Subject"),
+        # the highlighted result, as on the opened article
+        bind("article.link_case", "l", "link_case", "Link to case"),
         bind("kb.clear", "escape", "clear", "Clear search", show=False),
         bind("list.refresh", "r", "refresh_data", "Refresh", show=False),
     ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from crm_tui.meta import states
 from crm_tui.meta.fields import (
+    choice,
     date,
     decimal,
     integer,
@@ -124,6 +125,21 @@ INVOICE = _document(
     lookup("order", "Order", "order", read_only=True),
     date("due_date", "Due date"),
     _in_currency("paid_amount", "Amount paid", read_only=True),
+    # The payment, recorded with the amount when the invoice is paid.
+    date("paid_on", "Date paid", read_only=True),
+    choice(
+        "payment_method",
+        "Payment method",
+        {
+            "cash": "Cash",
+            "cheque": "Cheque",
+            "bank_transfer": "Bank transfer",
+            "card": "Card",
+            "other": "Other",
+        },
+        read_only=True,
+    ),
+    text("payment_reference", "Payment reference", read_only=True),
 )
 
 KINDS = (QUOTE, ORDER, INVOICE)

@@ -184,6 +184,9 @@ class Invoice(DocumentModel):
     order = ForeignKeyField(SalesOrder, null=True, column_name="order_id", backref="+")
     due_date = DateField(null=True)
     paid_amount = MoneyField(default=0)
+    paid_on = DateField(null=True)
+    payment_method = TextField(null=True)
+    payment_reference = TextField(default="")
 
 
 class InvoiceLine(LineModel):

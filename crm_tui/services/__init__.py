@@ -16,6 +16,7 @@ import importlib
 __all__ = [
     "access",
     "audit",
+    "countries",
     "dates",
     "export",
     "hooks",

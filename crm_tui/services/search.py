@@ -400,6 +400,17 @@ def _joined(parts: list[str], operator: str) -> str:
     return parts[0] if len(parts) == 1 else "(" + operator.join(parts) + ")"
 
 
+# A phone as people write it: digits in groups, maybe a +country code.
+_PHONE_QUERY = re.compile(r"\+?[\d\s().\-/]+")
+
+
 def query_for(typed: str | None) -> str | None:
-    """The FTS5 query for what a person typed, or None for no filter."""
-    return text.fts_prefix_query(typed)
+    """The FTS5 query for what a person typed, or None for no filter. A
+    phone typed in groups (+234 803 555 1234, 0803-555-1234) also matches
+    as one run of digits, which is how phones are indexed."""
+    fts = text.fts_prefix_query(typed)
+    folded = text.normalize(typed)
+    if fts is None or not _PHONE_QUERY.fullmatch(folded) or len(text.tokens(folded)) < 2:
+        return fts
+    digits = re.sub(r"\D", "", folded)
+    return f'({fts}) OR "{digits}"*'

@@ -3,12 +3,12 @@ value or raises _Invalid with a message naming what to do."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
 from crm_tui import text
 from crm_tui.errors import ValidationError
+from crm_tui.services import dates
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _WEBSITE = re.compile(r"^(https?://)?[^\s/.]+(\.[^\s/.]+)+(/\S*)?$", re.IGNORECASE)
@@ -21,6 +21,9 @@ class Checker:
         self.data = data
         self.values: dict = {}
         self.errors: dict[str, str] = {}
+        # Per field: what was saved as typed although it could not be read
+        # (a phone of no known country); the save goes ahead.
+        self.warnings: dict[str, str] = {}
 
     def has(self, name: str) -> bool:
         return name in self.data
@@ -66,12 +69,17 @@ class Checker:
         else:
             self.values[name] = value
 
-    def phone(self, name: str, region: str = "") -> None:
+    def phone(self, name: str, region: str = "", *, label: str = "phone") -> None:
+        """E.164 when the number can be read (with its +country code, or in
+        `region`); else kept as typed, with a warning saying why."""
         if not self.has(name):
             return
-        self.values[name] = normalize_phone(text.clean(self._raw(name)), region)
+        typed = text.clean(self._raw(name))
+        self.values[name], problem = read_phone(typed, region)
         if len(self.values[name]) > 40:
-            self.errors[name] = "phone is longer than 40 characters"
+            self.errors[name] = f"{label} is longer than 40 characters"
+        elif problem:
+            self.warnings[name] = f"{label.capitalize()} {typed!r} kept as typed: {problem}."
 
     def integer(self, name: str, *, minimum: int | None = 0, label: str | None = None) -> None:
         if not self.has(name):
@@ -117,20 +125,15 @@ class Checker:
             return
         self.values[name] = int(minor)
 
-    def date(self, name: str, *, label: str | None = None) -> None:
+    def date(self, name: str, *, label: str | None = None, past: bool = False) -> None:
+        """A day as dates.read_day reads it (fri, +3d, 27 Nov, 2026-12-01);
+        `past`: a weekday means the last one (a close date)."""
         if not self.has(name):
             return
-        raw = self._raw(name)
-        if raw in (None, ""):
-            self.values[name] = None
-        elif isinstance(raw, dt.date):
-            self.values[name] = raw
-        else:
-            try:
-                self.values[name] = dt.date.fromisoformat(str(raw).strip())
-            except ValueError:
-                label = label or name.replace("_", " ")
-                self.errors[name] = f"{label} must be a date as YYYY-MM-DD, not {raw!r}"
+        try:
+            self.values[name] = dates.read_day(self._raw(name), field=name, past=past)
+        except ValidationError as exc:
+            self.errors[name] = exc.errors[name]
 
     def choice(self, name: str, allowed, *, required: bool = False) -> None:
         if not self.has(name):
@@ -186,12 +189,18 @@ class Checker:
 
 
 def normalize_phone(value: str, region: str = "") -> str:
-    """E.164 when the number parses (with +country, or the default region);
+    """E.164 when the number parses (with +country, or in `region`);
     otherwise exactly what was typed."""
+    return read_phone(value, region)[0]
+
+
+def read_phone(value: str, region: str = "") -> tuple[str, str]:
+    """(E.164, "") when the number can be read (with its +country code, or
+    in `region`); else (what was typed, why it could not be read)."""
     if not value:
-        return ""
+        return "", ""
     if not value.startswith("+") and not region:
-        return value
+        return value, "no +country code, and no country to read it by"
     # imported at the first phone typed, not with the services: the app's
     # start does without it
     import phonenumbers
@@ -199,10 +208,14 @@ def normalize_phone(value: str, region: str = "") -> str:
     try:
         number = phonenumbers.parse(value, region.upper() or None)
     except phonenumbers.NumberParseException:
-        return value
-    if not phonenumbers.is_possible_number(number):
-        return value
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        if value.startswith("+"):
+            return value, "not a phone number"
+        from crm_tui.services.countries import name_of
+
+        return value, f"not a phone number in {name_of(region)}"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), ""
 
 
 def phone_search_terms(value: str) -> list[str]:

@@ -80,6 +80,19 @@ class KeyFooter(Footer):
             return
         super().bindings_changed(screen)
 
+    async def recompose(self) -> None:
+        # Each change before the first recompose ran queues one (a detail's
+        # record read, its access and its focus, as it opens: six): the first
+        # shows the keys as they are by then, the rest have nothing to add.
+        if (
+            self.is_attached
+            and self._bindings_ready
+            and self._keys_to_show() == self._composed_for
+            and (self.size.width or self.app.size.width) == self._laid_out_for
+        ):
+            return
+        await super().recompose()
+
     def compose(self):
         if not self._bindings_ready:
             return

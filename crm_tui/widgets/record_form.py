@@ -23,12 +23,15 @@ from crm_tui.text import clean, safe, safe_line
 class FieldSpec:
     name: str  # the key the service expects
     label: str
-    kind: str = "text"  # text · multiline · select · lookup
+    kind: str = "text"  # text · multiline · select · lookup · date
     options: list[tuple[str, object]] = field(default_factory=list)
     # lookup(typed) -> rows with "id", "name" and optionally "extra"
     lookup: Callable[[str], list[dict]] | None = None
     placeholder: str = ""
     required: bool = False
+    # a date field's reading of what is typed, shown under it as it is typed:
+    # read(typed) -> (understood, "→ Fri 27 Nov" or why not)
+    read: Callable[[str], tuple[bool, str]] | None = None
 
 
 class LookupInput(Input):
@@ -155,6 +158,22 @@ class RecordForm(VerticalScroll):
     def on_input_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, LookupInput):
             event.input.search()
+            return
+        spec = self._spec((event.input.id or "").removeprefix("field-"))
+        if spec is not None and spec.kind == "date":
+            self._read_date(spec)
+
+    def _spec(self, name: str) -> FieldSpec | None:
+        return next((spec for spec in self.specs if spec.name == name), None)
+
+    def _read_date(self, spec: FieldSpec) -> None:
+        """Under a date field, the day its text means (or why it means none)."""
+        note = self.query_one(f"#error-{spec.name}", Static)
+        typed = self.query_one(f"#field-{spec.name}", Input).value.strip()
+        note.display = bool(typed) and spec.read is not None
+        if note.display:
+            understood, text = spec.read(typed)
+            note.update(Text(text, style="green" if understood else "bold red"))
 
     # --- values ----------------------------------------------------------------
 
@@ -174,6 +193,10 @@ class RecordForm(VerticalScroll):
                 widget.value = value
             elif spec.kind == "lookup":
                 widget.set_record(value, labels.get(spec.name, ""))
+            elif spec.kind == "date":
+                # a stored day needs no reading under it until it is edited
+                with widget.prevent(Input.Changed):
+                    widget.value = clean(value)
             else:
                 widget.value = clean(value)
         self._initial = self.values()
@@ -191,6 +214,9 @@ class RecordForm(VerticalScroll):
             else:
                 out[spec.name] = widget.value
         return out
+
+    def _edited(self, name: str) -> bool:
+        return name not in self._initial or self._initial[name] != self.values()[name]
 
     def forget_initial(self) -> None:
         """Treat every field as changed (a form opened with preset values)."""
@@ -243,6 +269,10 @@ class RecordForm(VerticalScroll):
             if not message and spec.kind == "lookup":
                 # a lookup without an error keeps showing what it resolves to
                 self.query_one(f"#field-{spec.name}", LookupInput).refresh_hint()
+                continue
+            if not message and spec.kind == "date" and self._edited(spec.name):
+                # so does an edited date field, with the day it reads
+                self._read_date(spec)
                 continue
             box.update(safe(message, "bold red") if message else "")
             box.display = bool(message)

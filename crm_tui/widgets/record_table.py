@@ -114,9 +114,51 @@ class FittedTable(DataTable):
     def redraw_rows(self) -> None:
         raise NotImplementedError
 
+    # The styles the rows in DataTable's caches were rendered with, for each
+    # state (focus, hover) they were rendered in: its caches key by that state.
+    _styled_as: dict | None = None
+    _restyled = False
+
     def on_mount(self) -> None:
         self._fitted_width = 0
         self._fit_columns()
+
+    def notify_style_update(self) -> None:
+        # A screen shown again (an area key, back from a detail) has its
+        # widgets' styles applied anew, the focus leaving and coming back,
+        # and DataTable then drops every row it has rendered: a screenful of
+        # cells rendered again for styles that came out as before. They are
+        # kept unless the styles of a state changed (a theme, a stylesheet
+        # loaded meanwhile), which is known once every style is applied: when
+        # next drawn. What styles a cell is always worked out again.
+        super(DataTable, self).notify_style_update()
+        self._styles_cache.clear()
+        self._get_styles_to_render_cell.cache_clear()
+        self._restyled = True
+        self.refresh()
+
+    def render_lines(self, crop):
+        if self._restyled:
+            self._restyled = False
+            state, styled_as = self.get_pseudo_class_state(), self._style_key()
+            seen = self._styled_as if self._styled_as is not None else {}
+            if seen.get(state, styled_as) == styled_as:
+                seen[state] = styled_as
+                self._styled_as = seen
+            else:
+                self._styled_as = {state: styled_as}
+                self._clear_caches()
+        return super().render_lines(crop)
+
+    def _style_key(self) -> tuple:
+        components = sorted(self._component_styles)
+        return (
+            self.styles.get_render_rules(),
+            self.rich_style,
+            self.background_colors,
+            [self.get_component_rich_style(name, partial=True) for name in components],
+            [self.get_component_rich_style(name) for name in components],
+        )
 
     def on_resize(self) -> None:
         if self.size.width != self._fitted_width:
@@ -198,10 +240,23 @@ class RecordTable(FittedTable):
     def _set(
         self, rows: list[dict], keys: list[tuple], more_before: bool, more_after: bool
     ) -> None:
+        before = self._rows
         self._rows, self._keys = rows, keys
         self._more_before, self._more_after = more_before, more_after
+        if self.row_count == len(before) and [r["id"] for r in rows] == [r["id"] for r in before]:
+            # The same records in the same order (a refresh after a commit
+            # elsewhere): only the cells that changed are drawn again.
+            for old, new in zip(before, rows, strict=True):
+                if old != new:
+                    self._update_row(new)
+            return
         self.clear()
         self.add_rows_from(rows)
+
+    def _update_row(self, row: dict) -> None:
+        key = str(row["id"])
+        for column in self.shown_columns:
+            self.update_cell(key, column.key, column.cell(row))
 
     def refresh_column(self, key: str) -> None:
         """Draw one column's cells again from the rows in memory (a clock

@@ -95,6 +95,10 @@ class Timeline(FittedTable):
             row["subject"] or (row["body"] or "").split("\n")[0],
             "strike dim" if row["state"] == "canceled" else "",
         )
+        if row.get("parties"):
+            # who it was with, after what it was about: the subject leads
+            subject.append("  ")
+            subject.append_text(safe_line(row["parties"], "dim"))
         if row.get("attachment_name"):
             subject.append(" 📎", style="dim")
         return [icon, when, subject, status, safe_line(row["owner"], "dim")]

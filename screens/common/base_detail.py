@@ -4,60 +4,28 @@ the audit history, and the keys to act on the record and its activities."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent
 
-from crm_tui import display, keys, styles
+from crm_tui import db, display, keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.access_keys import AccessKeys
+from crm_tui.screens.common.date_field import date_spec
+from crm_tui.screens.common.detail_tabs import DetailTabs
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.screens.common.prompt import PromptModal
 from crm_tui.screens.common.state_keys import StateKeys, bindings_of
-from crm_tui.services import audit
 from crm_tui.services.customers import activities, notes
-from crm_tui.text import safe, safe_line
-from crm_tui.widgets.fitted_rows import RowsTable
+from crm_tui.text import safe_line
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.palette import record_actions
-from crm_tui.widgets.record_form import FieldSpec
-from crm_tui.widgets.record_table import Column
 from crm_tui.widgets.timeline import Timeline
-
-# Keys by id, filled in when shown: the user's keymap may have moved them.
-EMPTY = {
-    "timeline": "Nothing logged yet: {detail.activity} logs a call, email, meeting, task, "
-    "letter or note.",
-    "notes": "No notes yet: {detail.activity} then {activity.note} writes one.",
-}
-
-
-NOTE_COLUMNS = [
-    Column("when", "When", 18, keep_width=True),
-    Column("subject", "Subject", 30),
-    Column("text", "Text", 40),
-    Column("attachment", "Attachment", 20, min_table_width=110),
-    # a person's name is read whole: the subject and text give way
-    Column("by", "By", 14, keep_width=True),
-]
-# Wide enough for labels ("Number of employees") and actions ("Close as won");
-# on a narrow terminal who made a change gives way to what changed.
-HISTORY_COLUMNS = [
-    Column("when", "When", 17, keep_width=True),
-    Column("who", "Who", 14, min_table_width=100),
-    Column("action", "Action", 14),
-    Column("field", "Field", 19, keep_width=True),
-    Column("old", "Old", 21),
-    Column("new", "New", 22),
-]
-
 
 # In the footer the keys that act on the record come before the ones every
 # screen has; what does not fit is left out whole (`?` lists every key).
@@ -65,19 +33,18 @@ FOOTER_FIRST = ("detail.edit", "detail.activity")
 FOOTER_LAST = ("screen.back", "detail.next_tab", "app.quit")
 
 
-class RecordDetailScreen(StateKeys, AccessKeys, Screen):
-    """Subclasses set KIND and provide load_record, summary_rows, title_text."""
+class RecordDetailScreen(DetailTabs, StateKeys, AccessKeys, Screen):
+    """Subclasses set KIND and provide load_record, summary_rows, title_text;
+    their own tabs (EXTRA_TABS) come from compose_extra and refresh_extra
+    (detail_tabs.py: each tab is built and filled when first shown)."""
 
     CSS_PATH = styles.path("detail.tcss")
 
     KIND = ""
-    EXTRA_TABS: list[tuple[str, str]] = []  # (id, label) between summary and timeline
-    FIRST_TAB = "timeline"  # the tab the screen opens on
 
-    # Textual calls the on_mount of every class in the MRO, the subclass's
-    # first: a subclass sets up its extra tabs' tables in its own on_mount
-    # and must not call super().on_mount() (that would run this one twice:
-    # every column added twice, and the first tab chosen again).
+    # Textual calls the on_mount of every class in the MRO: a subclass that
+    # has one must not call super().on_mount() (that would read the record
+    # twice and focus the first tab again).
 
     BINDINGS = keys.bindings("detail")
 
@@ -94,7 +61,9 @@ class RecordDetailScreen(StateKeys, AccessKeys, Screen):
 
     def access_target(self, action: str) -> tuple[str, int] | None:
         if action in self.TIMELINE_ACTIONS:
-            item = self.query_one(Timeline).current if self.is_mounted else None
+            # the timeline's rows as last read: a tab not shown yet has none
+            timeline = self.query(Timeline) if self.is_mounted else None
+            item = timeline.first().current if timeline else None
             if item is None or item.get("source") != "a":
                 return None
             return ("activity", item["id"])
@@ -108,7 +77,8 @@ class RecordDetailScreen(StateKeys, AccessKeys, Screen):
         super().__init__()
         self.record_id = record_id
         self.record = None
-        self._notes: list[dict] = []
+        # db.generation() when the record was last read
+        self._read_at: int | None = None
 
     # --- subclass hooks -------------------------------------------------------------
 
@@ -181,11 +151,8 @@ class RecordDetailScreen(StateKeys, AccessKeys, Screen):
         title.append(f"   {count} open activit{'y' if count == 1 else 'ies'}", style="dim")
         return title
 
-    def compose_extra(self, tab_id: str) -> ComposeResult:
-        yield from ()
-
-    def refresh_extra(self) -> None:
-        pass
+    def refresh_side(self) -> None:
+        """Fill what compose_side put beside the tabs (on screen whatever the tab)."""
 
     @property
     def display_name(self) -> str:
@@ -203,10 +170,10 @@ class RecordDetailScreen(StateKeys, AccessKeys, Screen):
         side = list(self.compose_side())
         if side:
             with Horizontal(id="detail-body"):
-                yield from self._compose_tabs()
+                yield from self.compose_tabs()
                 yield from side
         else:
-            yield from self._compose_tabs()
+            yield from self.compose_tabs()
         yield self.footer()
 
     def footer(self) -> Footer:
@@ -214,117 +181,40 @@ class RecordDetailScreen(StateKeys, AccessKeys, Screen):
         own = [i for i in shown if i not in FOOTER_FIRST + FOOTER_LAST]
         return KeyFooter(("app.help",), (*FOOTER_FIRST, *own, *FOOTER_LAST))
 
-    def _compose_tabs(self) -> ComposeResult:
-        with TabbedContent(id="tabs"):
-            with TabPane("Summary", id="tab-summary"):
-                yield Static(id="summary")
-            for tab_id, label in self.EXTRA_TABS:
-                with TabPane(label, id=f"tab-{tab_id}"):
-                    yield from self.compose_extra(tab_id)
-            with TabPane("Timeline", id="tab-timeline"):
-                yield Static(
-                    Text(keys.fill(EMPTY["timeline"]), style="dim"),
-                    id="empty-timeline",
-                    classes="empty-hint",
-                )
-                regarding = (self.KIND, self.record_id)
-                yield Timeline(
-                    partial(activities.open_items, regarding),
-                    partial(activities.history, regarding),
-                    id="timeline",
-                )
-            with TabPane("Notes", id="tab-notes"):
-                yield Static(
-                    Text(keys.fill(EMPTY["notes"]), style="dim"),
-                    id="empty-notes",
-                    classes="empty-hint",
-                )
-                yield RowsTable(NOTE_COLUMNS, id="notes")
-            with TabPane("History", id="tab-history"):
-                yield RowsTable(HISTORY_COLUMNS, id="history")
-
     def on_mount(self) -> None:
         self.refresh_data()
         tabs = self.query_one("#tabs", TabbedContent)
-        tabs.active = f"tab-{self.FIRST_TAB}"
-        focusable = tabs.get_pane(tabs.active).query("DataTable, Timeline")
+        focusable = tabs.get_pane(f"tab-{self.FIRST_TAB}").query("DataTable, Timeline")
         if focusable:
             focusable.first().focus()
 
     def on_screen_resume(self) -> None:
+        # Back from a form, a modal or another record. The first resume
+        # follows on_mount's read, and a return with nothing written
+        # meanwhile has nothing new to show: refresh_data reads only if
+        # something was.
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        """Read the record and its related lists again."""
+        """Read the record again and fill the tab on screen (the others when
+        next shown), if anything was written since the last read: by this
+        process (db.write) or by another one (the app's change watcher)."""
+        generation = db.generation()
+        if self.record is not None and generation == self._read_at:
+            return
         try:
             self.record = self.load_record()
         except CrmError as exc:
             self.notify(Text(str(exc)), severity="error")
             self.app.pop_screen()
             return
+        self._read_at = generation
         self.access_changed()
         self.state_keys_changed()
         self.title = display.kind_label(self.KIND)
         self.query_one("#detail-title", Static).update(self.title_text())
-        self.query_one("#summary", Static).update(self._summary())
-        timeline = self.query_one(Timeline)
-        timeline.reload()
-        self.query_one("#empty-timeline").display = not timeline.items
-        self._fill_notes()
-        self._fill_history()
-        self.refresh_extra()
-
-    def _summary(self) -> Table:
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column()
-        for label, value in self.summary_rows():
-            if isinstance(value, Text):
-                grid.add_row(label, value)
-            else:
-                grid.add_row(label, safe(value) if value else Text("—", style="dim"))
-        return grid
-
-    def _fill_notes(self) -> None:
-        self._notes = notes.list_for((self.KIND, self.record_id))
-        self.query_one("#empty-notes").display = not self._notes
-        shown = []
-        for row in self._notes:
-            attachment = ""
-            if row["attachment_name"]:
-                attachment = f"{row['attachment_name']} ({row['attachment_size']:,} B)"
-            shown.append(
-                {
-                    "key": str(row["id"]),
-                    "when": Text(display.time(row["created_at"]), style="dim"),
-                    "subject": safe_line(row["subject"]),
-                    "text": safe_line((row["body"] or "").split("\n")[0]),
-                    "attachment": safe_line(attachment),
-                    "by": safe_line(row["owner_name"]),
-                }
-            )
-        self.query_one("#notes", RowsTable).show(shown)
-
-    def _fill_history(self) -> None:
-        shown = []
-        for entry in audit.history_view(self.KIND, self.record_id):
-            for index, change in enumerate(entry.changes or (audit.Change("", None, None),)):
-                first = index == 0
-                shown.append(
-                    {
-                        "when": Text(display.time(entry.at), style="dim") if first else None,
-                        "who": safe_line(entry.who) if first else None,
-                        "action": safe_line(entry.action) if first else None,
-                        "field": safe_line(change.field),
-                        "old": safe_line(
-                            display.shown(change.old, change.currency, change.type), "red"
-                        ),
-                        "new": safe_line(
-                            display.shown(change.new, change.currency, change.type), "green"
-                        ),
-                    }
-                )
-        self.query_one("#history", RowsTable).show(shown)
+        self.refresh_side()
+        self.fill_tabs()
 
     # --- keys -----------------------------------------------------------------------------
 
@@ -340,7 +230,7 @@ class RecordDetailScreen(StateKeys, AccessKeys, Screen):
         def saved(done: bool) -> None:
             if done:
                 self.refresh_data()
-                self.query_one("#tabs", TabbedContent).active = "tab-timeline"
+                self.switch_tab("timeline")
 
         self.app.push_screen(
             ActivityModal((self.KIND, self.record_id), self.display_name, kind), saved
@@ -350,27 +240,18 @@ class RecordDetailScreen(StateKeys, AccessKeys, Screen):
         if self.record is not None:
             self.set_active(self.record.state != "active")
 
-    def action_next_tab(self, step: int = 1) -> None:
-        tabs = self.query_one("#tabs", TabbedContent)
-        panes = [pane.id for pane in tabs.query(TabPane)]
-        tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
-        pane = tabs.get_pane(tabs.active)
-        focusable = pane.query("DataTable, Timeline")
-        if focusable:
-            focusable.first().focus()
-
-    def action_previous_tab(self) -> None:
-        self.action_next_tab(-1)
-
-    def _open_activity(self) -> dict | None:
-        item = self.query_one(Timeline).current
+    async def _open_activity(self) -> dict | None:
+        # a key on the timeline's row works from another tab too, as it did
+        # when every tab was built with the screen
+        await self.build_tab("timeline")
+        item = self.highlighted_activity()
         if item is None or item["source"] != "a" or not item.get("is_open"):
             self.notify("Highlight an open activity in the timeline first.", severity="warning")
             return None
         return item
 
-    def _activity_step(self, action: Callable, *args, done: str) -> None:
-        item = self._open_activity()
+    async def _activity_step(self, action: Callable, *args, done: str) -> None:
+        item = await self._open_activity()
         if item is None:
             return
         calls.direct(
@@ -380,14 +261,14 @@ class RecordDetailScreen(StateKeys, AccessKeys, Screen):
             lambda _: self.refresh_data(),
         )
 
-    def action_complete_activity(self) -> None:
-        self._activity_step(activities.complete, done="Marked complete.")
+    async def action_complete_activity(self) -> None:
+        await self._activity_step(activities.complete, done="Marked complete.")
 
-    def action_cancel_activity(self) -> None:
-        self._activity_step(activities.cancel, done="Activity canceled.")
+    async def action_cancel_activity(self) -> None:
+        await self._activity_step(activities.cancel, done="Activity canceled.")
 
-    def action_reschedule_activity(self) -> None:
-        item = self._open_activity()
+    async def action_reschedule_activity(self) -> None:
+        item = await self._open_activity()
         if item is None:
             return
 
@@ -401,7 +282,7 @@ class RecordDetailScreen(StateKeys, AccessKeys, Screen):
         self.app.push_screen(
             FormModal(
                 "Reschedule to which day?",
-                [FieldSpec("due_at", "Day", placeholder="fri · tomorrow · +3d · 2026-12-01")],
+                [date_spec("due_at", "Day")],
                 lambda v: activities.reschedule(item["id"], item["version"], v["due_at"]),
                 save_label="reschedule",
             ),
@@ -409,12 +290,10 @@ class RecordDetailScreen(StateKeys, AccessKeys, Screen):
         )
 
     def action_save_attachment(self) -> None:
-        table = self.query_one("#notes", DataTable)
-        tabs = self.query_one("#tabs", TabbedContent)
-        if tabs.active != "tab-notes" or not self._notes:
+        if self.shown_tab != "notes" or not self.tab_built("notes") or not self._notes:
             self.notify("Open the Notes tab and highlight a note with an attachment.")
             return
-        note = self._notes[table.cursor_row]
+        note = self._notes[self.query_one("#notes", DataTable).cursor_row]
         if not note["attachment_name"]:
             self.notify("This note has no attachment.", severity="warning")
             return
@@ -442,7 +321,7 @@ class RecordDetailScreen(StateKeys, AccessKeys, Screen):
             self.action_log_activity,
             self.action_toggle_active,
         )
-        item = self.query_one(Timeline).current
+        item = self.highlighted_activity()
         if item and item["source"] == "a" and item.get("is_open"):
             actions += [
                 (

@@ -3,6 +3,8 @@ discarding, errors stay beside their fields, a stale save shows the diff."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -34,6 +36,7 @@ class RecordFormScreen(Screen[int | None]):
         self.record_id = record_id
         self.version: int | None = None
         self.preset = preset or {}
+        self.save_warnings: dict[str, str] = {}
 
     def specs(self) -> list[FieldSpec]:
         raise NotImplementedError
@@ -43,14 +46,26 @@ class RecordFormScreen(Screen[int | None]):
         raise NotImplementedError
 
     def save(self, values: dict, version: int | None) -> int:
-        """Create or update through the service; returns the id."""
+        """Create or update through the service; returns the id (`saved`
+        of the returned record, to show its warnings)."""
         raise NotImplementedError
+
+    def saved(self, record) -> int:
+        """The id of a record the service saved; its `warnings` (field ->
+        message: what it kept as typed) are shown once the save is done."""
+        self.save_warnings = dict(getattr(record, "warnings", {}))
+        return record.id
 
     def stored_display(self, error: ConflictError, name: str) -> str:
         """How a field's stored value reads, for the conflict diff."""
         value = error.current.get(name.removesuffix("_id"), error.current.get(name))
         if name in ("phone", "mobile"):
             return display.phone(value)
+        if isinstance(value, dt.datetime):
+            return display.time(value)
+        if isinstance(value, dt.date):
+            # as the date field shows it, so an unchanged day is no difference
+            return display.day(value)
         return "" if value is None else str(value)
 
     def compose_side(self) -> ComposeResult:
@@ -124,6 +139,9 @@ class RecordFormScreen(Screen[int | None]):
             calls.offer_retry(self, exc, lambda: self.action_save(overwrite_version))
             return
         self.notify(f"Saved {self.KIND}.")
+        # the record is saved; these say what it holds as typed, unread
+        for warning in self.save_warnings.values():
+            self.notify(Text(warning), severity="warning", timeout=10)
         self.dismiss(saved_id)
 
     def _show_conflict(self, error: ConflictError, mine: dict) -> None:

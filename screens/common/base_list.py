@@ -12,20 +12,21 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from crm_tui import display, keys, meta
+from crm_tui import db, display, keys, meta
 from crm_tui.meta.types import AttributeType
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.state_keys import bindings_of
-from crm_tui.services import session
+from crm_tui.services import dates, session
 from crm_tui.services.listing import RANK_LIMIT, Page
 from crm_tui.text import safe_line
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.palette import record_actions
 from crm_tui.widgets.record_table import Column, RecordTable
 
-# Typing pauses this long before the list is queried, so a fast typist's
-# burst costs one query, not one per key.
+# A key typed after a pause is answered at once; keys following it within
+# this long (a fast typist's burst) are held and answered together this long
+# after the last of them, so a burst costs two queries, not one per key.
 FILTER_DEBOUNCE = 0.06
 # The filter box of an 80-column terminal shows this many characters.
 FILTER_HINT_WIDTH = 42
@@ -92,6 +93,12 @@ class RecordListScreen(AccessKeys, Screen):
         self.filter_text = ""
         self._debounce: Timer | None = None
         self._resumed = False
+        # db.generation() when the rows were read (None: not read, or the read
+        # failed), and the day (what is overdue, due today, moves with it)
+        self._read_at: int | None = None
+        self._read_on = dates.today()
+        # the filter the rows shown were read for
+        self._shown_filter = ""
 
     # --- to be provided by subclasses --------------------------------------
 
@@ -205,9 +212,11 @@ class RecordListScreen(AccessKeys, Screen):
         self.table.focus()
 
     def on_screen_resume(self) -> None:
-        # Back from a detail or another area: pick up what changed meanwhile.
+        # Back from a detail or another area: read again only if anything was
+        # written meanwhile (by us, or by others as the change watcher saw);
+        # a list left as it was is shown as it was, without a query or a redraw.
         # (The first resume follows on_mount's load: nothing to pick up yet.)
-        if self._resumed:
+        if self._resumed and (self._read_at, self._read_on) != (db.generation(), dates.today()):
             self.refresh_data()
         self._resumed = True
 
@@ -217,7 +226,15 @@ class RecordListScreen(AccessKeys, Screen):
         )
 
     def reload(self, keep_position: bool = False) -> None:
-        calls.loaded(self, lambda: self.table.load(self._fetch, keep_position=keep_position))
+        # taken before the read: a commit during it moves the generation on
+        generation, self._read_on = db.generation(), dates.today()
+        self._shown_filter = self.filter_text
+
+        def load() -> bool:
+            self.table.load(self._fetch, keep_position=keep_position)
+            return True
+
+        self._read_at = generation if calls.loaded(self, load, default=False) else None
         self._show_status()
 
     def refresh_data(self) -> None:
@@ -269,16 +286,28 @@ class RecordListScreen(AccessKeys, Screen):
             return
         self.filter_text = event.value
         if self._debounce is not None:
+            # a key within a burst: held until the burst is over
             self._debounce.stop()
-        self._debounce = self.set_timer(FILTER_DEBOUNCE, self.reload)
+        elif self.filter_text != self._shown_filter:
+            # the first key after a pause: its results at once (a query is a few ms)
+            self.reload()
+        self._debounce = self.set_timer(FILTER_DEBOUNCE, self._filter_settled)
+
+    def _filter_settled(self) -> None:
+        """The burst is over: show what its last key asks for. Every read is
+        of the filter as typed by then, so no older result replaces a newer."""
+        self._debounce = None
+        if self.filter_text != self._shown_filter:
+            self.reload()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "filter":
             return
         if self._debounce is not None:
-            # enter may beat the debounce: filter by everything typed first
             self._debounce.stop()
             self._debounce = None
+        if self.filter_text != self._shown_filter:
+            # enter may beat the end of a burst: filter by everything typed first
             self.reload()
         self.table.focus()
         # "/ name enter" opens the best match, as enter does on the list

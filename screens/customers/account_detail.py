@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static, TabbedContent
+from textual.widgets import DataTable, Static
 
 from crm_tui import display, keys
 from crm_tui.screens.common import routes
@@ -74,7 +74,7 @@ class AccountDetailScreen(RecordDetailScreen):
         )
         yield RowsTable(CONTACT_COLUMNS, id="related-contacts")
 
-    def refresh_extra(self) -> None:
+    def refresh_extra(self, tab_id: str) -> None:
         rows = accounts.contacts_of(self.record_id)
         self.query_one("#empty-contacts").display = not rows
         shown = []
@@ -106,7 +106,7 @@ class AccountDetailScreen(RecordDetailScreen):
         def saved(contact_id: int | None) -> None:
             self.refresh_data()
             if contact_id is not None:
-                self.query_one("#tabs", TabbedContent).active = "tab-contacts"
+                self.switch_tab("contacts")
 
         self.app.push_screen(ContactFormScreen(None, preset={"account_id": self.record_id}), saved)
 

@@ -77,8 +77,8 @@ class AccountFormScreen(RecordFormScreen):
 
     def save(self, values: dict, version: int | None) -> int:
         if self.record_id is None:
-            return accounts.create(values).id
-        return accounts.update(self.record_id, version, values).id
+            return self.saved(accounts.create(values))
+        return self.saved(accounts.update(self.record_id, version, values))
 
     def stored_display(self, error: ConflictError, name: str) -> str:
         current = error.current

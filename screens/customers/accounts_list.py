@@ -14,9 +14,11 @@ class AccountsScreen(RecordListScreen):
     COLUMNS = [
         Column("name", "Account", 30, name_cell),
         Column("city", "City", 14),
-        Column("country", "Country", 15),
+        # At 80 columns the name gets their room: two similar names must be
+        # told apart, and the city still says where.
+        Column("country", "Country", 15, min_table_width=90),
         Column("phone", "Phone", 18, phone_cell, keep_width=True),
-        Column("primary_contact", "Primary contact", 20),
+        Column("primary_contact", "Primary contact", 20, min_table_width=100),
         Column("owner", "Owner", 15),
     ]
 

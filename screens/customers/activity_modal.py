@@ -23,8 +23,9 @@ from crm_tui.errors import CrmError, ValidationError
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.confirm import leave_unless_typed
 from crm_tui.services import dates, session
-from crm_tui.services.customers import activities, notes
+from crm_tui.services.customers import activities, activity_parties, notes, party_choices
 from crm_tui.text import safe_line
+from crm_tui.widgets.record_form import FieldSpec, LookupInput
 
 # key -> (kind, label); "note" is a Note, not an activity.
 KIND_KEYS = {
@@ -45,6 +46,14 @@ DATE_LABEL = {
     "note": "",
 }
 HAS_DIRECTION = {"phone_call", "email", "letter"}
+# Who the activity is with (its party), by kind; the other kinds have none here.
+PARTY_LABEL = {"phone_call": "With", "email": "To", "letter": "To", "appointment": "Attendee"}
+PARTY_HINT = {
+    "phone_call": "a name, or a phone number",
+    "email": "a name, or an email address",
+    "letter": "a name",
+    "appointment": "a name, or an email address",
+}
 
 
 class KindBar(Static, can_focus=True):
@@ -73,6 +82,8 @@ class ActivityModal(ModalScreen[bool]):
         self.kind = kind
         self.direction = "outgoing"
         self.started = time.monotonic()
+        # the party it starts with (the contact it regards), to tell a typed one apart
+        self.default_party = party_choices.default_party(regarding)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="activity-box", classes="modal-box"):
@@ -89,6 +100,15 @@ class ActivityModal(ModalScreen[bool]):
                 yield Label("Follow-up", classes="modal-label", id="date-label")
                 yield Input(placeholder=dates.DAY_HINT, id="date", compact=True)
             yield Static(id="date-preview")
+            with Horizontal(classes="modal-row", id="party-row"):
+                yield Label("With", classes="modal-label", id="party-label")
+                yield LookupInput(
+                    FieldSpec("party", "Party", "lookup", lookup=self._party_choices),
+                    id="party",
+                    compact=True,
+                )
+            # which record the typed party resolves to (LookupInput writes it)
+            yield Static(id="error-party", classes="party-note")
             with Horizontal(classes="modal-row", id="duration-row"):
                 yield Label("Minutes", classes="modal-label")
                 yield Input(placeholder="empty: from the timer", id="duration", compact=True)
@@ -117,6 +137,9 @@ class ActivityModal(ModalScreen[bool]):
             )
 
     def on_mount(self) -> None:
+        if self.default_party is not None:
+            party = self.query_one("#party", LookupInput)
+            party.set_record(self.default_party["id"], self.default_party["name"])
         self.set_kind(self.kind)
         self.query_one("#kind-bar").focus()
         self.set_interval(1.0, self._tick)
@@ -138,6 +161,11 @@ class ActivityModal(ModalScreen[bool]):
         self.query_one("#date-label", Label).update(date_label)
         self.query_one("#duration-row").display = kind == "phone_call"
         self.query_one("#file-row").display = kind == "note"
+        party = self.query_one("#party", LookupInput)
+        self.query_one("#party-row").display = kind in PARTY_LABEL
+        self.query_one("#error-party").display = kind in PARTY_LABEL and bool(party.value.strip())
+        self.query_one("#party-label", Label).update(PARTY_LABEL.get(kind, ""))
+        party.placeholder = PARTY_HINT.get(kind, "")
         self._tick()
         self._preview_date()
 
@@ -164,11 +192,44 @@ class ActivityModal(ModalScreen[bool]):
             line.append(f"    ● {seconds // 60:02d}:{seconds % 60:02d}", style="bold green")
         self.query_one("#call-line", Static).update(line)
 
+    # --- the party -------------------------------------------------------------------
+
+    def _party_choices(self, typed: str) -> list[dict]:
+        return party_choices.party_choices(self.regarding, self.kind, typed)
+
+    def _parties(self) -> list[tuple]:
+        """The party picked, as activities.log takes it; refuses a typed one
+        that resolves to nothing."""
+        party = self.query_one("#party", LookupInput)
+        if self.kind not in PARTY_LABEL or not party.value.strip():
+            return []
+        if party.unresolved:
+            raise ValidationError(
+                {"parties": f"no contact, account or lead matches {party.value.strip()!r}"}
+            )
+        party_type, party_id, address = party.chosen_id
+        return [
+            (
+                activity_parties.participation(self.kind, self.direction),
+                party_type,
+                party_id,
+                address,
+            )
+        ]
+
+    @property
+    def _party_typed(self) -> bool:
+        value = self.query_one("#party", LookupInput).value.strip()
+        default = self.default_party["name"] if self.default_party else ""
+        return bool(value) and value != default
+
     # --- the date field --------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "date":
             self._preview_date()
+        elif isinstance(event.input, LookupInput):
+            event.input.search()
 
     def _parse_date(self) -> dt.datetime | None:
         typed = self.query_one("#date", Input).value.strip()
@@ -202,10 +263,14 @@ class ActivityModal(ModalScreen[bool]):
 
     @property
     def dirty(self) -> bool:
-        return any(
-            self.query_one(f"#{name}", Input).value.strip()
-            for name in ("subject", "date", "duration", "file")
-        ) or bool(self.query_one("#details", TextArea).text.strip())
+        return (
+            any(
+                self.query_one(f"#{name}", Input).value.strip()
+                for name in ("subject", "date", "duration", "file")
+            )
+            or self._party_typed
+            or bool(self.query_one("#details", TextArea).text.strip())
+        )
 
     def _error(self, message: str) -> None:
         self.query_one("#activity-error", Static).update(Text(message, style="bold red"))
@@ -224,6 +289,8 @@ class ActivityModal(ModalScreen[bool]):
             self._error("; ".join(exc.errors.values()))
             if "subject" in exc.errors:
                 self.action_focus_subject()
+            elif "parties" in exc.errors:
+                self.set_focus(self.query_one("#party", LookupInput))
             return
         except CrmError as exc:
             self._error(str(exc))
@@ -237,7 +304,11 @@ class ActivityModal(ModalScreen[bool]):
         self.dismiss(True)
 
     def _log(self, subject: str, details: str, when: dt.datetime | None) -> None:
-        kwargs: dict = {"regarding": self.regarding, "description": details}
+        kwargs: dict = {
+            "regarding": self.regarding,
+            "description": details,
+            "parties": self._parties(),
+        }
         if self.kind in HAS_DIRECTION:
             kwargs["direction"] = self.direction
         if self.kind == "phone_call":

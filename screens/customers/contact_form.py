@@ -54,8 +54,8 @@ class ContactFormScreen(RecordFormScreen):
 
     def save(self, values: dict, version: int | None) -> int:
         if self.record_id is None:
-            return contacts.create(values).id
-        return contacts.update(self.record_id, version, values).id
+            return self.saved(contacts.create(values))
+        return self.saved(contacts.update(self.record_id, version, values))
 
     def stored_display(self, error: ConflictError, name: str) -> str:
         if name == "account_id":

@@ -13,11 +13,12 @@ class ContactsScreen(RecordListScreen):
     VIEWS = contacts.VIEWS
     COLUMNS = [
         Column("name", "Contact", 24, name_cell),
-        Column("job_title", "Job title", 20),
+        # At 80 columns name, account and email get the room.
+        Column("job_title", "Job title", 20, min_table_width=100),
         Column("account", "Account", 24),
         Column("email", "Email", 28),
         Column("phone", "Phone", 18, phone_cell, keep_width=True),
-        Column("owner", "Owner", 13),
+        Column("owner", "Owner", 13, min_table_width=100),
     ]
 
     SERVICE = contacts

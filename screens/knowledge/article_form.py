@@ -11,13 +11,10 @@ from crm_tui import keys, styles
 from crm_tui.errors import ConflictError, CrmError
 from crm_tui.screens.common import external_editor
 from crm_tui.screens.common.base_form import RecordFormScreen
+from crm_tui.screens.common.date_field import date_spec, shown
 from crm_tui.services import users
 from crm_tui.services.knowledge import kb
 from crm_tui.widgets.record_form import FieldSpec
-
-
-def _iso(value) -> str:
-    return value.isoformat() if value else ""
 
 
 class ArticleFormScreen(RecordFormScreen):
@@ -41,8 +38,8 @@ class ArticleFormScreen(RecordFormScreen):
                 [(label, key) for key, label in kb.LANGUAGES.items()],
             ),  # fmt: skip
             FieldSpec("reviewer_id", "Reviewer", "select", reviewers),
-            FieldSpec("publish_on", "Publish on", placeholder="YYYY-MM-DD (empty: when approved)"),
-            FieldSpec("expires_on", "Expires on", placeholder="YYYY-MM-DD (empty: never)"),
+            date_spec("publish_on", "Publish on", empty="when approved"),
+            date_spec("expires_on", "Expires on", empty="never"),
             FieldSpec("body", "Body", "multiline"),
         ]
 
@@ -58,8 +55,8 @@ class ArticleFormScreen(RecordFormScreen):
             "subject_id": row.subject_id,
             "language": row.language,
             "reviewer_id": row.reviewer_id,
-            "publish_on": _iso(row.publish_on),
-            "expires_on": _iso(row.expires_on),
+            "publish_on": shown(row.publish_on),
+            "expires_on": shown(row.expires_on),
             "body": row.body,
         }
         title = f"Edit article · {kb.display_number(row)} {row.title}"

@@ -22,6 +22,7 @@ from crm_tui.errors import CrmError
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import AccessKeys, keyed
 from crm_tui.screens.common.calls import confirm_then, direct
+from crm_tui.screens.common.date_field import date_spec
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.screens.knowledge.explained_keys import ExplainedKeys
 from crm_tui.services.knowledge import kb
@@ -235,42 +236,12 @@ class ArticleScreen(ExplainedKeys, AccessKeys, Screen):
         self.app.push_screen(ArticleFormScreen(self.article_id), lambda _: self.refresh_data())
 
     def action_link_case(self) -> None:
-        if self.case_id is not None:
-            from crm_tui.services.support import cases
+        from crm_tui.screens.knowledge.case_picker import link_to_case
 
-            article_id, case_id = self.article_id, self.case_id
-
-            def link():
-                kb.link_case(article_id, case_id)
-                return cases.get(case_id)
-
-            def done(case) -> None:
-                self.notify(_linked(case.number, case.title))
-                self.refresh_data()
-
-            direct(self, link, "", done)
-            return
-        from crm_tui.screens.knowledge.case_picker import CasePickerModal
-
-        def linked(row) -> None:
-            if row is not None:
-                self.notify(_linked(row["number"], row["title"]))
-                self.refresh_data()
-
-        article_id = self.article_id
-        self.app.push_screen(
-            CasePickerModal(
-                Text.assemble(
-                    ("Link to a case: ", "bold"),
-                    (kb.display_number(self.article), "bold"),
-                    " ",
-                    safe_line(self.article.title),
-                ),
-                lambda typed: kb.cases_to_link(article_id, typed),
-                lambda row: kb.link_case(article_id, row["id"]),
-            ),
-            linked,
+        heading = Text.assemble(
+            (kb.display_number(self.article), "bold"), " ", safe_line(self.article.title)
         )
+        link_to_case(self, self.article_id, heading, self.case_id, self.refresh_data)
 
     def action_rate(self) -> None:
         mine = kb.my_rating(self.article_id)
@@ -356,13 +327,6 @@ class ArticleScreen(ExplainedKeys, AccessKeys, Screen):
         return actions
 
 
-def _linked(number: str, title: str) -> Text:
-    """The toast after a link: the case by its number and title."""
-    return Text.assemble(
-        "Linked to ", safe_line(number), " (", safe_line(title), "); the case's timeline notes it."
-    )
-
-
 # --- the lifecycle steps, as data --------------------------------------------------------
 
 
@@ -416,9 +380,9 @@ def _publish(screen: ArticleScreen) -> None:
     screen.app.push_screen(
         FormModal(
             _heading("Publish", screen),
-            [FieldSpec("on", "On", placeholder="YYYY-MM-DD; empty: now")],
+            [date_spec("on", "On", empty="now")],
             lambda v: kb.publish(row.id, row.version, (v["on"] or "").strip() or None),
-            values={"on": row.publish_on.isoformat() if row.publish_on else ""},
+            values={"on": display.day(row.publish_on)},
             intro="A later date schedules it: it publishes itself that day.",
             save_label="publish",
         ),

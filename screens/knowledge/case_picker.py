@@ -158,3 +158,47 @@ class CasePickerModal(ModalScreen[dict | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def linked_text(number: str, title: str) -> Text:
+    """The toast after a link: the case by its number and title."""
+    return Text.assemble(
+        "Linked to ", safe_line(number), " (", safe_line(title), "); the case's timeline notes it."
+    )
+
+
+def link_to_case(
+    screen, article_id: int, heading: Text, case_id: int | None, done: Callable[[], None]
+) -> None:
+    """`l` on an article, opened or highlighted in the results: link it to the
+    case it was found from, or to a case the person picks; a toast names the
+    case, then `done` redraws what the link changed."""
+    from crm_tui.services.knowledge import kb
+
+    if case_id is not None:
+        from crm_tui.services.support import cases
+
+        def link():
+            kb.link_case(article_id, case_id)
+            return cases.get(case_id)
+
+        def linked_case(case) -> None:
+            screen.notify(linked_text(case.number, case.title))
+            done()
+
+        calls.direct(screen, link, "", linked_case)
+        return
+
+    def linked(row) -> None:
+        if row is not None:
+            screen.notify(linked_text(row["number"], row["title"]))
+            done()
+
+    screen.app.push_screen(
+        CasePickerModal(
+            Text.assemble(("Link to a case: ", "bold"), heading),
+            lambda typed: kb.cases_to_link(article_id, typed),
+            lambda row: kb.link_case(article_id, row["id"]),
+        ),
+        linked,
+    )

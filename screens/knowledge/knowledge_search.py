@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 
-from crm_tui import keys, styles
+from crm_tui import db, keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.form_modal import FormModal
@@ -19,6 +19,7 @@ from crm_tui.services import records
 from crm_tui.services.knowledge import kb, kb_search
 from crm_tui.text import safe_line
 from crm_tui.widgets.article_list import ArticleList
+from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_form import FieldSpec
 
 # As in the lists: a fast typist's burst costs one search.
@@ -35,7 +36,33 @@ class KnowledgeScreen(ExplainedKeys, AccessKeys, Screen):
     BINDINGS = keys.bindings("knowledge")
     KEY_SCOPE = "knowledge"
     KIND = "article"
-    ACCESS = {"new": "create"}
+    ACCESS = {"new": "create", "link_case": "append"}
+
+    def _highlighted(self) -> dict | None:
+        found = self.query(ArticleList)
+        return found.first().current if found else None
+
+    def access_target(self, action: str) -> tuple[str, int] | None:
+        row = self._highlighted() if action == "link_case" else None
+        return ("article", row["id"]) if row else None
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # l links the highlighted result: none, or one not published, has
+        # nothing to link (the key then says why)
+        if action == "link_case":
+            row = self._highlighted()
+            if row is None or row["state"] != "published":
+                return False
+        return super().check_action(action, parameters)
+
+    def why_not(self, action: str, parameters: tuple) -> str:
+        if action == "link_case" and self.access_allows(action):
+            row = self._highlighted()
+            if row is None:
+                return keys.fill("No article is highlighted: search, then {article.link_case}.")
+            state = kb.STATES[row["state"]].lower()
+            return f"Only a published article can be linked to a case: this one is {state}."
+        return super().why_not(action, parameters)
 
     def __init__(self, case_id: int | None = None, typed: str = "") -> None:
         super().__init__()
@@ -46,6 +73,8 @@ class KnowledgeScreen(ExplainedKeys, AccessKeys, Screen):
         self.language: str | None = None
         self.subject_id: int | None = None
         self._debounce: Timer | None = None
+        # db.generation() the results were read at (None: not read)
+        self._read_at: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,7 +88,12 @@ class KnowledgeScreen(ExplainedKeys, AccessKeys, Screen):
             yield Static(id="kb-filters")
         yield ArticleList(id="kb-results")
         yield Static(id="kb-status")
-        yield Footer()
+        # ? and q stay at any width, then searching and linking; the filters'
+        # keys are named on the status line too
+        yield KeyFooter(
+            ("app.help", "kb.search", "article.link_case", "app.quit"),
+            ("kb.new", "kb.state", "kb.subject", "kb.language"),
+        )
 
     @property
     def results(self) -> ArticleList:
@@ -77,12 +111,18 @@ class KnowledgeScreen(ExplainedKeys, AccessKeys, Screen):
         box.focus()
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        # Back from an article or another area: search again only if anything
+        # was written meanwhile (an article edited, another's commit).
+        if self._read_at != db.generation():
+            self.refresh_data()
 
     # --- searching ---------------------------------------------------------------------
 
     def refresh_data(self) -> None:
         """Search again (another process may have published or edited)."""
+        if not self.is_mounted:
+            return  # on_mount searches
+        generation = db.generation()
         try:
             rows = kb_search.search(
                 self.typed,
@@ -94,8 +134,10 @@ class KnowledgeScreen(ExplainedKeys, AccessKeys, Screen):
             )
         except CrmError as exc:
             self.notify(Text(str(exc)), severity="error")
-            rows = []
+            rows, generation = [], None
+        self._read_at = generation
         self.results.show(rows)
+        self.refresh_bindings()
         self._show_status(rows)
         if len(rows) > FIRST_SNIPPETS:
             self.set_timer(0.01, lambda shown=rows: self._add_snippets(shown))
@@ -216,6 +258,19 @@ class KnowledgeScreen(ExplainedKeys, AccessKeys, Screen):
         )
 
     # --- opening and writing -----------------------------------------------------------
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # whether l links anything follows the highlighted result
+        self.refresh_bindings()
+
+    def action_link_case(self) -> None:
+        from crm_tui.screens.knowledge.case_picker import link_to_case
+
+        row = self.results.current
+        if row is None:
+            return
+        heading = Text.assemble((row["display_number"], "bold"), " ", safe_line(row["title"]))
+        link_to_case(self, row["id"], heading, self.case_id, self.refresh_data)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -67,7 +67,7 @@ class CompetitorDetailScreen(RecordDetailScreen):
         )
         yield RowsTable(DEAL_COLUMNS, id="related-deals")
 
-    def refresh_extra(self) -> None:
+    def refresh_extra(self, tab_id: str) -> None:
         rows = competitors.opportunities_of(self.record_id, limit=200)
         self.query_one("#empty-deals").display = not rows
         shown = []

@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from crm_tui import keys, meta
 from crm_tui.screens.common.calls import Done, confirm_then, direct
+from crm_tui.screens.common.date_field import date_spec, shown
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.services import dates, money
 from crm_tui.services.sales import invoices, orders, quotes
@@ -80,10 +81,21 @@ def _ask(title: str, specs: list[FieldSpec], values: dict, call: Callable, save:
 
 
 def _today() -> str:
-    return dates.today().isoformat()
+    return shown(dates.today())
 
 
 QUOTE_CLOSE_REASONS = [("Lost", "lost"), ("Canceled", "canceled")]
+PAYMENT_FIELDS = [
+    FieldSpec("amount", "Amount paid", placeholder="empty: in full"),
+    date_spec("paid_on", "Date paid", past=True, empty="today"),
+    FieldSpec(
+        "payment_method",
+        "Method",
+        "select",
+        [(label, code) for code, label in invoices.PAYMENT_METHODS.items()],
+    ),
+    FieldSpec("payment_reference", "Reference", placeholder="cheque no., transfer reference"),
+]
 
 STEPS: dict[str, list[Step]] = {
     "quote": [
@@ -92,7 +104,7 @@ STEPS: dict[str, list[Step]] = {
         Step("V", "Revise", "A new draft, revision + 1; this one closes as revised",
              _direct(quotes.revise, "Revised: a new draft revision is open.")),
         Step("w", "Win", "Close as won and create the order",
-             _ask("Win", [FieldSpec("close_date", "Close date", placeholder="YYYY-MM-DD"),
+             _ask("Win", [date_spec("close_date", "Close date", past=True, empty="today"),
                           FieldSpec("description", "Notes", "multiline")],
                   lambda row: {"close_date": _today(), "description": ""},
                   lambda row, v: quotes.win(row.id, row.version, close_date=v["close_date"] or None,
@@ -112,7 +124,7 @@ STEPS: dict[str, list[Step]] = {
         Step("f", "Fulfil", "Mark the order fulfilled (complete or partial)",
              _ask("Fulfil", [FieldSpec("partial", "Fulfilled", "select",
                                        [("Complete", False), ("Partial", True)]),
-                             FieldSpec("on", "On", placeholder="YYYY-MM-DD")],
+                             date_spec("on", "On", past=True, empty="today")],
                   lambda row: {"partial": False, "on": _today()},
                   lambda row, v: orders.fulfil(row.id, row.version, partial=v["partial"],
                                                on=v["on"] or None),
@@ -128,9 +140,13 @@ STEPS: dict[str, list[Step]] = {
         Step("B", "Mark billed", "The invoice has been sent",
              _direct(invoices.mark_billed, "Invoice marked billed.")),
         Step("p", "Record payment", "Paid in full, or a partial amount",
-             _ask("Payment for", [FieldSpec("amount", "Amount paid", placeholder="empty: in full")],
-                  lambda row: {"amount": money.plain(row.total_amount)},
-                  lambda row, v: invoices.pay(row.id, row.version, amount=v["amount"] or None),
+             _ask("Payment for", PAYMENT_FIELDS,
+                  lambda row: {"amount": money.plain(row.total_amount), "paid_on": _today(),
+                               "payment_method": "bank_transfer", "payment_reference": ""},
+                  lambda row, v: invoices.pay(row.id, row.version, amount=v["amount"] or None,
+                                              paid_on=v["paid_on"] or None,
+                                              method=v["payment_method"],
+                                              reference=v["payment_reference"]),
                   "record payment", "Paid invoices are read-only.")),
         Step("X", "Cancel", "Cancel the invoice (read-only after)",
              _confirmed("Cancel", invoices.cancel, "Invoice canceled.",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static, TabbedContent
+from textual.widgets import DataTable, Static
 
 from crm_tui import display, keys, meta
 from crm_tui.models import Invoice, Quote, SalesOrder
@@ -94,20 +94,33 @@ class DocumentDetailScreen(RecordDetailScreen):
             ("Total", display.money(row.total_amount, row.currency)),
         ]
         if self.KIND == "quote":
-            valid = " → ".join(str(d) for d in (row.effective_from, row.effective_to) if d)
+            valid = " → ".join(display.day(d) for d in (row.effective_from, row.effective_to) if d)
             out.append(("Valid", valid))
         if self.KIND == "order":
             out += [
                 ("From quote", records.title_of("quote", row.quote_id) if row.quote_id else ""),
-                ("Fulfilled on", str(row.fulfilled_on or "")),
+                ("Fulfilled on", display.day(row.fulfilled_on)),
             ]
         if self.KIND == "invoice":
             out += [
                 ("From order", records.title_of("order", row.order_id) if row.order_id else ""),
-                ("Due", str(row.due_date or "")),
+                ("Due", display.day(row.due_date)),
                 ("Paid", display.money(row.paid_amount, row.currency) if row.paid_amount else ""),
+                *self._payment_rows(row),
             ]
         return [*out, *self.stamp_rows(), ("Description", row.description)]
+
+    @staticmethod
+    def _payment_rows(row) -> list[tuple[str, str]]:
+        """How and when a paid invoice was paid (an unpaid one has no rows)."""
+        if row.state != "paid":
+            return []
+        method = display.option("invoice", "payment_method", row.payment_method)
+        return [
+            ("Paid on", display.day(row.paid_on)),
+            ("Method", method),
+            ("Reference", row.payment_reference),
+        ]
 
     # --- the lines tab -------------------------------------------------------------
 
@@ -116,7 +129,7 @@ class DocumentDetailScreen(RecordDetailScreen):
         yield LineTable(id="doc-lines")
         yield Static(id="doc-totals")
 
-    def refresh_extra(self) -> None:
+    def refresh_extra(self, tab_id: str) -> None:
         self._lines = lines.lines_of(self.KIND, self.record_id)
         self.query_one("#doc-lines", LineTable).set_lines(self._lines)
         hint = self.query_one("#lines-hint", Static)
@@ -146,6 +159,7 @@ class DocumentDetailScreen(RecordDetailScreen):
         return grid
 
     def _current_line(self) -> dict | None:
+        self.ready_tab("lines")
         return self.query_one("#doc-lines", LineTable).current
 
     def _locked(self) -> bool:
@@ -174,7 +188,7 @@ class DocumentDetailScreen(RecordDetailScreen):
     def _after_line(self, result) -> None:
         if result:
             self.refresh_data()
-            self.query_one("#tabs", TabbedContent).active = "tab-lines"
+            self.switch_tab("lines")
 
     def action_remove_line(self) -> None:
         line = self._current_line()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from crm_tui import display
 from crm_tui.errors import ConflictError
 from crm_tui.screens.common.base_form import RecordFormScreen
+from crm_tui.screens.common.date_field import date_spec, shown
 from crm_tui.screens.customers.account_form import _account_matches, owner_options
 from crm_tui.screens.sales.document_actions import SERVICES
 from crm_tui.screens.sales.opportunity_form import price_list_options
@@ -23,10 +24,6 @@ def _contact_matches(typed: str) -> list[dict]:
 
 def _opportunity_matches(typed: str) -> list[dict]:
     return opportunities.find_by_name(typed, limit=5)
-
-
-def _day(value) -> str:
-    return value.isoformat() if value else ""
 
 
 class DocumentFormScreen(RecordFormScreen):
@@ -51,11 +48,11 @@ class DocumentFormScreen(RecordFormScreen):
         ]
         if self.KIND == "quote":
             specs += [
-                FieldSpec("effective_from", "Valid from", placeholder="YYYY-MM-DD"),
-                FieldSpec("effective_to", "Valid to", placeholder="YYYY-MM-DD"),
+                date_spec("effective_from", "Valid from"),
+                date_spec("effective_to", "Valid to"),
             ]
         if self.KIND == "invoice":
-            specs.append(FieldSpec("due_date", "Due", placeholder="YYYY-MM-DD"))
+            specs.append(date_spec("due_date", "Due"))
         return [
             *specs,
             FieldSpec("owner_id", "Owner", "select", owner_options()),
@@ -85,11 +82,11 @@ class DocumentFormScreen(RecordFormScreen):
         if self.KIND == "quote":
             values.update(
                 opportunity_id=row.opportunity_id,
-                effective_from=_day(row.effective_from),
-                effective_to=_day(row.effective_to),
+                effective_from=shown(row.effective_from),
+                effective_to=shown(row.effective_to),
             )
         if self.KIND == "invoice":
-            values["due_date"] = _day(row.due_date)
+            values["due_date"] = shown(row.due_date)
         labels = {
             name: records.title_of(kind, values[name])
             for name, kind in LOOKUPS.items()

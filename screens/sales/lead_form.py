@@ -57,8 +57,8 @@ class LeadFormScreen(RecordFormScreen):
 
     def save(self, values: dict, version: int | None) -> int:
         if self.record_id is None:
-            return leads.create(values).id
-        return leads.update(self.record_id, version, values).id
+            return self.saved(leads.create(values))
+        return self.saved(leads.update(self.record_id, version, values))
 
     def stored_display(self, error: ConflictError, name: str) -> str:
         if name == "owner_id":

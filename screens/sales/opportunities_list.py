@@ -7,6 +7,7 @@ from rich.text import Text
 
 from crm_tui import display, keys
 from crm_tui.screens.common.base_list import RecordListScreen
+from crm_tui.screens.common.date_field import day_column
 from crm_tui.screens.sales import opportunity_actions
 from crm_tui.screens.sales.board_filter import board_filter, cycle, set_board_filter
 from crm_tui.services import dates
@@ -30,7 +31,7 @@ def _stage(row: dict) -> Text:
 def _close(row: dict) -> Text:
     day = row.get("estimated_close_date")
     overdue = row["state"] == "open" and day and str(day) < dates.today().isoformat()
-    return Text(str(day or ""), style="red" if overdue else "")
+    return Text(display.day(day), style="red" if overdue else "")
 
 
 def _name(row: dict) -> Text:
@@ -63,8 +64,9 @@ class OpportunitiesScreen(RecordListScreen):
             lambda r: Text(str(r["probability"]), justify="right"),
             right=True,
         ),
-        Column("estimated_close_date", "Close", 10, _close, keep_width=True),
-        Column("owner", "Owner", 14),
+        day_column("estimated_close_date", "Close", _close),
+        # at 80 columns the topic and customer get the room instead
+        Column("owner", "Owner", 14, min_table_width=100),
     ]
     BINDINGS = keys.bindings("opportunities_list")
     ACCESS = {**RecordListScreen.ACCESS, **dict.fromkeys(("won", "lost"), "write")}

@@ -9,10 +9,9 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.screen import Screen
-from textual.widgets import Input, Static
 
-from crm_tui.errors import ValidationError
 from crm_tui.screens.common.calls import direct
+from crm_tui.screens.common.date_field import date_spec, shown
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.services import dates, money, session
 from crm_tui.services.customers import accounts, contacts
@@ -36,48 +35,18 @@ def _competitors(typed: str) -> list[dict]:
 
 
 def _today() -> str:
-    return dates.today().isoformat()
+    return shown(dates.today())
 
 
 GATE_SPECS = {
     "account_id": FieldSpec("account_id", "Account", "lookup", lookup=_accounts),
     "contact_id": FieldSpec("contact_id", "Contact", "lookup", lookup=_contacts),
-    "estimated_close_date": FieldSpec(
-        "estimated_close_date", "Est. close date", placeholder=dates.DAY_HINT
-    ),
+    "estimated_close_date": date_spec("estimated_close_date", "Est. close date"),
     "estimated_revenue": FieldSpec(
         "estimated_revenue", "Est. revenue", placeholder="e.g. 12500.00"
     ),
     "description": FieldSpec("description", "Need", "multiline"),
 }
-
-
-# Gate fields typed as date phrases (fri, +3d, tomorrow), as in the activity modal.
-GATE_DATES = ("estimated_close_date",)
-
-
-def _day(name: str, typed: str):
-    return dates.parse_day(typed, dates.today(), field=name)
-
-
-class GateModal(FormModal):
-    """A gate's form: under a date field, the day its phrase means, as it is typed."""
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        name = (event.input.id or "").removeprefix("field-")
-        if name not in GATE_DATES:
-            return
-        note = self.query_one(f"#error-{name}", Static)
-        typed = event.value.strip()
-        note.display = bool(typed)
-        if not typed:
-            return
-        try:
-            day = _day(name, typed)
-        except ValidationError as exc:
-            note.update(Text(exc.errors[name], style="red"))
-        else:
-            note.update(Text(f"→ {day.strftime('%a %d %b %Y')}", style="green"))
 
 
 def _title(verb: str, name: str) -> Text:
@@ -118,13 +87,10 @@ def _ask_gate(
 
     def submit(values: dict) -> object:
         data = {k: v for k, v in values.items() if v not in ("", None)}
-        for name in GATE_DATES:
-            if name in data:
-                data[name] = _day(name, data[name]).isoformat()
         return opportunities.move_stage(card["id"], card["version"], target, data)
 
     screen.app.push_screen(
-        GateModal(
+        FormModal(
             _title(f"Move to {label}: ", card["name"]),
             [GATE_SPECS[f] for f in fields],
             submit,
@@ -139,7 +105,7 @@ def close_won(screen: Screen, card: dict, done: Done) -> None:
     """Ask for the actual revenue and close date, then close as won."""
     specs = [
         FieldSpec("actual_revenue", "Actual revenue", placeholder="e.g. 12500.00"),
-        FieldSpec("close_date", "Close date", placeholder="YYYY-MM-DD"),
+        date_spec("close_date", "Close date", past=True, empty="today"),
         FieldSpec("description", "Notes", "multiline"),
     ]
     values = {
@@ -177,7 +143,7 @@ def close_lost(screen: Screen, card: dict, done: Done) -> None:
     specs = [
         FieldSpec("reason", "Reason", "select", reasons),
         FieldSpec("competitor_id", "Lost to", "lookup", lookup=_competitors),
-        FieldSpec("close_date", "Close date", placeholder="YYYY-MM-DD"),
+        date_spec("close_date", "Close date", past=True, empty="today"),
         FieldSpec("description", "Notes", "multiline"),
     ]
     values = {"reason": reasons[0][1], "close_date": _today(), "description": ""}

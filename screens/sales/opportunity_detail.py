@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static, TabbedContent
+from textual.widgets import DataTable, Static
 
 from crm_tui import display, keys
 from crm_tui.errors import CrmError
@@ -93,10 +93,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
             ("Est. revenue", display.money(row.estimated_revenue, currency)),
             ("Probability", f"{row.probability}%"),
             ("Weighted", display.money(weighted, currency)),
-            (
-                "Est. close",
-                row.estimated_close_date.isoformat() if row.estimated_close_date else "",
-            ),
+            ("Est. close", display.day(row.estimated_close_date)),
             ("Rating", opportunities.RATINGS.get(row.rating, row.rating)),
             (
                 "Price list",
@@ -107,7 +104,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
         if row.state != "open":
             out += [
                 ("Actual revenue", display.money(row.actual_revenue, currency)),
-                ("Closed on", row.actual_close_date.isoformat() if row.actual_close_date else ""),
+                ("Closed on", display.day(row.actual_close_date)),
             ]
         if row.state == "lost":
             out += [
@@ -138,25 +135,31 @@ class OpportunityDetailScreen(RecordDetailScreen):
         else:
             yield RowsTable(RELATED_COLUMNS[tab_id], id=f"related-{tab_id}")
 
-    def refresh_extra(self) -> None:
-        rows = self._lines()
-        self.query_one("#related-lines", LineTable).set_lines(rows)
-        self.query_one("#empty-lines").display = not rows
-        self._fill(
-            "quotes",
-            quotes.quotes_of("opportunity", self.record_id),
-            lambda r: {
-                "number": safe_line(r["display_number"]),
-                "name": safe_line(r["name"]),
-                "state": Text(display.state("quote", r["state"])),
-                "total": Text(display.money(r["total_amount"]), justify="right"),
-            },
-        )
-        self._fill(
-            "competitors",
-            competitors.of_opportunity(self.record_id),
-            lambda r: {"name": safe_line(r["name"]), "website": safe_line(r.get("website") or "")},
-        )
+    def refresh_extra(self, tab_id: str) -> None:
+        if tab_id == "lines":
+            rows = self._lines()
+            self.query_one("#related-lines", LineTable).set_lines(rows)
+            self.query_one("#empty-lines").display = not rows
+        elif tab_id == "quotes":
+            self._fill(
+                "quotes",
+                quotes.quotes_of("opportunity", self.record_id),
+                lambda r: {
+                    "number": safe_line(r["display_number"]),
+                    "name": safe_line(r["name"]),
+                    "state": Text(display.state("quote", r["state"])),
+                    "total": Text(display.money(r["total_amount"]), justify="right"),
+                },
+            )
+        else:
+            self._fill(
+                "competitors",
+                competitors.of_opportunity(self.record_id),
+                lambda r: {
+                    "name": safe_line(r["name"]),
+                    "website": safe_line(r.get("website") or ""),
+                },
+            )
 
     def _fill(self, tab_id: str, rows: list[dict], cells) -> None:
         self.query_one(f"#empty-{tab_id}").display = not rows
@@ -178,11 +181,12 @@ class OpportunityDetailScreen(RecordDetailScreen):
     def _after_line(self, result) -> None:
         if result:
             self.refresh_data()
-            self.query_one("#tabs", TabbedContent).active = "tab-lines"
+            self.switch_tab("lines")
 
     def action_remove_line(self) -> None:
-        line = self.query_one("#related-lines", LineTable).current
-        if line is None or self.query_one("#tabs", TabbedContent).active != "tab-lines":
+        on_lines = self.shown_tab == "lines" and self.tab_built("lines")
+        line = self.query_one("#related-lines", LineTable).current if on_lines else None
+        if line is None:
             self.notify("Open the Products tab and highlight a line first.")
             return
 

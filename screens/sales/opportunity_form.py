@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crm_tui.errors import ConflictError
 from crm_tui.screens.common.base_form import RecordFormScreen
+from crm_tui.screens.common.date_field import shown
 from crm_tui.screens.customers.account_form import owner_options
 from crm_tui.screens.sales.opportunity_actions import GATE_SPECS
 from crm_tui.services import money, records, session, users
@@ -54,9 +55,7 @@ class OpportunityFormScreen(RecordFormScreen):
             "contact_id": row.contact_id,
             "estimated_revenue": money.plain(row.estimated_revenue),
             "probability": str(row.probability),
-            "estimated_close_date": row.estimated_close_date.isoformat()
-            if row.estimated_close_date
-            else "",
+            "estimated_close_date": shown(row.estimated_close_date),
             "rating": row.rating,
             "price_list_id": row.price_list_id,
             "owner_id": row.owner_id,

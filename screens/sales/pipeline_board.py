@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static
 
-from crm_tui import display, keys, styles
+from crm_tui import db, display, keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.access_keys import AccessKeys, keyed
 from crm_tui.screens.sales import opportunity_actions
@@ -64,6 +64,10 @@ class PipelineScreen(AccessKeys, Screen):
         # What the footer shows, to rebuild it only when that changes.
         self._footer_keys: tuple | None = None
         self._shown: dict[str, Text | str] = {}
+        # db.generation() and the filter the board was read at (None: not read)
+        self._read_at: int | None = None
+        self._read_filter: BoardFilter | None = None
+        self._read_on = dates.today()  # the day: which cards are overdue
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,7 +103,14 @@ class PipelineScreen(AccessKeys, Screen):
         # Back from a card's detail, the list or another area. A modal (a
         # gate, won/lost, an activity) hands its result to a callback that
         # updates the board; others' changes meanwhile came through the watcher.
-        if self._resumed and not self._under_modal:
+        # A board whose data and filter are as it read them is shown as it was.
+        stale = (
+            self._select_after is not None
+            or self._read_at != db.generation()
+            or self._read_filter != self.filter
+            or self._read_on != dates.today()
+        )
+        if self._resumed and not self._under_modal and stale:
             self.refresh_data(select=self._select_after)
         self._resumed = True
         self._under_modal = False
@@ -134,11 +145,15 @@ class PipelineScreen(AccessKeys, Screen):
             return
         if select is not None:
             self._select_after = select if not self.is_current else None
+        generation, self._read_on = db.generation(), dates.today()
         try:
             self._totals = pipeline.totals(self.filter)
             self.board.reload(select)
         except CrmError as exc:
             self.notify(Text(str(exc)), severity="error")
+            self._read_at = None
+        else:
+            self._read_at, self._read_filter = generation, self.filter
         self._update("#board-filters", filter_label(self.filter))
         self._show_status()
 

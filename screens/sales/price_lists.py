@@ -14,6 +14,7 @@ from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.calls import confirm_then
+from crm_tui.screens.common.date_field import date_spec
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.services import session
 from crm_tui.services.sales import products
@@ -25,8 +26,8 @@ from crm_tui.widgets.record_table import Column
 LIST_SPECS = [
     FieldSpec("name", "Name", required=True),
     FieldSpec("currency", "Currency", placeholder="e.g. USD"),
-    FieldSpec("begins_on", "Valid from", placeholder="YYYY-MM-DD (empty: always)"),
-    FieldSpec("ends_on", "Valid to", placeholder="YYYY-MM-DD (empty: open-ended)"),
+    date_spec("begins_on", "Valid from", empty="always"),
+    date_spec("ends_on", "Valid to", empty="open-ended"),
     FieldSpec("description", "Description", "multiline"),
 ]
 # The lists' pane is some 30 columns wide on an 80-column terminal: the name
@@ -34,7 +35,7 @@ LIST_SPECS = [
 LIST_COLUMNS = [
     Column("name", "Price list", 22),
     Column("currency", "Cur.", 4, keep_width=True),
-    Column("valid", "Valid", 23, keep_width=True, min_table_width=70),
+    Column("valid", "Valid", 2 * display.DAY_WIDTH + 3, keep_width=True, min_table_width=70),
     Column("items", "Items", 5, keep_width=True, right=True, min_table_width=40),
 ]
 # The product's name over its number when the pane is narrow; a price is
@@ -96,7 +97,7 @@ class PriceListsScreen(AccessKeys, Screen):
         default = session.settings().default_price_list
         shown = []
         for row in self._lists:
-            valid = " → ".join(str(d or "…") for d in (row["begins_on"], row["ends_on"]))
+            valid = " → ".join(display.day(d) or "…" for d in (row["begins_on"], row["ends_on"]))
             name = safe_line(row["name"], "bold" if row["name"] == default else "")
             if row["name"] == default:
                 name.append(" (default)", style="dim")
@@ -177,8 +178,8 @@ class PriceListsScreen(AccessKeys, Screen):
         values = {
             "name": row.name,
             "currency": row.currency,
-            "begins_on": str(row.begins_on or ""),
-            "ends_on": str(row.ends_on or ""),
+            "begins_on": display.day(row.begins_on),
+            "ends_on": display.day(row.ends_on),
             "description": row.description,
         }
         self.app.push_screen(

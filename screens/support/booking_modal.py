@@ -98,7 +98,7 @@ class BookingModal(ModalScreen[int | None]):
         self.form.set_values(
             {
                 "service_id": self.services[0]["id"],
-                "after": local.strftime("%Y-%m-%d %H:%M"),
+                "after": f"{display.day(local)} {local:%H:%M}",
             }
         )
         self.form.query(".form-note").set(display=False)

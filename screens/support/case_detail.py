@@ -133,7 +133,7 @@ class CaseDetailScreen(RecordDetailScreen):
             keys.fill("{case.link_article} links the highlighted one · enter opens it")
         )
 
-    def _refresh_suggestions(self) -> None:
+    def refresh_side(self) -> None:
         from crm_tui.services.knowledge import kb, kb_search
         from crm_tui.widgets.suggestion_panel import SuggestionPanel
 
@@ -180,8 +180,7 @@ class CaseDetailScreen(RecordDetailScreen):
         )
         yield RowsTable(RELATED_COLUMNS, id="related-cases")
 
-    def refresh_extra(self) -> None:
-        self._refresh_suggestions()
+    def refresh_extra(self, tab_id: str) -> None:
         found = cases.related(self.record_id)
         rows = [("parent", found["parent"])] if found["parent"] else []
         rows += [("child", r) for r in found["children"]]

@@ -5,6 +5,8 @@ case and opens it."""
 
 from __future__ import annotations
 
+from time import monotonic
+
 from rich.text import Text
 from textual.widgets.data_table import RowDoesNotExist
 
@@ -100,6 +102,8 @@ class CaseQueueScreen(RecordListScreen):
     def __init__(self) -> None:
         self.VIEWS = self._views()
         super().__init__()
+        # when the countdown column was last drawn
+        self._ticked = monotonic()
 
     def _views(self) -> dict[str, str]:
         views = {"mine": cases.VIEWS["mine"], "unassigned": cases.VIEWS["unassigned"]}
@@ -114,8 +118,15 @@ class CaseQueueScreen(RecordListScreen):
         # (Textual runs RecordListScreen.on_mount too: handlers run per class.)
         self.set_interval(COUNTDOWN_SECONDS, self._tick)
 
+    def on_screen_resume(self) -> None:
+        # A queue shown again keeps its rows when nothing was written
+        # meanwhile, but its clocks have moved on while it was hidden.
+        if monotonic() - self._ticked >= COUNTDOWN_SECONDS:
+            self._tick()
+
     def _tick(self) -> None:
         if self.is_current:
+            self._ticked = monotonic()
             self.table.refresh_column("sla")
 
     def footer(self) -> KeyFooter:

@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from crm_tui import keys
 from crm_tui.screens.common.calls import Done, confirm_then, direct
+from crm_tui.screens.common.date_field import date_spec, shown
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.services.support import contracts
 from crm_tui.text import safe_line
@@ -94,8 +95,8 @@ def _line_specs() -> list[FieldSpec]:
         FieldSpec("title", "Title", placeholder="e.g. Phone support"),
         FieldSpec("allotment_type", "Allotment", "select", kinds),
         FieldSpec("total", "Total", placeholder="cases or minutes; empty for coverage"),
-        FieldSpec("starts_on", "From", placeholder="YYYY-MM-DD (empty: the contract's)"),
-        FieldSpec("ends_on", "To", placeholder="YYYY-MM-DD (empty: the contract's)"),
+        date_spec("starts_on", "From", empty="the contract's"),
+        date_spec("ends_on", "To", empty="the contract's"),
     ]
 
 
@@ -117,8 +118,8 @@ def edit_line(screen: Screen, contract, line: dict | None, done: Done) -> None:
             "title": line["title"],
             "allotment_type": line["allotment_type"],
             "total": "" if line["total"] is None else str(line["total"]),
-            "starts_on": line["starts_on"].isoformat(),
-            "ends_on": line["ends_on"].isoformat(),
+            "starts_on": shown(line["starts_on"]),
+            "ends_on": shown(line["ends_on"]),
         }
         title = heading(f"Line {line['line_number']} of", contract)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static, TabbedContent
+from textual.widgets import DataTable, Static
 
-from crm_tui import keys
+from crm_tui import display, keys
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.common.calls import confirm_then
+from crm_tui.screens.common.date_field import day_column
 from crm_tui.screens.support import contract_actions
 from crm_tui.services.support import cases, contracts
 from crm_tui.text import safe_line
@@ -33,8 +34,8 @@ LINE_COLUMNS = [
     Column("total", "Total", 5, keep_width=True, right=True),
     Column("used", "Used", 5, keep_width=True, right=True),
     Column("left", "Left", 5, keep_width=True, right=True),
-    Column("from", "From", 10, keep_width=True),
-    Column("to", "To", 10, keep_width=True),
+    day_column("from", "From"),
+    day_column("to", "To"),
 ]
 # "Information provided" whole: the title gives way instead
 CASE_COLUMNS = [
@@ -85,7 +86,7 @@ class ContractDetailScreen(RecordDetailScreen):
         row = self.record
         title = Text.assemble(safe_line(row.number, "bold"), "  ", safe_line(row.name, "bold"))
         title.append(f"  {contracts.STATES[row.state]}", style=STATE_STYLE[row.state])
-        title.append(f"   {row.starts_on} – {row.ends_on}", style="dim")
+        title.append(f"   {display.day(row.starts_on)} – {display.day(row.ends_on)}", style="dim")
         return title
 
     def summary_rows(self):
@@ -93,7 +94,7 @@ class ContractDetailScreen(RecordDetailScreen):
         return [
             ("Customer", contracts.customer_name(row)),
             ("State", contracts.STATES[row.state]),
-            ("Term", f"{row.starts_on} to {row.ends_on}"),
+            ("Term", f"{display.day(row.starts_on)} to {display.day(row.ends_on)}"),
             *self.stamp_rows(),
             ("Terms", row.description),
         ]
@@ -112,7 +113,10 @@ class ContractDetailScreen(RecordDetailScreen):
             )
             yield RowsTable(CASE_COLUMNS, id="contract-cases")
 
-    def refresh_extra(self) -> None:
+    def refresh_extra(self, tab_id: str) -> None:
+        if tab_id == "cases":
+            self._fill_cases()
+            return
         self._lines = contracts.lines_of(self.record_id)
         self.query_one("#contract-lines", RowsTable).show(
             [
@@ -124,8 +128,8 @@ class ContractDetailScreen(RecordDetailScreen):
                     "total": _right(line["total"]),
                     "used": _right(line["used"] if line["total"] is not None else None),
                     "left": _left(line),
-                    "from": Text(str(line["starts_on"])),
-                    "to": Text(str(line["ends_on"])),
+                    "from": Text(display.day(line["starts_on"])),
+                    "to": Text(display.day(line["ends_on"])),
                 }
                 for line in self._lines
             ]
@@ -147,7 +151,6 @@ class ContractDetailScreen(RecordDetailScreen):
                     f"{keys.step('contract_detail', s.key)} {s.title.lower()}" for s in steps
                 )
         self.query_one("#lines-hint", Static).update(Text(hint, style="dim"))
-        self._fill_cases()
 
     def _fill_cases(self) -> None:
         rows = contracts.cases_of(self.record_id)
@@ -178,6 +181,7 @@ class ContractDetailScreen(RecordDetailScreen):
     # --- lines -----------------------------------------------------------------
 
     def _current_line(self) -> dict | None:
+        self.ready_tab("lines")
         if not self._lines:
             return None
         table = self.query_one("#contract-lines", DataTable)
@@ -196,7 +200,7 @@ class ContractDetailScreen(RecordDetailScreen):
     def _after_line(self, result) -> None:
         if result:
             self.refresh_data()
-            self.query_one("#tabs", TabbedContent).active = "tab-lines"
+            self.switch_tab("lines")
 
     def action_add_line(self) -> None:
         if self._editable():

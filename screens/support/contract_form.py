@@ -6,6 +6,7 @@ import datetime as dt
 
 from crm_tui.errors import ConflictError, DomainError
 from crm_tui.screens.common.base_form import RecordFormScreen
+from crm_tui.screens.common.date_field import date_spec, shown
 from crm_tui.screens.customers.account_form import _account_matches, owner_options
 from crm_tui.screens.sales.document_form import _contact_matches
 from crm_tui.services import dates, records, session, users
@@ -13,10 +14,6 @@ from crm_tui.services.support import contracts
 from crm_tui.widgets.record_form import FieldSpec
 
 LOOKUPS = {"account_id": "account", "contact_id": "contact"}
-
-
-def _iso(value) -> str:
-    return value.isoformat() if value else ""
 
 
 def _year_from(day: dt.date) -> dt.date:
@@ -35,8 +32,8 @@ class ContractFormScreen(RecordFormScreen):
             FieldSpec("name", "Name", required=True, placeholder="e.g. Premier support 2027"),
             FieldSpec("account_id", "Account", "lookup", lookup=_account_matches),
             FieldSpec("contact_id", "Contact", "lookup", lookup=_contact_matches),
-            FieldSpec("starts_on", "Starts", required=True, placeholder="YYYY-MM-DD"),
-            FieldSpec("ends_on", "Ends", required=True, placeholder="YYYY-MM-DD"),
+            date_spec("starts_on", "Starts", required=True),
+            date_spec("ends_on", "Ends", required=True),
             FieldSpec("owner_id", "Owner", "select", owner_options()),
             FieldSpec("description", "Terms", "multiline"),
         ]
@@ -46,8 +43,8 @@ class ContractFormScreen(RecordFormScreen):
             today = dates.today()
             values = {
                 "owner_id": session.current_user().id,
-                "starts_on": today.isoformat(),
-                "ends_on": _year_from(today).isoformat(),
+                "starts_on": shown(today),
+                "ends_on": shown(_year_from(today)),
             }
             labels = {
                 name: records.title_of(kind, self.preset[name])
@@ -66,8 +63,8 @@ class ContractFormScreen(RecordFormScreen):
             "name": row.name,
             "account_id": row.account_id,
             "contact_id": row.contact_id,
-            "starts_on": _iso(row.starts_on),
-            "ends_on": _iso(row.ends_on),
+            "starts_on": shown(row.starts_on),
+            "ends_on": shown(row.ends_on),
             "owner_id": row.owner_id,
             "description": row.description,
         }

@@ -9,6 +9,7 @@ from crm_tui import keys
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_list import RecordListScreen
+from crm_tui.screens.common.date_field import day_column
 from crm_tui.screens.support import contract_actions
 from crm_tui.services.listing import Page
 from crm_tui.services.support import contracts
@@ -34,9 +35,10 @@ class ContractsScreen(RecordListScreen):
         Column("name", "Contract", 28, lambda r: safe_line(r["name"])),
         Column("customer", "Customer", 24),
         Column("state", "State", 9, _state, keep_width=True),
-        Column("starts_on", "Starts", 10, keep_width=True),
-        Column("ends_on", "Ends", 10, keep_width=True),
-        Column("owner", "Owner", 14),
+        day_column("starts_on", "Starts"),
+        day_column("ends_on", "Ends"),
+        # at 80 columns the contract and its customer get the room instead
+        Column("owner", "Owner", 14, min_table_width=100),
     ]
     BINDINGS = keys.bindings("contracts_list")
     ACCESS = {**RecordListScreen.ACCESS, "step": "write"}

@@ -309,7 +309,7 @@ class ScheduleScreen(AccessKeys, Screen):
                     )
                 ],
                 submit,
-                values={"start": local.strftime("%Y-%m-%d %H:%M")},
+                values={"start": f"{display.day(local)} {local:%H:%M}"},
                 intro="Same length, same resources; refused if any of them is busy.",
                 save_label="move",
             ),

@@ -30,7 +30,7 @@ MARKERS = {
     "timeline": "Timeline(",
     "line_table": "LineTable(",
     "card_list": "Kanban(",
-    "lookup_input": "RecordForm(",
+    "lookup_input": ("RecordForm(", "LookupInput("),
     "kind_bar": "KindBar(",
     # the knowledge results, and the suggestions beside a case
     "article_list": ("ArticleList(", "SuggestionPanel("),

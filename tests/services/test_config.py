@@ -25,6 +25,8 @@ from crm_tui.db import close_database
         ('synchronous = "SOMETIMES"', "synchronous must be NORMAL or FULL, not 'SOMETIMES'"),
         ('time_zone = "Mars/Olympus_Mons"', "time_zone must be an IANA time zone"),
         ('time_zone = "../../etc/passwd"', "time_zone must be an IANA time zone"),
+        ('date_format = "us"', "date_format must be one of short, iso, not 'us'"),
+        ("date_format = 1", 'date_format must be text: "short" or "iso", not 1'),
         (
             'business_hours = ["17:00", "09:00"]',
             'business_hours must be ["HH:MM", "HH:MM"] with closing after opening',
@@ -66,7 +68,7 @@ def test_good_settings_are_normalised(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text(
         'currency = "eur"\ndefault_region = "ir"\nsynchronous = "full"\npage_size = 50\n'
-        'time_zone = "Asia/Tehran"\n',
+        'time_zone = "Asia/Tehran"\ndate_format = "iso"\n',
         encoding="utf-8",
     )
     settings = config.load(path)
@@ -76,6 +78,7 @@ def test_good_settings_are_normalised(tmp_path):
         "FULL",
     )
     assert settings.page_size == 50
+    assert settings.date_format == "iso" and config.Settings().date_format == "short"
 
 
 async def test_page_size_is_how_many_rows_a_list_reads(db):

@@ -24,7 +24,7 @@ from crm_tui.models import (
     User,
 )
 from crm_tui.runtime import open_for_user
-from crm_tui.services import session
+from crm_tui.services import dates, session
 from crm_tui.services.customers import accounts, contacts
 from crm_tui.services.sales import competitors, leads, lines, opportunities, products, quotes
 
@@ -289,6 +289,12 @@ def test_quotes_orders_and_invoices_in_several_states(seeded):
         "SELECT paid_amount, total_amount FROM invoice WHERE status_reason = 'partial'"
     )
     assert all(0 < row["paid_amount"] < row["total_amount"] for row in partial)
+    # every payment says when and how it was received
+    payments = dict_rows(
+        "SELECT paid_on, payment_method, payment_reference FROM invoice WHERE state = 'paid'"
+    )
+    assert payments and all(row["paid_on"] and row["payment_method"] for row in payments)
+    assert max(row["paid_on"] for row in payments) <= dates.today().isoformat()
 
 
 @pytest.mark.parametrize("kind", ["quote", "order", "invoice"])

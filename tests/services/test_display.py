@@ -44,7 +44,7 @@ def test_times_default_to_the_configured_zone(db):
 
 
 def test_days_phones_ratings_and_percentages():
-    assert display.day(dt.date(2026, 12, 4)) == "Fri 04 Dec 2026"
+    assert display.day(dt.date(2026, 12, 4), this_year=2026) == "Fri 04 Dec"
     assert display.day("2026-12-04") == display.shown(dt.date(2026, 12, 4))
     assert display.day(None) == ""
     assert display.phone("+442079460958") == "+44 20 7946 0958"
@@ -72,3 +72,50 @@ def test_labels_come_from_the_metadata():
     assert display.state("case", "resolved") == "Resolved"
     assert display.reason("opportunity", "out_sold") == "Out-sold"
     assert display.state("note", "anything") == "anything"  # a kind without states
+
+
+# --- one date format, from the settings -------------------------------------------------
+
+
+@pytest.fixture
+def date_format():
+    from crm_tui.services import session
+
+    before = session.settings()
+
+    def use(form: str) -> None:
+        session.configure(Settings(date_format=form))
+
+    yield use
+    session.configure(before)
+
+
+def test_a_day_is_short_this_year_and_keeps_its_year_otherwise(date_format, monkeypatch):
+    from crm_tui.services import dates
+
+    monkeypatch.setattr(dates, "today", lambda: dt.date(2026, 11, 26))
+    date_format("short")
+    assert display.day(dt.date(2026, 11, 27)) == "Fri 27 Nov"
+    assert display.day(dt.date(2025, 11, 27)) == "27 Nov 2025"
+    assert display.day(dt.date(2027, 1, 4)) == "04 Jan 2027"
+    assert display.day(None) == ""
+    assert max(len(display.day(dt.date(y, 9, 30))) for y in (2026, 2025)) <= display.DAY_WIDTH
+
+
+def test_iso_date_format_shows_days_and_times_as_iso(date_format):
+    date_format("iso")
+    assert display.day(dt.date(2026, 11, 27)) == "2026-11-27"
+    at = dt.datetime(2026, 3, 12, 10, 35, tzinfo=dt.UTC)
+    assert display.time(at, TEHRAN, NOW) == "2026-03-12 14:05"
+    assert display.time(at.replace(year=2024), TEHRAN, NOW) == "2024-03-12 14:05"
+
+
+@pytest.mark.parametrize("form", ["short", "iso"])
+def test_every_shown_day_reads_back_as_the_same_day(date_format, form, monkeypatch):
+    from crm_tui.services import dates
+
+    today = dt.date(2026, 11, 26)
+    monkeypatch.setattr(dates, "today", lambda: today)
+    date_format(form)
+    for day in (today, dt.date(2026, 1, 1), dt.date(2025, 12, 31), dt.date(2027, 2, 28)):
+        assert dates.parse_day(display.day(day), today) == day

@@ -202,3 +202,52 @@ def test_open_database_refuses_a_network_mount_before_creating_anything(tmp_path
     with pytest.raises(DatabaseRefused, match="network file system"):
         open_database(target)
     assert not target.exists() and not target.parent.exists()
+
+
+def test_m0012_gives_invoices_paid_before_it_their_payment_day(engine, tmp_path, request):
+    """A database at level 11 holding a paid and an active invoice: after
+    the upgrade the paid one was received the day it was marked paid, with
+    no method or reference; the active one has no payment yet. On both
+    engines (PostgreSQL in a fresh, empty database)."""
+    if engine == "postgresql":
+        target = request.getfixturevalue("pg_database")
+    else:
+        target = tmp_path / "old.db"
+    open_database(target, migrate=False)
+    migrations.upgrade(database, target=11)
+    now = "2025-03-04T23:30:00.000000"
+    stamps = "version, created_at, created_by_id, modified_at, modified_by_id, owner_id"
+    with database.atomic("IMMEDIATE"):
+        database.execute_sql(
+            'INSERT INTO "user" (id, login, full_name, role, active, created_at)'
+            " VALUES (1, 'old', 'Old Timer', 'admin', 1, ?)",
+            (now,),
+        )
+        database.execute_sql(
+            f"INSERT INTO account (id, {stamps}, name, name_sort)"
+            " VALUES (1, 1, ?, 1, ?, 1, 1, 'Acme', 'acme')",
+            (now, now),
+        )
+        for invoice_id, state, reason, paid in (
+            (1, "paid", "complete", 500),
+            (2, "active", "new", 0),
+        ):
+            database.execute_sql(
+                f"INSERT INTO invoice (id, {stamps}, number, name, name_sort, account_id,"
+                " currency, state, status_reason, total_amount, paid_amount)"
+                " VALUES (?, 1, ?, 1, ?, 1, 1, ?, 'Old', 'old', 1, 'EUR', ?, ?, 500, ?)",
+                (invoice_id, now, now, f"INV-0000{invoice_id}", state, reason, paid),
+            )
+    assert migrations.upgrade(database) == ["m0012_activity_parties"]
+    rows = dict_rows(
+        "SELECT id, paid_on, payment_method, payment_reference, paid_amount FROM invoice ORDER BY id"
+    )
+    assert rows == [
+        {"id": 1, "paid_on": "2025-03-04", "payment_method": None, "payment_reference": "",
+         "paid_amount": 500},
+        {"id": 2, "paid_on": None, "payment_method": None, "payment_reference": "",
+         "paid_amount": 0},
+    ]  # fmt: skip
+    with pytest.raises(Exception, match="(?i)check"):
+        with database.atomic():
+            database.execute_sql("UPDATE invoice SET payment_method = 'barter' WHERE id = 1")

@@ -546,17 +546,68 @@ THU = dt.date(2026, 11, 26)  # a Thursday
         ("+12m", dt.date(2024, 2, 29), dt.date(2025, 2, 28)),
         ("2026-12-01", THU, dt.date(2026, 12, 1)),
         ("2020-01-01", THU, dt.date(2020, 1, 1)),  # parse_day does not judge the past
+        ("yesterday", THU, dt.date(2026, 11, 25)),
+        ("yest", THU, dt.date(2026, 11, 25)),
+        ("now", THU, THU),
+        ("tmr", THU, dt.date(2026, 11, 27)),
+        ("-3d", THU, dt.date(2026, 11, 23)),
+        ("- 2 w", THU, dt.date(2026, 11, 12)),
+        ("-1m", dt.date(2026, 3, 31), dt.date(2026, 2, 28)),
+        ("-1m", dt.date(2026, 1, 15), dt.date(2025, 12, 15)),
+        # a day as display.day shows it reads back (this year when none is given)
+        ("Fri 27 Nov", THU, dt.date(2026, 11, 27)),
+        ("27 Nov", THU, dt.date(2026, 11, 27)),
+        ("27 nov 2025", THU, dt.date(2025, 11, 27)),
+        ("Fri, 27 November 2026", THU, dt.date(2026, 11, 27)),
+        ("4 jan 2027", THU, dt.date(2027, 1, 4)),
+        ("1 Sept", THU, dt.date(2026, 9, 1)),
+        # the day number wins over a weekday left in front of it
+        ("Fri 28 Nov", THU, dt.date(2026, 11, 28)),
     ],
 )
 def test_parse_day(typed, today, expected):
     assert dates.parse_day(typed, today) == expected
 
 
-@pytest.mark.parametrize("typed", ["", "soon", "fr", "fridays", "+d", "+3y", "+1000d", "1/12/2026"])
+@pytest.mark.parametrize(
+    "typed",
+    ["", "soon", "fr", "fridays", "+d", "+3y", "+1000d", "1/12/2026", "31 Feb", "27 Novx",
+     "Fry 27 Nov", "27 Nov 26", "-3y"],
+)  # fmt: skip
 def test_parse_day_refuses_garbage_naming_the_field(typed):
     with pytest.raises(ValidationError) as excinfo:
         dates.parse_day(typed, THU, field="due")
     assert "try today, tomorrow, fri, +3d, +2w or 2026-12-01" in excinfo.value.errors["due"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("fri", dt.date(2026, 11, 20)),  # last Friday, not the next
+        ("thu", THU),  # today's weekday is today
+        ("wed", dt.date(2026, 11, 25)),
+        ("monday", dt.date(2026, 11, 23)),
+        ("+3d", dt.date(2026, 11, 29)),  # the rest means what it always means
+        ("yesterday", dt.date(2026, 11, 25)),
+    ],
+)
+def test_a_past_field_reads_a_weekday_as_the_last_one(typed, expected):
+    assert dates.parse_day(typed, THU, past=True) == expected
+
+
+def test_read_day_is_what_a_service_gets_from_a_form(monkeypatch):
+    monkeypatch.setattr(dates, "today", lambda: THU)
+    assert dates.read_day(None) is None
+    assert dates.read_day("  ") is None
+    assert dates.read_day(THU) == THU
+    assert dates.read_day(dt.datetime(2026, 1, 2, 9, tzinfo=UTC)) == dt.date(2026, 1, 2)
+    assert dates.read_day("+3d") == dt.date(2026, 11, 29)
+    assert dates.read_day("fri", past=True) == dt.date(2026, 11, 20)
+    with pytest.raises(ValidationError) as invalid:
+        dates.read_day("soonish", field="ends_on")
+    assert invalid.value.errors == {
+        "ends_on": "'soonish' is not a date; try today, tomorrow, fri, +3d, +2w or 2026-12-01"
+    }
 
 
 def test_parse_when_with_and_without_time():
@@ -567,6 +618,10 @@ def test_parse_when_with_and_without_time():
     )
     assert dates.parse_when("+2d", THU, zone, default_time=nine) == dt.datetime(
         2026, 11, 28, 9, tzinfo=UTC
+    )
+    # a start prefilled as the app shows it reads back
+    assert dates.parse_when("Fri 27 Nov 14:30", THU, zone, default_time=nine) == dt.datetime(
+        2026, 11, 27, 14, 30, tzinfo=UTC
     )
     with pytest.raises(ValidationError) as invalid:
         dates.parse_when("fri 25:00", THU, zone, default_time=nine)

@@ -369,3 +369,20 @@ def test_cases_of_a_contract(acme):
     cases.create({"title": "Unrelated", "account_id": acme.id})
     found = contracts.cases_of(row.id)
     assert [(r["number"], r["line_number"]) for r in found] == [(used.number, 1)]
+
+
+def test_contract_dates_take_day_phrases(acme, monkeypatch):
+    thursday = dt.date(2026, 11, 26)
+    monkeypatch.setattr(dates, "today", lambda: thursday)
+    row = contracts.create(
+        {"name": "Phrased", "account_id": acme.id, "starts_on": "fri", "ends_on": "+1m"}
+    )
+    assert (row.starts_on, row.ends_on) == (dt.date(2026, 11, 27), dt.date(2026, 12, 26))
+    # as a list or form shows a day, and refused with the forms it takes
+    row = contracts.update(row.id, row.version, {"ends_on": "31 Dec 2027"})
+    assert row.ends_on == dt.date(2027, 12, 31)
+    with pytest.raises(ValidationError) as excinfo:
+        contracts.update(row.id, row.version, {"ends_on": "end of year"})
+    assert excinfo.value.errors["ends_on"] == (
+        "'end of year' is not a date; try today, tomorrow, fri, +3d, +2w or 2026-12-01"
+    )

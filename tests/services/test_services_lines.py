@@ -209,7 +209,7 @@ def test_price_list_outside_its_dates_asks_for_a_price(cat):
     q = draft(cat, price_list_id=old.id)
     with pytest.raises(ValidationError) as excinfo:
         add("quote", q, product_id=cat.widget_id)
-    assert "2019 is valid from 2019-01-01 to 2019-12-31" in excinfo.value.errors["unit_price"]
+    assert "2019 is valid from 01 Jan 2019 to 31 Dec 2019" in excinfo.value.errors["unit_price"]
     q = add("quote", q, product_id=cat.widget_id, unit_price="7.00")
     assert q.total_amount == 700
 

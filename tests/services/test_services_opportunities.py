@@ -139,7 +139,11 @@ def test_get_missing_is_not_found(db):
         ({"name": "A", "probability": "101"}, "probability", "0 to 100"),
         ({"name": "A", "probability": "-1"}, "probability", "at least 0"),
         ({"name": "A", "probability": "half"}, "probability", "whole number"),
-        ({"name": "A", "estimated_close_date": "31/12/2026"}, "estimated_close_date", "YYYY-MM-DD"),
+        (
+            {"name": "A", "estimated_close_date": "31/12/2026"},
+            "estimated_close_date",
+            "is not a date",
+        ),
         ({"name": "A", "rating": "lukewarm"}, "rating", "not one of"),
         ({"name": "A", "account_id": 999}, "account_id", "account does not exist"),
         ({"name": "A", "contact_id": 999}, "contact_id", "contact does not exist"),
@@ -322,7 +326,7 @@ def test_gate_data_is_validated(db, acme):
         opportunities.move_stage(
             opp.id, 1, "develop", {"account_id": acme.id, "estimated_close_date": "soon"}
         )
-    assert "YYYY-MM-DD" in errors_of(excinfo)["estimated_close_date"]
+    assert "is not a date" in errors_of(excinfo)["estimated_close_date"]
     assert opportunities.get(opp.id).account_id is None
 
 
@@ -526,7 +530,7 @@ def test_close_won_refusals(db, acme, today):
     assert "future" in errors_of(excinfo)["close_date"]
     with pytest.raises(ValidationError) as excinfo:
         opportunities.close_won(opp.id, 1, actual_revenue="10", close_date="yesterday-ish")
-    assert "YYYY-MM-DD" in errors_of(excinfo)["close_date"]
+    assert "is not a date" in errors_of(excinfo)["close_date"]
     with pytest.raises(ConflictError):
         opportunities.close_won(opp.id, 7, actual_revenue="10")
     assert close_activities(opp.id) == []
@@ -908,3 +912,24 @@ def test_set_team_is_audited_and_admin_only(db):
     session.act_as(users.get("sam"))
     with pytest.raises(DomainError, match="only an admin"):
         users.set_team("sam", "South")
+
+
+def test_close_dates_take_the_phrases_of_every_date_field(db, acme, today):
+    # TODAY is a Thursday: on a close date "thu" is today, "mon" the Monday before
+    assert today.weekday() == 3
+    opp = at_stage("qualify", acme.id, name="Phrased")
+    won = opportunities.close_won(opp.id, 1, actual_revenue="10", close_date="-3d")
+    assert won.actual_close_date == today - dt.timedelta(days=3)
+    lost = at_stage("qualify", acme.id, name="Lost one")
+    lost = opportunities.close_lost(lost.id, 1, close_date="mon")
+    assert lost.actual_close_date == today - dt.timedelta(days=3)
+    again = at_stage("qualify", acme.id, name="Today")
+    again = opportunities.close_lost(again.id, 1, close_date="thu")
+    assert again.actual_close_date == today
+    later = at_stage("qualify", acme.id, name="Too early")
+    with pytest.raises(ValidationError) as excinfo:
+        opportunities.close_won(later.id, 1, actual_revenue="10", close_date="+3d")
+    assert errors_of(excinfo)["close_date"] == "the close date is in the future"
+    # a date that may be ahead reads today's weekday as next week's
+    ahead = opportunities.create({"name": "Gate", "estimated_close_date": "thu"})
+    assert ahead.estimated_close_date == today + dt.timedelta(days=7)

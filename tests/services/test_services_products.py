@@ -12,7 +12,7 @@ import pytest
 
 from crm_tui.db import database, dict_rows, write
 from crm_tui.errors import ConflictError, CrmError, DomainError, NotFound, ValidationError
-from crm_tui.services import numbers
+from crm_tui.services import dates, numbers
 from crm_tui.services.customers import accounts
 from crm_tui.services.sales import products
 
@@ -183,7 +183,7 @@ def test_price_list_create_and_update(db, configure):
     [
         ({"name": ""}, "name", "required"),
         ({"name": "P", "currency": "dollars"}, "currency", "not a currency code"),
-        ({"name": "P", "begins_on": "2026-13-01"}, "begins_on", "YYYY-MM-DD"),
+        ({"name": "P", "begins_on": "2026-13-01"}, "begins_on", "is not a date"),
         ({"name": "P", "begins_on": "2026-02-01", "ends_on": "2026-01-01"}, "ends_on", "before"),
     ],
 )
@@ -199,7 +199,9 @@ def test_price_list_name_is_unique_and_dates_checked_against_stored(db):
         products.create_price_list({"name": "retail"})
     with pytest.raises(ValidationError) as excinfo:
         products.update_price_list(retail.id, 1, {"ends_on": "2026-02-01"})
-    assert "before valid from (2026-03-01)" in excinfo.value.errors["ends_on"]
+    # days in a refusal read as everywhere else (display.day)
+    begins = dates.shown_day(dt.date(2026, 3, 1))
+    assert f"before valid from ({begins})" in excinfo.value.errors["ends_on"]
 
 
 def test_price_list_items(db):
@@ -289,12 +291,13 @@ def test_price_for_respects_validity_dates(db):
     assert products.price_for(w.id, spring.id, dt.date(2026, 5, 31)) == 800
     with pytest.raises(DomainError) as excinfo:
         products.price_for(w.id, spring.id, dt.date(2026, 2, 28))
-    assert "Spring is valid from 2026-03-01 to 2026-05-31, not on 2026-02-28" in str(excinfo.value)
-    with pytest.raises(DomainError, match="not on 2026-06-01"):
+    span = [dates.shown_day(dt.date(2026, m, d)) for m, d in ((3, 1), (5, 31), (2, 28))]
+    assert "Spring is valid from {} to {}, not on {}".format(*span) in str(excinfo.value)
+    with pytest.raises(DomainError, match=f"not on {dates.shown_day(dt.date(2026, 6, 1))}"):
         products.price_for(w.id, spring.id, dt.date(2026, 6, 1))
     open_ended = products.create_price_list({"name": "From 2020", "begins_on": "2020-01-01"})
     assert products.price_for(w.id, open_ended.id) == 1000
-    with pytest.raises(DomainError, match="valid from 2020-01-01 to open-ended"):
+    with pytest.raises(DomainError, match="valid from 01 Jan 2020 to open-ended"):
         products.price_for(w.id, open_ended.id, dt.date(2019, 12, 31))
 
 

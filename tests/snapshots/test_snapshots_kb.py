@@ -156,6 +156,23 @@ def test_knowledge_search_small(kb_desk, snap_compare):
     assert snap_compare(CrmApp(), run_before=_search, terminal_size=SMALL)
 
 
+async def _results(pilot) -> None:
+    """The results hold focus: the footer offers l for the highlighted one,
+    and keeps ? and q at 80 columns."""
+    await _search(pilot)
+    # the first result highlighted whichever the searches typed on the way kept
+    await pilot.press("escape", "home")
+    await pilot.pause()
+
+
+def test_knowledge_results(kb_desk, snap_compare):
+    assert snap_compare(CrmApp(), run_before=_results, terminal_size=BIG)
+
+
+def test_knowledge_results_small(kb_desk, snap_compare):
+    assert snap_compare(CrmApp(), run_before=_results, terminal_size=SMALL)
+
+
 async def _open_article(pilot, article_id: int) -> None:
     await pilot.pause()
     await pilot.app.open_record("article", article_id)

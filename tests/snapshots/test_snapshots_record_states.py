@@ -21,6 +21,7 @@ from ui_support import wait_until
 from crm_tui.app import CrmApp
 from crm_tui.models.base import stamped_by
 from crm_tui.screens.common.confirm import ConfirmModal
+from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.screens.sales.documents_list import DocumentsScreen
 from crm_tui.services import dates
 from crm_tui.services.customers import accounts
@@ -144,3 +145,22 @@ def test_deactivate_asks(records, snap_compare, size):
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmModal))
 
     assert snap_compare(CrmApp(), run_before=ask, terminal_size=size)
+
+
+@SIZES
+def test_payment_modal(records, snap_compare, size):
+    """An active invoice's payment: the amount, today, a method and a reference."""
+    litware = records["account"]
+    invoice = invoices.create({"name": "Scanner repairs", "account_id": litware})
+    invoice = lines.add_line(
+        "invoice", invoice.id, invoice.version, {"description": "Repairs", "unit_price": "320"}
+    )
+    opened = _opened("invoice", invoice.id)
+
+    async def payment(pilot) -> None:
+        await opened(pilot)
+        await pilot.press("p")
+        assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormModal))
+        await pilot.pause()
+
+    assert snap_compare(CrmApp(), run_before=payment, terminal_size=size)

@@ -21,6 +21,7 @@ from crm_tui.db import write
 from crm_tui.models import Opportunity
 from crm_tui.screens.sales.lead_qualify import QualifyModal
 from crm_tui.screens.sales.leads_list import LeadsScreen
+from crm_tui.screens.sales.opportunities_list import OpportunitiesScreen
 from crm_tui.screens.sales.pipeline_board import PipelineScreen
 from crm_tui.services import dates, records
 from crm_tui.services.customers import accounts, activities, contacts
@@ -241,3 +242,58 @@ def test_leads_list_small(lead_desk, snap_compare):
         assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, LeadsScreen))
 
     assert snap_compare(CrmApp(), run_before=leads_area, terminal_size=SMALL)
+
+
+async def _quote_lines_with_a_toast(pilot, quote_id: int) -> None:
+    """The lines and totals of a quote just changed, and a toast says so: the
+    toast keeps off the totals (top right, over the header's empty end)."""
+    await pilot.app.open_record("quote", quote_id)
+    await pilot.pause()
+    await pilot.app.screen.show_tab("lines")
+    await pilot.pause()
+    pilot.app.notify("Line 4 added: On-site setup (half day).")
+
+
+def test_quote_lines_with_a_toast(quote, snap_compare):
+    assert snap_compare(
+        CrmApp(),
+        run_before=lambda pilot: _quote_lines_with_a_toast(pilot, quote.id),
+        terminal_size=BIG,
+    )
+
+
+def test_quote_lines_with_a_toast_small(quote, snap_compare):
+    assert snap_compare(
+        CrmApp(),
+        run_before=lambda pilot: _quote_lines_with_a_toast(pilot, quote.id),
+        terminal_size=SMALL,
+    )
+
+
+async def _opportunity_list(pilot) -> None:
+    await _board(pilot)
+    await pilot.press("b")
+    assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, OpportunitiesScreen))
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [BIG, SMALL], ids=["big", "small"])
+def test_opportunities_list(pipeline, snap_compare, size):
+    assert snap_compare(CrmApp(), run_before=_opportunity_list, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [BIG, SMALL], ids=["big", "small"])
+def test_close_as_won_reads_a_date_phrase(pipeline, snap_compare, size):
+    """The close date prefilled as days are shown; -3d typed reads as a day."""
+
+    async def won(pilot) -> None:
+        await _opportunity_list(pilot)
+        await pilot.press("w")
+        assert await wait_until(pilot, lambda: pilot.app.screen.query("#field-close_date"))
+        field = pilot.app.screen.query_one("#field-close_date", Input)
+        field.focus()
+        field.value = ""
+        await pilot.press(*"-3d")
+        await pilot.pause()
+
+    assert snap_compare(CrmApp(), run_before=won, terminal_size=size)

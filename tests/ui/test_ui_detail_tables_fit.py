@@ -7,6 +7,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, TabbedContent
 from ui_support import screen_text, wait_until
 
+from crm_tui import display
 from crm_tui.app import CrmApp
 from crm_tui.config import Settings
 from crm_tui.screens.customers.account_detail import AccountDetailScreen
@@ -106,7 +107,7 @@ async def test_contract_and_case_tables_fit_80_columns(db):
         assert lines.row_count == 3
         assert_fits(lines)
         # dates are useless cut: they keep their width
-        assert str(line["ends_on"]) in screen_text(app)
+        assert display.day(line["ends_on"]) in screen_text(app)
         used = await open_tab(pilot, "tab-cases")
         assert used.row_count == 1
         assert_fits(used)

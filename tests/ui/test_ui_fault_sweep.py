@@ -809,9 +809,7 @@ async def link_competitor(d: Desk) -> None:
 
 async def opportunity_lines(d: Desk) -> None:
     await opportunity(d)
-    screen = d.screen
-    screen.query_one("#tabs").active = "tab-lines"
-    screen.query_one("#related-lines").focus()
+    await d.screen.show_tab("lines")  # built when first shown, its table focused
     await d.settle()
 
 

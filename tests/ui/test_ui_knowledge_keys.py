@@ -228,3 +228,73 @@ async def test_keys_that_cannot_run_say_why(db, monkeypatch):
         await pilot.pause()
         assert app.screen is screen
         assert "has no create privilege" in notes_text(app)
+
+
+async def test_l_on_a_highlighted_result_links_it_to_a_picked_case(db):
+    session.configure(Settings(time_zone="UTC"))
+    acme = accounts.create({"name": "Acme"})
+    publish("Export contacts to CSV", "Choose Export, then CSV.", "export")
+    wanted = publish("Reset a forgotten password")
+    mine = cases.create({"title": "Locked out of the portal", "account_id": acme.id})
+    app = CrmApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await _knowledge(pilot)
+        await pilot.press(*"reset", "escape")
+        assert await wait_until(pilot, lambda: screen.results.current_id == wanted)
+        assert "l Link to case" in screen_text(app)
+        await pilot.press("l")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, CasePickerModal))
+        assert "Link to a case: KA-00002" in screen_text(app)
+        assert "Reset a forgotten password" in screen_text(app)
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: app.screen is screen)
+        assert [c["id"] for c in kb.linked_cases(wanted)] == [mine.id]
+        assert "Linked to CAS-00001 (Locked out of the portal)" in notes_text(app)
+        assert screen.results.current_id == wanted
+
+
+async def test_l_on_a_result_found_from_a_case_links_it_there(db):
+    session.configure(Settings(time_zone="UTC"))
+    acme = accounts.create({"name": "Acme"})
+    wanted = publish("Reset a forgotten password")
+    case = cases.create({"title": "Password reset", "account_id": acme.id})
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(KnowledgeScreen(case_id=case.id, typed="reset"))
+        assert await wait_until(pilot, lambda: isinstance(app.screen, KnowledgeScreen))
+        screen = app.screen
+        assert await wait_until(
+            pilot, lambda: bool(screen.query("#kb-results")) and screen.results.current_id == wanted
+        )
+        screen.results.focus()
+        await pilot.press("l")
+        assert await wait_until(pilot, lambda: bool(kb.linked_cases(wanted)))
+        assert app.screen is screen
+        assert [c["id"] for c in kb.linked_cases(wanted)] == [case.id]
+        assert "Linked to CAS-00001 (Password reset)" in notes_text(app)
+
+
+async def test_l_on_the_results_says_why_when_it_cannot_link(db):
+    session.configure(Settings(time_zone="UTC"))
+    kb.create({"title": "Printer prints blank pages", "body": "Check the toner."})
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _knowledge(pilot)
+        await pilot.press(*"nothing", "escape")
+        assert await wait_until(pilot, lambda: screen.results.rows == [])
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "l Link to case" not in screen_text(app)
+        assert "No article is highlighted" in notes_text(app)
+        # escape again clears the search: the person's own draft is found
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: screen.results.current is not None)
+        assert screen.results.current["state"] == "draft"
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Only a published article can be linked to a case: this one is draft." in (
+            notes_text(app)
+        )

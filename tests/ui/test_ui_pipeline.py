@@ -8,6 +8,7 @@ import datetime as dt
 from textual.widgets import Input
 from ui_support import screen_lines, screen_text, wait_until
 
+from crm_tui import display
 from crm_tui.app import CrmApp
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.screens.sales.pipeline_board import PipelineScreen
@@ -388,7 +389,7 @@ async def test_the_gate_reads_date_phrases_like_the_activity_modal(db):
 
         await _type_into(pilot, "estimated_close_date", "+3d")
         day = dates.today() + dt.timedelta(days=3)
-        assert f"→ {day.strftime('%a %d %b %Y')}" in screen_text(app)
+        assert f"→ {display.day(day)}" in screen_text(app)
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: isinstance(app.screen, PipelineScreen))
         stored = opportunities.get(deal.id)

@@ -25,6 +25,7 @@ MODULES = [
     "m0009_access",
     "m0010_kb_rank",
     "m0011_pg_match_counts",
+    "m0012_activity_parties",
 ]
 LATEST = len(MODULES)
 

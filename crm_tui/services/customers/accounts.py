@@ -9,7 +9,7 @@ from crm_tui.db import write
 from crm_tui.errors import NotFound
 from crm_tui.meta import customers as meta_customers
 from crm_tui.models import Account, Contact
-from crm_tui.services import records, search, session
+from crm_tui.services import countries, records, search
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 from crm_tui.services.validate import Checker
 
@@ -83,7 +83,15 @@ class ChildAccountRow(TypedDict):
     city: str
 
 
-def _check(data: dict, *, creating: bool, record_id: int | None = None) -> dict:
+def _check(
+    data: dict, *, creating: bool, current: Account | None = None
+) -> tuple[dict, dict[str, str]]:
+    """(the columns to store, per field the warning of a phone kept as typed)."""
+    record_id = current.id if current else None
+    stored = current.phone if current else ""
+    if "country" in data and "phone" not in data and stored and not stored.startswith("+"):
+        # a number kept as typed for want of a country may be readable now
+        data = {**data, "phone": stored}
     c = Checker(data)
     c.text("name", required=creating or c.has("name"), max_len=160)
     c.text("account_number", max_len=40)
@@ -92,7 +100,9 @@ def _check(data: dict, *, creating: bool, record_id: int | None = None) -> dict:
     c.text("description", max_len=4000, multiline=True)
     c.email("email")
     c.website("website")
-    c.phone("phone", session.settings().default_region)
+    if c.has("phone"):
+        country = c.values.get("country", current.country if current else "")
+        c.phone("phone", countries.phone_region(country))
     c.money("annual_revenue", label="annual revenue")
     c.integer("employees")
     if c.has("parent_id") and data["parent_id"] is not None:
@@ -119,7 +129,7 @@ def _check(data: dict, *, creating: bool, record_id: int | None = None) -> dict:
     values = c.done()
     if "name" in values:
         values["name_sort"] = text.sort_key(values["name"])
-    return _to_columns(values)
+    return _to_columns(values), c.warnings
 
 
 def _to_columns(values: dict) -> dict:
@@ -141,13 +151,17 @@ def _is_descendant(candidate: int, ancestor: int) -> bool:
 
 
 def create(data: dict) -> Account:
-    """Create an account from form data; raises ValidationError naming each bad field."""
-    values = _check(data, creating=True)
+    """Create an account from form data; raises ValidationError naming each bad field.
+    A phone that cannot be read is kept as typed, its warning in the returned
+    account's `warnings` (field -> message)."""
+    values, warnings = _check(data, creating=True)
     owner = values.pop("owner", None)
     with write():
         new_id = records.create("account", values, owner_id=owner)
         search.index("account", new_id)
-    return get(new_id)
+    account = get(new_id)
+    account.warnings = warnings
+    return account
 
 
 def get(account_id: int) -> Account:
@@ -159,8 +173,9 @@ def get(account_id: int) -> Account:
 
 
 def update(account_id: int, version: int, data: dict) -> Account:
-    """Save changed fields if nobody saved since `version`; else ConflictError."""
-    values = _check(data, creating=False, record_id=account_id)
+    """Save changed fields if nobody saved since `version`; else ConflictError.
+    Phones as in `create`."""
+    values, warnings = _check(data, creating=False, current=get(account_id))
     with write():
         changes = records.update_versioned("account", account_id, version, values)
         if changes:
@@ -171,7 +186,9 @@ def update(account_id: int, version: int, data: dict) -> Account:
                     Contact.select(Contact.id).where(Contact.account == account_id).tuples()
                 ):
                     search.index("contact", contact_id)
-    return get(account_id)
+    account = get(account_id)
+    account.warnings = warnings
+    return account
 
 
 def deactivate(account_id: int, version: int) -> Account:

@@ -14,6 +14,7 @@ from crm_tui.meta.customers import ACTIVITY, ACTIVITY_TYPES
 from crm_tui.models import Activity, ActivityParty
 from crm_tui.models.base import utcnow
 from crm_tui.services import dates, hooks, records, session
+from crm_tui.services.customers import activity_parties
 from crm_tui.services.validate import Checker
 
 
@@ -48,7 +49,7 @@ STATES = machines.ACTIVITY.codes
 OPEN_STATES = machines.ACTIVITY.open_states
 _DIRECTIONS = ACTIVITY.attribute("direction").option_codes
 _PRIORITIES = ACTIVITY.attribute("priority").option_codes
-PARTICIPATIONS = ("from", "to", "cc", "bcc", "required", "optional", "organizer", "customer")
+PARTICIPATIONS = activity_parties.PARTICIPATIONS
 
 
 class PartyRow(TypedDict):
@@ -78,6 +79,7 @@ class TimelineRow(TypedDict):
     version: int
     owner: str
     attachment_name: str | None
+    parties: str  # "with Ana Díaz", "to ana@example.com +1"; "" for none
 
 
 class HistoryRow(TimelineRow):
@@ -134,7 +136,10 @@ def log(
     follow-up task (if `follow_up` names a day), its audit entries and what
     the listeners of hooks.ACTIVITY_LOGGED write (a case's first response).
 
-    `parties` are (participation, party_type, party_id, address) rows.
+    `parties` are (participation, party_type, party_id, address) rows: a
+    contact, account or lead the person may read (its email address, or for
+    other kinds its phone, filled in as the address used when none is
+    given), or only an address typed. They are audited with the activity.
     A call or email is logged as completed; a task is open; an appointment
     is scheduled (override with `state`). `occurred_at` logs something that
     happened earlier (it must not be in the future).
@@ -151,6 +156,7 @@ def log(
         "location": location,
     }
     values = _check(data, creating=True)
+    party_rows = activity_parties.check(kind, parties or [])
     state = state or KINDS[kind].logged_state
     if state not in STATES:
         raise ValidationError({"state": f"{state!r} is not one of: {', '.join(STATES)}"})
@@ -180,16 +186,15 @@ def log(
         # the row as written: reading it back would be one more statement under the lock
         created = records.create_record("activity", values, owner_id=owner_id, at=now)
         new_id = created.id
-        for participation, party_type, party_id, address in parties or []:
-            if participation not in PARTICIPATIONS:
-                raise ValidationError({"parties": f"{participation!r} is not a participation"})
-            ActivityParty.insert(
-                activity=new_id,
-                participation=participation,
-                party_type=party_type,
-                party_id=party_id,
-                address=address or "",
-            ).execute()
+        if party_rows:
+            ActivityParty.insert_many([{"activity": new_id, **row} for row in party_rows]).execute()
+            records.audit(
+                "activity",
+                new_id,
+                "parties",
+                {"parties": (None, [activity_parties.audit_text(row) for row in party_rows])},
+                stored=(created.__data__.get("owner"), True),
+            )
         if follow_day is not None:
             due = dates.end_of_working_day(follow_day, _zone())
             follow = {
@@ -207,6 +212,13 @@ def log(
         logged = records.readable("activity", created)
         hooks.emit(hooks.ACTIVITY_LOGGED, activity=logged)
     return logged
+
+
+def _with_parties(rows: list) -> list:
+    words = activity_parties.party_words(row["id"] for row in rows if row["source"] == "a")
+    for row in rows:
+        row["parties"] = words.get(row["id"], "") if row["source"] == "a" else ""
+    return rows
 
 
 def _zone() -> dt.tzinfo:
@@ -335,7 +347,7 @@ def open_items(regarding: tuple[str, int], limit: int = 50) -> list[TimelineRow]
         _TIMELINE_COLUMNS + " WHERE a.regarding_type = ? AND a.regarding_id = ? "
         "AND a.state IN ('open', 'scheduled') ORDER BY a.sort_at, a.id LIMIT ?"
     )
-    return dict_rows(sql, (*regarding, limit))
+    return _with_parties(dict_rows(sql, (*regarding, limit)))
 
 
 def history(
@@ -367,7 +379,7 @@ def history(
     rows = rows[:limit]
     for row in rows:
         row["key"] = (row["sort_at"], row["source"], row["id"])
-    return rows, more
+    return _with_parties(rows), more
 
 
 def open_count(regarding: tuple[str, int]) -> int:

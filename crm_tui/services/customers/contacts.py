@@ -8,7 +8,7 @@ from crm_tui import text
 from crm_tui.db import write
 from crm_tui.errors import NotFound
 from crm_tui.models import Account, Contact
-from crm_tui.services import records, search, session
+from crm_tui.services import countries, records, search
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 from crm_tui.services.validate import Checker
 
@@ -63,7 +63,37 @@ def full_name(first: str, last: str) -> str:
     return f"{first} {last}".strip()
 
 
-def _check(data: dict, *, creating: bool, current: Contact | None = None) -> dict:
+def _phone_region(data: dict, current: Contact | None) -> str:
+    """The region the contact's phones are read in when typed without their
+    +country code: the contact's country, else its account's, else the
+    default region."""
+    country = data["country"] if "country" in data else (current.country if current else "")
+    if "account_id" in data:
+        account_id = data["account_id"]
+    else:
+        account_id = current.account_id if current else None
+    account_country = ""
+    if account_id is not None:
+        found = Account.select(Account.country).where(Account.id == account_id).scalar()
+        account_country = found or ""
+    return countries.phone_region(country, account_country)
+
+
+def _with_stored_phones(data: dict, current: Contact | None) -> dict:
+    # A number kept as typed for want of a country is read again when the
+    # contact's country or account changes: it may be readable now.
+    if current is None or not ("country" in data or "account_id" in data):
+        return data
+    stored = {name: getattr(current, name) for name in ("phone", "mobile") if name not in data}
+    return {**data, **{k: v for k, v in stored.items() if v and not v.startswith("+")}}
+
+
+def _check(
+    data: dict, *, creating: bool, current: Contact | None = None
+) -> tuple[dict, dict[str, str]]:
+    """(the cleaned values to store, per field the warning of a phone kept
+    as typed)."""
+    data = _with_stored_phones(data, current)
     c = Checker(data)
     c.text("first_name", max_len=80, label="first name")
     c.text("last_name", required=creating or c.has("last_name"), max_len=80, label="last name")
@@ -72,9 +102,10 @@ def _check(data: dict, *, creating: bool, current: Contact | None = None) -> dic
         c.text(name, max_len=120)
     c.text("description", max_len=4000, multiline=True)
     c.email("email")
-    region = session.settings().default_region
-    c.phone("phone", region)
-    c.phone("mobile", region)
+    if c.has("phone") or c.has("mobile"):
+        region = _phone_region({**data, **c.values}, current)
+        c.phone("phone", region, label="business phone")
+        c.phone("mobile", region, label="mobile phone")
     if c.has("account_id") and data["account_id"] is not None:
         if Account.get_or_none(Account.id == data["account_id"]) is None:
             c.fail("account_id", "the account does not exist")
@@ -89,17 +120,21 @@ def _check(data: dict, *, creating: bool, current: Contact | None = None) -> dic
         last = values.get("last_name", current.last_name if current else "")
         values["full_name"] = full_name(first, last)
         values["name_sort"] = text.sort_key(f"{last} {first}")
-    return values
+    return values, c.warnings
 
 
 def create(data: dict) -> Contact:
-    """Create a contact from form data; raises ValidationError naming each bad field."""
-    values = _check(data, creating=True)
+    """Create a contact from form data; raises ValidationError naming each bad field.
+    A phone that cannot be read is kept as typed, its warning in the returned
+    contact's `warnings` (field -> message)."""
+    values, warnings = _check(data, creating=True)
     owner = values.pop("owner", None)
     with write():
         new_id = records.create("contact", values, owner_id=owner)
         search.index("contact", new_id)
-    return get(new_id)
+    contact = get(new_id)
+    contact.warnings = warnings
+    return contact
 
 
 def get(contact_id: int) -> Contact:
@@ -110,13 +145,16 @@ def get(contact_id: int) -> Contact:
 
 
 def update(contact_id: int, version: int, data: dict) -> Contact:
-    """Save changed fields if nobody saved since `version`; else ConflictError."""
-    values = _check(data, creating=False, current=get(contact_id))
+    """Save changed fields if nobody saved since `version`; else ConflictError.
+    Phones as in `create`."""
+    values, warnings = _check(data, creating=False, current=get(contact_id))
     with write():
         changes = records.update_versioned("contact", contact_id, version, values)
         if changes:
             search.index("contact", contact_id)
-    return get(contact_id)
+    contact = get(contact_id)
+    contact.warnings = warnings
+    return contact
 
 
 def deactivate(contact_id: int, version: int) -> Contact:

@@ -194,8 +194,7 @@ def publish(article_id: int, version: int, on: dt.date | str | None = None) -> K
     """A reviewer publishes an approved article now, or schedules it for the
     day `on` (it then publishes itself that day). Publishing archives the
     version that was published before."""
-    if isinstance(on, str):
-        on = dt.date.fromisoformat(on.strip()) if on.strip() else None
+    on = dates.read_day(on, field="on")
     today = dates.today()
     with write():
         row = records.load_current("article", article_id, version)
@@ -203,7 +202,8 @@ def publish(article_id: int, version: int, on: dt.date | str | None = None) -> K
         require_reviewer(row, "publish")
         if row.expires_on is not None and row.expires_on <= (on or today):
             raise DomainError(
-                f"{display_number(row)} expires on {row.expires_on}: change its expiry first"
+                f"{display_number(row)} expires on {dates.shown_day(row.expires_on)}: "
+                "change its expiry first"
             )
         if on is not None and on > today:
             transition(article_id, version, {"publish_on": on}, "scheduled")

@@ -47,19 +47,12 @@ def get(kind: str, record_id: int) -> Model:
     return records.require(kind, record_id)
 
 
-def parse_date(value, field: str, label: str | None = None) -> dt.date | None:
-    """A date from a form (YYYY-MM-DD), a date, or None for empty."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        label = label or field.replace("_", " ")
-        raise ValidationError(
-            {field: f"{label} must be a date as YYYY-MM-DD, not {value!r}"}
-        ) from None
+def parse_date(
+    value, field: str, label: str | None = None, *, past: bool = False
+) -> dt.date | None:
+    """A date from a form as dates.read_day reads it (fri, +3d, 2026-12-01),
+    a date, or None for empty; `past` for a day that cannot be in the future."""
+    return dates.read_day(value, field=field, past=past)
 
 
 def _article(word: str) -> str:
@@ -310,7 +303,7 @@ def close_activity(
 ) -> None:
     """Write the quote_close / order_close activity regarding the document,
     dated `close_date` (today when empty; never in the future)."""
-    day = parse_date(close_date, "close_date", "close date")
+    day = parse_date(close_date, "close_date", "close date", past=True)
     occurred = None
     if day is not None:
         today = dates.today()

@@ -3,19 +3,26 @@ Paid and canceled invoices are read-only."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from crm_tui.db import write
 from crm_tui.errors import DomainError, ValidationError
 from crm_tui.meta import states as machines
+from crm_tui.meta.documents import INVOICE
 from crm_tui.models import Invoice, SalesOrder
-from crm_tui.services import money, numbers
+from crm_tui.services import dates, money, numbers
 from crm_tui.services.listing import Page, page_of
 from crm_tui.services.sales import documents, pricing
 from crm_tui.services.sales.rows import DocumentOfRow, DocumentRow
+from crm_tui.services.validate import Checker
 
 # The state machine is the record metadata's (crm_tui.meta).
 STATES = {state.code: state.label for state in machines.INVOICE.states}
 STATUS_LABELS = {reason.code: reason.label for reason in machines.INVOICE.reasons}
 FIELDS = [*documents.FIELDS, "due_date"]
+# How a payment was made: {code: label}, in the order a form offers them.
+PAYMENT_METHODS = {o.code: o.label for o in INVOICE.attribute("payment_method").options}
+REFERENCE_LENGTH = 100
 
 LIST = documents.list_spec(
     "invoice",
@@ -100,9 +107,45 @@ def mark_billed(invoice_id: int, version: int) -> Invoice:
     return get(invoice_id)
 
 
-def pay(invoice_id: int, version: int, *, amount: str | None = None) -> Invoice:
+def _payment(paid_on, method: str | None, reference: str) -> dict:
+    """The payment's day (today when not given; never after today), method
+    (one of PAYMENT_METHODS, or none) and reference, checked and cleaned."""
+    c = Checker({"payment_reference": reference or ""})
+    c.text("payment_reference", max_len=REFERENCE_LENGTH, label="the reference")
+    values = c.done()
+    today = dates.today()
+    if paid_on is None or (isinstance(paid_on, str) and not paid_on.strip()):
+        day = today
+    elif isinstance(paid_on, dt.date):
+        day = paid_on
+    else:
+        day = dates.parse_day(str(paid_on), today, field="paid_on", past=True)
+    if day > today:
+        raise ValidationError({"paid_on": "the date paid cannot be after today"})
+    if method in (None, ""):
+        method = None
+    elif method not in PAYMENT_METHODS:
+        raise ValidationError(
+            {"payment_method": f"{method!r} is not one of: {', '.join(PAYMENT_METHODS)}"}
+        )
+    return {"paid_on": day, "payment_method": method, **values}
+
+
+def pay(
+    invoice_id: int,
+    version: int,
+    *,
+    amount: str | None = None,
+    paid_on: dt.date | str | None = None,
+    method: str | None = None,
+    reference: str = "",
+) -> Invoice:
     """Record the payment: None or the full total pays it completely; less is
-    a partial payment; more than the total is refused. Paid is read-only."""
+    a partial payment; more than the total is refused. `paid_on` is the day
+    it was received (today when not given; a typed day as dates.parse_day
+    reads it), `method` how (PAYMENT_METHODS), `reference` the customer's
+    (a cheque number). Paid is read-only."""
+    payment = _payment(paid_on, method, reference)
     with write():
         row = get(invoice_id)
         documents.require_state("invoice", row, ("active",), "paid")
@@ -123,7 +166,7 @@ def pay(invoice_id: int, version: int, *, amount: str | None = None) -> Invoice:
             "invoice",
             row,
             version,
-            {"state": "paid", "status_reason": reason, "paid_amount": paid},
+            {"state": "paid", "status_reason": reason, "paid_amount": paid, **payment},
         )
     return get(invoice_id)
 

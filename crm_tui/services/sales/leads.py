@@ -14,7 +14,7 @@ from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.meta import states as machines
 from crm_tui.meta.sales import LEAD_SOURCES, RATINGS
 from crm_tui.models import Account, Contact, Lead, User
-from crm_tui.services import money, records, search, session
+from crm_tui.services import countries, money, records, search
 from crm_tui.services.customers import accounts, contacts
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 from crm_tui.services.sales import duplicates, opportunities
@@ -97,7 +97,14 @@ class Qualified:
 # --- validation -----------------------------------------------------------------------
 
 
-def _check(data: dict, *, creating: bool, current: Lead | None = None) -> dict:
+def _check(
+    data: dict, *, creating: bool, current: Lead | None = None
+) -> tuple[dict, dict[str, str]]:
+    """(the values to store, per field the warning of a phone kept as typed)."""
+    stored = current.phone if current else ""
+    if "country" in data and "phone" not in data and stored and not stored.startswith("+"):
+        # a number kept as typed for want of a country may be readable now
+        data = {**data, "phone": stored}
     c = Checker(data)
     c.text("topic", max_len=200)
     c.text("first_name", max_len=80, label="first name")
@@ -110,7 +117,9 @@ def _check(data: dict, *, creating: bool, current: Lead | None = None) -> dict:
     c.text("description", max_len=4000, multiline=True)
     c.email("email")
     c.website("website")
-    c.phone("phone", session.settings().default_region)
+    if c.has("phone"):
+        country = c.values.get("country", current.country if current else "")
+        c.phone("phone", countries.phone_region(country))
     c.money("estimated_value", label="estimated value")
     if c.has("source"):
         c.choice("source", SOURCES)
@@ -123,7 +132,7 @@ def _check(data: dict, *, creating: bool, current: Lead | None = None) -> dict:
         last = values.get("last_name", current.last_name if current else "")
         values["full_name"] = contacts.full_name(first, last)
         values["name_sort"] = text.sort_key(f"{last} {first}")
-    return values
+    return values, c.warnings
 
 
 # --- records ------------------------------------------------------------------------
@@ -131,13 +140,15 @@ def _check(data: dict, *, creating: bool, current: Lead | None = None) -> dict:
 
 def create(data: dict) -> Lead:
     """Create an open (new) lead from form data; raises ValidationError naming each bad field."""
-    values = _check(data, creating=True)
+    values, warnings = _check(data, creating=True)
     owner = values.pop("owner", None)
     values.update(state="open", status_reason="new")
     with write():
         new_id = records.create("lead", values, owner_id=owner)
         search.index("lead", new_id)
-    return get(new_id)
+    lead = get(new_id)
+    lead.warnings = warnings
+    return lead
 
 
 def get(lead_id: int) -> Lead:
@@ -156,13 +167,15 @@ def _require_open(row: Lead, doing: str) -> None:
 def update(lead_id: int, version: int, data: dict) -> Lead:
     """Save changed fields of an open lead if nobody saved since `version`
     (else ConflictError); qualified and disqualified leads are read-only."""
-    values = _check(data, creating=False, current=get(lead_id))
+    values, warnings = _check(data, creating=False, current=get(lead_id))
     with write():
         row = records.load_current("lead", lead_id, version, values.keys())
         _require_open(row, "edit it")
         if records.update_versioned("lead", lead_id, version, values):
             search.index("lead", lead_id)
-    return get(lead_id)
+    lead = get(lead_id)
+    lead.warnings = warnings
+    return lead
 
 
 def mark_contacted(lead_id: int, version: int) -> Lead:

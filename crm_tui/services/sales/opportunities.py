@@ -302,7 +302,7 @@ def move_stage(
 
 def _close_date(value: str | dt.date | None) -> dt.date:
     c = Checker({"close_date": value})
-    c.date("close_date", label="close date")
+    c.date("close_date", label="close date", past=True)
     day = c.done()["close_date"] or dates.today()
     if day > dates.today():
         raise ValidationError({"close_date": "the close date is in the future"})

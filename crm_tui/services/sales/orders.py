@@ -123,7 +123,7 @@ def fulfil(
     order_id: int, version: int, *, partial: bool = False, on: dt.date | str | None = None
 ) -> SalesOrder:
     """Mark a submitted order fulfilled (complete or partial) on a day (today)."""
-    day = documents.parse_date(on, "on", "fulfilled on") or dates.today()
+    day = documents.parse_date(on, "on", "fulfilled on", past=True) or dates.today()
     with write():
         row = get(order_id)
         documents.require_state("order", row, ("submitted",), "fulfilled")

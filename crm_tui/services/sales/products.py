@@ -240,7 +240,12 @@ def _check_price_list(data: dict, *, creating: bool, record_id: int | None = Non
     values = c.done()
     begins, ends = _dates_after(values, record_id)
     if begins and ends and begins > ends:
-        raise ValidationError({"ends_on": f"valid to ({ends}) is before valid from ({begins})"})
+        raise ValidationError(
+            {
+                "ends_on": f"valid to ({dates.shown_day(ends)}) is before "
+                f"valid from ({dates.shown_day(begins)})"
+            }
+        )
     return values
 
 
@@ -358,9 +363,13 @@ def check_valid_on(price_list: PriceList, on: dt.date) -> None:
     """Refuse to price from a list outside its validity dates."""
     begins, ends = price_list.begins_on, price_list.ends_on
     if (begins and on < begins) or (ends and on > ends):
-        span = f"from {begins or 'the start'} to {ends or 'open-ended'}"
+        span = (
+            f"from {dates.shown_day(begins) or 'the start'} "
+            f"to {dates.shown_day(ends) or 'open-ended'}"
+        )
         raise DomainError(
-            f"{price_list.name} is valid {span}, not on {on}; choose another price list "
+            f"{price_list.name} is valid {span}, not on {dates.shown_day(on)}; "
+            "choose another price list "
             "or type a unit price"
         )
 

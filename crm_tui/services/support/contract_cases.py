@@ -11,7 +11,7 @@ from typing import TypedDict
 from crm_tui.db import database, dict_rows, write
 from crm_tui.errors import DomainError, NotFound
 from crm_tui.models import Contract, ContractLine
-from crm_tui.services import records
+from crm_tui.services import dates, records
 from crm_tui.services.support.contract_record import STATES, customer_name, expire_due, get
 
 
@@ -74,8 +74,8 @@ def check_attach(
     ends = min(line.ends_on, contract.ends_on)
     if not starts <= on <= ends:
         raise DomainError(
-            f"{contract.number} line {line.line_number} ({line.title}) covers {starts} - {ends}, "
-            f"not {on}"
+            f"{contract.number} line {line.line_number} ({line.title}) covers "
+            f"{dates.shown_day(starts)} - {dates.shown_day(ends)}, not {dates.shown_day(on)}"
         )
     if line.total is not None and line.used >= line.total:
         unit = "cases" if line.allotment_type == "cases" else "minutes"

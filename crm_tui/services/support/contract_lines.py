@@ -13,7 +13,7 @@ from crm_tui.errors import NotFound, ValidationError
 from crm_tui.meta.support import ALLOTMENT_TYPES
 from crm_tui.models import Contract, ContractLine
 from crm_tui.models.base import utcnow
-from crm_tui.services import records, session
+from crm_tui.services import dates, records, session
 from crm_tui.services.support.contract_record import get, require_draft
 from crm_tui.services.validate import Checker
 
@@ -66,11 +66,14 @@ def _line_values(data: dict, contract: Contract, line: ContractLine | None = Non
     ends = values.get("ends_on") or (line.ends_on if line else contract.ends_on)
     if starts < contract.starts_on or ends > contract.ends_on:
         errors["starts_on"] = (
-            f"a line's dates must be within the contract's ({contract.starts_on} - "
-            f"{contract.ends_on})"
+            "a line's dates must be within the contract's "
+            f"({dates.shown_day(contract.starts_on)} - {dates.shown_day(contract.ends_on)})"
         )
     elif ends < starts:
-        errors["ends_on"] = f"the end date ({ends}) is before the start date ({starts})"
+        errors["ends_on"] = (
+            f"the end date ({dates.shown_day(ends)}) is before "
+            f"the start date ({dates.shown_day(starts)})"
+        )
     if errors:
         raise ValidationError(errors)
     values["starts_on"], values["ends_on"] = starts, ends

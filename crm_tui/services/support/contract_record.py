@@ -75,7 +75,9 @@ def _check(data: dict, *, creating: bool, stored: Contract | None = None) -> dic
     if after["ends_on"] is None:
         errors["ends_on"] = "end date is required"
     elif after["starts_on"] is not None and after["ends_on"] < after["starts_on"]:
-        errors["ends_on"] = f"the end date ({after['ends_on']}) is before the start date"
+        errors["ends_on"] = (
+            f"the end date ({dates.shown_day(after['ends_on'])}) is before the start date"
+        )
     if after["account_id"] is None and after["contact_id"] is None:
         errors["account_id"] = "a contract needs a customer: an account or a contact"
     if errors:
@@ -133,7 +135,10 @@ def update(contract_id: int, version: int, data: dict) -> Contract:
         if outside:
             names = ", ".join(f"line {r['line_number']} ({r['title']})" for r in outside)
             raise ValidationError(
-                {"starts_on": f"{names} would fall outside {starts} - {ends}; change it first"}
+                {
+                    "starts_on": f"{names} would fall outside {dates.shown_day(starts)} - "
+                    f"{dates.shown_day(ends)}; change it first"
+                }
             )
         records.update_versioned("contract", contract_id, version, values)
     return get(contract_id)

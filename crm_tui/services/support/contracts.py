@@ -139,7 +139,8 @@ def _transition(contract_id: int, version: int, state: str, allowed: tuple, why:
                 )
             if row.ends_on < dates.today():
                 raise DomainError(
-                    f"{row.number} ended on {row.ends_on}; change its end date before activating"
+                    f"{row.number} ended on {dates.shown_day(row.ends_on)}; "
+                    "change its end date before activating"
                 )
         records.update_versioned("contract", contract_id, version, {"state": state}, action="state")
     return get(contract_id)

@@ -1,0 +1,54 @@
+"""How soon a key shows: no animations, and escape read as escape at once.
+
+Both are Textual's defaults for a general app, and both cost a desk key its
+answer. A sliding tab underline or a smooth scroll is a stream of frames for
+a third of a second after the key, and over SSH every frame is bytes on a
+slow link. Escape, the key that leaves every modal and form, is held in case
+it starts a longer key sequence: 100 ms, and then until the terminal reader
+next wakes, which it does every 100 ms. A terminal sends a sequence in one
+write, so 25 ms still tells them apart across a network, and a reader that
+wakes every 25 ms (a select() call, nothing more) sees the time pass.
+
+Each stays the person's to choose: TEXTUAL_ANIMATIONS and ESCDELAY in the
+environment win over these defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import types
+
+from textual import constants
+
+ESCAPE_DELAY_S = 0.025
+
+
+class _PromptSelector(selectors.SelectSelector):
+    """Waits at most ESCAPE_DELAY_S, so a lone escape is seen as one soon."""
+
+    def select(self, timeout: float | None = None):
+        if timeout is None or timeout > ESCAPE_DELAY_S:
+            timeout = ESCAPE_DELAY_S
+        return super().select(timeout)
+
+
+def _prompt_escape() -> bool:
+    constants.ESCAPE_DELAY = ESCAPE_DELAY_S  # read by the key parser at each escape
+    try:
+        from textual.drivers import linux_driver
+    except ImportError:  # not a POSIX terminal: its driver has its own reader
+        return False
+    shim = types.SimpleNamespace(**vars(selectors))
+    shim.SelectSelector = _PromptSelector
+    # the reader's module builds its selector from this name when it starts
+    linux_driver.selectors = shim
+    return True
+
+
+def apply(app, environ=os.environ) -> None:
+    """Set the app's defaults, unless the environment names its own."""
+    if "TEXTUAL_ANIMATIONS" not in environ:
+        app.animation_level = "none"
+    if "ESCDELAY" not in environ:
+        _prompt_escape()

@@ -1,0 +1,49 @@
+"""The app's terminal defaults: no animations, escape read at once, unless
+the environment says otherwise."""
+
+import os
+import selectors
+import time
+
+import pytest
+from textual import constants
+from textual.app import App
+from textual.drivers import linux_driver
+
+from crm_tui import terminal_feel
+
+
+@pytest.fixture
+def restore():
+    saved = constants.ESCAPE_DELAY, linux_driver.selectors
+    yield
+    constants.ESCAPE_DELAY, linux_driver.selectors = saved
+
+
+def test_defaults_turn_animations_off_and_read_escape_soon(restore):
+    app = App()
+    terminal_feel.apply(app, environ={})
+    assert app.animation_level == "none"
+    assert constants.ESCAPE_DELAY == terminal_feel.ESCAPE_DELAY_S
+    # the terminal reader's selector wakes within the escape delay
+    selector = linux_driver.selectors.SelectSelector()
+    reader, writer = os.pipe()
+    try:
+        selector.register(reader, selectors.EVENT_READ)
+        started = time.perf_counter()
+        assert selector.select(0.1) == []
+        assert time.perf_counter() - started < 0.09
+    finally:
+        selector.close()
+        os.close(reader)
+        os.close(writer)
+
+
+def test_the_environment_wins(restore):
+    app = App()
+    before = app.animation_level
+    delay, module = constants.ESCAPE_DELAY, linux_driver.selectors
+    terminal_feel.apply(app, environ={"TEXTUAL_ANIMATIONS": "full", "ESCDELAY": "100"})
+    assert app.animation_level == before
+    assert constants.ESCAPE_DELAY == delay
+    assert linux_driver.selectors is module
