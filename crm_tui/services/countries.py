@@ -6,8 +6,7 @@ The names are in crm_tui/data/countries.json, per region: the ISO 3166-1
 codes, short, common and official English names and the usual short forms,
 then the names in the languages of the people the product is used by
 (German, Spanish, French, Italian, Portuguese, Dutch, Swedish, Norwegian,
-Turkish, Persian, Arabic, Russian, Japanese, Chinese, Hindi), as kept by
-the Debian iso-codes project. Only regions the phone library reads numbers
+Turkish, Persian and Arabic), as kept by the Debian iso-codes project. Only regions the phone library reads numbers
 of are listed. The table is read at the first look-up, not with the
 services."""
 
