@@ -40,8 +40,10 @@ class Timeline(FittedTable):
         Column("icon", "", 2, keep_width=True),
         Column("when", "When", 20, keep_width=True),
         Column("subject", "Subject", 42),
-        Column("status", "Status", 16),
-        Column("owner", "Owner", 16),
+        # "out · 120 min" whole, or it reads as another duration; at 80
+        # columns the subject gets the owner's room
+        Column("status", "Status", 16, keep_width=True),
+        Column("owner", "Owner", 16, min_table_width=100),
     ]
 
     def column_specs(self) -> list[Column]:
@@ -101,7 +103,14 @@ class Timeline(FittedTable):
             subject.append_text(safe_line(row["parties"], "dim"))
         if row.get("attachment_name"):
             subject.append(" 📎", style="dim")
-        return [icon, when, subject, status, safe_line(row["owner"], "dim")]
+        cells = {
+            "icon": icon,
+            "when": when,
+            "subject": subject,
+            "status": status,
+            "owner": safe_line(row["owner"], "dim"),
+        }
+        return [cells[column.key] for column in self.shown_columns]
 
     @staticmethod
     def _status(row: dict) -> str:

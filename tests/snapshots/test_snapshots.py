@@ -154,8 +154,21 @@ def test_account_detail_timeline(data, snap_compare):
     assert snap_compare(CrmApp(), press=["enter"], terminal_size=BIG)
 
 
+def test_account_detail_summary_small(data, snap_compare):
+    press = ["enter", "left_square_bracket", "left_square_bracket"]
+    assert snap_compare(CrmApp(), press=press, terminal_size=SMALL)
+
+
+def test_account_detail_timeline_small(data, snap_compare):
+    assert snap_compare(CrmApp(), press=["enter"], terminal_size=SMALL)
+
+
 def test_contact_detail(data, snap_compare):
     assert snap_compare(CrmApp(), press=["2", "enter"], terminal_size=BIG)
+
+
+def test_contact_detail_small(data, snap_compare):
+    assert snap_compare(CrmApp(), press=["2", "enter"], terminal_size=SMALL)
 
 
 def test_account_form(data, snap_compare):
