@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from crm_tui import meta
 from crm_tui.db import database
 from crm_tui.errors import ValidationError
 from crm_tui.services import access, records
@@ -102,18 +103,14 @@ def party_words(activity_ids) -> dict[int, str]:
     if not ids:
         return {}
     names = []
-    for party_type, table, title in (
-        ("contact", "contact", "full_name"),
-        ("account", "account", "name"),
-        ("lead", "lead", "full_name"),
-        ("user", '"user"', "full_name"),
-    ):
+    for party_type in ("contact", "account", "lead", "user"):
+        kind = meta.kind(party_type)
+        table = kind.model._meta.table_name
         # users own nothing: every person sees who their colleagues are
         readable = "" if party_type == "user" else access.read_filter(party_type, "r.owner_id")
         names.append(
-            f"WHEN '{party_type}' THEN (SELECT r.{title} FROM {table} r WHERE r.id = p.party_id"
-            + (f" AND {readable}" if readable else "")
-            + ")"
+            f"WHEN '{party_type}' THEN (SELECT r.{kind.title} FROM \"{table}\" r "
+            "WHERE r.id = p.party_id" + (f" AND {readable}" if readable else "") + ")"
         )
     marks = ", ".join("?" for _ in ids)
     rows = database.execute_sql(
