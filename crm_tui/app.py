@@ -301,7 +301,7 @@ class CrmApp(KeysInOrder):
         if area is None or not routes.opens(kind):
             raise NotFound(f"a {display.kind_noun(kind)} has no page of its own")
         await self.switch_mode(area)
-        await self.push_screen(routes.detail_screen(kind, record_id))
+        await self.push_screen(routes.detail_screen(self, kind, record_id))
 
     def format_title(self, title: str, sub_title: str):
         """Titles carry people's text (a user's name, a record's): shown

@@ -62,8 +62,8 @@ class RecordDetailScreen(DetailTabs, StateKeys, AccessKeys, Screen):
     def access_target(self, action: str) -> tuple[str, int] | None:
         if action in self.TIMELINE_ACTIONS:
             # the timeline's rows as last read: a tab not shown yet has none
-            timeline = self.query(Timeline) if self.is_mounted else None
-            item = timeline.first().current if timeline else None
+            timeline = self.built_timeline()
+            item = timeline.current if timeline else None
             if item is None or item.get("source") != "a":
                 return None
             return ("activity", item["id"])
@@ -183,10 +183,25 @@ class RecordDetailScreen(DetailTabs, StateKeys, AccessKeys, Screen):
 
     def on_mount(self) -> None:
         self.refresh_data()
+        self._focus_first_tab()
+
+    def _focus_first_tab(self) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
         focusable = tabs.get_pane(f"tab-{self.FIRST_TAB}").query("DataTable, Timeline")
         if focusable:
             focusable.first().focus()
+
+    def show_record(self, record_id: int) -> None:
+        """Point this screen, kept from an earlier record (routes.detail_screen),
+        at another one before it is pushed again: nothing of the last record
+        stays (its rows, its tab, its cursor), and the record is read as the
+        screen resumes, before its first frame."""
+        self.record_id = record_id
+        self.record = None
+        self._read_at = None
+        self._access_owners = {}
+        self.forget_tabs()
+        self._refocus = True
 
     def on_screen_resume(self) -> None:
         # Back from a form, a modal or another record. The first resume
@@ -194,6 +209,8 @@ class RecordDetailScreen(DetailTabs, StateKeys, AccessKeys, Screen):
         # meanwhile has nothing new to show: refresh_data reads only if
         # something was.
         self.refresh_data()
+        if self.__dict__.pop("_refocus", False):
+            self._focus_first_tab()
 
     def refresh_data(self) -> None:
         """Read the record again and fill the tab on screen (the others when

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from crm_tui import db, display, keys, meta
 from crm_tui.meta.types import AttributeType
-from crm_tui.screens.common import calls
+from crm_tui.screens.common import calls, routes
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.state_keys import bindings_of
 from crm_tui.services import dates, session
@@ -105,9 +105,6 @@ class RecordListScreen(AccessKeys, Screen):
     # The kind's service module: page(), deactivate(), reactivate().
     SERVICE = None
 
-    def detail_screen(self, record_id: int) -> Screen:
-        raise NotImplementedError
-
     def form_screen(self, record_id: int | None) -> Screen:
         raise NotImplementedError
 
@@ -117,7 +114,7 @@ class RecordListScreen(AccessKeys, Screen):
         return self.SERVICE.page(**kwargs)
 
     def open_record(self, record_id: int) -> None:
-        self.app.push_screen(self.detail_screen(record_id))
+        routes.open_detail(self.app, self.KIND, record_id)
 
     def new_record(self) -> None:
         self.app.push_screen(self.form_screen(None), self._after_form)

@@ -11,13 +11,11 @@ when a key is about to act on its rows (`ready_tab`)."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import AwaitMount
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from crm_tui import display, keys
 from crm_tui.services import audit
@@ -72,6 +70,7 @@ class DetailTabs:
         self._mounting: dict[str, AwaitMount] = {}
         self._fresh: set[str] = set()
         self._notes: list[dict] = []
+        self._timeline: Timeline | None = None
 
     def compose_extra(self, tab_id: str) -> ComposeResult:
         yield from ()
@@ -117,10 +116,10 @@ class DetailTabs:
                 id="empty-timeline",
                 classes="empty-hint",
             )
-            regarding = (self.KIND, self.record_id)
+            # read at each call: a kept screen shows another record later
             yield Timeline(
-                partial(activities.open_items, regarding),
-                partial(activities.history, regarding),
+                lambda: activities.open_items((self.KIND, self.record_id)),
+                lambda **page: activities.history((self.KIND, self.record_id), **page),
                 id="timeline",
             )
         elif tab_id == "notes":
@@ -140,6 +139,21 @@ class DetailTabs:
         """The tab on screen (the first one until the tabs have settled)."""
         active = self.query_one("#tabs", TabbedContent).active
         return active.removeprefix("tab-") if active else self.FIRST_TAB
+
+    def forget_tabs(self) -> None:
+        """Before the screen shows another record: every built tab's rows
+        go (each is filled again when shown, its cursor at the top) and the
+        first tab comes back on screen."""
+        self._fresh.clear()
+        self._notes = []
+        # a tab is filled before it shows: its hint follows its new rows
+        for tab_id in self._built:
+            pane = self.query_one(f"#tab-{tab_id}", TabPane)
+            pane.scroll_home(animate=False, immediate=True)
+            for table in pane.query(DataTable):
+                table.clear()
+                table.scroll_home(animate=False, immediate=True)
+        self.query_one("#tabs", TabbedContent).active = f"tab-{self.FIRST_TAB}"
 
     def fill_tabs(self) -> None:
         """After the record was read: the tab on screen now, the rest when shown."""
@@ -249,9 +263,16 @@ class DetailTabs:
                 )
         self.query_one("#history", RowsTable).show(shown)
 
+    def built_timeline(self) -> Timeline | None:
+        """The timeline's widget; None until its tab is built. Kept: the
+        keys ask for it on every footer update."""
+        if self._timeline is None and "timeline" in self._built and self.is_mounted:
+            self._timeline = self.query_one(Timeline)
+        return self._timeline
+
     def highlighted_activity(self) -> dict | None:
         """The timeline's highlighted item, its rows read first if stale;
         None while the timeline is not built."""
         self.ready_tab("timeline")
-        timeline = self.query(Timeline)
-        return timeline.first().current if timeline else None
+        timeline = self.built_timeline()
+        return timeline.current if timeline else None

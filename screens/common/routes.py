@@ -40,12 +40,30 @@ def opens(kind: str) -> bool:
     return kind in DETAILS
 
 
-def detail_screen(kind: str, record_id: int):
-    """A new detail screen for one record."""
-    screen = screen_class(*DETAILS[kind])
-    return screen(kind, record_id) if kind in DOCUMENTS else screen(record_id)
+def detail_screen(app, kind: str, record_id: int):
+    """The detail screen of one record. A kind's screen is kept (installed)
+    once built and shown again for the next record while it is on no area's
+    stack: opening a record then fills widgets that exist instead of
+    composing, mounting and styling a screen of them (about 100 ms of
+    Textual's work against 1 ms of the database's). A screen already on a
+    stack (an account opened from an account) gets a new one."""
+    kept: dict = app.__dict__.setdefault("_kept_details", {})
+    screen = kept.get(kind)
+    if screen is not None and not _on_a_stack(app, screen):
+        screen.show_record(record_id)
+        return screen
+    cls = screen_class(*DETAILS[kind])
+    screen = cls(kind, record_id) if kind in DOCUMENTS else cls(record_id)
+    if kind not in kept and hasattr(screen, "show_record"):
+        kept[kind] = screen
+        app.install_screen(screen, f"detail-{kind}")
+    return screen
+
+
+def _on_a_stack(app, screen) -> bool:
+    return any(screen in stack for stack in app._screen_stacks.values())
 
 
 def open_detail(app, kind: str, record_id: int, callback=None) -> None:
     """Push a record's detail over the current screen (same area)."""
-    app.push_screen(detail_screen(kind, record_id), callback)
+    app.push_screen(detail_screen(app, kind, record_id), callback)

@@ -24,11 +24,6 @@ class AccountsScreen(RecordListScreen):
 
     SERVICE = accounts
 
-    def detail_screen(self, record_id: int):
-        from crm_tui.screens.customers.account_detail import AccountDetailScreen
-
-        return AccountDetailScreen(record_id)
-
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.customers.account_form import AccountFormScreen
 

@@ -23,11 +23,6 @@ class ContactsScreen(RecordListScreen):
 
     SERVICE = contacts
 
-    def detail_screen(self, record_id: int):
-        from crm_tui.screens.customers.contact_detail import ContactDetailScreen
-
-        return ContactDetailScreen(record_id)
-
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.customers.contact_form import ContactFormScreen
 

@@ -19,11 +19,6 @@ class CompetitorsScreen(RecordListScreen):
     ]
     SERVICE = competitors
 
-    def detail_screen(self, record_id: int):
-        from crm_tui.screens.sales.competitor_detail import CompetitorDetailScreen
-
-        return CompetitorDetailScreen(record_id)
-
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.sales.competitor_form import CompetitorFormScreen
 

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static
 
 from crm_tui import display, keys, meta
 from crm_tui.models import Invoice, Quote, SalesOrder
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.common.calls import confirm_then, direct
@@ -225,7 +226,7 @@ class DocumentDetailScreen(RecordDetailScreen):
             offer = None
             if self.KIND == "quote" and isinstance(result, SalesOrder):
                 offer = self._close_offer(result)
-            self.app.switch_screen(DocumentDetailScreen(other, result.id))
+            self.app.switch_screen(routes.detail_screen(self.app, other, result.id))
             if offer is not None:
                 self.app.call_after_refresh(offer)
             return

@@ -82,11 +82,6 @@ class DocumentsScreen(RecordListScreen):
         self._fit_filter_hint()
         self.reload()
 
-    def detail_screen(self, record_id: int):
-        from crm_tui.screens.sales.document_detail import DocumentDetailScreen
-
-        return DocumentDetailScreen(self.KIND, record_id)
-
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.sales.document_form import DocumentFormScreen
 

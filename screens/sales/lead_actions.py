@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.screen import Screen
 
 from crm_tui import keys
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.calls import Done, direct
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.services.sales import leads
@@ -41,9 +42,7 @@ def qualify(screen: Screen, lead, done: Done) -> None:
         screen.notify(Text.assemble(safe_line(lead.full_name), f" qualified: {', '.join(made)}."))
         done(result)
         if result.opportunity_id:
-            from crm_tui.screens.sales.opportunity_detail import OpportunityDetailScreen
-
-            screen.app.push_screen(OpportunityDetailScreen(result.opportunity_id))
+            routes.open_detail(screen.app, "opportunity", result.opportunity_id)
 
     screen.app.push_screen(QualifyModal(lead), finished)
 

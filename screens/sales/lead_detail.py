@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from crm_tui import display, keys
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.sales import lead_actions
 from crm_tui.services import records, session
@@ -106,9 +107,7 @@ class LeadDetailScreen(RecordDetailScreen):
                 severity="warning",
             )
             return
-        from crm_tui.screens.sales.opportunity_detail import OpportunityDetailScreen
-
-        self.app.push_screen(OpportunityDetailScreen(self.record.opportunity_id))
+        routes.open_detail(self.app, "opportunity", self.record.opportunity_id)
 
     def record_actions(self):
         actions = [

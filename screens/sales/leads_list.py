@@ -50,11 +50,6 @@ class LeadsScreen(RecordListScreen):
     }
     SERVICE = leads
 
-    def detail_screen(self, record_id: int):
-        from crm_tui.screens.sales.lead_detail import LeadDetailScreen
-
-        return LeadDetailScreen(record_id)
-
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.sales.lead_form import LeadFormScreen
 

@@ -84,11 +84,6 @@ class OpportunitiesScreen(RecordListScreen):
         label.append(f" · {opportunities.SCOPES[f.scope]} · {opportunities.CLOSE_FILTERS[f.close]}")
         self.query_one("#view-label").update(label)
 
-    def detail_screen(self, record_id: int):
-        from crm_tui.screens.sales.opportunity_detail import OpportunityDetailScreen
-
-        return OpportunityDetailScreen(record_id)
-
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.sales.opportunity_form import OpportunityFormScreen
 

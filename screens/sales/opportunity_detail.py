@@ -252,14 +252,13 @@ class OpportunityDetailScreen(RecordDetailScreen):
         direct(self, lambda: change(self.record_id, version), "", lambda _: self.refresh_data())
 
     def action_new_quote(self) -> None:
-        from crm_tui.screens.sales.document_detail import DocumentDetailScreen
 
         data = {"name": self.record.name, "opportunity_id": self.record_id}
         direct(
             self,
             lambda: quotes.create(data),
             "",
-            lambda quote: self.app.push_screen(DocumentDetailScreen("quote", quote.id)),
+            lambda quote: routes.open_detail(self.app, "quote", quote.id),
         )
 
     def action_link_competitor(self) -> None:

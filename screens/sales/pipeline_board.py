@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Static
 
 from crm_tui import db, display, keys, styles
 from crm_tui.errors import CrmError
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import AccessKeys, keyed
 from crm_tui.screens.sales import opportunity_actions
 from crm_tui.screens.sales.board_filter import board_filter, cycle, filter_label, set_board_filter
@@ -238,9 +239,7 @@ class PipelineScreen(AccessKeys, Screen):
         return card
 
     def on_kanban_opened(self, event: Kanban.Opened) -> None:
-        from crm_tui.screens.sales.opportunity_detail import OpportunityDetailScreen
-
-        self.app.push_screen(OpportunityDetailScreen(event.card["id"]))
+        routes.open_detail(self.app, "opportunity", event.card["id"])
 
     def on_kanban_move_requested(self, event: Kanban.MoveRequested) -> None:
         card, source, target = event.card, event.source, event.target

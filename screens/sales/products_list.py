@@ -39,11 +39,6 @@ class ProductsScreen(RecordListScreen):
     ACCESS = {**RecordListScreen.ACCESS, **dict.fromkeys(("activate", "retire"), "write")}
     SERVICE = products
 
-    def detail_screen(self, record_id: int):
-        from crm_tui.screens.sales.product_detail import ProductDetailScreen
-
-        return ProductDetailScreen(record_id)
-
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.sales.product_form import ProductFormScreen
 

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError
+from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.common.calls import confirm_then, direct
 from crm_tui.screens.common.form_modal import FormModal
@@ -208,7 +209,7 @@ class CaseDetailScreen(RecordDetailScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "related-cases":
-            self.app.push_screen(CaseDetailScreen(int(event.row_key.value.rsplit("-", 1)[1])))
+            routes.open_detail(self.app, "case", int(event.row_key.value.rsplit("-", 1)[1]))
 
     def edit_screen(self):
         from crm_tui.screens.support.case_form import CaseFormScreen
@@ -227,6 +228,10 @@ class CaseDetailScreen(RecordDetailScreen):
 
     def action_move(self) -> None:
         case_actions.move(self, self.record, self._done)
+
+    def show_record(self, record_id: int) -> None:
+        super().show_record(record_id)
+        self.back_when_resolved = False
 
     def action_assign(self) -> None:
         case_actions.assign(self, self.record, self._done)
@@ -279,7 +284,7 @@ class CaseDetailScreen(RecordDetailScreen):
 
         def merged(result) -> None:
             if result:
-                self.app.switch_screen(CaseDetailScreen(result.id))
+                self.app.switch_screen(routes.detail_screen(self.app, "case", result.id))
 
         self.app.push_screen(
             FormModal(

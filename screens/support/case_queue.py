@@ -151,9 +151,6 @@ class CaseQueueScreen(RecordListScreen):
     def action_next_sort(self) -> None:
         self.notify("The queue is always ordered by SLA urgency: the next breach first.")
 
-    def detail_screen(self, record_id: int):
-        return routes.detail_screen("case", record_id)
-
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.support.case_form import CaseFormScreen
 
@@ -239,7 +236,7 @@ class CaseQueueScreen(RecordListScreen):
             self.refresh_data()
             return
         self.notify(Text.assemble("Taken: ", safe_line(case.number, "bold"), " is yours."))
-        detail = self.detail_screen(case.id)
+        detail = routes.detail_screen(self.app, "case", case.id)
         detail.back_when_resolved = True
         self.app.push_screen(detail, self._worked)
 

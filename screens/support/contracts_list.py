@@ -6,7 +6,6 @@ from __future__ import annotations
 from rich.text import Text
 
 from crm_tui import keys
-from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_list import RecordListScreen
 from crm_tui.screens.common.date_field import day_column
@@ -50,9 +49,6 @@ class ContractsScreen(RecordListScreen):
             # a contract list is small: the name/number lookup, not a keyset walk
             return Page(contracts.find_by_name(query, limit=200))
         return contracts.page(view=view, sort=sort, **kwargs)
-
-    def detail_screen(self, record_id: int):
-        return routes.detail_screen("contract", record_id)
 
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.support.contract_form import ContractFormScreen

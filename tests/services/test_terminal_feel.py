@@ -1,5 +1,6 @@
-"""The app's terminal defaults: no animations, escape read at once, unless
-the environment says otherwise."""
+"""The app's terminal defaults: no animations, escape read at once, a
+changed screen drawn at up to 240 frames a second, unless the environment
+says otherwise."""
 
 import os
 import selectors
@@ -7,6 +8,7 @@ import time
 
 import pytest
 from textual import constants
+from textual import screen as textual_screen
 from textual.app import App
 from textual.drivers import linux_driver
 
@@ -15,9 +17,9 @@ from crm_tui import terminal_feel
 
 @pytest.fixture
 def restore():
-    saved = constants.ESCAPE_DELAY, linux_driver.selectors
+    saved = constants.ESCAPE_DELAY, linux_driver.selectors, textual_screen.UPDATE_PERIOD
     yield
-    constants.ESCAPE_DELAY, linux_driver.selectors = saved
+    constants.ESCAPE_DELAY, linux_driver.selectors, textual_screen.UPDATE_PERIOD = saved
 
 
 def test_defaults_turn_animations_off_and_read_escape_soon(restore):
@@ -43,7 +45,19 @@ def test_the_environment_wins(restore):
     app = App()
     before = app.animation_level
     delay, module = constants.ESCAPE_DELAY, linux_driver.selectors
-    terminal_feel.apply(app, environ={"TEXTUAL_ANIMATIONS": "full", "ESCDELAY": "100"})
+    period = textual_screen.UPDATE_PERIOD
+    terminal_feel.apply(
+        app, environ={"TEXTUAL_ANIMATIONS": "full", "ESCDELAY": "100", "TEXTUAL_FPS": "60"}
+    )
     assert app.animation_level == before
     assert constants.ESCAPE_DELAY == delay
     assert linux_driver.selectors is module
+    assert textual_screen.UPDATE_PERIOD == period
+
+
+async def test_a_screen_draws_on_a_240_frame_clock(restore):
+    app = App()
+    terminal_feel.apply(app, environ={})
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.screen._update_timer._interval == pytest.approx(1 / 240)
