@@ -177,6 +177,21 @@ class RecordForm(VerticalScroll):
 
     # --- values ----------------------------------------------------------------
 
+    def clear(self) -> None:
+        """Empty every field (a select back on its first option)."""
+        for spec in self.specs:
+            widget = self.query_one(f"#field-{spec.name}")
+            if spec.kind == "multiline":
+                widget.load_text("")
+            elif spec.kind == "select":
+                if spec.options:
+                    widget.value = spec.options[0][1]
+            elif spec.kind == "lookup":
+                widget.set_record(None, "")
+            else:
+                with widget.prevent(Input.Changed):
+                    widget.value = ""
+
     def set_values(self, values: dict, labels: dict | None = None) -> None:
         """Fill the fields; `labels` gives lookup fields their display names."""
         labels = labels or {}

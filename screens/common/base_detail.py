@@ -18,7 +18,7 @@ from crm_tui.screens.common import calls
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.date_field import date_spec
 from crm_tui.screens.common.detail_tabs import DetailTabs
-from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.screens.common.prompt import PromptModal
 from crm_tui.screens.common.state_keys import StateKeys, bindings_of
 from crm_tui.services.customers import activities, notes
@@ -242,7 +242,7 @@ class RecordDetailScreen(DetailTabs, StateKeys, AccessKeys, Screen):
         self.app.push_screen(self.edit_screen(), lambda saved: self.refresh_data())
 
     def action_log_activity(self, kind: str = "phone_call") -> None:
-        from crm_tui.screens.customers.activity_modal import ActivityModal
+        from crm_tui.screens.customers.activity_modal import activity_modal
 
         def saved(done: bool) -> None:
             if done:
@@ -250,7 +250,7 @@ class RecordDetailScreen(DetailTabs, StateKeys, AccessKeys, Screen):
                 self.switch_tab("timeline")
 
         self.app.push_screen(
-            ActivityModal((self.KIND, self.record_id), self.display_name, kind), saved
+            activity_modal(self.app, (self.KIND, self.record_id), self.display_name, kind), saved
         )
 
     def action_toggle_active(self) -> None:
@@ -297,7 +297,8 @@ class RecordDetailScreen(DetailTabs, StateKeys, AccessKeys, Screen):
         # A modal form, not a prompt: a refused day (or a busy database) stays
         # beside the field with what was typed.
         self.app.push_screen(
-            FormModal(
+            form_modal(
+                self.app,
                 "Reschedule to which day?",
                 [date_spec("due_at", "Day")],
                 lambda v: activities.reschedule(item["id"], item["version"], v["due_at"]),

@@ -374,14 +374,14 @@ class RecordListScreen(AccessKeys, Screen):
         self._with_current(self.edit_record)
 
     def action_log_activity(self) -> None:
-        from crm_tui.screens.customers.activity_modal import ActivityModal
+        from crm_tui.screens.customers.activity_modal import activity_modal
 
         row = self.table.current_row
         if row is None:
             self.notify("No record selected.", severity="warning")
             return
         self.app.push_screen(
-            ActivityModal((self.KIND, row["id"]), row["name"]),
+            activity_modal(self.app, (self.KIND, row["id"]), row["name"]),
             lambda saved: self.refresh_data() if saved else None,
         )
 

@@ -17,8 +17,32 @@ from crm_tui import keys, styles
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.confirm import leave_unless_typed
+from crm_tui.screens.common.kept import kept_screen
 from crm_tui.text import safe
 from crm_tui.widgets.record_form import FieldSpec, RecordForm
+
+
+def form_modal(
+    app, title: Text | str, specs: list[FieldSpec], submit: Callable[[dict], object], **options
+) -> FormModal:
+    """A FormModal (same arguments): the one kept from an earlier form with
+    the same fields while it is not open (kept.py), filled anew; else a new
+    one. A form with a lookup field is always new (its matches are read by
+    the field it was built with)."""
+    if any(spec.lookup is not None for spec in specs):
+        return FormModal(title, specs, submit, **options)
+    shape = "|".join(spec.name for spec in specs) + ("+intro" if options.get("intro") else "")
+    return kept_screen(
+        app,
+        f"form:{shape}",
+        lambda: FormModal(title, specs, submit, **options),
+        lambda modal: modal.show_again(title, specs, submit, **options),
+        fits=lambda modal: _fields(modal.specs) == _fields(specs),
+    )
+
+
+def _fields(specs: list[FieldSpec]) -> list[tuple]:
+    return [(s.name, s.label, s.kind, s.options, s.placeholder, s.required) for s in specs]
 
 
 class FormModal(ModalScreen[object | None]):
@@ -39,6 +63,9 @@ class FormModal(ModalScreen[object | None]):
         save_label: str = "save",
     ) -> None:
         super().__init__()
+        self._take(title, specs, submit, intro, values, labels, save_label)
+
+    def _take(self, title, specs, submit, intro, values, labels, save_label) -> None:
         self.heading = title if isinstance(title, Text) else Text(title, style="bold")
         self.specs = specs
         self.submit = submit
@@ -47,6 +74,29 @@ class FormModal(ModalScreen[object | None]):
         self.labels = labels or {}
         self.save_label = save_label
 
+    def show_again(
+        self,
+        title: Text | str,
+        specs: list[FieldSpec],
+        submit: Callable[[dict], object],
+        *,
+        intro: Text | str = "",
+        values: dict | None = None,
+        labels: dict | None = None,
+        save_label: str = "save",
+    ) -> None:
+        """Make this modal, kept from an earlier form of the same fields
+        (form_modal()), a new one: nothing typed or refused before stays."""
+        self._take(title, specs, submit, intro, values, labels, save_label)
+        self.query_one("#form-modal-title", Static).update(self.heading)
+        if self.intro.plain:
+            self.query_one("#form-modal-intro", Static).update(self.intro)
+        self.query_one("#form-modal-keys", Static).update(self._keys())
+        self.query_one("#form-modal-message", Static).update("")
+        self.form.specs = specs  # their date readings are the new ones'
+        self.form.clear()
+        self._fill()
+
     def compose(self) -> ComposeResult:
         with Vertical(id="form-modal-box", classes="modal-box"):
             yield Static(self.heading, id="form-modal-title")
@@ -54,19 +104,21 @@ class FormModal(ModalScreen[object | None]):
                 yield Static(self.intro, id="form-modal-intro")
             yield RecordForm(self.specs, id="form-modal-form")
             yield Static(id="form-modal-message")
-            yield Static(
-                Text(
-                    keys.fill(f"{{form.save}} {self.save_label} · {{form.cancel}} cancel"),
-                    style="dim",
-                ),
-                classes="modal-keys",
-            )
+            yield Static(self._keys(), id="form-modal-keys", classes="modal-keys")
+
+    def _keys(self) -> Text:
+        return Text(
+            keys.fill(f"{{form.save}} {self.save_label} · {{form.cancel}} cancel"), style="dim"
+        )
 
     @property
     def form(self) -> RecordForm:
         return self.query_one(RecordForm)
 
     def on_mount(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
         self.form.set_values(self.initial, self.labels)
         self.form.query(".form-note").set(display=False)
         if self.specs:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import importlib
 
+from crm_tui.screens.common.kept import kept_screen
+
 # kind -> (module under crm_tui.screens, class); quotes, orders and invoices
 # share one detail screen that is told which of the three it shows.
 DETAILS = {
@@ -41,27 +43,19 @@ def opens(kind: str) -> bool:
 
 
 def detail_screen(app, kind: str, record_id: int):
-    """The detail screen of one record. A kind's screen is kept (installed)
-    once built and shown again for the next record while it is on no area's
-    stack: opening a record then fills widgets that exist instead of
-    composing, mounting and styling a screen of them (about 100 ms of
-    Textual's work against 1 ms of the database's). A screen already on a
-    stack (an account opened from an account) gets a new one."""
-    kept: dict = app.__dict__.setdefault("_kept_details", {})
-    screen = kept.get(kind)
-    if screen is not None and not _on_a_stack(app, screen):
+    """The detail screen of one record: the kind's screen kept from an
+    earlier record when it is free (kept.py), else a new one."""
+
+    def build():
+        cls = screen_class(*DETAILS[kind])
+        return cls(kind, record_id) if kind in DOCUMENTS else cls(record_id)
+
+    def again(screen) -> None:
         screen.show_record(record_id)
-        return screen
-    cls = screen_class(*DETAILS[kind])
-    screen = cls(kind, record_id) if kind in DOCUMENTS else cls(record_id)
-    if kind not in kept and hasattr(screen, "show_record"):
-        kept[kind] = screen
-        app.install_screen(screen, f"detail-{kind}")
-    return screen
 
-
-def _on_a_stack(app, screen) -> bool:
-    return any(screen in stack for stack in app._screen_stacks.values())
+    if not hasattr(screen_class(*DETAILS[kind]), "show_record"):  # an article
+        return build()
+    return kept_screen(app, f"detail-{kind}", build, again)
 
 
 def open_detail(app, kind: str, record_id: int, callback=None) -> None:

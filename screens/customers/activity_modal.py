@@ -22,6 +22,7 @@ from crm_tui import display, keys, styles
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.confirm import leave_unless_typed
+from crm_tui.screens.common.kept import kept_screen
 from crm_tui.services import dates, session
 from crm_tui.services.customers import activities, activity_parties, notes, party_choices
 from crm_tui.text import safe_line
@@ -66,6 +67,19 @@ class KindBar(Static, can_focus=True):
         self.screen.action_focus_subject()
 
 
+def activity_modal(
+    app, regarding: tuple[str, int], regarding_name: str, kind: str = "phone_call"
+) -> ActivityModal:
+    """The activity modal for a record: the app's one, kept from the last
+    activity logged while it is not open (kept.py), else a new one."""
+    return kept_screen(
+        app,
+        "activity",
+        lambda: ActivityModal(regarding, regarding_name, kind),
+        lambda modal: modal.show_for(regarding, regarding_name, kind),
+    )
+
+
 class ActivityModal(ModalScreen[bool]):
     """Dismisses with True when something was saved."""
 
@@ -85,12 +99,15 @@ class ActivityModal(ModalScreen[bool]):
         # the party it starts with (the contact it regards), to tell a typed one apart
         self.default_party = party_choices.default_party(regarding)
 
+    def _title(self) -> Text:
+        title = Text("Log activity · regarding ", style="bold")
+        title.append(display.kind_noun(self.regarding[0]) + " ", style="bold")
+        title.append_text(safe_line(self.regarding_name, "bold cyan"))
+        return title
+
     def compose(self) -> ComposeResult:
         with Vertical(id="activity-box", classes="modal-box"):
-            title = Text("Log activity · regarding ", style="bold")
-            title.append(display.kind_noun(self.regarding[0]) + " ", style="bold")
-            title.append_text(safe_line(self.regarding_name, "bold cyan"))
-            yield Static(title, id="activity-title")
+            yield Static(self._title(), id="activity-title")
             yield KindBar(id="kind-bar")
             yield Static(id="call-line")
             with Horizontal(classes="modal-row", id="subject-row"):
@@ -142,7 +159,42 @@ class ActivityModal(ModalScreen[bool]):
             party.set_record(self.default_party["id"], self.default_party["name"])
         self.set_kind(self.kind)
         self.query_one("#kind-bar").focus()
-        self.set_interval(1.0, self._tick)
+        self._ticker = self.set_interval(1.0, self._tick)
+
+    def show_for(self, regarding: tuple[str, int], regarding_name: str, kind: str) -> None:
+        """Make this modal, kept from an earlier activity (activity_modal()),
+        a new one: nothing typed before stays, and the call timer starts now."""
+        self.regarding = regarding
+        self.regarding_name = regarding_name
+        self.direction = "outgoing"
+        self.started = time.monotonic()
+        self.default_party = party_choices.default_party(regarding)
+        self.query_one("#activity-title", Static).update(self._title())
+        for name in ("subject", "date", "duration", "file"):
+            field = self.query_one(f"#{name}", Input)
+            with field.prevent(Input.Changed):
+                field.value = ""
+        self.query_one("#details", TextArea).load_text("")
+        self.query_one("#activity-error", Static).update("")
+        party = self.query_one("#party", LookupInput)
+        if self.default_party is None:
+            party.set_record(None, "")
+        else:
+            party.set_record(self.default_party["id"], self.default_party["name"])
+        self.set_kind(kind)
+        self.set_focus(self.query_one("#kind-bar"))
+
+    # Kept while closed: its clock stops meanwhile (the time of a call is read
+    # from when it opened, not counted in ticks).
+    def on_screen_suspend(self) -> None:
+        if ticker := getattr(self, "_ticker", None):
+            ticker.pause()
+
+    def on_screen_resume(self) -> None:
+        if ticker := getattr(self, "_ticker", None):
+            self._tick()
+            ticker.reset()  # its next tick a second from now, as when it was new
+            ticker.resume()
 
     # --- kind, direction, timer ---------------------------------------------
 

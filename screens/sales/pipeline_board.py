@@ -305,11 +305,11 @@ class PipelineScreen(AccessKeys, Screen):
             )
 
     def action_log_activity(self) -> None:
-        from crm_tui.screens.customers.activity_modal import ActivityModal
+        from crm_tui.screens.customers.activity_modal import activity_modal
 
         if card := self._card():
             self.app.push_screen(
-                ActivityModal(("opportunity", card["id"]), card["name"]),
+                activity_modal(self.app, ("opportunity", card["id"]), card["name"]),
                 lambda saved: self.refresh_data() if saved else None,
             )
 

@@ -11,7 +11,7 @@ from crm_tui import keys
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.calls import Done, direct
 from crm_tui.screens.common.confirm import ConfirmModal
-from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.services import users
 from crm_tui.services.support import cases, queues
 from crm_tui.text import safe, safe_line
@@ -65,7 +65,8 @@ def move(screen: Screen, row, done: Done) -> None:
         return
     case_id, version = _id_version(row)
     screen.app.push_screen(
-        FormModal(
+        form_modal(
+            screen.app,
             _heading("Move", row),
             [FieldSpec("queue_id", "To queue", "select", options)],
             lambda v: cases.move(case_id, version, v["queue_id"]),
@@ -81,7 +82,8 @@ def assign(screen: Screen, row, done: Done) -> None:
     options = [(u.full_name, u.id) for u in users.all_users()]
     case_id, version = _id_version(row)
     screen.app.push_screen(
-        FormModal(
+        form_modal(
+            screen.app,
             _heading("Assign", row),
             [FieldSpec("user_id", "Owner", "select", options)],
             lambda v: cases.assign(case_id, version, v["user_id"]),
@@ -163,7 +165,8 @@ def resolve(screen: Screen, row, done: Done) -> None:
         )
 
     screen.app.push_screen(
-        FormModal(
+        form_modal(
+            screen.app,
             _heading("Resolve", row),
             specs,
             first_try,
@@ -226,7 +229,8 @@ def attach_contract(screen: Screen, row, done: Done) -> None:
             save(line_id)
 
     screen.app.push_screen(
-        FormModal(
+        form_modal(
+            screen.app,
             _heading("Contract for", case),
             [FieldSpec("contract_line_id", "Line", "select", options)],
             # a tuple: a plain None would read as "dismissed with escape"
