@@ -21,8 +21,8 @@ machine, which a shorter window would cut off. The app repaints on its own
 only when another process commits (the change watcher, polled each second;
 nothing else writes to the bench's copy of the database), when a toast
 times out (interact.py waits those out), and for a text box's caret, which
-blinks every 0.5 s: the measured app's caret does not blink, the one
-change the bench makes to it.
+blinks every 0.5 s (a one-line box's and a text area's alike): the
+measured app's carets do not blink, the one change the bench makes to it.
 """
 
 from __future__ import annotations
@@ -60,8 +60,10 @@ except ImportError:
     pass
 from crm_tui import cli
 from crm_tui.runtime import open_for_user
-from textual.widgets import Input
-Input._toggle_cursor = lambda self: None  # no caret blink: a repaint every 0.5 s
+from textual.widgets import Input, TextArea
+# no caret blink: a repaint every 0.5 s
+Input._toggle_cursor = lambda self: None
+TextArea._toggle_cursor_blink_visible = lambda self: None
 db, login, settings_file = sys.argv[1:4]
 args = cli._parser().parse_args(["--db", db, "--config", settings_file])
 open_for_user(db, cli._settings(args), login=login)

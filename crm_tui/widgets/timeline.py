@@ -58,8 +58,7 @@ class Timeline(FittedTable):
         """Read the timeline again, keeping the cursor on the same item."""
         current = self.current
         keep = (current["source"], current["id"]) if current else None
-        self.clear()
-        self.items = []
+        self.forget()
         opened = self._open_items()
         rows, self._more = self._history(limit=PAGE)
         self._add(opened, is_open=True)
@@ -70,6 +69,14 @@ class Timeline(FittedTable):
                 if (item["source"], item["id"]) == keep:
                     self.move_cursor(row=index, animate=False)
                     break
+
+    def forget(self) -> None:
+        """No rows, and no page to read after them (clearing moves the
+        cursor, which would otherwise read the next page of what went)."""
+        self._more = False
+        self._last_key = None
+        self.items = []
+        self.clear()
 
     def _add(self, rows: list[dict], *, is_open: bool) -> None:
         now = dt.datetime.now(dt.UTC)
@@ -133,7 +140,9 @@ class Timeline(FittedTable):
 
     def watch_cursor_coordinate(self, old, new) -> None:
         super().watch_cursor_coordinate(old, new)
-        if self._more and new.row >= len(self.items) - 5:
+        # DataTable sets the cursor again, where it is, for each row added:
+        # only a cursor that moved reads the next page
+        if old != new and self._more and new.row >= len(self.items) - 5:
             self.call_later(self._load_more)
 
     def _load_more(self) -> None:

@@ -151,7 +151,7 @@ class DetailTabs:
             pane = self.query_one(f"#tab-{tab_id}", TabPane)
             pane.scroll_home(animate=False, immediate=True)
             for table in pane.query(DataTable):
-                table.clear()
+                table.forget() if isinstance(table, Timeline) else table.clear()
                 table.scroll_home(animate=False, immediate=True)
         self.query_one("#tabs", TabbedContent).active = f"tab-{self.FIRST_TAB}"
 

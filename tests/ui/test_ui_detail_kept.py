@@ -17,6 +17,7 @@ from crm_tui.screens.support.case_queue import CaseQueueScreen
 from crm_tui.services import session
 from crm_tui.services.customers import accounts, activities, contacts, notes
 from crm_tui.services.support import cases, queues
+from crm_tui.widgets.timeline import PAGE, Timeline
 
 SIZE = (120, 36)
 
@@ -157,3 +158,31 @@ async def test_a_case_taken_with_T_then_left_does_not_send_the_next_case_back(db
         await pilot.press("enter")  # a case opened from the list stays open when resolved
         assert await wait_until(pilot, lambda: app.screen is kept)
         assert kept.back_when_resolved is False
+
+
+async def test_the_next_account_reads_one_page_of_its_timeline(db):
+    # both have more than a page: the first's "more to read" must not make
+    # the second read its next page before anyone scrolls
+    first = account("Adatum Works", "Kano", ("Ade",), "First call", "Memo")
+    second = account("Blue Yonder", "Enugu", ("Ngozi",), "Second call", "Memo")
+    for row in (first, second):
+        for n in range(PAGE + 10):
+            activities.log("phone_call", f"{row.name} call {n}", regarding=("account", row.id))
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_from_list(pilot, first.id)
+        assert len(app.screen.query_one(Timeline).items) == PAGE
+        await pilot.press("escape")
+        await settle(pilot)
+        await open_from_list(pilot, second.id)
+        await settle(pilot)
+        items = app.screen.query_one(Timeline).items
+        assert len(items) == PAGE
+        assert not [item for item in items if "Adatum" in item["subject"]]
+        assert "Blue Yonder call 59" in {item["subject"] for item in items}
+        # the next page comes when the cursor nears the end of this one
+        timeline = app.screen.query_one(Timeline)
+        timeline.move_cursor(row=PAGE - 3)
+        assert await wait_until(pilot, lambda: len(timeline.items) > PAGE)
+        assert "Blue Yonder call 0" in {item["subject"] for item in timeline.items}

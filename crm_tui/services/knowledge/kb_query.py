@@ -215,7 +215,6 @@ def match_expression(typed: str | None) -> str | None:
 # Harakat and ZWNJ are common enough in Persian to match in the regex; other
 # scripts' combining marks are joined on by _joins.
 _WORD = re.compile(r"[\w\u200c\u200d\u064b-\u065f\u0670\u0300-\u036f]+")
-_SUFFIXES = ("ing", "ed", "es", "s")
 
 
 def _joins(ch: str) -> bool:
@@ -248,25 +247,35 @@ def _word_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@functools.cache
+def _stemmer():
+    # Snowball's Porter, imported when an article is first highlighted
+    import Stemmer
+
+    return Stemmer.Stemmer("porter")
+
+
+@functools.lru_cache(maxsize=8192)
 def _stem(word: str) -> str | None:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word if len(word) >= 4 else None
+    """The stem the index gives an ASCII word (SQLite's porter tokenizer
+    and PostgreSQL's porter dictionary: the same algorithm), or None for a
+    word porter does not stem (any other script). Words under three letters
+    pass through porter as they are."""
+    if not word.isascii():
+        return None
+    return word if len(word) < 3 else _stemmer().stemWord(word)
 
 
 def _accepted(distinct: set[str], word: str, prefix: bool) -> set[str]:
-    """The distinct tokens of a text that match a term's `word`: equal, or
-    starting with it for a prefix term, or sharing its stem. The index stems
-    English with porter, so "printers" finds "printer"; porter only knows
-    English suffixes, hence stems for ASCII words only. The stem is worked
-    out once per word, not once per token."""
-    stem = _stem(word) if word.isascii() else None
+    """The distinct tokens of a text that match a term's `word` as the index
+    does: equal, or starting with it for a prefix term, or with the same
+    porter stem ("printers" and "printer", not "card" and "cardinal")."""
+    stem = _stem(word)
     out = set()
     for token in distinct:
         if token == word or (prefix and token.startswith(word)):
             out.add(token)
-        elif stem is not None and token.isascii() and token.startswith(stem):
+        elif stem is not None and _stem(token) == stem:
             out.add(token)
     return out
 
