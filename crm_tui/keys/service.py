@@ -23,7 +23,8 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
     # CaseDetailScreen: the queue's keys work here too.
     "case_detail": (
         bind("case.take", "t", "take", "Take"),
-        bind("case.release", "u", "release", "Release", show=False),
+        # shown while it applies: t on a case that is not mine, u on a held one
+        bind("case.release", "u", "release", "Release"),
         bind("case.move", "m", "move", "Move", show=False),
         bind("case.assign", "o", "assign", "Assign", show=False),
         bind("case.resolve", "R", "resolve", "Resolve"),

@@ -144,12 +144,30 @@ class RecordDetailScreen(DetailTabs, StateKeys, AccessKeys, Screen):
         ]
 
     def title_suffix(self, title: Text) -> Text:
-        """Append the inactive badge and the open-activity count to a title."""
+        """The title followed by the inactive badge and the open-activity count."""
+        tail = Text()
         if self.record.state != "active":
-            title.append("  inactive", style="bold red")
+            tail.append("  inactive", style="bold red")
         count = activities.open_count((self.KIND, self.record_id))
-        title.append(f"   {count} open activit{'y' if count == 1 else 'ies'}", style="dim")
-        return title
+        tail.append(f"   {count} open activit{'y' if count == 1 else 'ies'}", style="dim")
+        return self.fit_title(title, tail)
+
+    def fit_title(self, head: Text, tail: Text) -> Text:
+        """`head` (the record's names) then `tail` (its state, a count, a
+        clock) on the title's one line: a head too long for the terminal is
+        cut with an ellipsis, so that the tail is always read whole."""
+        # the title's padding is two cells each side (detail.tcss)
+        width = (self.size.width or self.app.size.width) - 4
+        room = max(width - tail.cell_len, 12)
+        if head.cell_len > room:
+            head = head.copy()
+            head.truncate(room, overflow="ellipsis")
+        return Text.assemble(head, tail)
+
+    def on_resize(self) -> None:
+        # the title is fitted to the width
+        if self.record is not None:
+            self.query_one("#detail-title", Static).update(self.title_text())
 
     def refresh_side(self) -> None:
         """Fill what compose_side put beside the tabs (on screen whatever the tab)."""

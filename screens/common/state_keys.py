@@ -74,11 +74,16 @@ class StateKeys:
             return False
         return super().check_action(action, parameters)
 
+    def key_facts(self) -> tuple:
+        """What else of the record a screen's keys depend on (a case's
+        holder), so that a change of it redraws the footer too."""
+        return ()
+
     def state_keys_changed(self) -> None:
         """Call when the record was read again: the footer is redrawn only if
         its state (and so the keys it allows) changed."""
         machine, state = self._machine_and_state()
-        shown = (state, getattr(self.record, "status_reason", None))
+        shown = (state, getattr(self.record, "status_reason", None), *self.key_facts())
         if shown != getattr(self, "_state_keyed", None):
             self._state_keyed = shown
             self.refresh_bindings()

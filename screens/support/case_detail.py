@@ -17,7 +17,7 @@ from crm_tui.screens.common.calls import confirm_then, direct
 from crm_tui.screens.common.form_modal import FormModal
 from crm_tui.screens.support import case_actions
 from crm_tui.screens.support.sla_clock import countdown
-from crm_tui.services import records
+from crm_tui.services import records, session
 from crm_tui.services.support import cases, contracts, sla
 from crm_tui.text import safe_line
 from crm_tui.widgets.fitted_rows import RowsTable
@@ -74,11 +74,11 @@ class CaseDetailScreen(RecordDetailScreen):
 
     def title_text(self) -> Text:
         row = self.record
-        title = Text.assemble(safe_line(row.number, "bold"), "  ", safe_line(row.title, "bold"))
-        title.append(f"  {cases.STATUS_LABELS[row.status_reason]}", style=STATE_STYLE[row.state])
-        title.append("   next SLA ", style="dim")
-        title.append_text(countdown({**row.__data__, "state": row.state}))
-        return title
+        head = Text.assemble(safe_line(row.number, "bold"), "  ", safe_line(row.title, "bold"))
+        tail = Text(f"  {cases.STATUS_LABELS[row.status_reason]}", style=STATE_STYLE[row.state])
+        tail.append("   next SLA ", style="dim")
+        tail.append_text(countdown({**row.__data__, "state": row.state}))
+        return self.fit_title(head, tail)
 
     def _clock_line(self, due, met) -> str:
         if due is None:
@@ -228,6 +228,26 @@ class CaseDetailScreen(RecordDetailScreen):
 
     def action_move(self) -> None:
         case_actions.move(self, self.record, self._done)
+
+    def _held_by_me(self) -> bool:
+        row = self.record
+        return bool(row.assigned) and row.owner_id == session.current_user().id
+
+    def key_facts(self) -> tuple:
+        row = self.record
+        return () if row is None else (self._held_by_me(), row.assigned, row.queue_id)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # While the case is active: one I hold has nothing to take, and one
+        # waiting in its queue (or in none) has nothing to release. A closed
+        # case's keys are refused by its state, which says why.
+        row = self.record
+        if row is not None and row.state == "active":
+            if action == "take" and self._held_by_me():
+                return False
+            if action == "release" and (not row.assigned or row.queue_id is None):
+                return False
+        return super().check_action(action, parameters)
 
     def show_record(self, record_id: int) -> None:
         super().show_record(record_id)

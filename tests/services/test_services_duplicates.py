@@ -120,6 +120,22 @@ def test_phone_saved_before_the_region_was_set_still_matches(db, region):
     assert [(r["id"], r["why"]) for r in found.accounts] == [(firm.id, ["same phone"])]
 
 
+def test_phones_are_read_in_their_own_countries_without_a_default_region(db):
+    # no default region: the lead's phone is read as Nigerian by its country,
+    # and numbers stored as typed (saved before their country was set) by theirs
+    firm = accounts.create({"name": "Adebayo Agro", "phone": "0803 555 1234"})
+    person = contacts.create({"last_name": "Okafor", "mobile": "0803 555 1234"})
+    agent = accounts.create({"name": "Lagos Agents"})
+    database.execute_sql("UPDATE account SET country = 'Nigeria' WHERE id = ?", (firm.id,))
+    database.execute_sql("UPDATE account SET country = 'NG' WHERE id = ?", (agent.id,))
+    database.execute_sql("UPDATE contact SET account_id = ? WHERE id = ?", (agent.id, person.id))
+    found = leads.matches(lead(phone="0803 555 1234", country="Nigeria").id)
+    assert [(r["id"], r["why"]) for r in found.accounts] == [(firm.id, ["same phone"])]
+    assert [(r["id"], r["why"]) for r in found.contacts] == [(person.id, ["same phone"])]
+    # the same digits in another country are another number
+    assert not leads.matches(lead(phone="+44 803 555 1234").id).accounts
+
+
 def test_short_phones_never_match(db):
     contacts.create({"last_name": "Desk", "phone": "ext. 12"})
     accounts.create({"name": "Desk Co", "phone": "ext. 12"})

@@ -18,7 +18,7 @@ from crm_tui.screens.support.case_detail import CaseDetailScreen
 from crm_tui.services import session, users
 from crm_tui.services.customers import accounts, notes
 from crm_tui.services.sales import invoices, lines, opportunities
-from crm_tui.services.support import cases
+from crm_tui.services.support import cases, queues
 from crm_tui.widgets.key_footer import KeyFooter
 
 BIG = (120, 36)
@@ -123,13 +123,14 @@ async def test_a_resolved_case_offers_reactivate_not_take_or_resolve(db):
         assert "Take: only while this case is active; it is resolved." in notes_text(app)
         assert cases.get(case.id).state == "resolved"
 
-        # reactivated, it offers them again (and no longer O)
+        # reactivated, it offers them again (and no longer O); Take not, for
+        # it is mine (test_a_case_offers_take_while_it_waits_and_release_once_taken)
         await pilot.press("O")
         assert await wait_until(pilot, lambda: detail.record.state == "active")
         await pilot.pause()
         shown = footer_keys(app)
-        assert "t Take" in shown and "R Resolve" in shown and "e Edit" in shown
-        assert "O Reactivate" not in shown
+        assert "R Resolve" in shown and "e Edit" in shown
+        assert "O Reactivate" not in shown and "t Take" not in shown
 
 
 async def test_an_open_opportunity_offers_a_new_quote_a_won_one_reopen(db):
@@ -167,7 +168,7 @@ async def test_footers_at_80_columns_leave_keys_out_whole(db):
     async with app.run_test(size=SMALL) as pilot:
         for kind, record_id, screen, wanted in (
             ("opportunity", deal.id, OpportunityDetailScreen, ["Q New quote", "w Won"]),
-            ("case", case.id, CaseDetailScreen, ["t Take", "R Resolve"]),
+            ("case", case.id, CaseDetailScreen, ["R Resolve"]),
         ):
             await opened(pilot, kind, record_id, screen)
             line = footer(app)
@@ -195,3 +196,26 @@ async def test_the_notes_tab_shows_who_wrote_a_note_whole(db):
         assert tabs.active == "tab-notes"
         await pilot.pause()
         assert any("Adaeze Okafor" in line for line in screen_lines(app))
+
+
+async def test_a_case_offers_take_while_it_waits_and_release_once_taken(db):
+    queue = queues.create({"name": "Tier 1"})
+    queues.add_member(queue.id, session.current_user().id)
+    acme = accounts.create({"name": "Acme"})
+    case = cases.create({"title": "Printer jams", "account_id": acme.id, "queue_id": queue.id})
+    app = CrmApp()
+    async with app.run_test(size=SMALL) as pilot:
+        detail = await opened(pilot, "case", case.id, CaseDetailScreen)
+        shown = footer_keys(app)
+        assert "t Take" in shown and "u Release" not in shown
+        await pilot.press("t")
+        assert await wait_until(pilot, lambda: detail.record.assigned)
+        await pilot.pause()
+        shown = footer_keys(app)
+        assert "u Release" in shown and "t Take" not in shown
+        assert "u Release" in footer(app)  # whole at 80 columns
+        await pilot.press("u")
+        assert await wait_until(pilot, lambda: not detail.record.assigned)
+        await pilot.pause()
+        shown = footer_keys(app)
+        assert "t Take" in shown and "u Release" not in shown

@@ -16,7 +16,8 @@ from typing import TypedDict
 
 from crm_tui import text
 from crm_tui.db import database, dict_rows
-from crm_tui.services import search, session
+from crm_tui.services import search
+from crm_tui.services.countries import phone_region
 from crm_tui.services.validate import normalize_phone, phone_search_terms
 
 # Mail providers anyone can sign up with: sharing one says nothing about a company.
@@ -138,13 +139,14 @@ def web_domain(value: str | None) -> str:
     return host
 
 
-def phone_forms(phone: str | None) -> set[str]:
-    """The stored forms a phone may have: as stored and normalised with the
-    default region (a number saved before the region was set is kept as typed)."""
+def phone_forms(phone: str | None, country: str = "") -> set[str]:
+    """The stored forms a phone may have: as stored, and read in the region of
+    `country` (the lead's), else the default region (a number the service could
+    not read when it was saved is kept as typed)."""
     phone = phone or ""
     if len(re.sub(r"\D", "", phone)) < MIN_PHONE_DIGITS:
         return set()
-    return {phone, normalize_phone(phone, session.settings().default_region)}
+    return {phone, normalize_phone(phone, phone_region(country))}
 
 
 # --- candidates ------------------------------------------------------------------------
@@ -205,11 +207,15 @@ def _exact(table: str, column: str, values: set[str], *, nocase: bool = False) -
 # --- finding ---------------------------------------------------------------------------
 
 
-def find(*, email: str = "", phone: str = "", company: str = "", website: str = "") -> Matches:
+def find(
+    *, email: str = "", phone: str = "", company: str = "", website: str = "", country: str = ""
+) -> Matches:
     """Accounts and contacts matching these details (a lead's), strongest
     first: contacts by email or phone, accounts by email, phone, company name
-    or web domain (from the website or a non-free-mail email address)."""
-    phones = phone_forms(phone)
+    or web domain (from the website or a non-free-mail email address). A
+    phone without its +country code is read in `country`'s region, and so is
+    an account's, in its own country's."""
+    phones = phone_forms(phone, country)
     domains = {d for d in (web_domain(website), web_domain(email)) if d}
     return Matches(
         _accounts(email, phones, company_key(company), company, domains),
@@ -240,12 +246,12 @@ def _accounts(
         f"WHERE id IN ({', '.join('?' * len(ids))})",
         sorted(ids),
     )
-    region = session.settings().default_region
     out = []
     for row in rows:
         why = []
         if email and row["email"].casefold() == email.casefold():
             why.append("same email")
+        region = phone_region(row["country"])
         if phones and (row["phone"] in phones or normalize_phone(row["phone"], region) in phones):
             why.append("same phone")
         if key and company_key(row["name"]) == key:
@@ -266,17 +272,18 @@ def _contacts(email: str, phones: set[str]) -> list[ContactMatch]:
     rows = dict_rows(
         "SELECT c.id AS id, c.full_name AS name, c.job_title AS job_title, "
         "c.account_id AS account_id, coalesce(a.name, '') AS account, c.email AS email, "
-        "c.phone AS phone, c.mobile AS mobile, c.city AS city, c.state AS state "
+        "c.phone AS phone, c.mobile AS mobile, c.city AS city, c.state AS state, "
+        "c.country AS country, coalesce(a.country, '') AS account_country "
         "FROM contact c LEFT JOIN account a ON a.id = c.account_id "
         f"WHERE c.id IN ({', '.join('?' * len(ids))})",
         sorted(ids),
     )
-    region = session.settings().default_region
     out = []
     for row in rows:
         why = []
         if email and row["email"].casefold() == email.casefold():
             why.append("same email")
+        region = phone_region(row.pop("country"), row.pop("account_country"))
         stored = {row["phone"], row["mobile"]} - {""}
         if phones and (stored & phones or {normalize_phone(p, region) for p in stored} & phones):
             why.append("same phone")

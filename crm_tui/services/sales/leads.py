@@ -236,7 +236,11 @@ def matches(lead_id: int) -> Matches:
     instead of creating duplicates."""
     lead = get(lead_id)
     return duplicates.find(
-        email=lead.email, phone=lead.phone, company=lead.company_name, website=lead.website
+        email=lead.email,
+        phone=lead.phone,
+        company=lead.company_name,
+        website=lead.website,
+        country=lead.country,
     )
 
 
