@@ -57,6 +57,30 @@ async def wait_until(
     return True
 
 
+async def shown_record(pilot: Pilot, kind: str, record_id: int):
+    """Open a record (the palette's go-to) and return its detail screen once
+    it shows that record, with what its opening queued run."""
+    await pilot.app.open_record(kind, record_id)
+    assert await wait_until(
+        pilot,
+        lambda: (
+            getattr(pilot.app.screen, "record", None) is not None
+            and pilot.app.screen.record.id == record_id
+        ),
+    )
+    for _ in range(3):
+        await pilot.pause()
+    return pilot.app.screen
+
+
+async def pressed_into(pilot: Pilot, key: str, screen: type):
+    """Press `key` and return the screen of type `screen` it brings up."""
+    await pilot.press(key)
+    assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen))
+    await pilot.pause()
+    return pilot.app.screen
+
+
 def next_weekday_at(weekday: int, hour: int, zone: dt.tzinfo) -> dt.datetime:
     """The next `weekday` (0 = Monday) after today in `zone` — a week ahead
     when today is that day — at `hour`:00 local, as UTC."""

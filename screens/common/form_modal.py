@@ -51,7 +51,11 @@ class FormModal(ModalScreen[object | None]):
     CSS_PATH = [styles.path("modals.tcss"), styles.path("forms.tcss")]
     BINDINGS = keys.bindings("form")
 
-    def __init__(
+    def __init__(self, *args, **options) -> None:
+        super().__init__()
+        self._take(*args, **options)
+
+    def _take(
         self,
         title: Text | str,
         specs: list[FieldSpec],
@@ -62,10 +66,10 @@ class FormModal(ModalScreen[object | None]):
         labels: dict | None = None,
         save_label: str = "save",
     ) -> None:
-        super().__init__()
-        self._take(title, specs, submit, intro, values, labels, save_label)
-
-    def _take(self, title, specs, submit, intro, values, labels, save_label) -> None:
+        """What the form shows: its title, an intro under it, its fields
+        filled with `values` (lookups named by `labels`), and what ctrl+s
+        does: `submit(values)` (its result is the modal's), called "save"
+        or `save_label` in its keys line."""
         self.heading = title if isinstance(title, Text) else Text(title, style="bold")
         self.specs = specs
         self.submit = submit
@@ -74,26 +78,17 @@ class FormModal(ModalScreen[object | None]):
         self.labels = labels or {}
         self.save_label = save_label
 
-    def show_again(
-        self,
-        title: Text | str,
-        specs: list[FieldSpec],
-        submit: Callable[[dict], object],
-        *,
-        intro: Text | str = "",
-        values: dict | None = None,
-        labels: dict | None = None,
-        save_label: str = "save",
-    ) -> None:
+    def show_again(self, *args, **options) -> None:
         """Make this modal, kept from an earlier form of the same fields
-        (form_modal()), a new one: nothing typed or refused before stays."""
-        self._take(title, specs, submit, intro, values, labels, save_label)
+        (form_modal()), a new one (the arguments of `_take`): nothing typed
+        or refused before stays."""
+        self._take(*args, **options)
         self.query_one("#form-modal-title", Static).update(self.heading)
         if self.intro.plain:
             self.query_one("#form-modal-intro", Static).update(self.intro)
         self.query_one("#form-modal-keys", Static).update(self._keys())
         self.query_one("#form-modal-message", Static).update("")
-        self.form.specs = specs  # their date readings are the new ones'
+        self.form.specs = self.specs  # their date readings are the new ones'
         self.form.clear()
         self._fill()
 

@@ -6,7 +6,7 @@ as its party, the kind bar focused."""
 from __future__ import annotations
 
 from textual.widgets import Input, TextArea
-from ui_support import screen_text, wait_until
+from ui_support import pressed_into, screen_text, shown_record, wait_until
 
 from crm_tui.app import CrmApp
 from crm_tui.screens.common.confirm import ConfirmModal
@@ -17,35 +17,14 @@ from crm_tui.widgets.record_form import LookupInput
 SIZE = (120, 36)
 
 
-async def _detail(pilot, kind: str, record_id: int):
-    await pilot.app.open_record(kind, record_id)
-    assert await wait_until(
-        pilot,
-        lambda: (
-            getattr(pilot.app.screen, "record", None) is not None
-            and pilot.app.screen.record.id == record_id
-        ),
-    )
-    for _ in range(3):
-        await pilot.pause()
-    return pilot.app.screen
-
-
-async def _modal(pilot) -> ActivityModal:
-    await pilot.press("a")
-    assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, ActivityModal))
-    await pilot.pause()
-    return pilot.app.screen
-
-
 async def test_the_next_activity_starts_empty_for_its_own_record(db):
     acme = accounts.create({"name": "Acme"})
     ana = contacts.create({"first_name": "Ana", "last_name": "Díaz", "account_id": acme.id})
     bo = contacts.create({"first_name": "Bo", "last_name": "Lind", "account_id": acme.id})
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:
-        await _detail(pilot, "contact", ana.id)
-        first = await _modal(pilot)
+        await shown_record(pilot, "contact", ana.id)
+        first = await pressed_into(pilot, "a", ActivityModal)
         await pilot.press("e", *"Quote sent", "tab", *"fri")
         first.query_one("#details", TextArea).insert("Prices for the spring order")
         await pilot.press("ctrl+s")
@@ -55,8 +34,8 @@ async def test_the_next_activity_starts_empty_for_its_own_record(db):
         await pilot.press("escape")
         await pilot.pause()
 
-        await _detail(pilot, "contact", bo.id)
-        modal = await _modal(pilot)
+        await shown_record(pilot, "contact", bo.id)
+        modal = await pressed_into(pilot, "a", ActivityModal)
         assert modal is first  # shown again, not built again
         assert modal.regarding == ("contact", bo.id) and modal.kind == "phone_call"
         for name in ("subject", "date", "duration", "file"):
@@ -79,14 +58,14 @@ async def test_what_was_discarded_does_not_come_back(db):
     acme = accounts.create({"name": "Acme"})
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:
-        await _detail(pilot, "account", acme.id)
-        await _modal(pilot)
+        await shown_record(pilot, "account", acme.id)
+        await pressed_into(pilot, "a", ActivityModal)
         await pilot.press("t", *"Draft the renewal")
         await pilot.press("escape")
         assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
         await pilot.press("y")
         assert await wait_until(pilot, lambda: not isinstance(app.screen, ActivityModal))
-        modal = await _modal(pilot)
+        modal = await pressed_into(pilot, "a", ActivityModal)
         assert modal.query_one("#subject", Input).value == ""
         assert modal.kind == "phone_call"
         await pilot.press("escape")  # nothing typed: it closes without asking

@@ -6,7 +6,7 @@ save acts on the case it was opened for."""
 from __future__ import annotations
 
 from textual.widgets import Select, Static, TextArea
-from ui_support import screen_text, wait_until
+from ui_support import pressed_into, screen_text, shown_record, wait_until
 
 from crm_tui.app import CrmApp
 from crm_tui.config import Settings
@@ -21,27 +21,6 @@ from crm_tui.widgets.record_form import FieldSpec
 SIZE = (120, 36)
 
 
-async def _case(pilot, case_id: int) -> CaseDetailScreen:
-    await pilot.app.open_record("case", case_id)
-    assert await wait_until(
-        pilot,
-        lambda: (
-            isinstance(pilot.app.screen, CaseDetailScreen)
-            and pilot.app.screen.record is not None
-            and pilot.app.screen.record.id == case_id
-        ),
-    )
-    await pilot.pause()
-    return pilot.app.screen
-
-
-async def _resolve_form(pilot) -> FormModal:
-    await pilot.press("R")
-    assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormModal))
-    await pilot.pause()
-    return pilot.app.screen
-
-
 async def test_resolving_the_next_case_starts_from_an_empty_form(db):
     session.configure(Settings(time_zone="UTC"))
     acme = accounts.create({"name": "Acme"})
@@ -50,8 +29,8 @@ async def test_resolving_the_next_case_starts_from_an_empty_form(db):
     )
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:
-        await _case(pilot, first.id)
-        modal = await _resolve_form(pilot)
+        await shown_record(pilot, "case", first.id)
+        modal = await pressed_into(pilot, "R", FormModal)
         await pilot.press(*"Cleared the tray", "tab")
         modal.query_one("#field-reason", Select).value = cases.RESOLVE_REASONS[-1]
         await pilot.press("tab", *"abc", "ctrl+s")  # refused: not a number
@@ -63,8 +42,8 @@ async def test_resolving_the_next_case_starts_from_an_empty_form(db):
         await pilot.press("escape")
         await pilot.pause()
 
-        await _case(pilot, second.id)
-        again = await _resolve_form(pilot)
+        await shown_record(pilot, "case", second.id)
+        again = await pressed_into(pilot, "R", FormModal)
         assert again is modal  # filled anew, not built again
         assert again.query_one("#field-resolution", TextArea).text == ""
         assert again.query_one("#field-reason", Select).value == cases.RESOLVE_REASONS[0]
