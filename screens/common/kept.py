@@ -38,7 +38,9 @@ def kept_screen(
         again(screen)
         return screen
     if free:
+        # on no stack, nothing else would ever remove it
         app.uninstall_screen(screen)
+        screen.remove()
         del kept[name]
     screen = build()
     if name not in kept:

@@ -73,6 +73,8 @@ async def test_a_form_with_other_fields_or_options_is_built_anew(db):
         more = [FieldSpec("pick", "Pick", "select", [("One", 1), ("Two", 2), ("Three", 3)])]
         other = form_modal(app, "Choose", more, lambda v: v)
         assert other is not first
+        await pilot.pause()
+        assert not first.is_attached  # the one it replaced is gone
         await app.push_screen(other)
         await pilot.pause()
         # while it is open, a form of its fields gets a new one of its own
