@@ -91,6 +91,9 @@ class ActivityModal(ModalScreen[bool]):
         self, regarding: tuple[str, int], regarding_name: str, kind: str = "phone_call"
     ) -> None:
         super().__init__()
+        self._begin(regarding, regarding_name, kind)
+
+    def _begin(self, regarding: tuple[str, int], regarding_name: str, kind: str) -> None:
         self.regarding = regarding
         self.regarding_name = regarding_name
         self.kind = kind
@@ -164,11 +167,7 @@ class ActivityModal(ModalScreen[bool]):
     def show_for(self, regarding: tuple[str, int], regarding_name: str, kind: str) -> None:
         """Make this modal, kept from an earlier activity (activity_modal()),
         a new one: nothing typed before stays, and the call timer starts now."""
-        self.regarding = regarding
-        self.regarding_name = regarding_name
-        self.direction = "outgoing"
-        self.started = time.monotonic()
-        self.default_party = party_choices.default_party(regarding)
+        self._begin(regarding, regarding_name, kind)
         self.query_one("#activity-title", Static).update(self._title())
         for name in ("subject", "date", "duration", "file"):
             field = self.query_one(f"#{name}", Input)
