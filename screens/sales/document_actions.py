@@ -14,7 +14,7 @@ from textual.screen import Screen
 from crm_tui import keys, meta
 from crm_tui.screens.common.calls import Done, confirm_then, direct
 from crm_tui.screens.common.date_field import date_spec, shown
-from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.services import dates, money
 from crm_tui.services.sales import invoices, orders, quotes
 from crm_tui.text import safe_line
@@ -66,7 +66,8 @@ def _ask(title: str, specs: list[FieldSpec], values: dict, call: Callable, save:
             (f"{title} ", "bold"), safe_line(number, "bold"), " ", safe_line(row.name)
         )
         screen.app.push_screen(
-            FormModal(
+            form_modal(
+                screen.app,
                 heading,
                 specs,
                 lambda typed: call(row, typed),

@@ -12,7 +12,7 @@ from textual.screen import Screen
 
 from crm_tui.screens.common.calls import direct
 from crm_tui.screens.common.date_field import date_spec, shown
-from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.services import dates, money, session
 from crm_tui.services.customers import accounts, contacts
 from crm_tui.services.sales import competitors, opportunities
@@ -90,7 +90,8 @@ def _ask_gate(
         return opportunities.move_stage(card["id"], card["version"], target, data)
 
     screen.app.push_screen(
-        FormModal(
+        form_modal(
+            screen.app,
             _title(f"Move to {label}: ", card["name"]),
             [GATE_SPECS[f] for f in fields],
             submit,
@@ -125,7 +126,8 @@ def close_won(screen: Screen, card: dict, done: Done) -> None:
 
     currency = session.settings().currency
     screen.app.push_screen(
-        FormModal(
+        form_modal(
+            screen.app,
             _title("Close as won: ", card["name"]),
             specs,
             submit,
@@ -159,7 +161,8 @@ def close_lost(screen: Screen, card: dict, done: Done) -> None:
         )
 
     screen.app.push_screen(
-        FormModal(
+        form_modal(
+            screen.app,
             _title("Close as lost: ", card["name"]),
             specs,
             submit,

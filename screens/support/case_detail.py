@@ -14,7 +14,7 @@ from crm_tui.errors import CrmError
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.common.calls import confirm_then, direct
-from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.screens.support import case_actions
 from crm_tui.screens.support.sla_clock import countdown
 from crm_tui.services import records, session
@@ -269,7 +269,8 @@ class CaseDetailScreen(RecordDetailScreen):
         row = self.record
         options = [(cases.STATUS_LABELS[r], r) for r in cases.ACTIVE_REASONS]
         self.app.push_screen(
-            FormModal(
+            form_modal(
+                self.app,
                 "Status",
                 [FieldSpec("reason", "Status", "select", options)],
                 lambda v: cases.set_status(row.id, row.version, v["reason"]),
@@ -307,7 +308,8 @@ class CaseDetailScreen(RecordDetailScreen):
                 self.app.switch_screen(routes.detail_screen(self.app, "case", result.id))
 
         self.app.push_screen(
-            FormModal(
+            form_modal(
+                self.app,
                 Text.assemble(("Merge ", "bold"), safe_line(row.number, "bold"), " into…"),
                 [FieldSpec("target_id", "Case", "lookup", lookup=_case_matches)],
                 submit,

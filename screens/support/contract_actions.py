@@ -14,7 +14,7 @@ from textual.screen import Screen
 from crm_tui import keys
 from crm_tui.screens.common.calls import Done, confirm_then, direct
 from crm_tui.screens.common.date_field import date_spec, shown
-from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.services.support import contracts
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec
@@ -127,7 +127,8 @@ def edit_line(screen: Screen, contract, line: dict | None, done: Done) -> None:
             return contracts.update_line(contract.id, contract.version, line["id"], _typed(typed))
 
     screen.app.push_screen(
-        FormModal(
+        form_modal(
+            screen.app,
             title,
             _line_specs(),
             submit,
