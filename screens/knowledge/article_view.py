@@ -23,7 +23,7 @@ from crm_tui.screens.common import routes
 from crm_tui.screens.common.access_keys import AccessKeys, keyed
 from crm_tui.screens.common.calls import confirm_then, direct
 from crm_tui.screens.common.date_field import date_spec
-from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.screens.knowledge.explained_keys import ExplainedKeys
 from crm_tui.services.knowledge import kb
 from crm_tui.text import clean, safe_line
@@ -247,7 +247,8 @@ class ArticleScreen(ExplainedKeys, AccessKeys, Screen):
         mine = kb.my_rating(self.article_id)
         options = [("★" * n + "☆" * (5 - n) + f"  {n}", n) for n in range(5, 0, -1)]
         self.app.push_screen(
-            FormModal(
+            form_modal(
+                self.app,
                 Text.assemble(("Rate ", "bold"), safe_line(self.article.title, "bold")),
                 [FieldSpec("stars", "Stars", "select", options)],
                 lambda v: kb.rate(self.article_id, v["stars"]),
@@ -279,7 +280,8 @@ class ArticleScreen(ExplainedKeys, AccessKeys, Screen):
                 self.app.switch_screen(ArticleScreen(result[1], case_id=self.case_id))
 
         self.app.push_screen(
-            FormModal(
+            form_modal(
+                self.app,
                 Text.assemble(("Versions of ", "bold"), safe_line(self.article.number, "bold")),
                 [FieldSpec("article_id", "Version", "select", options)],
                 lambda v: ("version", v["article_id"]),
@@ -362,7 +364,8 @@ def _review(approve: bool):
         row = screen.article
         call = kb.approve if approve else kb.reject
         screen.app.push_screen(
-            FormModal(
+            form_modal(
+                screen.app,
                 _heading("Approve" if approve else "Reject", screen),
                 [FieldSpec("comment", "Comment", "multiline", required=not approve)],
                 lambda v: call(row.id, row.version, v["comment"]),
@@ -378,7 +381,8 @@ def _review(approve: bool):
 def _publish(screen: ArticleScreen) -> None:
     row = screen.article
     screen.app.push_screen(
-        FormModal(
+        form_modal(
+            screen.app,
             _heading("Publish", screen),
             [date_spec("on", "On", empty="now")],
             lambda v: kb.publish(row.id, row.version, (v["on"] or "").strip() or None),
@@ -413,7 +417,8 @@ def _new_version(screen: ArticleScreen) -> None:
             screen.app.push_screen(ArticleFormScreen(result.id))
 
     screen.app.push_screen(
-        FormModal(
+        form_modal(
+            screen.app,
             _heading("New version of", screen),
             [FieldSpec("major", "Version", "select", options)],
             lambda v: kb.new_version(row.id, major=v["major"]),

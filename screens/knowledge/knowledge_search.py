@@ -13,7 +13,7 @@ from textual.widgets import Header, Input, OptionList, Static
 from crm_tui import db, keys, styles
 from crm_tui.errors import CrmError
 from crm_tui.screens.common.access_keys import AccessKeys
-from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.screens.knowledge.explained_keys import ExplainedKeys
 from crm_tui.services import records
 from crm_tui.services.knowledge import kb, kb_search
@@ -247,7 +247,8 @@ class KnowledgeScreen(ExplainedKeys, AccessKeys, Screen):
                 self.refresh_data()
 
         self.app.push_screen(
-            FormModal(
+            form_modal(
+                self.app,
                 "Articles under the subject",
                 [FieldSpec("subject_id", "Subject", "select", options)],
                 lambda v: ("subject", v["subject_id"]),

@@ -58,7 +58,7 @@ def _confirmed(verb: str, call: Callable, done_text: str, detail: str):
 
 
 def _ask(title: str, specs: list[FieldSpec], values: dict, call: Callable, save: str, intro=""):
-    """A step that asks for fields first (in a FormModal)."""
+    """A step that asks for fields first (in a form modal)."""
 
     def run(screen: Screen, kind: str, row, done: Done) -> None:
         number = SERVICES[kind].display_number(row)

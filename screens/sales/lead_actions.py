@@ -9,7 +9,7 @@ from textual.screen import Screen
 from crm_tui import keys
 from crm_tui.screens.common import routes
 from crm_tui.screens.common.calls import Done, direct
-from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.services.sales import leads
 from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec
@@ -54,7 +54,8 @@ def disqualify(screen: Screen, lead, done: Done) -> None:
         return leads.disqualify(lead.id, lead.version, values["reason"])
 
     screen.app.push_screen(
-        FormModal(
+        form_modal(
+            screen.app,
             Text.assemble(("Disqualify ", "bold"), safe_line(lead.full_name, "bold")),
             [FieldSpec("reason", "Reason", "select", reasons)],
             submit,

@@ -1,6 +1,6 @@
 """The opportunity steps the board, the list and the detail screen share:
 moving a stage through its gate, closing as won or lost. Each asks for the
-fields it needs in a FormModal and calls the service; a refusal stays in
+fields it needs in a form modal and calls the service; a refusal stays in
 the modal with what was typed."""
 
 from __future__ import annotations

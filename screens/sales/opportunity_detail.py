@@ -262,7 +262,7 @@ class OpportunityDetailScreen(RecordDetailScreen):
         )
 
     def action_link_competitor(self) -> None:
-        from crm_tui.screens.common.form_modal import FormModal
+        from crm_tui.screens.common.form_modal import form_modal
         from crm_tui.widgets.record_form import FieldSpec
 
         spec = FieldSpec(
@@ -278,7 +278,8 @@ class OpportunityDetailScreen(RecordDetailScreen):
             return competitors.link(self.record_id, values["competitor_id"])
 
         self.app.push_screen(
-            FormModal("Link a competitor", [spec], submit, save_label="link"), self._after
+            form_modal(self.app, "Link a competitor", [spec], submit, save_label="link"),
+            self._after,
         )
 
     def record_actions(self):

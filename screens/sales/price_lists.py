@@ -15,7 +15,7 @@ from crm_tui.errors import CrmError
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.calls import confirm_then
 from crm_tui.screens.common.date_field import date_spec
-from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.services import session
 from crm_tui.services.sales import products
 from crm_tui.text import safe_line
@@ -161,7 +161,8 @@ class PriceListsScreen(AccessKeys, Screen):
 
     def action_new_list(self) -> None:
         self.app.push_screen(
-            FormModal(
+            form_modal(
+                self.app,
                 "New price list",
                 LIST_SPECS,
                 products.create_price_list,
@@ -183,7 +184,8 @@ class PriceListsScreen(AccessKeys, Screen):
             "description": row.description,
         }
         self.app.push_screen(
-            FormModal(
+            form_modal(
+                self.app,
                 Text.assemble(("Edit ", "bold"), safe_line(row.name, "bold")),
                 LIST_SPECS,
                 lambda typed: products.update_price_list(row.id, row.version, typed),
@@ -210,7 +212,8 @@ class PriceListsScreen(AccessKeys, Screen):
             return products.set_item(current["id"], values["product_id"], values["amount"])
 
         self.app.push_screen(
-            FormModal(
+            form_modal(
+                self.app,
                 Text.assemble(("Set a price in ", "bold"), safe_line(current["name"], "bold")),
                 specs,
                 submit,

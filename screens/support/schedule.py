@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from crm_tui import display, keys, styles
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.calls import confirm_then
-from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.services import dates
 from crm_tui.services.support import scheduling
 from crm_tui.text import safe_line
@@ -301,7 +301,8 @@ class ScheduleScreen(AccessKeys, Screen):
             return scheduling.reschedule_booking(entry["activity_id"], start)
 
         self.app.push_screen(
-            FormModal(
+            form_modal(
+                self.app,
                 Text.assemble(("Move ", "bold"), safe_line(entry["subject"], "bold")),
                 [
                     FieldSpec(
