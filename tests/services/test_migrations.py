@@ -7,6 +7,7 @@ import multiprocessing
 import sys
 from pathlib import Path
 
+import old_rows
 import pytest
 
 from crm_tui import db as crm_db
@@ -79,7 +80,7 @@ def _old_database(path: Path) -> None:
             " VALUES (1, 'old', 'Old Timer', 'admin', 1, ?)",
             (now,),
         )
-        stamps = "version, created_at, created_by_id, modified_at, modified_by_id, owner_id"
+        stamps = old_rows.STAMPS
         database.execute_sql(
             f"INSERT INTO account (id, {stamps}, name, name_sort, city, phone)"
             " VALUES (10, 1, ?, 1, ?, 1, 1, 'Contoso Ltd', 'contoso ltd', 'Harbor',"
@@ -216,18 +217,9 @@ def test_m0012_gives_invoices_paid_before_it_their_payment_day(engine, tmp_path,
     open_database(target, migrate=False)
     migrations.upgrade(database, target=11)
     now = "2025-03-04T23:30:00.000000"
-    stamps = "version, created_at, created_by_id, modified_at, modified_by_id, owner_id"
+    stamps = old_rows.STAMPS
     with database.atomic("IMMEDIATE"):
-        database.execute_sql(
-            'INSERT INTO "user" (id, login, full_name, role, active, created_at)'
-            " VALUES (1, 'old', 'Old Timer', 'admin', 1, ?)",
-            (now,),
-        )
-        database.execute_sql(
-            f"INSERT INTO account (id, {stamps}, name, name_sort)"
-            " VALUES (1, 1, ?, 1, ?, 1, 1, 'Acme', 'acme')",
-            (now, now),
-        )
+        old_rows.user_and_account(now)
         for invoice_id, state, reason, paid in (
             (1, "paid", "complete", 500),
             (2, "active", "new", 0),

@@ -11,6 +11,7 @@ import multiprocessing
 import sys
 from pathlib import Path
 
+import old_rows
 import pytest
 
 from crm_tui.config import Settings
@@ -804,18 +805,9 @@ def test_upgrade_ranks_existing_cases(db_path):
     try:
         migrations.upgrade(database, target=5)
         now = "2026-05-01T10:00:00.000000"
-        stamps = "version, created_at, created_by_id, modified_at, modified_by_id, owner_id"
+        stamps = old_rows.STAMPS
         with database.atomic("IMMEDIATE"):
-            database.execute_sql(
-                "INSERT INTO user (id, login, full_name, role, active, created_at)"
-                " VALUES (1, 'old', 'Old Timer', 'admin', 1, ?)",
-                (now,),
-            )
-            database.execute_sql(
-                f"INSERT INTO account (id, {stamps}, name, name_sort)"
-                " VALUES (1, 1, ?, 1, ?, 1, 1, 'Acme', 'acme')",
-                (now, now),
-            )
+            old_rows.user_and_account(now)
             for case_id, priority in ((1, "low"), (2, "high"), (3, "normal")):
                 database.execute_sql(
                     f'INSERT INTO "case" (id, {stamps}, number, title, title_sort, account_id,'
