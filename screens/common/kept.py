@@ -50,4 +50,5 @@ def kept_screen(
 
 
 def _on_a_stack(app: App, screen: Screen) -> bool:
+    # every area's stack (Textual 8 keeps one per mode), not only the current
     return any(screen in stack for stack in app._screen_stacks.values())
