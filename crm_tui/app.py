@@ -7,7 +7,18 @@ from functools import partial
 from rich.text import Text
 from textual.app import App, SystemCommand
 
-from crm_tui import config, crashlog, db, display, keys, meta, startup, styles, terminal_feel
+from crm_tui import (
+    config,
+    crashlog,
+    db,
+    display,
+    keys,
+    meta,
+    phones_shown,
+    startup,
+    styles,
+    terminal_feel,
+)
 from crm_tui.db import change_watcher
 from crm_tui.errors import CrmError, NotFound
 from crm_tui.screens.common import calls
@@ -118,6 +129,15 @@ class CrmApp(KeysInOrder):
                 severity="warning",
             )
         self._remember_theme = True
+
+    def get_driver_class(self):
+        driver = super().get_driver_class()
+        terminal_feel.prompt_reader(driver)
+        return driver
+
+    def on_unmount(self) -> None:
+        # the next start shows these numbers without loading the phone library
+        phones_shown.save()
 
     def watch_theme(self, theme: str) -> None:
         """A theme chosen in the command palette is saved in config.toml for

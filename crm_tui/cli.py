@@ -5,7 +5,6 @@ Errors exit non-zero with one clear line on stderr, never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from contextlib import contextmanager
@@ -13,106 +12,10 @@ from pathlib import Path
 
 import peewee
 
-from crm_tui import config, startup
+from crm_tui import cli_parser, config, startup
 from crm_tui.db.faults import fault_from
 from crm_tui.errors import CrmError
 from crm_tui.text import clean
-
-
-def _parser() -> argparse.ArgumentParser:
-    # The export names and the roles' terms come from the services, so the two
-    # never disagree.
-    from crm_tui.services.access import DEPTHS, PRIVILEGES, ROLES
-    from crm_tui.services.export import EXPORTS
-
-    p = argparse.ArgumentParser(
-        prog="crm-tui",
-        description="A keyboard-driven terminal CRM. With no command, opens the app.",
-    )
-    where = p.add_mutually_exclusive_group()
-    where.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        help="the database file, or a postgresql:// URL (default: from config)",
-    )
-    where.add_argument(
-        "--demo",
-        action="store_true",
-        help="use the demo database in the user data directory (seeded on first use)",
-    )
-    p.add_argument("--config", metavar="PATH", help="settings file (default: user config dir)")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-
-    init = sub.add_parser("init", help="create a database and make you its admin")
-    init.add_argument("path", metavar="PATH")
-    init.add_argument(
-        "--shared",
-        action="store_true",
-        help="make it group-writable for several users on this host",
-    )
-    init.add_argument("--group", metavar="NAME", help="the group that shares it (with --shared)")
-
-    users = sub.add_parser("users", help="manage users (admins)")
-    usub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    add = usub.add_parser("add", help="add a user for an OS login")
-    add.add_argument("login")
-    add.add_argument("--name", default="", help="full name shown in the app")
-    add.add_argument("--role", default="agent", choices=ROLES)
-    usub.add_parser("list", help="list users")
-    setrole = usub.add_parser("set-role", help="change a user's role")
-    setrole.add_argument("login")
-    setrole.add_argument("role", choices=ROLES)
-    setteam = usub.add_parser("set-team", help="put a user in a sales team ('' for none)")
-    setteam.add_argument("login")
-    setteam.add_argument("team")
-
-    roles = sub.add_parser("roles", help="what each role may do (admins change it)")
-    rsub = roles.add_subparsers(dest="roles_command", metavar="ACTION")
-    rlist = rsub.add_parser("list", help="the privileges of every role (the default action)")
-    rlist.add_argument("role", nargs="?", choices=ROLES, help="one role only")
-    rset = rsub.add_parser("set", help="change one privilege of a role (admins)")
-    rset.add_argument("role", choices=ROLES)
-    rset.add_argument("kind", metavar="KIND", help="a record kind, e.g. account, case, note")
-    rset.add_argument("privilege", choices=PRIVILEGES)
-    rset.add_argument("depth", choices=DEPTHS)
-
-    sub.add_parser("doctor", help="check SQLite, journal mode, file modes, integrity, schema")
-    backup = sub.add_parser(
-        "backup", help="copy the database into a new file, safely while others keep working"
-    )
-    backup.add_argument("dest", metavar="DEST")
-    restore = sub.add_parser(
-        "restore", help="put a backup in place of the database (nobody may have it open)"
-    )
-    restore.add_argument("backup", metavar="BACKUP")
-    # Its own dest: a subparser's default would overwrite a --db given before the command.
-    restore.add_argument("--db", dest="restore_db", metavar="PATH", help="the database to restore")
-    sub.add_parser(
-        "access",
-        help="PostgreSQL: install the access rules again and add missing people's roles",
-    )
-
-    copy = sub.add_parser(
-        "copy", help="copy this SQLite database into a new PostgreSQL database (all or nothing)"
-    )
-    copy.add_argument(
-        "--to", required=True, metavar="URL", help="postgresql://… of an empty database"
-    )
-
-    export = sub.add_parser("export", help="write records to stdout")
-    export.add_argument("what", choices=tuple(EXPORTS))
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
-    # Everything after `bench` goes to crm_tui.bench's own parser. A prefix no
-    # option uses keeps argparse from taking `--json` for an unknown option of
-    # this subparser (REMAINDER alone refuses a first argument that starts with -).
-    bench = sub.add_parser(
-        "bench",
-        help="measure performance on a generated large database",
-        add_help=False,
-        prefix_chars="+",
-    )
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
-    return p
 
 
 def _settings(args) -> config.Settings:
@@ -467,7 +370,9 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = startup.parse_args(lambda: _parser().parse_args(argv))  # collector paused for the app
+    args = startup.parse_args(
+        lambda: cli_parser.parser().parse_args(argv)
+    )  # collector paused for the app
     try:
         return COMMANDS[args.command](args)
     except BrokenPipeError:

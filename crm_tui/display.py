@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import lru_cache
 
-from crm_tui import meta
+from crm_tui import meta, phones_shown
 from crm_tui.errors import NotFound
 from crm_tui.meta import Attribute, AttributeType
 from crm_tui.services import dates
@@ -113,19 +112,11 @@ def day(value: dt.date | str | None, *, this_year: int | None = None) -> str:
     return dates.shown_day(value, this_year=this_year)
 
 
-@lru_cache(maxsize=4096)
 def phone(value: str | None) -> str:
     """An E.164 number grouped for reading (+44 20 7946 0958); anything else as stored."""
     if not value or not value.startswith("+"):
         return value or ""
-    # imported at the first phone shown, not with the app
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        return value
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phones_shown.shown(value)
 
 
 def rating(article) -> str:

@@ -11,7 +11,6 @@ else importing psycopg, at any time, gets it as usual.
 from __future__ import annotations
 
 import sys
-from importlib.abc import MetaPathFinder
 
 _DRIVER = "psycopg"
 
@@ -25,7 +24,9 @@ def _from_peewee() -> bool:
     return False
 
 
-class _DeferDriver(MetaPathFinder):
+# A finder needs only find_spec; importlib.abc.MetaPathFinder would cost
+# importlib.resources and tempfile (about 5 ms) on every start.
+class _DeferDriver:
     def find_spec(self, name, path=None, target=None):
         if "peewee" in sys.modules and sys.modules["peewee"].__dict__.get("Model"):
             sys.meta_path.remove(self)  # Peewee is loaded: nothing more to defer

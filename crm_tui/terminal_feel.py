@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import selectors
+import sys
 import types
 
 from textual import constants
@@ -42,16 +43,20 @@ class _PromptSelector(selectors.SelectSelector):
         return super().select(timeout)
 
 
-def _prompt_escape() -> bool:
-    constants.ESCAPE_DELAY = ESCAPE_DELAY_S  # read by the key parser at each escape
-    try:
-        from textual.drivers import linux_driver
-    except ImportError:  # not a POSIX terminal: its driver has its own reader
+def prompt_reader(driver: type, environ=os.environ) -> bool:
+    """Make the POSIX terminal reader of `driver` wake within the escape
+    delay; whether it did. Done when the driver is chosen rather than when
+    the app is made, so a start that draws elsewhere (a test, a headless
+    run) does not import the terminal driver for nothing."""
+    if "ESCDELAY" in environ:
         return False
+    module = sys.modules.get(driver.__module__)
+    # the reader's module builds its selector from this name when it starts
+    if module is None or getattr(module, "selectors", None) is not selectors:
+        return False  # not the POSIX reader, or already made prompt
     shim = types.SimpleNamespace(**vars(selectors))
     shim.SelectSelector = _PromptSelector
-    # the reader's module builds its selector from this name when it starts
-    linux_driver.selectors = shim
+    module.selectors = shim
     return True
 
 
@@ -67,6 +72,6 @@ def apply(app, environ=os.environ) -> None:
     if "TEXTUAL_ANIMATIONS" not in environ:
         app.animation_level = "none"
     if "ESCDELAY" not in environ:
-        _prompt_escape()
+        constants.ESCAPE_DELAY = ESCAPE_DELAY_S  # read by the key parser at each escape
     if "TEXTUAL_FPS" not in environ:
         _prompt_frames()

@@ -20,6 +20,7 @@ from crm_tui.services import session
 def _isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("CRM_TUI_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("CRM_TUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CRM_TUI_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("TZ", "UTC")
 
 

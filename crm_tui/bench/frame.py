@@ -45,10 +45,10 @@ def _app_class(mode: str, db_path: str):
         from crm_tui import startup
 
         startup.pause_collector()
-        from crm_tui import cli
+        from crm_tui import cli, cli_parser
         from crm_tui.runtime import open_for_user
 
-        args = cli._parser().parse_args(["--db", db_path, "--config", NO_CONFIG])
+        args = cli_parser.parser().parse_args(["--db", db_path, "--config", NO_CONFIG])
         open_for_user(db_path, cli._settings(args), login="bench")
         from crm_tui.app import CrmApp
 

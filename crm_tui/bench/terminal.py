@@ -58,14 +58,14 @@ try:
     startup.pause_collector()
 except ImportError:
     pass
-from crm_tui import cli
+from crm_tui import cli, cli_parser
 from crm_tui.runtime import open_for_user
 from textual.widgets import Input, TextArea
 # no caret blink: a repaint every 0.5 s
 Input._toggle_cursor = lambda self: None
 TextArea._toggle_cursor_blink_visible = lambda self: None
 db, login, settings_file = sys.argv[1:4]
-args = cli._parser().parse_args(["--db", db, "--config", settings_file])
+args = cli_parser.parser().parse_args(["--db", db, "--config", settings_file])
 open_for_user(db, cli._settings(args), login=login)
 from crm_tui.app import CrmApp
 app = CrmApp()

@@ -16,7 +16,6 @@ import functools
 import json
 import re
 import unicodedata
-from importlib import resources
 
 from crm_tui import text
 from crm_tui.services import session
@@ -38,6 +37,8 @@ def key(name: str | None) -> str:
 @functools.cache
 def _table() -> tuple[dict[str, str], dict[str, str]]:
     """(name key -> region, region -> its English name)."""
+    from importlib import resources
+
     source = resources.files("crm_tui.data") / "countries.json"
     regions: dict[str, list[str]] = json.loads(source.read_text(encoding="utf-8"))["regions"]
     by_key = {key(name): region for region, names in regions.items() for name in names}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crm_tui.errors import ValidationError
 
@@ -22,6 +21,9 @@ _SHOWN = re.compile(r"^(?:([a-z]{3,9}),?\s+)?(\d{1,2})\s+([a-z]{3,9})\.?(?:,?\s+
 def local_zone(name: str = "") -> dt.tzinfo:
     """The configured IANA zone, else the system's local zone."""
     if name:
+        # the zone database is read when a zone is named, not with the services
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):

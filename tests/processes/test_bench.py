@@ -378,11 +378,11 @@ def test_report_names_the_open_opportunities():
 
 
 def test_the_command_line_passes_every_option_to_the_bench():
-    from crm_tui import cli
+    from crm_tui import cli_parser
 
-    args = cli._parser().parse_args(["bench", "--quick", "--repeat", "3", "--json"])
+    args = cli_parser.parser().parse_args(["bench", "--quick", "--repeat", "3", "--json"])
     assert args.command == "bench" and args.bench_args == ["--quick", "--repeat", "3", "--json"]
-    assert cli._parser().parse_args(["bench"]).bench_args == []
+    assert cli_parser.parser().parse_args(["bench"]).bench_args == []
 
 
 # --- customer service (issue 4) -------------------------------------------------------------

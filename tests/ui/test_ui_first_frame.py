@@ -40,3 +40,16 @@ async def test_a_list_opened_later_has_its_rows_when_it_mounts(db):
         await pilot.press("2")
         assert await wait_until(pilot, lambda: type(app.screen).__name__ == "ContactsScreen")
         assert app.screen.table.row_count == 1  # loaded in on_mount, before any frame
+
+
+async def test_the_numbers_shown_are_remembered_for_the_next_start(db, tmp_path):
+    from crm_tui import phones_shown
+
+    phones_shown.forget()
+    accounts.create({"name": "Acme", "phone": "+442079460958"})
+    app = CrmApp()
+    async with app.run_test(size=BIG) as pilot:
+        assert await wait_until(pilot, lambda: app.screen.table.row_count == 1)
+    saved = (tmp_path / "state" / phones_shown.FILE_NAME).read_text(encoding="utf-8")
+    assert '"+442079460958": "+44 20 7946 0958"' in saved
+    phones_shown.forget()
