@@ -344,7 +344,12 @@ def cmd_export(args) -> int:
 
     settings = _settings(args)
     _open(args, settings)
-    export.write(args.what, sys.stdout, args.format)
+    view = None
+    if args.view:
+        from crm_tui.services import views
+
+        view = views.by_name(export.EXPORTS[args.what].kind, args.view)
+    export.write(args.what, sys.stdout, args.format, view=view)
     return 0
 
 

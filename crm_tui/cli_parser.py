@@ -106,6 +106,11 @@ def parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write records to stdout")
     export.add_argument("what", choices=_ExportNames())
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument(
+        "--view",
+        metavar="NAME",
+        help="only the records a saved view of the list shows, in its order",
+    )
     # Everything after `bench` goes to crm_tui.bench's own parser. A prefix no
     # option uses keeps argparse from taking `--json` for an unknown option of
     # this subparser (REMAINDER alone refuses a first argument that starts with -).

@@ -98,6 +98,7 @@ SCREENS: dict[str, Layout] = {
     "RetryModal": Layout(("retry",)),
     "ConflictModal": Layout(("conflict",)),
     "PromptModal": Layout(("prompt",)),
+    "ViewPicker": Layout(("view_picker",)),
     "HelpScreen": Layout(("help",)),
     # the bases last: a clash is said on a screen a person knows
     "RecordListScreen": _list(),

@@ -48,6 +48,8 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("list.activity", "a", "log_activity", "Activity"),
         bind("list.view", "v", "next_view", "View"),
         bind("list.previous_view", "V", "previous_view", "Previous view", show=False),
+        bind("list.save_view", "ctrl+s", "save_view", "Save view", show=False),
+        bind("list.views", "W", "pick_view", "Views", show=False),
         bind("list.sort", "s", "next_sort", "Sort"),
         bind("list.toggle_active", "D", "toggle_active", "Deactivate/reactivate", show=False),
         bind("list.clear", "escape", "clear_filter", "Clear filter / back", show=False),
@@ -91,6 +93,14 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("conflict.cancel", "c", "choose(None)", "Cancel", show=False),
     ),
     "help": (bind("help.close", "escape,question_mark,q", "close", "Close"),),
+    # ViewPicker: a list's views; the highlighted one is opened (enter),
+    # renamed, deleted or made the list's default.
+    "view_picker": (
+        bind("views.default", "asterisk", "make_default", "Make default"),
+        bind("views.rename", "e", "rename", "Rename"),
+        bind("views.delete", "x", "delete", "Delete"),
+        bind("views.close", "escape", "close", "Close"),
+    ),
     # Widgets: active while they (or a widget inside them) have focus.
     "record_table": (
         bind("cursor.down", "j", "cursor_down", "Down", show=False),

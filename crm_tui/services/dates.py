@@ -61,7 +61,7 @@ def parse_day(typed: str, today: dt.date, *, field: str = "date", past: bool = F
             return today + dt.timedelta(days=count)
         if unit == "w":
             return today + dt.timedelta(weeks=count)
-        return _add_months(today, count)
+        return add_months(today, count)
     shown = _shown_day(value, today)
     if shown is not None:
         return shown
@@ -140,7 +140,8 @@ def _full_day(value: str) -> bool:
     return any(name.startswith(value) for name in names)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (earlier when negative), or the month's last."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     for candidate in (31, 30, 29, 28):

@@ -166,11 +166,49 @@ def _plan(what: str) -> tuple[tuple[_Column, ...], str]:
     return tuple(columns), f'FROM "{_table(kind)}" t ' + " ".join(joins)
 
 
-def rows(what: str, batch: int = 1000) -> tuple[list[str], Iterator[tuple]]:
-    """Column names and a generator of rows for an export, by id, in batches."""
+def _list_page(kind: str) -> Callable[..., object]:
+    """The page function of `kind`'s list: what a saved view of it shows."""
+    import importlib
+
+    module = {
+        "account": "customers.accounts",
+        "contact": "customers.contacts",
+        "quote": "sales.quotes",
+        "order": "sales.orders",
+        "invoice": "sales.invoices",
+        "case": "support.cases",
+    }.get(kind)
+    if module is None:
+        raise NotFound(f"{kind} records have no list whose views can be exported")
+    return importlib.import_module(f"crm_tui.services.{module}").page
+
+
+def view_ids(view, batch: int = 1000) -> Iterator[list[int]]:
+    """The ids of the records a saved view shows, in its order, a page at a
+    time, read as its list reads them (its built-in view, query and sort,
+    the access rules)."""
+    page = _list_page(view.list)
+    options: dict = {"view": view.base_view, "query": view.query or None}
+    if view.list == "case" and view.base_view.startswith("queue:"):
+        options.update(view="queue", queue_id=int(view.base_view.split(":", 1)[1]))
+    after = None
+    while True:
+        found = page(**options, after=after, limit=batch)
+        if found.rows:
+            yield [row["id"] for row in found.rows]
+        if not found.more_after or not found.rows:
+            return
+        after = found.keys[-1]
+
+
+def rows(what: str, batch: int = 1000, view=None) -> tuple[list[str], Iterator[tuple]]:
+    """Column names and a generator of rows for an export, by id, in batches;
+    with a saved `view` (services.views) the records it shows, in its order."""
     if what not in EXPORTS:
         raise ValueError(f"cannot export {what!r}; choose one of {', '.join(EXPORTS)}")
     kind = EXPORTS[what].kind
+    if view is not None and view.list != kind:
+        raise ValueError(f"{view.name!r} is a view of {view.list} records, not of {what}")
     columns, source = _plan(what)
     select = ", ".join(f'{c.sql} AS "{c.name}"' for c in columns)
     sql = f"SELECT {select} {source}"
@@ -181,6 +219,22 @@ def rows(what: str, batch: int = 1000) -> tuple[list[str], Iterator[tuple]]:
     condition = f" AND {readable}" if readable else ""
     converts = [(index, c.convert) for index, c in enumerate(columns) if c.convert]
 
+    def convert(row) -> tuple:
+        out = list(row)
+        for index, convert in converts:
+            out[index] = convert(out[index])
+        return tuple(out)
+
+    def in_view() -> Iterator[tuple]:
+        for ids in view_ids(view, batch):
+            marks = ", ".join("?" * len(ids))
+            chunk = database.execute_sql(f"{sql} WHERE t.id IN ({marks})", ids).fetchall()
+            by_id = {row[0]: row for row in chunk}
+            yield from (convert(by_id[i]) for i in ids if i in by_id)
+
+    if view is not None:
+        return [c.name for c in columns], in_view()
+
     def generate() -> Iterator[tuple]:
         last = 0
         while True:
@@ -189,11 +243,7 @@ def rows(what: str, batch: int = 1000) -> tuple[list[str], Iterator[tuple]]:
             ).fetchall()
             if not chunk:
                 return
-            for row in chunk:
-                out = list(row)
-                for index, convert in converts:
-                    out[index] = convert(out[index])
-                yield tuple(out)
+            yield from (convert(row) for row in chunk)
             last = chunk[-1][0]
 
     return [c.name for c in columns], generate()
@@ -213,11 +263,12 @@ def csv_cell(value: object) -> object:
     return text
 
 
-def write(what: str, out: TextIO, fmt: str = "csv") -> int:
-    """Write an export to `out` as csv or json (one array); returns the row count.
+def write(what: str, out: TextIO, fmt: str = "csv", view=None) -> int:
+    """Write an export (or the records a saved `view` shows) to `out` as csv
+    or json (one array); returns the row count.
 
     CSV cells go through `csv_cell`; JSON keeps every value exactly."""
-    names, data = rows(what)
+    names, data = rows(what, view=view)
     count = 0
     if fmt == "csv":
         writer = csv.writer(out)

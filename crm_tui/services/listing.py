@@ -10,12 +10,16 @@ only the survivors are ranked (see ListSpec.broad_views)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from crm_tui import meta
 from crm_tui.db import dict_rows, is_postgres
 from crm_tui.errors import DomainError
 from crm_tui.services import access, search
+from crm_tui.services.query import QueryError, compile_query
+from crm_tui.services.query.compile import AskedSort, sort_column
 
 
 @dataclass(frozen=True)
@@ -98,18 +102,26 @@ def fetch_page(
     readable = access.read_filter(spec.kind, f"{alias}.owner_id")
     if readable:
         where.append(readable)
-    params: list = []
-    fts = search.query_for(query)
+    # the query language: conditions join the view's, free words are searched
+    asked = compile_query(spec.kind, alias, query)
+    where += asked.where
+    params: list = list(asked.params)
+    fts = search.query_for(asked.words)
+    if fts is not None and asked.sort is not None:
+        # sorted as asked: the words only filter, nothing is ranked
+        where.append(f"{alias}.id IN ({search.matches_sql(spec.kind)})")
+        params.append(search.match_param(spec.kind, fts))
+        fts = None
     if fts is not None:
         cursor = after if after is not None else before
         # A cursor keeps the order its page was read in, even if the match
         # count crossed the limit meanwhile.
         newest = cursor[0] == NEWEST if cursor is not None else too_many_to_rank(spec.kind, fts)
         if newest:
-            return _newest_matches(spec, where, fts, after, before, last, limit, inclusive)
+            return _newest_matches(spec, where, params, fts, after, before, last, limit, inclusive)
     broad = fts is not None and view in spec.broad_views
     if fts is None:
-        chosen = spec.sorts[sort]
+        chosen = _asked_sort(spec, asked.sort) if asked.sort is not None else spec.sorts[sort]
         key_expr, id_expr, descending = chosen.expr, f"{alias}.id", chosen.descending
     elif broad:
         key_expr, id_expr, descending = "_r.rank_key", "_r.rid", False
@@ -187,6 +199,27 @@ def fetch_page(
     return _read_page(sql, params, limit, after, before, last)
 
 
+def _asked_sort(spec: ListSpec, asked: AskedSort) -> Sort:
+    """The list's own sort on the column `sort:` asked for, in the direction
+    asked: only those have indexes to walk on a big table."""
+    alias = spec.table.split()[1]
+
+    def own_sort(column: str) -> Sort | None:
+        named = re.compile(rf"(?<![\w.]){re.escape(f'{alias}.{column}')}(?!\w)")
+        return next((s for s in spec.sorts.values() if named.search(s.expr)), None)
+
+    found = own_sort(asked.column)
+    if found is not None:
+        return Sort(found.expr, asked.descending)
+    kind = meta.kind(spec.kind)
+    sortable = [a.name for a in kind.attributes if own_sort(sort_column(kind, a))]
+    raise QueryError(
+        f"{kind.plural.lower()} cannot be sorted by {asked.label.lower()} here; "
+        f"by {', '.join(sortable)}",
+        asked.position,
+    )
+
+
 def _read_page(sql, params, limit, after, before, last, *, ranked=True) -> Page:
     """Run a page query (it asks for limit + 1 rows, in reverse when walking
     backwards) and turn the rows into a Page in display order."""
@@ -202,14 +235,14 @@ def _read_page(sql, params, limit, after, before, last, *, ranked=True) -> Page:
     return Page(rows, more, after is not None, keys, ranked)
 
 
-def _newest_matches(spec, where, fts, after, before, last, limit, inclusive) -> Page:
+def _newest_matches(spec, where, where_params, fts, after, before, last, limit, inclusive) -> Page:
     """A filtered page for a query with too many matches to rank: matches by
     descending id, streamed from the index and stopped at the page."""
     alias = spec.table.split()[1]
     fts_table = f"{spec.kind}_fts"
     backwards = before is not None or last
     cursor = after if after is not None else before
-    params: list = [search.match_param(spec.kind, fts)]
+    params: list = [search.match_param(spec.kind, fts), *where_params]
     conditions = [search.unranked_match_sql(spec.kind), *where]
     if cursor is not None:
         op = (">" if backwards else "<") + ("=" if inclusive else "")

@@ -236,6 +236,27 @@ def _admin_policies(table: str) -> list[str]:
     ]
 
 
+def _view_policies() -> list[str]:
+    """Saved views (services/views.py): read by their owner, their team
+    (scope team) or everyone (scope everyone); written by their owner, and
+    shared only by a manager or admin; an admin reads and changes any."""
+    me = "(SELECT crm_user_id())"
+    admin = "(SELECT crm_role()) = 'admin'"
+    sharer = "(SELECT crm_role()) IN ('manager', 'admin')"
+    readable = (
+        f"owner_id = {me} OR scope = 'everyone' OR "
+        f"(scope = 'team' AND owner_id = ANY ((SELECT crm_team_ids())::bigint[]))"
+    )
+    own = f"owner_id = {me} AND (scope = 'personal' OR {sharer})"
+    return [
+        f"CREATE POLICY crm_read ON saved_view FOR SELECT USING ({readable} OR {admin})",
+        f"CREATE POLICY crm_insert ON saved_view FOR INSERT WITH CHECK ({own})",
+        f"CREATE POLICY crm_update ON saved_view FOR UPDATE USING (owner_id = {me} OR {admin}) "
+        f"WITH CHECK ({own} OR {admin})",
+        f"CREATE POLICY crm_delete ON saved_view FOR DELETE USING (owner_id = {me} OR {admin})",
+    ]
+
+
 def _tables() -> list[str]:
     return [
         row[0]
@@ -318,6 +339,14 @@ def _policies_for(table: str) -> list[str] | None:
         return _feedback_policies(table)
     if table == "sequence":
         return _counter_policies()
+    if table == "saved_view":
+        return _view_policies()
+    if table == "view_default":
+        me = "(SELECT crm_user_id())"
+        return [
+            f"CREATE POLICY crm_own ON view_default FOR ALL USING (user_id = {me}) "
+            f"WITH CHECK (user_id = {me})"
+        ]
     if table in INTERNAL:
         return [f'REVOKE ALL ON "{table}" FROM {PERSON}']
     if table.endswith("_fts"):

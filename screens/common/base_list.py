@@ -16,9 +16,12 @@ from crm_tui import db, display, keys, meta
 from crm_tui.meta.types import AttributeType
 from crm_tui.screens.common import calls, routes
 from crm_tui.screens.common.access_keys import AccessKeys
+from crm_tui.screens.common.list_views import SavedViews
+from crm_tui.screens.common.query_hints import QuerySuggester
 from crm_tui.screens.common.state_keys import bindings_of
-from crm_tui.services import dates, session
+from crm_tui.services import dates, query, session
 from crm_tui.services.listing import RANK_LIMIT, Page
+from crm_tui.services.query import QueryError
 from crm_tui.text import safe_line
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.palette import record_actions
@@ -72,7 +75,7 @@ def filter_hint(kind: str, width: int = FILTER_HINT_WIDTH) -> str:
     return text
 
 
-class RecordListScreen(AccessKeys, Screen):
+class RecordListScreen(SavedViews, AccessKeys, Screen):
     """Subclasses set KIND, AREA_TITLE, VIEWS, SORTS, COLUMNS and `fetch_page`."""
 
     KIND = ""
@@ -97,8 +100,11 @@ class RecordListScreen(AccessKeys, Screen):
         # failed), and the day (what is overdue, due today, moves with it)
         self._read_at: int | None = None
         self._read_on = dates.today()
-        # the filter the rows shown were read for
+        # the filter last asked for, and the last one the rows were read by
+        # (they differ while the query asked for cannot be read: _query_problem)
         self._shown_filter = ""
+        self._applied_filter = ""
+        self._query_problem = ""
 
     # --- to be provided by subclasses --------------------------------------
 
@@ -115,6 +121,10 @@ class RecordListScreen(AccessKeys, Screen):
 
     def open_record(self, record_id: int) -> None:
         routes.open_detail(self.app, self.KIND, record_id)
+
+    def query_problem(self, typed: str) -> str:
+        """Why the filter `typed` cannot be run on this list, in one line; ""."""
+        return query.problem(self.KIND, typed)
 
     def new_record(self) -> None:
         self.app.push_screen(self.form_screen(None), self._after_form)
@@ -152,7 +162,11 @@ class RecordListScreen(AccessKeys, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="list-bar"):
-            yield Input(placeholder=self.filter_placeholder(), id="filter")
+            yield Input(
+                placeholder=self.filter_placeholder(),
+                id="filter",
+                suggester=QuerySuggester(self.KIND),
+            )
             yield Static(id="view-label")
         yield RecordTable(self.COLUMNS, id="records", page_size=session.settings().page_size)
         yield Static(id="list-status")
@@ -198,6 +212,7 @@ class RecordListScreen(AccessKeys, Screen):
 
     def on_mount(self) -> None:
         self.title = self.AREA_TITLE
+        self.open_default_view()
         if getattr(self.app, "laid_out", True):
             self.reload()
         else:
@@ -219,16 +234,30 @@ class RecordListScreen(AccessKeys, Screen):
 
     def _fetch(self, **kwargs) -> Page:
         return self.fetch_page(
-            view=self.view, sort=self.sort, query=self.filter_text or None, **kwargs
+            view=self.base_view(), sort=self.sort, query=self._asked(self._applied_filter), **kwargs
         )
+
+    def _asked(self, typed: str) -> str | None:
+        """The query the rows are read by: the saved view's, then what is typed."""
+        return " ".join(q for q in (self.view_query(), typed) if q) or None
 
     def reload(self, keep_position: bool = False) -> None:
         # taken before the read: a commit during it moves the generation on
         generation, self._read_on = db.generation(), dates.today()
         self._shown_filter = self.filter_text
+        # a query that cannot be read leaves the rows of the last one that
+        # could, and says why under them
+        self._query_problem = self.query_problem(self._asked(self.filter_text) or "")
+        if self._query_problem:
+            self._show_status()
+            return
+        applied, self._applied_filter = self._applied_filter, self.filter_text
 
         def load() -> bool:
-            self.table.load(self._fetch, keep_position=keep_position)
+            try:
+                self.table.load(self._fetch, keep_position=keep_position)
+            except QueryError as exc:  # what only the list can tell (its sorts)
+                self._applied_filter, self._query_problem = applied, str(exc)
             return True
 
         self._read_at = generation if calls.loaded(self, load, default=False) else None
@@ -242,18 +271,32 @@ class RecordListScreen(AccessKeys, Screen):
     def action_refresh_data(self) -> None:
         self.refresh_data()
 
+    def _order_label(self) -> Text:
+        """How the rows are ordered: the query's sort, relevance to its
+        words, or the list's sort."""
+        typed = self._asked(self._applied_filter)
+        asked = query.parse(typed) if typed else None
+        if asked is not None and asked.sort is not None:
+            arrow = "↓" if asked.sort.descending else "↑"
+            return Text(f"  ·  by {'.'.join(asked.sort.path)} {arrow}")
+        if asked is None or not asked.words:
+            return Text(f"  ·  by {self.SORTS[self.sort]}")
+        if self.table.ranked:
+            return Text("  ·  by relevance")
+        return Text("  ·  many matches, newest first", style="yellow")
+
     def _show_status(self) -> None:
         table = self.table
         label = Text()
-        label.append(self.VIEWS[self.view], style="bold")
-        if not self.filter_text:
-            label.append(f"  ·  by {self.SORTS[self.sort]}")
-        elif table.ranked:
-            label.append("  ·  by relevance")
-        else:
-            label.append("  ·  many matches, newest first", style="yellow")
+        label.append(self.view_name(), style="bold")
+        label.append_text(self._order_label())
         self.query_one("#view-label", Static).update(label)
         status = Text()
+        if self._query_problem:
+            status.append("Filter not applied: ", style="bold yellow")
+            status.append(safe_line(self._query_problem))
+            self.query_one("#list-status", Static).update(status)
+            return
         count = table.loaded_count
         if count == 0:
             status.append("Nothing matches." if self.filter_text else "No records in this view.")
@@ -308,7 +351,7 @@ class RecordListScreen(AccessKeys, Screen):
             self.reload()
         self.table.focus()
         # "/ name enter" opens the best match, as enter does on the list
-        if self.filter_text and self.table.current_id is not None:
+        if self.filter_text and not self._query_problem and self.table.current_id is not None:
             self.open_record(self.table.current_id)
 
     def on_key(self, event) -> None:
@@ -316,6 +359,10 @@ class RecordListScreen(AccessKeys, Screen):
         if filter_box.has_focus and event.key in ("down", "escape"):
             self.table.focus()
             event.stop()
+
+    def _clear_filter_box(self) -> None:
+        self.query_one("#filter", Input).value = ""
+        self.filter_text = ""
 
     def action_clear_filter(self) -> None:
         filter_box = self.query_one("#filter", Input)
@@ -332,16 +379,6 @@ class RecordListScreen(AccessKeys, Screen):
     def _cycle(self, options: dict, current: str, step: int = 1) -> str:
         keys = list(options)
         return keys[(keys.index(current) + step) % len(keys)]
-
-    def action_next_view(self) -> None:
-        self.view = self._cycle(self.VIEWS, self.view)
-        self.reload()
-
-    def action_previous_view(self) -> None:
-        # a list with many views (the case queue's one per queue) must not
-        # make a person go all the way round for the one just passed
-        self.view = self._cycle(self.VIEWS, self.view, -1)
-        self.reload()
 
     def action_next_sort(self) -> None:
         if self.filter_text:

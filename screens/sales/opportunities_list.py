@@ -80,7 +80,7 @@ class OpportunitiesScreen(RecordListScreen):
         super()._show_status()
         f = board_filter(self.app)
         label = Text()
-        label.append(VIEWS[self.view], style="bold")
+        label.append(self.view_name(), style="bold")
         label.append(f" · {opportunities.SCOPES[f.scope]} · {opportunities.CLOSE_FILTERS[f.close]}")
         self.query_one("#view-label").update(label)
 

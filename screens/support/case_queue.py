@@ -16,7 +16,7 @@ from crm_tui.screens.common.base_list import RecordListScreen
 from crm_tui.screens.common.calls import direct
 from crm_tui.screens.support import case_actions
 from crm_tui.screens.support.sla_clock import countdown
-from crm_tui.services import access
+from crm_tui.services import access, query
 from crm_tui.services.listing import Page
 from crm_tui.services.support import cases, queues
 from crm_tui.text import clean, safe_line
@@ -148,6 +148,12 @@ class CaseQueueScreen(RecordListScreen):
             row["name"] = f"{row['number']} {row['title']}"
         return page
 
+    def query_problem(self, typed: str) -> str:
+        problem = super().query_problem(typed)
+        if not problem and typed and query.parse(typed).sort is not None:
+            return "a queue is always in order of urgency: leave sort: out"
+        return problem
+
     def action_next_sort(self) -> None:
         self.notify("The queue is always ordered by SLA urgency: the next breach first.")
 
@@ -176,9 +182,9 @@ class CaseQueueScreen(RecordListScreen):
         the list shows my cases instead, where it is, one v away from the
         unassigned again (opening it is T's job; t also serves taking a few
         in a row)."""
-        moved = self.view == "unassigned"
+        moved = self.base_view() == "unassigned"
         if moved:
-            self.view = "mine"
+            self.view, self.saved_view = "mine", None
             self.reload()
         else:
             self.refresh_data()
@@ -245,7 +251,7 @@ class CaseQueueScreen(RecordListScreen):
         case T would take next, the top of the unassigned view."""
         if resolved is None:
             return
-        self.view = "unassigned"
+        self.view, self.saved_view = "unassigned", None
         self.reload()
         row = self.table.current_row
         said = Text.assemble(safe_line(resolved.number, "bold"), " resolved. ")

@@ -10,6 +10,7 @@ from crm_tui.screens.common.access_keys import keyed
 from crm_tui.screens.common.base_list import RecordListScreen
 from crm_tui.screens.common.date_field import day_column
 from crm_tui.screens.support import contract_actions
+from crm_tui.services import query as query_language
 from crm_tui.services.listing import Page
 from crm_tui.services.support import contracts
 from crm_tui.text import safe_line
@@ -21,6 +22,17 @@ STATE_STYLE = {"draft": "yellow", "active": "green", "on_hold": "magenta",
 
 def _state(row: dict) -> Text:
     return Text(contracts.STATES[row["state"]], style=STATE_STYLE[row["state"]])
+
+
+def _words_alone(typed: str | None) -> bool:
+    """Whether `typed` is words only (no conditions, sort or left-out words)."""
+    if not typed:
+        return False
+    try:
+        asked = query_language.parse(typed)
+    except query_language.QueryError:
+        return False
+    return bool(asked.words) and not (asked.conditions or asked.sort or asked.excluded)
 
 
 class ContractsScreen(RecordListScreen):
@@ -45,10 +57,14 @@ class ContractsScreen(RecordListScreen):
     FILTER_HINT = "{list.filter} type to find a contract by name or number…"
 
     def fetch_page(self, *, view: str, sort: str, query: str | None = None, **kwargs) -> Page:
-        if query:
+        if _words_alone(query):
             # a contract list is small: the name/number lookup, not a keyset walk
             return Page(contracts.find_by_name(query, limit=200))
-        return contracts.page(view=view, sort=sort, **kwargs)
+        return contracts.page(view=view, sort=sort, query=query, **kwargs)
+
+    def query_problem(self, typed: str) -> str:
+        # words alone find contracts by name or number; conditions go to the list
+        return "" if _words_alone(typed) else super().query_problem(typed)
 
     def form_screen(self, record_id: int | None):
         from crm_tui.screens.support.contract_form import ContractFormScreen

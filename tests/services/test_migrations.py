@@ -230,7 +230,7 @@ def test_m0012_gives_invoices_paid_before_it_their_payment_day(engine, tmp_path,
                 " VALUES (?, 1, ?, 1, ?, 1, 1, ?, 'Old', 'old', 1, 'EUR', ?, ?, 500, ?)",
                 (invoice_id, now, now, f"INV-0000{invoice_id}", state, reason, paid),
             )
-    assert migrations.upgrade(database) == ["m0012_activity_parties"]
+    assert migrations.upgrade(database, target=12) == ["m0012_activity_parties"]
     rows = dict_rows(
         "SELECT id, paid_on, payment_method, payment_reference, paid_amount FROM invoice ORDER BY id"
     )

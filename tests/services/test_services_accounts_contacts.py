@@ -8,6 +8,7 @@ from crm_tui.db import database, dict_rows
 from crm_tui.errors import ConflictError, DomainError, NotFound, ValidationError
 from crm_tui.services import audit, users
 from crm_tui.services.customers import accounts, contacts
+from crm_tui.services.query import QueryError
 
 
 def errors_of(excinfo) -> dict[str, str]:
@@ -569,6 +570,9 @@ def test_updating_a_record_reindexes_it(db):
 
 def test_hostile_queries_do_not_break_search(db):
     accounts.create({"name": 'The "Best" OR Worst'})
-    for typed in ['"', "*", "OR", "NEAR(", 'best" OR', "-", "a:b", "^"]:
+    for typed in ['"', "*", "OR", "NEAR(", 'best" OR', "-", "^", '"a', "'"]:
         accounts.page(view="all", query=typed)
+    # what reads as a condition on no field is refused in one line
+    with pytest.raises(QueryError, match="accounts have no field 'a'"):
+        accounts.page(view="all", query="a:b")
     assert names(accounts.page(view="all", query='"best" or').rows) == ['The "Best" OR Worst']

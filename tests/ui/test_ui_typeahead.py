@@ -303,8 +303,8 @@ async def test_the_case_picker_gets_a_burst_typed_as_it_opens(db):
 
 
 # Modals that take single keys, not typed text: y/n, try again, reload or
-# overwrite, the key list.
-SINGLE_KEY_MODALS = {"ConfirmModal", "RetryModal", "ConflictModal", "HelpScreen"}
+# overwrite, the key list, a list's views.
+SINGLE_KEY_MODALS = {"ConfirmModal", "RetryModal", "ConflictModal", "HelpScreen", "ViewPicker"}
 BURST_MODALS = {
     FormModal,
     PromptModal,

@@ -26,6 +26,8 @@ MODULES = [
     "m0010_kb_rank",
     "m0011_pg_match_counts",
     "m0012_activity_parties",
+    "m0013_state_modified_indexes",
+    "m0014_saved_views",
 ]
 LATEST = len(MODULES)
 

@@ -22,6 +22,7 @@ from crm_tui.models.base import utcnow
 from crm_tui.models.service import Case
 from crm_tui.services import numbers, records, search
 from crm_tui.services.listing import Page
+from crm_tui.services.query import QueryError, compile_query
 from crm_tui.services.support import case_clock, case_fields
 from crm_tui.services.support.case_fields import FIELDS
 from crm_tui.services.support.case_merge import merge
@@ -354,7 +355,9 @@ def _matching(fts: str, ids: list[int]) -> set[int]:
     return {r[0] for r in found}.intersection(ids)
 
 
-def _probe_walk(where, fts, index, segments, descending, cursor, backwards, inclusive, limit):
+def _probe_walk(
+    where, params, fts, index, segments, descending, cursor, backwards, inclusive, limit
+):
     """A filtered page by walking the view unfiltered and checking the cases
     walked against the FTS index, a batch at a time; None (gather the
     matches instead) when the view's cases turn out mostly not to match,
@@ -363,7 +366,9 @@ def _probe_walk(where, fts, index, segments, descending, cursor, backwards, incl
     out: list = []
     batch = need
     for _ in range(2):
-        rows = walk(where, index, [], segments, descending, cursor, backwards, inclusive, batch - 1)
+        rows = walk(
+            where, index, params, segments, descending, cursor, backwards, inclusive, batch - 1
+        )
         hits: set = set()
         if rows:
             hits = _matching(fts, [r[0] for r in rows])
@@ -379,9 +384,10 @@ def _probe_walk(where, fts, index, segments, descending, cursor, backwards, incl
     return None
 
 
-def _plan(where, fts, walk_args) -> list:
-    """The rows (id, *key) of a page of the view `where` narrowed to the cases
-    matching `fts`, by the cheapest plan for how much of the view matches."""
+def _plan(where, params, fts, walk_args) -> list:
+    """The rows (id, *key) of a page of the view `where` (its `params`)
+    narrowed to the cases matching `fts`, by the cheapest plan for how much
+    of the view matches."""
     # The share is read on the indexed prefix: finding even one match of a
     # longer prefix makes FTS5 merge every term it starts, as dear as
     # gathering them. Fewer superset matches than the sample: few matches.
@@ -392,16 +398,18 @@ def _plan(where, fts, walk_args) -> list:
         # Few matches: read those cases by id and sort them (walking the view
         # for them would read every case in it when nothing matches).
         where += f" AND k.id IN ({search.matches_sql('case')})"
-        return walk(where, None, [search.match_param("case", fts)], *walk_args[1:])
+        return walk(where, None, [*params, search.match_param("case", fts)], *walk_args[1:])
     if share >= _DENSE and cheap == fts:
-        found = _probe_walk(where, fts, *walk_args)
+        found = _probe_walk(where, params, fts, *walk_args)
     if found is None:
         # The matches are gathered once (a temp index of ids), then the view
         # is walked in urgency order: ~35 ms when a prefix matches most of
         # 200k cases, which _probe_walk avoids where it can. The + keeps
         # SQLite from driving the walk by the match ids (a probe per match).
         where += f" AND +k.id IN ({search.matches_sql('case')})"
-        found = walk(where, walk_args[0], [search.match_param("case", fts)], *walk_args[1:])
+        found = walk(
+            where, walk_args[0], [*params, search.match_param("case", fts)], *walk_args[1:]
+        )
     return found
 
 
@@ -421,19 +429,24 @@ def page(
     normal, low), then id; "resolved" by resolution time, newest first.
     Keyset-paged like listing.fetch_page: pass a row's key from `page.keys`
     as `after`/`before`. `query` narrows the view through the case search
-    index (number, title, customer ...)."""
+    index (number, title, customer ...), and its conditions (the query
+    language, services/query) narrow it further; a queue keeps its order."""
     where, index, segments, descending = view_where(view, queue_id)
     readable = readable_where()
     if readable:
         where += f" AND {readable}"
+    asked = compile_query("case", "k", query)
+    if asked.sort is not None:
+        raise QueryError("a queue is always in order of urgency: leave sort: out")
+    where += "".join(f" AND ({condition})" for condition in asked.where)
     backwards = before is not None or last
     cursor = after if after is not None else before
     walk_args = (index, segments, descending, cursor, backwards, inclusive, limit)
-    fts = search.query_for(query)
+    fts = search.query_for(asked.words)
     if fts is None:
-        found = walk(where, index, [], *walk_args[1:])
+        found = walk(where, index, asked.params, *walk_args[1:])
     else:
-        found = _plan(where, fts, walk_args)
+        found = _plan(where, asked.params, fts, walk_args)
     more = len(found) > limit
     found = found[:limit]
     if backwards:
