@@ -58,9 +58,11 @@ def _view(row: dict) -> SavedView:
     return SavedView(**{**row, "columns": columns})
 
 
-def _visible_where() -> tuple[str, list]:
+def _visible_where(*, managing: bool = False) -> tuple[str, list]:
+    """Views the person uses: their own and those shared with them; an admin
+    managing views (`managing`) reaches anyone's."""
     me = session.current_user()
-    if me.role == "admin":
+    if managing and me.role == "admin":
         return "TRUE", []
     team = me.team or ""
     return (
@@ -70,8 +72,9 @@ def _visible_where() -> tuple[str, list]:
 
 
 def visible(list_name: str) -> list[SavedView]:
-    """The views of a list the person may use: their own first, then those
-    shared with them, each by name."""
+    """The views of a list the person uses: their own first, then those
+    shared with them, each by name (an admin's too: others' personal views
+    stay theirs)."""
     where, params = _visible_where()
     rows = dict_rows(
         f'SELECT {_COLUMNS} FROM saved_view v JOIN "user" u ON u.id = v.owner_id '
@@ -84,8 +87,8 @@ def visible(list_name: str) -> list[SavedView]:
 
 
 def get(view_id: int) -> SavedView:
-    """One view the person may use; NotFound otherwise."""
-    where, params = _visible_where()
+    """One view the person may use (an admin: any); NotFound otherwise."""
+    where, params = _visible_where(managing=True)
     rows = dict_rows(
         f'SELECT {_COLUMNS} FROM saved_view v JOIN "user" u ON u.id = v.owner_id '
         f"WHERE v.id = ? AND {where}",

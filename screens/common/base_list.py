@@ -244,6 +244,7 @@ class RecordListScreen(SavedViews, AccessKeys, Screen):
     def reload(self, keep_position: bool = False) -> None:
         # taken before the read: a commit during it moves the generation on
         generation, self._read_on = db.generation(), dates.today()
+        self.reread_view()
         self._shown_filter = self.filter_text
         # a query that cannot be read leaves the rows of the last one that
         # could, and says why under them

@@ -13,7 +13,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from crm_tui import keys
-from crm_tui.errors import CrmError
+from crm_tui.errors import CrmError, DatabaseFault, NotFound
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.services import session, views
@@ -33,6 +33,23 @@ class SavedViews:
         chosen = calls.loaded(self, lambda: views.default(self.KIND))
         if chosen and (chosen in self.VIEWS or chosen.startswith(SAVED)):
             self._show_view(chosen, quiet=True, load=False)
+
+    def reread_view(self) -> None:
+        """Before the rows are read again: the saved view as its owner keeps
+        it now (a shared view changes for everyone showing it); a view gone
+        or no longer shared gives way to the list's first view."""
+        if self.saved_view is None:
+            return
+        try:
+            self.saved_view = views.get(self.saved_view.id)
+        except NotFound:
+            gone = self.saved_view.name
+            self.view, self.saved_view = next(iter(self.VIEWS)), None
+            self.notify(Text.assemble("The view ", safe_line(gone, "bold"),
+                                      " was deleted or is no longer shared with you."),
+                        severity="warning")  # fmt: skip
+        except DatabaseFault:
+            pass  # the rows' own read says what the database did
 
     def base_view(self) -> str:
         """The built-in view the rows are read for."""

@@ -101,3 +101,22 @@ async def test_a_view_that_cannot_be_saved_keeps_what_was_typed(db):
         assert await wait_until(pilot, lambda: "already have a view" in screen_text(app))
         assert isinstance(app.screen, FormModal)
         assert app.screen.form.values()["name"] == "retail"
+
+
+async def test_a_shared_view_changed_or_deleted_by_its_owner_follows_on_screen(db):
+    accounts.create({"name": "Acme", "industry": "Retail"})
+    accounts.create({"name": "Beta", "industry": "Banking"})
+    shared = views.save("account", "Shops", "industry:retail", base_view="active",
+                        scope="everyone")  # fmt: skip
+    views.set_default("account", shared.key)
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_until(pilot, lambda: names(app) == ["Acme"])
+        # its owner changes it (in another app): the next refresh shows it
+        views.update(shared.id, shared.version, query="industry:banking")
+        app.screen.refresh_data()
+        assert await wait_until(pilot, lambda: names(app) == ["Beta"])
+        views.delete(shared.id)
+        app.screen.refresh_data()
+        assert await wait_until(pilot, lambda: names(app) == ["Acme", "Beta"])
+        assert "Active accounts  ·" in screen_text(app)
