@@ -15,11 +15,9 @@ from rich.text import Text
 from crm_tui import keys
 from crm_tui.errors import CrmError, DatabaseFault, NotFound
 from crm_tui.screens.common import calls
-from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.services import session, views
 from crm_tui.services.views import SAVED, SCOPES, SavedView
 from crm_tui.text import safe_line
-from crm_tui.widgets.record_form import FieldSpec
 
 
 class SavedViews:
@@ -97,6 +95,10 @@ class SavedViews:
     # --- saving ---------------------------------------------------------------
 
     def action_save_view(self) -> None:
+        # imported when a view is saved: the first frame does without forms
+        from crm_tui.screens.common.form_modal import form_modal
+        from crm_tui.widgets.record_form import FieldSpec
+
         asked = " ".join(q for q in (self.view_query(), self.filter_text) if q)
         shares = session.current_user().role in views.SHARERS
         scopes = [(label, code) for code, label in SCOPES.items() if shares or code == "personal"]
