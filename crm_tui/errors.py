@@ -34,6 +34,15 @@ class ValidationError(DomainError):
         super().__init__("; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in self.errors.items()))
 
 
+class QueryError(DomainError):
+    """What a typed query (services/query) gets wrong, in one line;
+    `position` is where in the text."""
+
+    def __init__(self, message: str, position: int = 0):
+        self.position = position
+        super().__init__(message)
+
+
 class ConflictError(DomainError):
     """Someone saved the record since it was read.
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from crm_tui import meta
 from crm_tui.db import dict_rows, is_postgres
-from crm_tui.errors import DomainError
+from crm_tui.errors import DomainError, QueryError
 from crm_tui.services import access, search
-from crm_tui.services.query import QueryError, compile_query
-from crm_tui.services.query.compile import AskedSort, sort_column
+
+if TYPE_CHECKING:
+    from crm_tui.services.query.compile import AskedSort
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,16 @@ class Page(Generic[RowT]):
     ranked: bool = True
 
 
+@dataclass(frozen=True)
+class _NothingAsked:
+    where: tuple = ()
+    params: tuple = ()
+    words: None = None
+    sort: None = None
+
+
+_NOTHING_ASKED = _NothingAsked()
+
 # bm25 costs a few microseconds a match: a one-letter prefix on a million
 # contacts matches over half of them, far past any keystroke budget, and
 # ranking that many near-equal hits tells a person nothing. Past this many
@@ -103,7 +114,13 @@ def fetch_page(
     if readable:
         where.append(readable)
     # the query language: conditions join the view's, free words are searched
-    asked = compile_query(spec.kind, alias, query)
+    # (read when there is a query: an unfiltered page, a first frame, needs none)
+    if query:
+        from crm_tui.services.query import compile_query
+
+        asked = compile_query(spec.kind, alias, query)
+    else:
+        asked = _NOTHING_ASKED
     where += asked.where
     params: list = list(asked.params)
     fts = search.query_for(asked.words)
@@ -202,6 +219,8 @@ def fetch_page(
 def _asked_sort(spec: ListSpec, asked: AskedSort) -> Sort:
     """The list's own sort on the column `sort:` asked for, in the direction
     asked: only those have indexes to walk on a big table."""
+    from crm_tui.services.query.compile import sort_column
+
     alias = spec.table.split()[1]
 
     def own_sort(column: str) -> Sort | None:

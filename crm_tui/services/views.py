@@ -16,7 +16,7 @@ from crm_tui import meta, text
 from crm_tui.db import dict_rows, write
 from crm_tui.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from crm_tui.models.base import to_db_time, utcnow
-from crm_tui.services import query, session
+from crm_tui.services import session
 
 SCOPES = {"personal": "Only me", "team": "My team", "everyone": "Everyone"}
 SHARERS = ("manager", "admin")
@@ -122,6 +122,8 @@ def _checked(list_name: str, name: str, typed: str, scope: str) -> dict[str, str
     if scope not in SCOPES:
         errors["scope"] = f"{scope!r} is not one of: {', '.join(SCOPES)}"
     if "list" not in errors:
+        from crm_tui.services import query
+
         problem = query.problem(list_name, typed)
         if problem:
             errors["query"] = problem

@@ -13,15 +13,15 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from crm_tui import db, display, keys, meta
+from crm_tui.errors import QueryError
 from crm_tui.meta.types import AttributeType
 from crm_tui.screens.common import calls, routes
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.list_views import SavedViews
 from crm_tui.screens.common.query_hints import QuerySuggester
 from crm_tui.screens.common.state_keys import bindings_of
-from crm_tui.services import dates, query, session
+from crm_tui.services import dates, session
 from crm_tui.services.listing import RANK_LIMIT, Page
-from crm_tui.services.query import QueryError
 from crm_tui.text import safe_line
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.palette import record_actions
@@ -124,6 +124,10 @@ class RecordListScreen(SavedViews, AccessKeys, Screen):
 
     def query_problem(self, typed: str) -> str:
         """Why the filter `typed` cannot be run on this list, in one line; ""."""
+        if not typed:
+            return ""
+        from crm_tui.services import query
+
         return query.problem(self.KIND, typed)
 
     def new_record(self) -> None:
@@ -276,7 +280,12 @@ class RecordListScreen(SavedViews, AccessKeys, Screen):
         """How the rows are ordered: the query's sort, relevance to its
         words, or the list's sort."""
         typed = self._asked(self._applied_filter)
-        asked = query.parse(typed) if typed else None
+        if typed:
+            from crm_tui.services import query
+
+            asked = query.parse(typed)
+        else:
+            asked = None
         if asked is not None and asked.sort is not None:
             arrow = "↓" if asked.sort.descending else "↑"
             return Text(f"  ·  by {'.'.join(asked.sort.path)} {arrow}")

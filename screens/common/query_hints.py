@@ -7,7 +7,6 @@ from __future__ import annotations
 from textual.suggester import Suggester
 
 from crm_tui import meta
-from crm_tui.services import query
 
 
 class QuerySuggester(Suggester):
@@ -20,6 +19,8 @@ class QuerySuggester(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         if not value or value.endswith(" "):
             return None
+        from crm_tui.services import query  # with the first key typed, not at start
+
         found = query.completions(self.kind, value)
         if not found:
             return None

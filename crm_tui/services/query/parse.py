@@ -20,19 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm_tui.errors import DomainError
+from crm_tui.errors import QueryError
+
+__all__ = ["Condition", "Parsed", "QueryError", "SortBy", "parse"]
 
 OPERATORS = (">=", "<=", ":", "=", ">", "<")
 # A name is letters, digits, _ and . between parts (account.industry).
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.")
-
-
-class QueryError(DomainError):
-    """What a typed query gets wrong, in one line; `position` is where."""
-
-    def __init__(self, message: str, position: int = 0):
-        self.position = position
-        super().__init__(message)
 
 
 @dataclass(frozen=True)
