@@ -99,6 +99,7 @@ SCREENS: dict[str, Layout] = {
     "ConflictModal": Layout(("conflict",)),
     "PromptModal": Layout(("prompt",)),
     "ViewPicker": Layout(("view_picker",)),
+    "ReportModal": Layout(("report",)),
     "HelpScreen": Layout(("help",)),
     # the bases last: a clash is said on a screen a person knows
     "RecordListScreen": _list(),

@@ -50,6 +50,11 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("list.previous_view", "V", "previous_view", "Previous view", show=False),
         bind("list.save_view", "ctrl+s", "save_view", "Save view", show=False),
         bind("list.views", "W", "pick_view", "Views", show=False),
+        bind("list.mark", "space", "mark", "Mark", show=False),
+        bind("list.mark_down", "shift+down", "mark_down", "Mark and move down", show=False),
+        bind("list.mark_up", "shift+up", "mark_up", "Mark and move up", show=False),
+        bind("list.mark_all", "asterisk", "mark_all", "Mark all matching", show=False),
+        bind("list.bulk", "B", "bulk", "Act on the marked", show=False),
         bind("list.sort", "s", "next_sort", "Sort"),
         bind("list.toggle_active", "D", "toggle_active", "Deactivate/reactivate", show=False),
         bind("list.clear", "escape", "clear_filter", "Clear filter / back", show=False),
@@ -93,6 +98,7 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("conflict.cancel", "c", "choose(None)", "Cancel", show=False),
     ),
     "help": (bind("help.close", "escape,question_mark,q", "close", "Close"),),
+    "report": (bind("report.close", "escape,enter", "close", "Close"),),
     # ViewPicker: a list's views; the highlighted one is opened (enter),
     # renamed, deleted or made the list's default.
     "view_picker": (

@@ -197,6 +197,10 @@ class RecordTable(FittedTable):
         self._more_after = False
         self._more_before = False
         self._loading = False
+        # Rows marked for a bulk action: id -> the version seen when marked.
+        # Marks outlive reloads and filters: a row scrolled or filtered away
+        # stays marked.
+        self.marked: dict[int, int] = {}
         # Whether the filtered rows are in relevance order (see listing.RANK_LIMIT).
         self.ranked = True
 
@@ -253,10 +257,44 @@ class RecordTable(FittedTable):
         self.clear()
         self.add_rows_from(rows)
 
+    def _cells(self, row: dict) -> list:
+        cells = [c.cell(row) for c in self.shown_columns]
+        if cells and row["id"] in self.marked:
+            cells[0] = Text.assemble(("● ", "bold"), cells[0])
+        return cells
+
     def _update_row(self, row: dict) -> None:
         key = str(row["id"])
-        for column in self.shown_columns:
-            self.update_cell(key, column.key, column.cell(row))
+        for column, cell in zip(self.shown_columns, self._cells(row), strict=True):
+            self.update_cell(key, column.key, cell)
+
+    # --- marks ---------------------------------------------------------------
+
+    def set_mark(self, row: dict, marked: bool) -> None:
+        """Mark or unmark a loaded row (marked with the version it shows)."""
+        if marked:
+            self.marked[row["id"]] = row.get("version", 0)
+        else:
+            self.marked.pop(row["id"], None)
+        if self.shown_columns:
+            first = self.shown_columns[0]
+            self.update_cell(str(row["id"]), first.key, self._cells(row)[0])
+
+    def mark_all(self, found: dict[int, int]) -> None:
+        """Mark these records (id -> version), loaded or not."""
+        self.marked.update(found)
+        self._redraw_first_cells()
+
+    def clear_marks(self) -> None:
+        self.marked = {}
+        self._redraw_first_cells()
+
+    def _redraw_first_cells(self) -> None:
+        if not self.shown_columns:
+            return
+        first = self.shown_columns[0]
+        for row in self._rows:
+            self.update_cell(str(row["id"]), first.key, self._cells(row)[0])
 
     def refresh_column(self, key: str) -> None:
         """Draw one column's cells again from the rows in memory (a clock
@@ -273,7 +311,7 @@ class RecordTable(FittedTable):
 
     def add_rows_from(self, rows: list[dict]) -> None:
         for row in rows:
-            self.add_row(*(c.cell(row) for c in self.shown_columns), key=str(row["id"]))
+            self.add_row(*self._cells(row), key=str(row["id"]))
 
     def _append_next(self) -> None:
         if not self._more_after or self._fetch is None or self._loading:

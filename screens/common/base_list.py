@@ -17,6 +17,7 @@ from crm_tui.errors import QueryError
 from crm_tui.meta.types import AttributeType
 from crm_tui.screens.common import calls, routes
 from crm_tui.screens.common.access_keys import AccessKeys
+from crm_tui.screens.common.list_bulk import BulkMarks
 from crm_tui.screens.common.list_views import SavedViews
 from crm_tui.screens.common.query_hints import QuerySuggester
 from crm_tui.screens.common.state_keys import bindings_of
@@ -75,7 +76,7 @@ def filter_hint(kind: str, width: int = FILTER_HINT_WIDTH) -> str:
     return text
 
 
-class RecordListScreen(SavedViews, AccessKeys, Screen):
+class RecordListScreen(SavedViews, BulkMarks, AccessKeys, Screen):
     """Subclasses set KIND, AREA_TITLE, VIEWS, SORTS, COLUMNS and `fetch_page`."""
 
     KIND = ""
@@ -306,6 +307,10 @@ class RecordListScreen(SavedViews, AccessKeys, Screen):
             status.append("Filter not applied: ", style="bold yellow")
             status.append(safe_line(self._query_problem))
             self.query_one("#list-status", Static).update(status)
+            return
+        marks = self.bulk_status()
+        if marks is not None:
+            self.query_one("#list-status", Static).update(marks)
             return
         count = table.loaded_count
         if count == 0:

@@ -303,8 +303,10 @@ async def test_the_case_picker_gets_a_burst_typed_as_it_opens(db):
 
 
 # Modals that take single keys, not typed text: y/n, try again, reload or
-# overwrite, the key list, a list's views.
-SINGLE_KEY_MODALS = {"ConfirmModal", "RetryModal", "ConflictModal", "HelpScreen", "ViewPicker"}
+# overwrite, the key list, a list's views, a bulk action's report.
+SINGLE_KEY_MODALS = {
+    "ConfirmModal", "RetryModal", "ConflictModal", "HelpScreen", "ViewPicker", "ReportModal"
+}  # fmt: skip
 BURST_MODALS = {
     FormModal,
     PromptModal,

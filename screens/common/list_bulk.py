@@ -1,0 +1,206 @@
+"""Acting on many rows of a list at once: space marks the highlighted row,
+shift+↓/↑ mark and move, `*` marks everything the view and filter match
+(after saying how many), and `B` applies one action to the marked records:
+assign, set a field, deactivate or reactivate.
+
+The records are written a few at a time between frames, each in its own
+transaction (services/bulk.py), with a progress bar in the status line;
+those left as they were are listed by name with the reason at the end.
+Mixed into RecordListScreen."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from crm_tui import display, keys
+from crm_tui.errors import CrmError, DatabaseFault, ValidationError
+from crm_tui.screens.common import calls
+from crm_tui.services import bulk, users
+
+# Records written between two frames of a long run.
+PER_TICK = 20
+# `*` marks at most this many (read a page at a time).
+MARK_ALL_LIMIT = 10_000
+MARK_PAGE = 1000
+
+
+class BulkMarks:
+    _run: dict | None = None
+
+    def marked_count(self) -> int:
+        return len(self.table.marked)
+
+    def _marks_changed(self) -> None:
+        self._show_status()
+
+    def action_mark(self) -> None:
+        row = self.table.current_row
+        if row is not None:
+            self.table.set_mark(row, row["id"] not in self.table.marked)
+            self._marks_changed()
+
+    def _mark_and_move(self, step: int) -> None:
+        row = self.table.current_row
+        if row is None:
+            return
+        self.table.set_mark(row, True)
+        self.table.move_cursor(row=self.table.cursor_row + step)
+        self._marks_changed()
+
+    def action_mark_down(self) -> None:
+        self._mark_and_move(1)
+
+    def action_mark_up(self) -> None:
+        self._mark_and_move(-1)
+
+    def _matching(self) -> dict[int, int]:
+        found: dict[int, int] = {}
+        after = None
+        while len(found) < MARK_ALL_LIMIT:
+            page = self._fetch(after=after, limit=MARK_PAGE)
+            found.update((r["id"], r.get("version", 0)) for r in page.rows)
+            if not page.more_after or not page.rows:
+                break
+            after = page.keys[-1]
+        return found
+
+    def action_mark_all(self) -> None:
+        from crm_tui.screens.common.confirm import ConfirmModal
+
+        if self.table.marked:
+            self.table.clear_marks()
+            self._marks_changed()
+            self.notify("Marks cleared.")
+            return
+        found = calls.loaded(self, self._matching)
+        if not found:
+            return
+        plural = display.kind_label(self.KIND, plural=True).lower()
+        limit = len(found) >= MARK_ALL_LIMIT
+        question = f"Mark {'the first ' if limit else 'all '}{len(found):,} {plural} shown here?"
+        detail = (
+            f"At most {MARK_ALL_LIMIT:,} are marked at once: narrow the filter for the rest."
+            if limit
+            else ""
+        )
+
+        def answer(yes: bool) -> None:
+            if yes:
+                self.table.mark_all(found)
+                self._marks_changed()
+
+        self.app.push_screen(ConfirmModal(question, detail), answer)
+
+    # --- the action -------------------------------------------------------------
+
+    def action_bulk(self) -> None:
+        from crm_tui.screens.common.form_modal import form_modal
+        from crm_tui.widgets.record_form import FieldSpec
+
+        if self.KIND not in bulk.SERVICES:
+            plural = display.kind_label(self.KIND, plural=True)
+            self.notify(f"{plural} are changed one at a time.", severity="warning")
+            return
+        if not self.table.marked:
+            self.notify(keys.fill("Nothing is marked: {list.mark} marks a row, "
+                                  "{list.mark_all} all that match."))  # fmt: skip
+            return
+        fields = [(a.label, a.name) for a in bulk.settable(self.KIND)]
+        people = [(u.full_name, u.id) for u in users.all_users()]
+        specs = [
+            FieldSpec("action", "Action", "select", [(v, k) for k, v in bulk.ACTIONS.items()]),
+            FieldSpec("owner", "Assign to", "select", people),
+            FieldSpec("field", "Field to set", "select", fields),
+            FieldSpec("value", "New value", placeholder="as the record's form takes it"),
+        ]
+
+        def chosen(values: dict) -> dict:
+            action = values.get("action")
+            if action == "assign" and not values.get("owner"):
+                raise ValidationError({"owner": "choose who the records go to"})
+            if action == "set" and not values.get("field"):
+                raise ValidationError({"field": "choose the field to set"})
+            return values
+
+        count = len(self.table.marked)
+        title = f"{count:,} marked {display.kind_label(self.KIND, plural=True).lower()}"
+        self.app.push_screen(
+            form_modal(
+                self.app,
+                title,
+                specs,
+                chosen,
+                values={"action": "assign"},
+                save_label="apply to all",
+                intro="Each record is changed as its own form would "
+                "change it; those that cannot be are listed at the end.",
+            ),
+            self._start,
+        )
+
+    def _start(self, choice: dict | None) -> None:
+        if not choice:
+            return
+        self._run = {
+            "action": choice["action"],
+            "value": choice.get("owner") if choice["action"] == "assign" else choice.get("value"),
+            "field": choice.get("field") or "",
+            "todo": list(self.table.marked.items()),
+            "total": len(self.table.marked),
+            "outcome": bulk.Outcome(),
+        }
+        self._show_status()
+        self.set_timer(0.01, self._tick)
+
+    def _tick(self) -> None:
+        run = self._run
+        if run is None:
+            return
+        batch, run["todo"] = run["todo"][:PER_TICK], run["todo"][PER_TICK:]
+        try:
+            for record_id, version in batch:
+                bulk.apply_one(run["outcome"], self.KIND, run["action"], record_id, version,
+                               value=run["value"], field_name=run["field"])  # fmt: skip
+                self.table.marked.pop(record_id, None)
+        except (DatabaseFault, CrmError) as exc:
+            run["stopped"] = str(exc)
+            run["todo"] = []
+        if run["todo"]:
+            self._show_status()
+            self.set_timer(0.01, self._tick)
+        else:
+            self._finish()
+
+    def _finish(self) -> None:
+        from crm_tui.screens.common.report_modal import ReportModal
+
+        run, self._run = self._run, None
+        outcome = run["outcome"]
+        self.table.clear_marks()
+        self.refresh_data()
+        said = f"{bulk.ACTIONS[run['action']]}: {outcome.summary()}."
+        if run.get("stopped"):
+            said += f" Stopped: {run['stopped']}"
+        self.notify(
+            said, severity="warning" if outcome.refused or run.get("stopped") else "information"
+        )
+        if outcome.refused:
+            self.app.push_screen(
+                ReportModal(f"{len(outcome.refused):,} left as they were", outcome.refused)
+            )
+
+    def bulk_status(self) -> Text | None:
+        """The status line's part for marks and a run in progress."""
+        run = self._run
+        if run is not None:
+            done = run["total"] - len(run["todo"])
+            filled = round(20 * done / max(run["total"], 1))
+            return Text.assemble(
+                (f"{bulk.ACTIONS[run['action']]}: ", "bold"),
+                ("━" * filled, "green"), ("━" * (20 - filled), "dim"),
+                f" {done:,} of {run['total']:,}",
+            )  # fmt: skip
+        if self.table.marked:
+            return Text(keys.fill(f"{len(self.table.marked):,} marked · {{list.bulk}} acts on "
+                                  "them · {list.mark_all} clears"), style="bold")  # fmt: skip
+        return None

@@ -1,0 +1,85 @@
+"""Marking rows and acting on them at once: space and shift+↓ mark, `*`
+marks all that match after saying how many, `B` applies one action, and
+what was left as it was is listed by name at the end."""
+
+from __future__ import annotations
+
+from ui_support import notes_text, screen_text, wait_until
+
+from crm_tui.app import CrmApp
+from crm_tui.models import User
+from crm_tui.screens.common.confirm import ConfirmModal
+from crm_tui.screens.common.form_modal import FormModal
+from crm_tui.screens.common.report_modal import ReportModal
+from crm_tui.services import users
+from crm_tui.services.customers import accounts
+
+SIZE = (120, 36)
+
+
+def owners() -> dict[str, str]:
+    return {a["name"]: a["owner"] for a in accounts.page(view="all", limit=50).rows}
+
+
+async def _apply(pilot, app, **values) -> None:
+    await pilot.press("B")
+    assert await wait_until(pilot, lambda: isinstance(app.screen, FormModal))
+    for name, value in values.items():
+        app.screen.form.query_one(f"#field-{name}").value = value
+    await pilot.press("ctrl+s")
+    assert await wait_until(pilot, lambda: not isinstance(app.screen, FormModal))
+
+
+async def test_mark_some_and_assign_them(db):
+    users.add("sara", "Sara Ahmadi", "sales")
+    sara = User.get(User.login == "sara").id
+    for name in ("Acme", "Beta", "Cora"):
+        accounts.create({"name": name})
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_until(pilot, lambda: app.screen.table.row_count == 3)
+        await pilot.press("B")  # nothing marked yet
+        assert await wait_until(pilot, lambda: "Nothing is marked" in notes_text(app))
+        await pilot.press("space", "down", "space", "up", "space")  # Acme on, Beta on, Acme off
+        await pilot.press("shift+down", "shift+down")  # Acme and Beta: Cora stays unmarked
+        assert await wait_until(pilot, lambda: "2 marked" in screen_text(app))
+        assert "● Acme" in screen_text(app) and "● Cora" not in screen_text(app)
+        await _apply(pilot, app, action="assign", owner=sara)
+        assert await wait_until(pilot, lambda: owners()["Beta"] == "Sara Ahmadi")
+        assert owners() == {"Acme": "Sara Ahmadi", "Beta": "Sara Ahmadi", "Cora": "tester"}
+        assert await wait_until(pilot, lambda: "marked" not in screen_text(app))
+
+
+async def test_mark_all_that_match_then_what_changed_meanwhile_is_listed(db):
+    for name in ("Shop A", "Shop B", "Other"):
+        accounts.create({"name": name})
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_until(pilot, lambda: app.screen.table.row_count == 3)
+        await pilot.press("slash", *"shop", "escape")
+        assert await wait_until(pilot, lambda: app.screen.table.row_count == 2)
+        await pilot.press("asterisk")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "Mark all 2 accounts shown here?" in screen_text(app)
+        await pilot.press("y")
+        assert await wait_until(pilot, lambda: "2 marked" in screen_text(app))
+        # someone saves Shop A meanwhile
+        shop_a = next(a for a in accounts.page(view="all").rows if a["name"] == "Shop A")
+        accounts.update(shop_a["id"], shop_a["version"], {"city": "Tabriz"})
+        await _apply(pilot, app, action="set", field="city", value="Shiraz")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ReportModal))
+        assert "Shop A" in screen_text(app) and "since it was marked" in screen_text(app)
+        await pilot.press("escape")
+        cities = {a["name"]: a["city"] for a in accounts.page(view="all").rows}
+        assert cities == {"Shop A": "Tabriz", "Shop B": "Shiraz", "Other": ""}
+
+
+async def test_a_kind_changed_one_at_a_time_says_so(db):
+    from crm_tui.services.support import contracts  # noqa: F401 - the list's service
+
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_catalogue("support.contracts_list", "ContractsScreen")
+        assert await wait_until(pilot, lambda: type(app.screen).__name__ == "ContractsScreen")
+        await pilot.press("B")
+        assert await wait_until(pilot, lambda: "changed one at a time" in notes_text(app))
