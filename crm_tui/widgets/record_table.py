@@ -207,6 +207,16 @@ class RecordTable(FittedTable):
     def column_specs(self) -> list[Column]:
         return self.columns_spec
 
+    def set_columns(self, columns: list[Column]) -> None:
+        """Show these columns, in this order (a saved view's choice)."""
+        if [c.key for c in columns] == [c.key for c in self.columns_spec]:
+            return
+        self.columns_spec = columns
+        cursor = self.cursor_row
+        self._fit_columns()
+        self.redraw_rows()
+        self.move_cursor(row=cursor, animate=False)
+
     def redraw_rows(self) -> None:
         self.add_rows_from(self._rows)
 

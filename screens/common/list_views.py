@@ -13,7 +13,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from crm_tui import keys
-from crm_tui.errors import CrmError, DatabaseFault, NotFound
+from crm_tui.errors import CrmError, DatabaseFault, NotFound, ValidationError
 from crm_tui.screens.common import calls
 from crm_tui.services import session, views
 from crm_tui.services.views import SAVED, SCOPES, SavedView
@@ -57,6 +57,33 @@ class SavedViews:
         """The saved view's query, read under the filter typed over it."""
         return self.saved_view.query if self.saved_view else ""
 
+    def _view_columns(self) -> list:
+        """The saved view's columns in its order, or the list's own."""
+        if self.saved_view is None or not self.saved_view.columns:
+            return list(self.COLUMNS)
+        by_key = {c.key: c for c in self.COLUMNS}
+        chosen = [by_key[k] for k in self.saved_view.columns if k in by_key]
+        return chosen or list(self.COLUMNS)
+
+    def _columns_typed(self, typed: str) -> tuple[str, ...]:
+        """Column keys from labels (or keys) typed with commas, in order."""
+        by_name = {}
+        for column in self.COLUMNS:
+            by_name[column.key.lower()] = column.key
+            by_name[str(column.label).lower()] = column.key
+        keys_, unknown = [], []
+        for part in (p.strip() for p in (typed or "").split(",")):
+            if not part:
+                continue
+            if part.lower() in by_name:
+                keys_.append(by_name[part.lower()])
+            else:
+                unknown.append(part)
+        if unknown:
+            labels = ", ".join(str(c.label) for c in self.COLUMNS)
+            raise ValidationError({"columns": f"no column {unknown[0]!r}: {labels}"})
+        return tuple(dict.fromkeys(keys_))
+
     def view_name(self) -> str:
         if self.saved_view is not None:
             return self.saved_view.name
@@ -89,6 +116,7 @@ class SavedViews:
                                 severity="warning")  # fmt: skip
                 key, saved = next(iter(self.VIEWS)), None
         self.view, self.saved_view = key, saved
+        self.table.set_columns(self._view_columns())
         if load:
             self.reload()
 
@@ -104,14 +132,19 @@ class SavedViews:
         scopes = [(label, code) for code, label in SCOPES.items() if shares or code == "personal"]
         specs = [
             FieldSpec("name", "Name", required=True, placeholder="e.g. Retail in Tehran"),
+            FieldSpec("columns", "Columns", placeholder="in order, with commas"),
             FieldSpec("scope", "Shared with", "select", scopes),
             FieldSpec("default", "Default view", "select", [("No", "no"), ("Yes", "yes")]),
         ]
         base = self.base_view()
+        shown = ", ".join(str(c.label) for c in self._view_columns())
 
         def submit(values: dict) -> SavedView:
-            saved = views.save(self.KIND, values.get("name") or "", asked,
-                               base_view=base, scope=values.get("scope") or "personal")  # fmt: skip
+            columns = self._columns_typed(values.get("columns") or "")
+            if [c.key for c in self.COLUMNS] == list(columns):
+                columns = ()  # the list's own: it follows the list if that changes
+            saved = views.save(self.KIND, values.get("name") or "", asked, base_view=base,
+                               scope=values.get("scope") or "personal", columns=columns)  # fmt: skip
             if values.get("default") == "yes":
                 views.set_default(self.KIND, saved.key)
             return saved
@@ -123,7 +156,7 @@ class SavedViews:
         )  # fmt: skip
         self.app.push_screen(
             form_modal(self.app, "Save view", specs, submit, intro=intro,
-                       values={"scope": "personal", "default": "no"}),
+                       values={"scope": "personal", "default": "no", "columns": shown}),
             self._saved,
         )  # fmt: skip
 

@@ -120,3 +120,24 @@ async def test_a_shared_view_changed_or_deleted_by_its_owner_follows_on_screen(d
         app.screen.refresh_data()
         assert await wait_until(pilot, lambda: names(app) == ["Acme", "Beta"])
         assert "Active accounts  ·" in screen_text(app)
+
+
+async def test_a_view_shows_the_columns_chosen_in_their_order(db):
+    accounts.create({"name": "Acme", "city": "Tabriz", "industry": "Retail"})
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_until(pilot, lambda: app.screen.table.row_count == 1)
+        own = [c.key for c in app.screen.table.shown_columns]
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FormModal))
+        app.screen.form.query_one("#field-columns").value = "Owner, account, nothing"
+        await pilot.press(*"Short", "ctrl+s")
+        assert await wait_until(pilot, lambda: "no column 'nothing'" in screen_text(app))
+        app.screen.form.query_one("#field-columns").value = "Owner, account"
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: "Short  ·" in screen_text(app))
+        table = app.screen.table
+        assert [c.key for c in table.shown_columns] == ["owner", "name"]
+        assert views.by_name("account", "short").columns == ("owner", "name")
+        await pilot.press("v")  # a built-in view: the list's own columns again
+        assert await wait_until(pilot, lambda: [c.key for c in table.shown_columns] == own)
