@@ -50,6 +50,7 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("list.previous_view", "V", "previous_view", "Previous view", show=False),
         bind("list.save_view", "ctrl+s", "save_view", "Save view", show=False),
         bind("list.views", "W", "pick_view", "Views", show=False),
+        bind("list.find", "F", "find", "Advanced find", show=False),
         bind("list.mark", "space", "mark", "Mark", show=False),
         bind("list.mark_down", "shift+down", "mark_down", "Mark and move down", show=False),
         bind("list.mark_up", "shift+up", "mark_up", "Mark and move up", show=False),

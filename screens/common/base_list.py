@@ -18,6 +18,7 @@ from crm_tui.meta.types import AttributeType
 from crm_tui.screens.common import calls, routes
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.list_bulk import BulkMarks
+from crm_tui.screens.common.list_find import AdvancedFind
 from crm_tui.screens.common.list_views import SavedViews
 from crm_tui.screens.common.query_hints import QuerySuggester
 from crm_tui.screens.common.state_keys import bindings_of
@@ -76,7 +77,7 @@ def filter_hint(kind: str, width: int = FILTER_HINT_WIDTH) -> str:
     return text
 
 
-class RecordListScreen(SavedViews, BulkMarks, AccessKeys, Screen):
+class RecordListScreen(SavedViews, BulkMarks, AdvancedFind, AccessKeys, Screen):
     """Subclasses set KIND, AREA_TITLE, VIEWS, SORTS, COLUMNS and `fetch_page`."""
 
     KIND = ""
