@@ -176,7 +176,11 @@ class BulkMarks:
 
         run, self._run = self._run, None
         outcome = run["outcome"]
-        self.table.clear_marks()
+        if run.get("stopped"):
+            # what was not reached stays marked, to be tried again with B
+            self.table.mark_all({})
+        else:
+            self.table.clear_marks()
         self.refresh_data()
         said = f"{bulk.ACTIONS[run['action']]}: {outcome.summary()}."
         if run.get("stopped"):

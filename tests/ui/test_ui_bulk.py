@@ -83,3 +83,34 @@ async def test_a_kind_changed_one_at_a_time_says_so(db):
         assert await wait_until(pilot, lambda: type(app.screen).__name__ == "ContractsScreen")
         await pilot.press("B")
         assert await wait_until(pilot, lambda: "changed one at a time" in notes_text(app))
+
+
+async def test_a_run_the_database_stops_keeps_the_rest_marked(db, monkeypatch):
+    import apsw
+
+    from crm_tui.db.faults import fault_from
+    from crm_tui.services import bulk
+
+    for name in ("Shop A", "Shop B", "Shop C"):
+        accounts.create({"name": name})
+    real = bulk.apply_one
+    calls = []
+
+    def busy_on_the_second(outcome, kind, action, record_id, version, **options):
+        calls.append(record_id)
+        if len(calls) == 2:
+            raise fault_from(apsw.BusyError("database is locked"))
+        return real(outcome, kind, action, record_id, version, **options)
+
+    monkeypatch.setattr(bulk, "apply_one", busy_on_the_second)
+    app = CrmApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert await wait_until(pilot, lambda: app.screen.table.row_count == 3)
+        await pilot.press("asterisk")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
+        await _apply(pilot, app, action="set", field="city", value="Shiraz")
+        assert await wait_until(pilot, lambda: "Stopped:" in notes_text(app))
+        assert await wait_until(pilot, lambda: "2 marked" in screen_text(app))
+    cities = sorted(a["city"] for a in accounts.page(view="all").rows)
+    assert cities == ["", "", "Shiraz"]
