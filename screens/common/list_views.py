@@ -1,5 +1,6 @@
 """A list's saved views: `v` and `V` step through the built-in views and then
-the saved ones, ctrl+s keeps the view, filter and sort on screen as a view
+the saved ones, ctrl+s keeps the view and filter on screen (a `sort:` in it
+included) and the columns as a view
 (shared with the team or everyone by managers and admins), `W` picks,
 renames, deletes or makes a view the list's default. A list opens on its
 default view.
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from crm_tui import keys
 from crm_tui.errors import CrmError, DatabaseFault, NotFound, ValidationError
 from crm_tui.screens.common import calls
 from crm_tui.services import session, views
@@ -47,7 +47,8 @@ class SavedViews:
                                       " was deleted or is no longer shared with you."),
                         severity="warning")  # fmt: skip
         except DatabaseFault:
-            pass  # the rows' own read says what the database did
+            return  # the rows' own read says what the database did
+        self.table.set_columns(self._view_columns())
 
     def base_view(self) -> str:
         """The built-in view the rows are read for."""
@@ -193,7 +194,3 @@ class SavedViews:
                 self._show_view(next(iter(self.VIEWS)))
                 return
             self._show_view(self.view)
-
-
-def view_hint() -> str:
-    return keys.fill("{list.save_view} saves this as a view · {list.views} all views")
