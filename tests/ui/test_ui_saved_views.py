@@ -113,13 +113,17 @@ async def test_a_shared_view_changed_or_deleted_by_its_owner_follows_on_screen(d
     async with app.run_test(size=SIZE) as pilot:
         assert await wait_until(pilot, lambda: names(app) == ["Acme"])
         # its owner changes it (in another app): the next refresh shows it
-        views.update(shared.id, shared.version, query="industry:banking")
+        views.update(shared.id, shared.version, query="industry:banking", columns=("owner", "name"))
         app.screen.refresh_data()
         assert await wait_until(pilot, lambda: names(app) == ["Beta"])
+        table = app.screen.table
+        assert [c.key for c in table.shown_columns] == ["owner", "name"]
         views.delete(shared.id)
         app.screen.refresh_data()
         assert await wait_until(pilot, lambda: names(app) == ["Acme", "Beta"])
         assert "Active accounts  ·" in screen_text(app)
+        assert [c.key for c in table.shown_columns][:2] == ["name", "city"]
+        assert [c.key for c in table.shown_columns][:2] == ["name", "city"]
 
 
 async def test_a_view_shows_the_columns_chosen_in_their_order(db):
