@@ -104,3 +104,15 @@ async def fill(pilot: Pilot, field: str, text: str) -> None:
     await pilot.pause()
     widget.value = ""
     await pilot.press(*text)
+
+
+async def submitted_form(pilot: Pilot, key: str, **values) -> None:
+    """Press `key`, fill the form modal it opens (field name -> value, set
+    as chosen) and press ctrl+s; the modal may stay with a refusal."""
+    from crm_tui.screens.common.form_modal import FormModal
+
+    await pilot.press(key)
+    assert await wait_until(pilot, lambda: isinstance(pilot.app.screen, FormModal))
+    for name, value in values.items():
+        pilot.app.screen.form.query_one(f"#field-{name}").value = value
+    await pilot.press("ctrl+s")

@@ -93,12 +93,17 @@ def _reason(exc: CrmError) -> str:
     return str(exc)
 
 
+def titles(kind: str, record_ids: list[int]) -> dict[int, str]:
+    """The names of a batch of marked records, read at once for `apply_one`."""
+    return records.titles_of(kind, record_ids)
+
+
 def apply_one(outcome: Outcome, kind: str, action: str, record_id: int, version: int,
-              *, value=None, field_name: str = "") -> None:  # fmt: skip
-    """Do `action` to one marked record and note it in `outcome`. A fault of
-    the database (busy, full) is raised: the run stops there, with what
-    was done kept and reported."""
-    title = records.title_of(kind, record_id)
+              *, value=None, field_name: str = "", title: str | None = None) -> None:  # fmt: skip
+    """Do `action` to one marked record and note it in `outcome` under its
+    `title` (read when not given). A fault of the database (busy, full) is
+    raised: the run stops there, with what was done kept and reported."""
+    title = title or records.title_of(kind, record_id)
     try:
         _call(kind, action, record_id, version, value, field_name)
     except DatabaseFault:
@@ -118,8 +123,11 @@ def apply(kind: str, marked: Iterable[tuple[int, int]], action: str, *, value=No
     if action not in ACTIONS:
         raise CrmError(f"unknown bulk action {action!r}; choose one of {', '.join(ACTIONS)}")
     outcome = Outcome()
+    marked = list(marked)
+    named = titles(kind, [record_id for record_id, _ in marked])
     for count, (record_id, version) in enumerate(marked, start=1):
-        apply_one(outcome, kind, action, record_id, version, value=value, field_name=field_name)
+        apply_one(outcome, kind, action, record_id, version, value=value,
+                  field_name=field_name, title=named.get(record_id))  # fmt: skip
         if progress is not None:
             progress(count)
     return outcome

@@ -42,10 +42,6 @@ class SavedView:
         """How a list and view_default name it among the built-in views."""
         return f"{SAVED}{self.id}"
 
-    @property
-    def mine(self) -> bool:
-        return self.owner_id == session.current_user().id
-
 
 _COLUMNS = (
     "v.id, v.list, v.name, v.base_view, v.query, v.columns, v.scope, v.owner_id, "

@@ -293,13 +293,14 @@ class RecordTable(FittedTable):
     def mark_all(self, found: dict[int, int]) -> None:
         """Mark these records (id -> version), loaded or not."""
         self.marked.update(found)
-        self._redraw_first_cells()
+        self.redraw_marks()
 
     def clear_marks(self) -> None:
         self.marked = {}
-        self._redraw_first_cells()
+        self.redraw_marks()
 
-    def _redraw_first_cells(self) -> None:
+    def redraw_marks(self) -> None:
+        """Draw the loaded rows' marks again (the first cell only)."""
         if not self.shown_columns:
             return
         first = self.shown_columns[0]

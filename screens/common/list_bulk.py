@@ -158,9 +158,11 @@ class BulkMarks:
             return
         batch, run["todo"] = run["todo"][:PER_TICK], run["todo"][PER_TICK:]
         try:
+            named = bulk.titles(self.KIND, [record_id for record_id, _ in batch])
             for record_id, version in batch:
                 bulk.apply_one(run["outcome"], self.KIND, run["action"], record_id, version,
-                               value=run["value"], field_name=run["field"])  # fmt: skip
+                               value=run["value"], field_name=run["field"],
+                               title=named.get(record_id))  # fmt: skip
                 self.table.marked.pop(record_id, None)
         except (DatabaseFault, CrmError) as exc:
             run["stopped"] = str(exc)
@@ -178,13 +180,13 @@ class BulkMarks:
         outcome = run["outcome"]
         if run.get("stopped"):
             # what was not reached stays marked, to be tried again with B
-            self.table.mark_all({})
+            self.table.redraw_marks()
         else:
             self.table.clear_marks()
         self.refresh_data()
-        said = f"{bulk.ACTIONS[run['action']]}: {outcome.summary()}."
+        said = Text(f"{bulk.ACTIONS[run['action']]}: {outcome.summary()}.")
         if run.get("stopped"):
-            said += f" Stopped: {run['stopped']}"
+            said.append(f" Stopped: {run['stopped']}")  # a fault's words, never markup
         self.notify(
             said, severity="warning" if outcome.refused or run.get("stopped") else "information"
         )

@@ -5,7 +5,7 @@ cannot be run."""
 from __future__ import annotations
 
 from textual.widgets import Input
-from ui_support import screen_text, wait_until
+from ui_support import screen_text, submitted_form, wait_until
 
 from crm_tui.app import CrmApp
 from crm_tui.screens.common.form_modal import FormModal
@@ -19,14 +19,6 @@ def names(app) -> list[str]:
     return [row["name"] for row in app.screen.table._rows]
 
 
-async def _add(pilot, app, **values) -> None:
-    await pilot.press("F")
-    assert await wait_until(pilot, lambda: isinstance(app.screen, FormModal))
-    for name, value in values.items():
-        app.screen.form.query_one(f"#field-{name}").value = value
-    await pilot.press("ctrl+s")
-
-
 async def test_conditions_are_added_to_the_filter_as_text(db):
     accounts.create({"name": "Acme", "industry": "Retail", "city": "New York"})
     accounts.create({"name": "Beta", "industry": "Retail", "city": "Boston"})
@@ -34,14 +26,14 @@ async def test_conditions_are_added_to_the_filter_as_text(db):
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:
         assert await wait_until(pilot, lambda: app.screen.table.row_count == 3)
-        await _add(pilot, app, field="industry", comparison="is", value="retail")
+        await submitted_form(pilot, "F", field="industry", comparison="is", value="retail")
         assert await wait_until(pilot, lambda: names(app) == ["Acme", "Beta"])
         box = app.screen.query_one("#filter", Input)
         assert box.value == "industry:retail"
-        await _add(pilot, app, field="city", comparison="not", value="New York")
+        await submitted_form(pilot, "F", field="city", comparison="not", value="New York")
         assert await wait_until(pilot, lambda: names(app) == ["Beta"])
         assert box.value == 'industry:retail -city:"New York"'
-        await _add(pilot, app, field="industry", comparison="is", value="nothing")
+        await submitted_form(pilot, "F", field="industry", comparison="is", value="nothing")
         assert await wait_until(pilot, lambda: "has no option 'nothing'" in screen_text(app))
         assert isinstance(app.screen, FormModal)  # what was chosen stays to be fixed
 

@@ -4,7 +4,7 @@ what was left as it was is listed by name at the end."""
 
 from __future__ import annotations
 
-from ui_support import notes_text, screen_text, wait_until
+from ui_support import notes_text, screen_text, submitted_form, wait_until
 
 from crm_tui.app import CrmApp
 from crm_tui.models import User
@@ -22,11 +22,7 @@ def owners() -> dict[str, str]:
 
 
 async def _apply(pilot, app, **values) -> None:
-    await pilot.press("B")
-    assert await wait_until(pilot, lambda: isinstance(app.screen, FormModal))
-    for name, value in values.items():
-        app.screen.form.query_one(f"#field-{name}").value = value
-    await pilot.press("ctrl+s")
+    await submitted_form(pilot, "B", **values)
     assert await wait_until(pilot, lambda: not isinstance(app.screen, FormModal))
 
 
