@@ -153,6 +153,22 @@ def is_url(target: object) -> bool:
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
+# Called after the shared `database` is pointed elsewhere (opened or closed):
+# what a service keeps about the schema (custom fields' columns) is forgotten.
+_on_open: list[Callable[[], None]] = []
+
+
+def on_open(callback: Callable[[], None]) -> None:
+    """Call `callback` each time a database is opened or closed."""
+    if callback not in _on_open:
+        _on_open.append(callback)
+
+
+def _opened_now() -> None:
+    for callback in _on_open:
+        callback()
+
+
 def open_database(
     path: Path | str,
     *,
@@ -196,6 +212,7 @@ def open_database(
         from crm_tui.db.migrations import upgrade
 
         upgrade(database)
+    _opened_now()
     return database
 
 
@@ -211,6 +228,7 @@ def _open_postgres(url: str, *, busy_timeout_ms: int, migrate: bool):
         from crm_tui.db.migrations import upgrade
 
         upgrade(database)
+    _opened_now()
     return database
 
 
@@ -237,6 +255,7 @@ def close_database() -> None:
         database.close()
     database.initialize(_sqlite)
     _opened.update(path=None, identity=None)
+    _opened_now()
 
 
 # The file this process opened, as (device, inode): a file deleted or

@@ -15,6 +15,7 @@ Importing it builds a few hundred frozen dataclasses and nothing else.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from crm_tui.errors import NotFound
@@ -51,6 +52,8 @@ _ALL: tuple[Kind, ...] = (
 )
 _BY_NAME: dict[str, Kind] = {k.name: k for k in _ALL}
 _BY_MODEL_NAME: dict[str, Kind] = {k.model_name: k for k in _ALL}
+# Each kind as the product describes it, before any custom field.
+_BUILT_IN: dict[str, Kind] = dict(_BY_NAME)
 
 
 def kind(name: str) -> Kind:
@@ -90,6 +93,18 @@ def kind_for_model(model: type[Model] | Model) -> Kind:
     return found
 
 
+def customise(kind_name: str, custom: tuple[Attribute, ...]) -> Kind:
+    """Describe `kind_name` as built in plus the `custom` attributes an admin
+    added (services/custom_fields.py keeps them in step with the database);
+    () restores the kind as built in. Returns the kind now described."""
+    global _ALL
+    built_in = _BUILT_IN[kind_name]
+    now = replace(built_in, attributes=built_in.attributes + tuple(custom)) if custom else built_in
+    _BY_NAME[kind_name] = _BY_MODEL_NAME[built_in.model_name] = now
+    _ALL = tuple(now if k.name == kind_name else k for k in _ALL)
+    return now
+
+
 def attribute(kind_name: str, name: str) -> Attribute:
     """`kind(kind_name).attribute(name)`: by field name or stored key."""
     return kind(kind_name).attribute(name)
@@ -105,6 +120,7 @@ __all__ = [
     "StateMachine",
     "Transition",
     "attribute",
+    "customise",
     "findable",
     "kind",
     "kind_for_model",

@@ -77,6 +77,8 @@ class Attribute:
     # (the models would import each other otherwise).
     plain_id: bool = False
     money: Money | None = None
+    # Added by an admin (services/custom_fields.py): its column is cf_<name>.
+    custom: bool = False
 
     @property
     def key(self) -> str:

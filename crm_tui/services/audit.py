@@ -13,7 +13,7 @@ from crm_tui import meta
 from crm_tui.errors import NotFound
 from crm_tui.meta import Attribute, AttributeType
 from crm_tui.models import AuditEntry, User
-from crm_tui.services import records, session
+from crm_tui.services import custom_defs, records, session
 
 
 def history(record_type: str, record_id: int, limit: int = 500) -> list[dict]:
@@ -78,6 +78,7 @@ def history_view(record_type: str, record_id: int, limit: int = 500) -> list[His
     query per looked-up kind for the whole history), money as amounts.
     Fields the metadata leaves out (derived sort keys) are not shown."""
     entries = history(record_type, record_id, limit)
+    custom_defs.current()  # a custom field's changes read with its label
     try:
         kind = meta.kind(record_type)
     except NotFound:

@@ -25,7 +25,7 @@ from crm_tui import meta
 from crm_tui.db import database
 from crm_tui.errors import NotFound
 from crm_tui.meta import Attribute, AttributeType
-from crm_tui.services import access
+from crm_tui.services import access, custom_defs
 from crm_tui.text import clean
 
 # What makes a spreadsheet run a cell as a formula (OWASP "CSV injection");
@@ -128,11 +128,16 @@ def _regarding(attribute: Attribute) -> str:
     return f"CASE t.{kinds} {whens} END"
 
 
-@cache
 def _plan(what: str) -> tuple[tuple[_Column, ...], str]:
     """The columns of an export and the FROM clause (with its joins)."""
+    custom_defs.current()
+    return _plan_of(what, meta.kind(EXPORTS[what].kind))
+
+
+@cache
+def _plan_of(what: str, kind: meta.Kind) -> tuple[tuple[_Column, ...], str]:
+    # kept per kind as described: a custom field added or removed is a new kind
     spec = EXPORTS[what]
-    kind = meta.kind(spec.kind)
     columns = [_Column("id", "t.id"), *(_Column(n, sql) for n, sql in spec.extra)]
     joins = []
     for attribute in kind.attributes:
@@ -150,6 +155,8 @@ def _plan(what: str) -> tuple[tuple[_Column, ...], str]:
         elif kind_of is AttributeType.LOOKUP:
             columns.append(_Column(attribute.key, column))
             name = attribute.name.removesuffix("_id") if attribute.plain_id else attribute.name
+            if name == attribute.key:  # a custom lookup: cf_referrer, cf_referrer_name
+                name += "_name"
             if attribute.target is None:
                 columns.append(_Column(name, _regarding(attribute)))
             else:

@@ -11,7 +11,7 @@ only the survivors are ranked (see ListSpec.broad_views)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from crm_tui import meta
@@ -109,6 +109,7 @@ def fetch_page(
     (`inclusive` starts at that row itself), or the last. Each row's key is in
     `page.keys` for the next call."""
     alias = spec.table.split()[1]
+    spec = _with_custom_columns(spec, alias)
     where = [spec.views[view].replace(":me", str(int(me)))]
     readable = access.read_filter(spec.kind, f"{alias}.owner_id")
     if readable:
@@ -214,6 +215,19 @@ def fetch_page(
     if fts is not None:
         params.insert(0, search.match_param(spec.kind, fts))
     return _read_page(sql, params, limit, after, before, last)
+
+
+def _with_custom_columns(spec: ListSpec, alias: str) -> ListSpec:
+    """`spec` selecting its kind's custom fields too (cf_<name> AS cf_<name>),
+    so that a view can show them as columns."""
+    from crm_tui.services import custom_defs
+
+    custom_defs.current()
+    custom = [a.name for a in meta.kind(spec.kind).attributes if a.custom]
+    if not custom:
+        return spec
+    extra = "".join(f', {alias}."{name}" AS "{name}"' for name in custom)
+    return replace(spec, columns=spec.columns + extra)
 
 
 def _asked_sort(spec: ListSpec, asked: AskedSort) -> Sort:

@@ -50,17 +50,18 @@ def titles_of(kind: str, record_ids) -> dict[int, str]:
 
 # SELECT of every column by id, per model: building it with Peewee costs more
 # than running it (about 1 ms for a wide model), and writes look records up
-# on every call (bench: `activities.log` went from 2.0 to 0.8 ms).
-_BY_ID: dict[type[Model], str] = {}
+# on every call (bench: `activities.log` went from 2.0 to 0.8 ms). Kept with
+# the model's field list it was built from: a custom field added or removed
+# gives the model a new list.
+_BY_ID: dict[type[Model], tuple[list, str]] = {}
 
 
 def by_id(model: type[Model], record_id: int) -> Model | None:
     """The row of `model` with this id (all columns, as `get_or_none` reads it), or None."""
-    sql = _BY_ID.get(model)
-    if sql is None:
-        sql = _BY_ID[model] = (
-            f'SELECT {_columns(model)} FROM "{model._meta.table_name}" WHERE "id" = ?'
-        )
+    fields, sql = _BY_ID.get(model, (None, ""))
+    if fields is not model._meta.sorted_fields:
+        sql = f'SELECT {_columns(model)} FROM "{model._meta.table_name}" WHERE "id" = ?'
+        _BY_ID[model] = (model._meta.sorted_fields, sql)
     row = database.execute_sql(sql, (record_id,)).fetchone()
     return None if row is None else _as_model(model, row)
 
@@ -69,8 +70,9 @@ def _columns(model: type[Model]) -> str:
     return ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
 
 
-# (field name, python_value) of every column `_columns` names, per model.
-_SHAPE: dict[type[Model], list] = {}
+# (field name, python_value) of every column `_columns` names, per model,
+# with the field list it was made from (as _BY_ID).
+_SHAPE: dict[type[Model], tuple[list, list]] = {}
 
 
 def _as_model(model: type[Model], row) -> Model:
@@ -79,9 +81,11 @@ def _as_model(model: type[Model], row) -> Model:
     which took 0.12 ms of a by-id read on PostgreSQL (0.06 ms on SQLite), and
     an activity write makes two, one while it holds the write lock; the
     match is the same every time."""
-    shape = _SHAPE.get(model)
-    if shape is None:
-        shape = _SHAPE[model] = [(f.name, f.python_value) for f in model._meta.sorted_fields]
+    fields, shape = _SHAPE.get(model, (None, []))
+    if fields is not model._meta.sorted_fields:
+        fields = model._meta.sorted_fields
+        shape = [(f.name, f.python_value) for f in fields]
+        _SHAPE[model] = (fields, shape)
     data = {name: load(value) for (name, load), value in zip(shape, row, strict=True)}
     instance = model(__no_default__=1, **data)
     instance._dirty.clear()

@@ -19,8 +19,9 @@ import re
 import unicodedata
 from itertools import islice
 
-from crm_tui import text
+from crm_tui import meta, text
 from crm_tui.db import database, executemany, is_postgres
+from crm_tui.meta import AttributeType
 from crm_tui.services.validate import phone_search_terms
 
 # bm25 column weights: a hit in the name outranks a hit in the details.
@@ -81,8 +82,26 @@ _SOURCES = {
 }
 
 
+def _source(kind: str) -> tuple[str, str]:
+    """`_SOURCES[kind]` with the kind's searchable custom text fields
+    selected after its ten columns: free words find their values too."""
+    sql, key = _SOURCES[kind]
+    custom = [
+        a.name
+        for a in meta.kind(kind).attributes
+        if a.custom and a.searchable and a.type in (AttributeType.TEXT, AttributeType.MEMO)
+    ]
+    if not custom:
+        return sql, key
+    alias = key.split(".")[0] + "." if "." in key else ""
+    head, tail = sql.split(" FROM ", 1)
+    return head + "".join(f', {alias}"{c}"' for c in custom) + " FROM " + tail, key
+
+
 def _documents(row) -> tuple[str, str]:
-    _, name, number, email, web, phone, mobile, city, country, extra = row
+    _, name, number, email, web, phone, mobile, city, country, extra = row[:10]
+    if len(row) > 10:  # searchable custom fields
+        extra = " ".join([extra or "", *(value or "" for value in row[10:])])
     phone_terms = phone_search_terms(phone) + phone_search_terms(mobile)
     domain = email.split("@", 1)[1] if "@" in (email or "") else ""
     details = " ".join(
@@ -106,7 +125,7 @@ def index(kind: str, record_id: int) -> None:
     """(Re)index one record; call inside the write transaction that changed it."""
     table = f"{kind}_fts"
     database.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (record_id,))
-    sql, key = _SOURCES[kind]
+    sql, key = _source(kind)
     row = database.execute_sql(f"{sql} WHERE {key} = ?", (record_id,)).fetchone()
     if row is not None:
         name, details = _documents(row)
@@ -114,6 +133,12 @@ def index(kind: str, record_id: int) -> None:
             f"INSERT INTO {table} (rowid, name, details) VALUES (?, ?, ?)",
             (record_id, document(name), document(details)),
         )
+
+
+def changed_words(changes: dict, indexed: set[str]) -> bool:
+    """Whether a record's `changes` touch what its index holds: the fields
+    `indexed`, or a custom field (searchable ones are indexed)."""
+    return bool(changes.keys() & indexed) or any(k.startswith("cf_") for k in changes)
 
 
 def indexed_kinds() -> tuple[str, ...]:
@@ -125,7 +150,7 @@ def reindex(kind: str, batch: int = 5000) -> int:
     """Rebuild the whole index of `kind` from its table; returns rows indexed."""
     table = f"{kind}_fts"
     database.execute_sql(f"DELETE FROM {table}")
-    cursor = iter(database.execute_sql(_SOURCES[kind][0]))
+    cursor = iter(database.execute_sql(_source(kind)[0]))
     count = 0
     while rows := list(islice(cursor, batch)):
         executemany(

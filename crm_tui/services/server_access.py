@@ -39,6 +39,7 @@ from crm_tui import meta
 from crm_tui.db import database
 from crm_tui.db.migrations.ddl import count_function, match_function
 from crm_tui.services import access, numbers
+from crm_tui.services.custom_schema import CUSTOMISABLE
 from crm_tui.services.knowledge import kb
 from crm_tui.services.knowledge.kb_article import REVIEWER_ROLES
 from crm_tui.services.server_functions import FUNCTIONS
@@ -67,7 +68,7 @@ APPENDED = {"kb_article_case": "linked_by_id", "kb_rating": "user_id"}
 # What the author of a draft changes (kb.update's fields), sending it for
 # review too; the rest of an article's life is its reviewers'.
 AUTHOR_WRITES = (*kb.FIELDS, "title_sort", "state")
-ADMIN_ONLY = ("user", "role_privilege", "meta")
+ADMIN_ONLY = ("user", "role_privilege", "meta", "custom_field")
 READ_ONLY = ("schema_migration", "crm_role_default")
 # Kept by the owner for everyone (the words of the knowledge index, m0010):
 # nobody reads or writes them directly.
@@ -299,6 +300,9 @@ def install() -> int:
             owner=quoted_owner,
             reviewers=REVIEWER_ROLES,
             editable="ARRAY[" + ", ".join(f"'{c}'" for c in AUTHOR_WRITES) + "]",
+            custom_tables="ARRAY["
+            + ", ".join(f"'{meta.kind(k).model._meta.table_name}'" for k in CUSTOMISABLE)
+            + "]",
         )
     )
     tables = _tables()

@@ -7,7 +7,9 @@ who the person is and what their role may do; crm_check_update (write, or
 assign when the owner changes), crm_consequence and crm_check_line_update
 allow what the app does as a consequence of a change it allowed; the
 crm_article_* functions hold the knowledge base's own rule; and
-crm_check_counter_update moves a document number counter on by one.
+crm_check_counter_update moves a document number counter on by one;
+crm_custom_column adds, indexes and drops a custom field's column for an
+admin connected as their own login (services/custom_schema.py).
 """
 
 FUNCTIONS = """
@@ -216,5 +218,40 @@ BEGIN
     RAISE EXCEPTION
         'a document number is taken by creating its document: the counter moves on by one'
         USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE OR REPLACE FUNCTION crm_custom_column(
+    p_action text, p_table text, p_column text, p_form text
+) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+    v_index text := p_table || '_' || p_column;
+BEGIN
+    IF crm_role() IS DISTINCT FROM 'admin' THEN
+        RAISE EXCEPTION 'only an admin adds, indexes or removes custom fields'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NOT (p_table = ANY ({custom_tables})) OR p_column !~ '^cf_[a-z][a-z0-9_]{{0,39}}$' THEN
+        RAISE EXCEPTION 'not a custom field''s column: %.%', p_table, p_column
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_action = 'add' AND p_form = 'integer' THEN
+        EXECUTE format('ALTER TABLE %I ADD COLUMN %I BIGINT', p_table, p_column);
+    ELSIF p_action = 'add' AND p_form = 'text' THEN
+        EXECUTE format('ALTER TABLE %I ADD COLUMN %I TEXT COLLATE "C"', p_table, p_column);
+    ELSIF p_action = 'index' AND p_form = 'lower' THEN
+        EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (lower(%I))',
+                       v_index, p_table, p_column);
+    ELSIF p_action = 'index' AND p_form = 'numeric' THEN
+        EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (CAST(%I AS NUMERIC))',
+                       v_index, p_table, p_column);
+    ELSIF p_action = 'index' AND p_form = 'plain' THEN
+        EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (%I)', v_index, p_table, p_column);
+    ELSIF p_action = 'unindex' THEN
+        EXECUTE format('DROP INDEX IF EXISTS %I', v_index);
+    ELSIF p_action = 'drop' THEN
+        EXECUTE format('ALTER TABLE %I DROP COLUMN %I', p_table, p_column);
+    ELSE
+        RAISE EXCEPTION 'unknown custom column step % %', p_action, p_form;
+    END IF;
 END $$;
 """

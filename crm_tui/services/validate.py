@@ -179,6 +179,22 @@ class Checker:
         else:
             self.values[name] = record_id
 
+    def custom(self, kind: str, *, creating: bool) -> None:
+        """The custom fields an admin added to `kind` (services/custom_fields.py),
+        each checked as its type reads: a required one must be filled when a
+        record is created, and may not be emptied later."""
+        from crm_tui.services import custom_values
+
+        for attribute in custom_values.attributes(kind):
+            name, label = attribute.name, attribute.label
+            if attribute.required and (creating or self.has(name)):
+                if self._raw(name) in (None, ""):
+                    self.errors[name] = f"{label} is required"
+                    continue
+            if not self.has(name):
+                continue
+            custom_values.check_value(self, attribute)
+
     def fail(self, name: str, message: str) -> None:
         self.errors[name] = message
 

@@ -28,6 +28,7 @@ MODULES = [
     "m0012_activity_parties",
     "m0013_state_modified_indexes",
     "m0014_saved_views",
+    "m0015_custom_fields",
 ]
 LATEST = len(MODULES)
 

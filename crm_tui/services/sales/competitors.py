@@ -89,6 +89,7 @@ def _check(data: dict, *, creating: bool) -> dict:
     for name in ("strengths", "weaknesses", "description"):
         c.text(name, max_len=4000, multiline=True)
     c.owner(store_as="owner")
+    c.custom("competitor", creating=creating)
     values = c.done()
     if "name" in values:
         values["name_sort"] = text.sort_key(values["name"])
@@ -121,7 +122,7 @@ def update(competitor_id: int, version: int, data: dict) -> Competitor:
     values = _check(data, creating=False)
     with write():
         changes = records.update_versioned("competitor", competitor_id, version, values)
-        if changes.keys() & {"name", "website"}:
+        if search.changed_words(changes, {"name", "website"}):
             search.index("competitor", competitor_id)
     return get(competitor_id)
 

@@ -126,6 +126,7 @@ def _check(
     if c.has("rating"):
         c.choice("rating", RATINGS)
     c.owner(store_as="owner")
+    c.custom("lead", creating=creating)
     values = c.done()
     if "first_name" in values or "last_name" in values:
         first = values.get("first_name", current.first_name if current else "")

@@ -100,6 +100,7 @@ def _check(data: dict, *, creating: bool) -> dict:
     ):
         c.reference(name, model, f"the {what} does not exist")
     c.owner()
+    c.custom("opportunity", creating=creating)
     values = c.done()
     if "name" in values:
         values["name_sort"] = text.sort_key(values["name"])
@@ -190,7 +191,7 @@ def update(opportunity_id: int, version: int, data: dict) -> Opportunity:
                 {_need_field(need): f"an opportunity in {label} needs {need}" for need in newly}
             )
         changes = records.update_versioned("opportunity", opportunity_id, version, values)
-        if changes.keys() & {"name", "account", "contact"}:
+        if search.changed_words(changes, {"name", "account", "contact"}):
             search.index("opportunity", opportunity_id)
     return get(opportunity_id)
 
@@ -292,7 +293,7 @@ def move_stage(
         changes = records.update_versioned(
             "opportunity", opportunity_id, version, values, action="stage"
         )
-        if changes.keys() & {"name", "account", "contact"}:
+        if search.changed_words(changes, {"name", "account", "contact"}):
             search.index("opportunity", opportunity_id)
     return get(opportunity_id)
 

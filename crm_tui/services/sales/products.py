@@ -133,6 +133,7 @@ def _check(data: dict, *, creating: bool, record_id: int | None = None) -> dict:
                 f"product number {clash.product_number} is already used by {clash.name}; "
                 "choose another number",
             )
+    c.custom("product", creating=creating)
     values = c.done()
     if "name" in values:
         values["name_sort"] = text.sort_key(values["name"])
@@ -169,7 +170,7 @@ def update(product_id: int, version: int, data: dict) -> Product:
     values = _check(data, creating=False, record_id=product_id)
     with write():
         changes = records.update_versioned("product", product_id, version, values)
-        if changes.keys() & {"name", "product_number", "description"}:
+        if search.changed_words(changes, {"name", "product_number", "description"}):
             search.index("product", product_id)
     return get(product_id)
 

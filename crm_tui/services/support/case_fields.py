@@ -83,6 +83,7 @@ def check(data: dict, *, creating: bool) -> dict:
     c.reference("parent_case_id", Case, "the parent case does not exist")
     c.owner()
     _follow_up(c)
+    c.custom("case", creating=creating)
     values = c.done()
     if values.get("queue_id") is not None:
         queue = records.by_id(Queue, values["queue_id"])

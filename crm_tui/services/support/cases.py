@@ -163,7 +163,7 @@ def update(case_id: int, version: int, data: dict) -> Case:
         columns = case_fields.to_columns(values)
         columns["next_breach_at"] = case_clock.next_breach(row, columns)
         changes = records.update_versioned("case", case_id, version, columns)
-        if changes.keys() & {"title", "account", "contact", "subject", "description"}:
+        if search.changed_words(changes, {"title", "account", "contact", "subject", "description"}):
             search.index("case", case_id)
     case = get(case_id)
     case.attach_warning = warning
