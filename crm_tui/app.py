@@ -40,6 +40,8 @@ CATALOGUES = [
      "support.contracts_list", "ContractsScreen"),
     ("Service schedule", "Resources' agendas; book a service ({queue.schedule} in the case queue)",
      "support.schedule", "ScheduleScreen"),
+    ("Custom fields", "Fields admins add to accounts, contacts, leads, opportunities, cases ...",
+     "admin.custom_fields", "CustomFieldsScreen"),
 ]  # fmt: skip
 
 

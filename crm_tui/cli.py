@@ -340,6 +340,10 @@ def _copy_progress():
 
 
 def cmd_export(args) -> int:
+    if args.format == "ics":
+        return _export_calendar(args)
+    if args.since or args.everyone:
+        raise CrmError("--since and --everyone go with --format ics")
     from crm_tui.services import export
 
     settings = _settings(args)
@@ -350,6 +354,29 @@ def cmd_export(args) -> int:
 
         view = views.by_name(export.EXPORTS[args.what].kind, args.view)
     export.write(args.what, sys.stdout, args.format, view=view)
+    return 0
+
+
+def cmd_fields(args) -> int:
+    from crm_tui import cli_fields
+
+    settings = _settings(args)
+    _open(args, settings)
+    return cli_fields.run(args)
+
+
+def _export_calendar(args) -> int:
+    # refused before the database is opened: nothing to read for these
+    if args.what != "activities":
+        raise CrmError("only activities export as iCalendar (ics)")
+    if args.view:
+        raise CrmError("--view does not go with --format ics")
+    settings = _settings(args)
+    _open(args, settings)
+    # the calendar library is loaded for this command alone
+    from crm_tui.services import calendar_export
+
+    calendar_export.write(sys.stdout, since=args.since, everyone=args.everyone)
     return 0
 
 
@@ -371,6 +398,7 @@ COMMANDS = {
     "copy": cmd_copy,
     "access": cmd_access,
     "bench": cmd_bench,
+    "fields": cmd_fields,
 }
 
 

@@ -80,6 +80,7 @@ def parser() -> argparse.ArgumentParser:
     rset.add_argument("privilege", choices=PRIVILEGES)
     rset.add_argument("depth", choices=DEPTHS)
 
+    _fields(sub)
     sub.add_parser("doctor", help="check SQLite, journal mode, file modes, integrity, schema")
     backup = sub.add_parser(
         "backup", help="copy the database into a new file, safely while others keep working"
@@ -105,7 +106,22 @@ def parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="write records to stdout")
     export.add_argument("what", choices=_ExportNames())
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument(
+        "--format",
+        choices=("csv", "json", "ics"),
+        default="csv",
+        help="ics: activities as an iCalendar file (meetings as events, due tasks as to-dos)",
+    )
+    export.add_argument(
+        "--since",
+        metavar="DAY",
+        help="with --format ics: only activities starting or due on or after DAY (2026-01-05, -2w)",
+    )
+    export.add_argument(
+        "--everyone",
+        action="store_true",
+        help="with --format ics: everyone's activities you may read, not only yours",
+    )
     export.add_argument(
         "--view",
         metavar="NAME",
@@ -122,3 +138,45 @@ def parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     return p
+
+
+def _fields(sub) -> None:
+    # kinds and types are checked by the service, which names the choices:
+    # the parser is read on every start and must not load the services
+    fields = sub.add_parser("fields", help="custom fields of a record kind (admins change them)")
+    fsub = fields.add_subparsers(dest="fields_command", metavar="ACTION")
+    flist = fsub.add_parser("list", help="the custom fields (the default action)")
+    flist.add_argument("kind", nargs="?", metavar="KIND", help="one kind only, e.g. account")
+    flist.add_argument("--removed", action="store_true", help="removed fields too")
+    add = fsub.add_parser("add", help="add a field to a kind")
+    add.add_argument("kind", metavar="KIND", help="account, contact, lead, opportunity, case ...")
+    add.add_argument("name", metavar="NAME", help="lower-case letters, digits and _")
+    add.add_argument(
+        "--type",
+        required=True,
+        metavar="TYPE",
+        help="text, long_text, integer, number, money, date, boolean, option_set or lookup",
+    )
+    edit = fsub.add_parser("edit", help="change a field's label, options or flags")
+    edit.add_argument("kind", metavar="KIND")
+    edit.add_argument("name", metavar="NAME")
+    for parser_ in (add, edit):
+        parser_.add_argument("--label", help="what forms and lists call it")
+        parser_.add_argument("--options", help="an option set's labels, with commas")
+    add.add_argument("--target", metavar="KIND", help="what a lookup points at")
+    add.add_argument("--required", action="store_true", help="every new record must fill it")
+    add.add_argument(
+        "--searchable", action="store_true", help="indexed; text is found by the filter's words"
+    )
+    edit.add_argument("--required", choices=("yes", "no"))
+    edit.add_argument("--searchable", choices=("yes", "no"))
+    for action, text in (
+        ("remove", "hide a field; its values are kept"),
+        ("restore", "show a removed field again"),
+        ("purge", "drop a removed field and its values for good"),
+    ):
+        step = fsub.add_parser(action, help=text)
+        step.add_argument("kind", metavar="KIND")
+        step.add_argument("name", metavar="NAME")
+        if action == "purge":
+            step.add_argument("--confirm", required=True, metavar="NAME", help="the field's name")

@@ -86,6 +86,7 @@ SCREENS: dict[str, Layout] = {
     "ArticleFormScreen": _form("article_form"),
     "PipelineScreen": Layout(("app", "pipeline"), (("card_list", "kanban"),)),
     "PriceListsScreen": Layout(("app", "price_lists")),
+    "CustomFieldsScreen": Layout(("app", "custom_fields")),
     "ScheduleScreen": Layout(("app", "schedule")),
     "KnowledgeScreen": Layout(("app", "knowledge"), (("article_list",),)),
     "ArticleScreen": Layout(("app", "article")),

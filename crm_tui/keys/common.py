@@ -102,6 +102,13 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
     "report": (bind("report.close", "escape,enter", "close", "Close"),),
     # ViewPicker: a list's views; the highlighted one is opened (enter),
     # renamed, deleted or made the list's default.
+    "custom_fields": (
+        bind("screen.back", "escape", "back", "Back"),
+        bind("fields.new", "n", "new_field", "New field"),
+        bind("fields.edit", "e", "edit_field", "Change"),
+        bind("fields.remove", "x", "remove_field", "Remove/restore"),
+        bind("fields.purge", "P", "purge_field", "Purge"),
+    ),
     "view_picker": (
         bind("views.default", "asterisk", "make_default", "Make default"),
         bind("views.rename", "e", "rename", "Rename"),

@@ -34,7 +34,7 @@ from crm_tui.services.custom_defs import (  # noqa: F401 - part of this module's
     get,
     refresh,
 )
-from crm_tui.services.custom_schema import CUSTOMISABLE, TYPES
+from crm_tui.services.custom_schema import CUSTOMISABLE, PREFIX, TYPES  # noqa: F401
 
 TYPE_LABELS = {
     "text": "Text",
@@ -130,7 +130,7 @@ def add(
     if len(label) > 60:
         errors["label"] = "a label is at most 60 characters"
     if kind in CUSTOMISABLE and _built_in_label(kind, label):
-        errors["label"] = f"{label!r} is already a {meta.kind(kind).label.lower()} field"
+        errors["label"] = f"{label!r} is already a field of {meta.kind(kind).plural.lower()}"
     chosen: tuple[Option, ...] = ()
     if type_ == "option_set":
         try:
@@ -149,7 +149,8 @@ def add(
         if taken:
             raise ValidationError(
                 {
-                    "name": f"{kind} already has a field named {name!r} or labelled {label!r}"
+                    "name": f"{meta.kind(kind).plural} already have a field named {name!r} "
+                    f"or labelled {label!r}"
                     + (" (removed: restore or purge it)" if taken[0]["removed"] else "")
                 }
             )

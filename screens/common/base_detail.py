@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent
 
 from crm_tui import db, display, keys, styles
 from crm_tui.errors import CrmError
-from crm_tui.screens.common import calls
+from crm_tui.screens.common import calls, custom_fields_shown
 from crm_tui.screens.common.access_keys import AccessKeys
 from crm_tui.screens.common.date_field import date_spec
 from crm_tui.screens.common.detail_tabs import DetailTabs
@@ -238,6 +238,7 @@ class RecordDetailScreen(DetailTabs, StateKeys, AccessKeys, Screen):
         if self.record is not None and generation == self._read_at:
             return
         try:
+            custom_fields_shown.attributes(self.KIND)  # fields another process added
             self.record = self.load_record()
         except CrmError as exc:
             self.notify(Text(str(exc)), severity="error")

@@ -11,9 +11,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from crm_tui import display, keys, styles
+from crm_tui import display, keys, meta, styles
 from crm_tui.errors import ConflictError, CrmError, ValidationError
-from crm_tui.screens.common import calls
+from crm_tui.screens.common import calls, custom_fields_shown
 from crm_tui.screens.common.confirm import leave_unless_typed
 from crm_tui.screens.common.conflict import ConflictModal
 from crm_tui.text import safe, safe_line
@@ -58,6 +58,9 @@ class RecordFormScreen(Screen[int | None]):
 
     def stored_display(self, error: ConflictError, name: str) -> str:
         """How a field's stored value reads, for the conflict diff."""
+        if name.startswith(custom_fields_shown.PREFIX):
+            attribute = meta.kind(self.KIND).attribute(name)
+            return custom_fields_shown.shown(attribute, error.current.get(name))
         value = error.current.get(name.removesuffix("_id"), error.current.get(name))
         if name in ("phone", "mobile"):
             return display.phone(value)
@@ -72,16 +75,20 @@ class RecordFormScreen(Screen[int | None]):
         """Widgets shown beside the form (a new case's suggested articles)."""
         yield from ()
 
+    def all_specs(self) -> list[FieldSpec]:
+        """The kind's own fields, then the custom fields an admin added."""
+        return [*self.specs(), *custom_fields_shown.form_specs(self.KIND)]
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="form-title")
         side = list(self.compose_side())
         if side:
             with Horizontal(id="form-body"):
-                yield RecordForm(self.specs(), id="form")
+                yield RecordForm(self.all_specs(), id="form")
                 yield from side
         else:
-            yield RecordForm(self.specs(), id="form")
+            yield RecordForm(self.all_specs(), id="form")
         yield Static(id="form-message")
         yield Footer()
 
@@ -92,10 +99,12 @@ class RecordFormScreen(Screen[int | None]):
     def on_mount(self) -> None:
         try:
             values, labels, self.version, title = self.load()
+            custom, custom_labels = custom_fields_shown.form_values(self.KIND, self.record_id)
         except CrmError as exc:
             self.notify(Text(str(exc)), severity="error")
             self.dismiss(None)
             return
+        values, labels = {**values, **custom}, {**labels, **custom_labels}
         self.form.set_values(values, labels)
         self.title = title.split(" · ")[0]
         self.query_one("#form-title", Static).update(safe_line(title, "bold"))

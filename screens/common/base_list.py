@@ -85,6 +85,9 @@ class RecordListScreen(SavedViews, BulkMarks, AdvancedFind, AccessKeys, Screen):
     VIEWS: dict[str, str] = {}
     SORTS: dict[str, str] = {"name": "name", "modified": "recently modified"}
     COLUMNS: list[Column] = []
+    # Whether the list's rows carry its kind's custom fields (its service
+    # pages through listing.fetch_page), so that a view may show them.
+    CUSTOM_COLUMNS = True
     # {list.filter} is the key that focuses the filter, as the user has it;
     # None: what the kind's metadata says its search finds (filter_hint)
     FILTER_HINT: str | None = None

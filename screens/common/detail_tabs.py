@@ -18,6 +18,7 @@ from textual.widget import AwaitMount
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from crm_tui import display, keys
+from crm_tui.screens.common import custom_fields_shown
 from crm_tui.services import audit
 from crm_tui.services.customers import activities, notes
 from crm_tui.text import safe, safe_line
@@ -215,7 +216,8 @@ class DetailTabs:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
-        for label, value in self.summary_rows():
+        custom = custom_fields_shown.summary_rows(self.KIND, self.record)
+        for label, value in [*self.summary_rows(), *custom]:
             if isinstance(value, Text):
                 grid.add_row(label, value)
             else:

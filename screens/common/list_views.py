@@ -14,7 +14,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from crm_tui.errors import CrmError, DatabaseFault, NotFound, ValidationError
-from crm_tui.screens.common import calls
+from crm_tui.screens.common import calls, custom_fields_shown
 from crm_tui.services import session, views
 from crm_tui.services.views import SAVED, SCOPES, SavedView
 from crm_tui.text import safe_line
@@ -58,18 +58,26 @@ class SavedViews:
         """The saved view's query, read under the filter typed over it."""
         return self.saved_view.query if self.saved_view else ""
 
+    def column_choices(self) -> list:
+        """The columns a view may show: the list's own, then its kind's custom
+        fields (on lists whose rows carry them)."""
+        if not self.CUSTOM_COLUMNS:
+            return list(self.COLUMNS)
+        return [*self.COLUMNS, *custom_fields_shown.columns(self.KIND)]
+
     def _view_columns(self) -> list:
         """The saved view's columns in its order, or the list's own."""
         if self.saved_view is None or not self.saved_view.columns:
             return list(self.COLUMNS)
-        by_key = {c.key: c for c in self.COLUMNS}
+        by_key = {c.key: c for c in self.column_choices()}
         chosen = [by_key[k] for k in self.saved_view.columns if k in by_key]
         return chosen or list(self.COLUMNS)
 
     def _columns_typed(self, typed: str) -> tuple[str, ...]:
         """Column keys from labels (or keys) typed with commas, in order."""
         by_name = {}
-        for column in self.COLUMNS:
+        choices = self.column_choices()
+        for column in choices:
             by_name[column.key.lower()] = column.key
             by_name[str(column.label).lower()] = column.key
         keys_, unknown = [], []
@@ -81,7 +89,7 @@ class SavedViews:
             else:
                 unknown.append(part)
         if unknown:
-            labels = ", ".join(str(c.label) for c in self.COLUMNS)
+            labels = ", ".join(str(c.label) for c in choices)
             raise ValidationError({"columns": f"no column {unknown[0]!r}: {labels}"})
         return tuple(dict.fromkeys(keys_))
 

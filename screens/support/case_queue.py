@@ -59,6 +59,7 @@ def _owner(row: dict) -> Text:
 
 
 class CaseQueueScreen(RecordListScreen):
+    CUSTOM_COLUMNS = False  # the queue pages through cases.page, not the common lists
     KIND = "case"
     AREA_TITLE = "Cases"
     SORTS = {"urgency": "SLA urgency"}

@@ -1,0 +1,1 @@
+"""What admins change about the product itself: custom fields."""
