@@ -68,6 +68,7 @@ def copy_to(source: Path, url: str, progress: Progress | None = None) -> Copied:
                 database.execute_sql("SET CONSTRAINTS ALL DEFERRED")
                 for table in reversed(tables):
                     database.execute_sql(f'DELETE FROM "{table}"')  # the migrations' seed rows
+                _add_custom_columns(reader)
                 for table in tables:
                     _copy_table(reader, table, progress)
                 _rebuild_search()
@@ -147,9 +148,23 @@ def _copy_table(reader: apsw.Connection, table: str, progress: Progress | None) 
         progress(table, total, total)
 
 
+def _add_custom_columns(reader: apsw.Connection) -> None:
+    """The source's custom fields' columns (removed ones too: they keep
+    their values) and indexes, before the rows that fill them."""
+    from crm_tui.services import custom_schema
+
+    fields = reader.execute("SELECT kind, name, type, searchable FROM custom_field ORDER BY id")
+    for kind, name, type_, searchable in fields.fetchall():
+        custom_schema.add_column(kind, name, type_)
+        if searchable:
+            custom_schema.add_index(kind, name, type_)
+
+
 def _rebuild_search() -> None:
-    from crm_tui.services import search
+    from crm_tui.services import custom_defs, search
     from crm_tui.services.knowledge import kb
+
+    custom_defs.refresh()  # a searchable custom field's text joins the index
 
     for kind in search.indexed_kinds():
         search.reindex(kind)
