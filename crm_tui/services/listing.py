@@ -51,6 +51,9 @@ class ListSpec:
     # The paging query's FROM in that case, when it must name its index
     # ("opportunity o INDEXED BY ..."); empty: `table`.
     page_table: str = ""
+    # A kind without a full-text index: the condition one free word puts on
+    # a row (its one `?` takes "%word%"), within the view's rows.
+    word_sql: str = ""
 
 
 # The row type of a page: a service's TypedDict (Page[ContactRow]).
@@ -119,7 +122,7 @@ def fetch_page(
     if query:
         from crm_tui.services.query import compile_query
 
-        asked = compile_query(spec.kind, alias, query)
+        asked = compile_query(spec.kind, alias, query, spec.word_sql)
     else:
         asked = _NOTHING_ASKED
     where += asked.where

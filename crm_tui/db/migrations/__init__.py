@@ -29,6 +29,7 @@ MODULES = [
     "m0013_state_modified_indexes",
     "m0014_saved_views",
     "m0015_custom_fields",
+    "m0016_activity_lists",
 ]
 LATEST = len(MODULES)
 

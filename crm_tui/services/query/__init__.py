@@ -10,11 +10,12 @@ from crm_tui.services.query.parse import QueryError, parse
 __all__ = ["Compiled", "QueryError", "compile_query", "completions", "parse", "problem"]
 
 
-def problem(kind: str, typed: str | None) -> str:
-    """What is wrong with `typed` as a query of a list of `kind`, in one
-    line; "" when it can be run."""
+def problem(kind: str, typed: str | None, word_sql: str = "") -> str:
+    """What is wrong with `typed` as a query of a list of `kind` (whose free
+    words are `word_sql`, as compile_query's), in one line; "" when it can
+    be run."""
     try:
-        compile_query(kind, "_q0", typed)
+        compile_query(kind, "_q0", typed, word_sql)
     except QueryError as exc:
         return str(exc)
     return ""

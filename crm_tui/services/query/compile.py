@@ -20,7 +20,7 @@ fields included.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from crm_tui import meta, text
@@ -261,8 +261,15 @@ def sort_column(kind: Kind, attribute: Attribute) -> str:
     return "name_sort" if _has_sort_key(kind, attribute) else attribute.key
 
 
-def compile_parsed(kind_name: str, alias: str, parsed: Parsed) -> Compiled:
-    """`parsed` as conditions on `kind_name`'s table named `alias`."""
+def _like(word: str) -> str:
+    escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def compile_parsed(kind_name: str, alias: str, parsed: Parsed, word_sql: str = "") -> Compiled:
+    """`parsed` as conditions on `kind_name`'s table named `alias`; for a
+    kind without a full-text index, `word_sql` is the condition a free word
+    puts on a row (its one `?` takes "%word%")."""
     kind = meta.kind(kind_name)
     ctx = _Context() if parsed.conditions else None
     out = Compiled()
@@ -272,6 +279,14 @@ def compile_parsed(kind_name: str, alias: str, parsed: Parsed) -> Compiled:
             sql = f"({sql}) IS NOT TRUE"  # an empty field is "not" anything
         out.where.append(sql)
         out.params += params
+    if word_sql:
+        for word in parsed.words:
+            out.where.append(word_sql)
+            out.params.append(_like(word))
+        for word in parsed.excluded:
+            out.where.append(f"NOT ({word_sql})")
+            out.params.append(_like(word))
+        parsed = replace(parsed, words=(), excluded=())
     if (parsed.words or parsed.excluded) and kind.name not in search.indexed_kinds():
         raise QueryError(
             f"{kind.plural.lower()} have no word search here: use conditions (name:acme*)"
@@ -288,7 +303,8 @@ def compile_parsed(kind_name: str, alias: str, parsed: Parsed) -> Compiled:
     return out
 
 
-def compile_query(kind_name: str, alias: str, typed: str | None) -> Compiled:
-    """What `typed` asks of a list of `kind_name` (its table named `alias`);
-    QueryError, in one line, when it cannot be read."""
-    return compile_parsed(kind_name, alias, parse(typed))
+def compile_query(kind_name: str, alias: str, typed: str | None, word_sql: str = "") -> Compiled:
+    """What `typed` asks of a list of `kind_name` (its table named `alias`;
+    `word_sql` as compile_parsed's); QueryError, in one line, when it
+    cannot be read."""
+    return compile_parsed(kind_name, alias, parse(typed), word_sql)
