@@ -67,6 +67,18 @@ def settable(kind: str) -> list[meta.Attribute]:
     return [a for a in found.attributes if not a.read_only and a.name not in skip]
 
 
+def _option_code(attribute: meta.Attribute, value):
+    """A choice typed by its label (or code, in any case) as the code the
+    form stores; anything else as typed, for the kind's rules to judge."""
+    if attribute.type is not meta.AttributeType.OPTION_SET or value in (None, ""):
+        return value
+    typed = str(value).strip().lower()
+    for option in attribute.options:
+        if typed in (option.code.lower(), option.label.lower()):
+            return option.code
+    return value
+
+
 def _call(kind: str, action: str, record_id: int, version: int, value=None, name: str = ""):
     service = _service(kind)
     if action == "assign":
@@ -75,7 +87,7 @@ def _call(kind: str, action: str, record_id: int, version: int, value=None, name
         attribute = meta.kind(kind).attribute(name)
         if attribute not in settable(kind):
             raise ValidationError({name: "this field is not changed in bulk"})
-        return service.update(record_id, version, {attribute.key: value})
+        return service.update(record_id, version, {attribute.key: _option_code(attribute, value)})
     if action in ("deactivate", "reactivate"):
         step = getattr(service, action, None)
         if step is None:

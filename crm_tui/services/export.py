@@ -57,6 +57,10 @@ EXPORTS: dict[str, Export] = {
     "accounts": Export("account"),
     "contacts": Export("contact"),
     "activities": Export("activity"),
+    "leads": Export("lead"),
+    "opportunities": Export("opportunity"),
+    "competitors": Export("competitor"),
+    "products": Export("product"),
     # A quote's number is read with its revision, as people search it (QUO-00001-R2).
     "quotes": Export("quote", (_CUSTOMER,), {"number": "t.number || '-R' || t.revision"}),
     "orders": Export("order", (_CUSTOMER,)),
@@ -173,6 +177,14 @@ def _plan_of(what: str, kind: meta.Kind) -> tuple[tuple[_Column, ...], str]:
     return tuple(columns), f'FROM "{_table(kind)}" t ' + " ".join(joins)
 
 
+def name_of(kind: str) -> str:
+    """The export name of a record kind ("account" -> "accounts")."""
+    for what, spec in EXPORTS.items():
+        if spec.kind == kind:
+            return what
+    raise NotFound(f"{meta.kind(kind).plural.lower()} are not exported")
+
+
 def _list_page(kind: str) -> Callable[..., object]:
     """The page function of `kind`'s list: what a saved view of it shows."""
     import importlib
@@ -208,9 +220,12 @@ def view_ids(view, batch: int = 1000) -> Iterator[list[int]]:
         after = found.keys[-1]
 
 
-def rows(what: str, batch: int = 1000, view=None) -> tuple[list[str], Iterator[tuple]]:
+def rows(
+    what: str, batch: int = 1000, view=None, ids: list[int] | None = None
+) -> tuple[list[str], Iterator[tuple]]:
     """Column names and a generator of rows for an export, by id, in batches;
-    with a saved `view` (services.views) the records it shows, in its order."""
+    with a saved `view` (services.views) the records it shows, in its order;
+    with `ids` those records (the ones marked on a list), in that order."""
     if what not in EXPORTS:
         raise ValueError(f"cannot export {what!r}; choose one of {', '.join(EXPORTS)}")
     kind = EXPORTS[what].kind
@@ -232,15 +247,20 @@ def rows(what: str, batch: int = 1000, view=None) -> tuple[list[str], Iterator[t
             out[index] = convert(out[index])
         return tuple(out)
 
-    def in_view() -> Iterator[tuple]:
-        for ids in view_ids(view, batch):
-            marks = ", ".join("?" * len(ids))
-            chunk = database.execute_sql(f"{sql} WHERE t.id IN ({marks})", ids).fetchall()
+    def in_order(batches) -> Iterator[tuple]:
+        for chosen in batches:
+            marks = ", ".join("?" * len(chosen))
+            chunk = database.execute_sql(
+                f"{sql} WHERE t.id IN ({marks}){condition}", chosen
+            ).fetchall()
             by_id = {row[0]: row for row in chunk}
-            yield from (convert(by_id[i]) for i in ids if i in by_id)
+            yield from (convert(by_id[i]) for i in chosen if i in by_id)
 
     if view is not None:
-        return [c.name for c in columns], in_view()
+        return [c.name for c in columns], in_order(view_ids(view, batch))
+    if ids is not None:
+        batches = (ids[at : at + batch] for at in range(0, len(ids), batch))
+        return [c.name for c in columns], in_order(batches)
 
     def generate() -> Iterator[tuple]:
         last = 0
@@ -270,12 +290,12 @@ def csv_cell(value: object) -> object:
     return text
 
 
-def write(what: str, out: TextIO, fmt: str = "csv", view=None) -> int:
-    """Write an export (or the records a saved `view` shows) to `out` as csv
-    or json (one array); returns the row count.
+def write(what: str, out: TextIO, fmt: str = "csv", view=None, ids=None) -> int:
+    """Write an export (or the records a saved `view` shows, or those of
+    `ids`) to `out` as csv or json (one array); returns the row count.
 
     CSV cells go through `csv_cell`; JSON keeps every value exactly."""
-    names, data = rows(what, view=view)
+    names, data = rows(what, view=view, ids=ids)
     count = 0
     if fmt == "csv":
         writer = csv.writer(out)

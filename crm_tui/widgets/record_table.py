@@ -382,6 +382,11 @@ class RecordTable(FittedTable):
         return len(self._rows)
 
     @property
+    def loaded_rows(self) -> list[dict]:
+        """The rows read so far, in the list's order."""
+        return list(self._rows)
+
+    @property
     def has_more(self) -> bool:
         return self._more_after
 

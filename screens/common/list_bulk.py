@@ -1,7 +1,7 @@
 """Acting on many rows of a list at once: space marks the highlighted row,
 shift+↓/↑ mark and move, `*` marks everything the view and filter match
 (after saying how many), and `B` applies one action to the marked records:
-assign, set a field, deactivate or reactivate.
+assign, set a field, deactivate or reactivate, or export them to a file.
 
 The records are written a few at a time between frames, each in its own
 transaction (services/bulk.py), with a progress bar in the status line;
@@ -107,11 +107,14 @@ class BulkMarks:
             return
         fields = [(a.label, a.name) for a in bulk.settable(self.KIND)]
         people = [(u.full_name, u.id) for u in users.all_users()]
+        actions = [*((v, k) for k, v in bulk.ACTIONS.items()), ("Export to a file", "export")]
+        plural = display.kind_label(self.KIND, plural=True).lower()
         specs = [
-            FieldSpec("action", "Action", "select", [(v, k) for k, v in bulk.ACTIONS.items()]),
+            FieldSpec("action", "Action", "select", actions),
             FieldSpec("owner", "Assign to", "select", people),
             FieldSpec("field", "Field to set", "select", fields),
-            FieldSpec("value", "New value", placeholder="as the record's form takes it"),
+            FieldSpec("value", "New value", placeholder="as the form takes it; a choice by name"),
+            FieldSpec("file", "Export to", placeholder=f"e.g. ~/{plural}.csv (or .json)"),
         ]
 
         def chosen(values: dict) -> dict:
@@ -120,6 +123,8 @@ class BulkMarks:
                 raise ValidationError({"owner": "choose who the records go to"})
             if action == "set" and not values.get("field"):
                 raise ValidationError({"field": "choose the field to set"})
+            if action == "export":
+                return {**values, "written": self._export_marked(values.get("file") or "")}
             return values
 
         count = len(self.table.marked)
@@ -138,8 +143,42 @@ class BulkMarks:
             self._start,
         )
 
+    def _export_marked(self, typed: str) -> tuple[int, str]:
+        """Write the marked records, in the list's order, to a new file
+        readable by its owner alone (it holds customers' data)."""
+        import os
+        from pathlib import Path
+
+        from crm_tui.services import export
+
+        if not typed.strip():
+            raise ValidationError({"file": "name the file to write"})
+        path = Path(typed.strip()).expanduser()
+        fmt = "json" if path.suffix.lower() == ".json" else "csv"
+        # in the list's order; marks beyond the rows read so far (`*`) after them
+        ids = [row["id"] for row in self.table.loaded_rows if row["id"] in self.table.marked]
+        seen = set(ids)
+        ids += [i for i in self.table.marked if i not in seen]
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise ValidationError({"file": f"{path} exists: choose another name"}) from None
+        except OSError as exc:
+            raise ValidationError({"file": f"cannot write {path}: {exc.strerror}"}) from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                count = export.write(export.name_of(self.KIND), out, fmt, ids=ids)
+        except Exception:
+            path.unlink(missing_ok=True)  # never a half-written export left behind
+            raise
+        return count, str(path)
+
     def _start(self, choice: dict | None) -> None:
         if not choice:
+            return
+        if choice.get("action") == "export":
+            count, path = choice["written"]
+            self.notify(Text(f"Exported {count:,} to {path}."))
             return
         self._run = {
             "action": choice["action"],

@@ -110,3 +110,46 @@ async def test_a_run_the_database_stops_keeps_the_rest_marked(db, monkeypatch):
         assert await wait_until(pilot, lambda: "2 marked" in screen_text(app))
     cities = sorted(a["city"] for a in accounts.page(view="all").rows)
     assert cities == ["", "", "Shiraz"]
+
+
+async def test_the_marked_records_export_to_a_new_file_of_their_owners(db, tmp_path):
+    import csv
+    import stat
+
+    for name in ("Acme", "Beta", "Cora"):
+        accounts.create({"name": name, "industry": "Retail"})
+    target = tmp_path / "marked.csv"
+    target_taken = tmp_path / "taken.csv"
+    target_taken.write_text("keep me")
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_until(pilot, lambda: app.screen.table.row_count == 3)
+        await pilot.press("shift+down", "down", "space")  # Acme and Cora
+        await submitted_form(pilot, "B", action="export", file=str(target_taken))
+        assert await wait_until(pilot, lambda: "exists" in screen_text(app))
+        assert target_taken.read_text() == "keep me"  # never overwritten
+        app.screen.form.query_one("#field-file").value = str(target)
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: "Exported 2" in notes_text(app))
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert [r["name"] for r in rows] == ["Acme", "Cora"]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+async def test_a_choice_is_set_by_its_label(db):
+    for name in ("Acme", "Beta"):
+        accounts.create({"name": name})
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_until(pilot, lambda: app.screen.table.row_count == 2)
+        await pilot.press("asterisk")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
+        await _apply(pilot, app, action="set", field="industry", value="banking")
+        assert await wait_until(
+            pilot,
+            lambda: (
+                {accounts.get(r["id"]).industry for r in accounts.page(view="all").rows}
+                == {"Banking"}
+            ),
+        )
