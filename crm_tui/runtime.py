@@ -7,7 +7,12 @@ from pathlib import Path
 from crm_tui import config
 from crm_tui.db import database, is_postgres, open_database
 from crm_tui.models import User
-from crm_tui.services import access, session, users
+from crm_tui.services import (
+    access,
+    custom_defs,  # noqa: F401 - told of every open: it reads the custom fields then
+    session,
+    users,
+)
 
 
 def open_for_user(

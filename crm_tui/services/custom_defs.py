@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from peewee import DatabaseError
+
 from crm_tui import meta
-from crm_tui.db import dict_rows, on_open
+from crm_tui.db import database, dict_rows, is_postgres, on_open
 from crm_tui.errors import NotFound
 from crm_tui.meta import Attribute, Option
 from crm_tui.services import custom_schema
@@ -77,19 +79,46 @@ _SELECT = (
 _known: dict = {"stamp": None}
 
 
-def _forget() -> None:
+def _opened() -> None:
+    """Forget the last database's fields and read this one's while its
+    connection is new: checking a record's fields then reads nothing."""
     custom_schema.describe({})
-    _known["stamp"] = None
+    _known.update(stamp=None, readable=None)
+    if database.is_closed():
+        return
+    try:
+        refresh()
+    except DatabaseError:
+        # unread: the first list, form or save that needs them reads them,
+        # and says what is wrong with the database if that fails again
+        _known.update(stamp=None, readable=None)
 
 
-on_open(_forget)
+on_open(_opened)
+
+
+def _readable() -> bool:
+    """Whether this database has custom fields this connection may read: not
+    before migration m0015 (a database opened without upgrading it), nor on
+    PostgreSQL before its access rules were installed again since."""
+    if is_postgres():
+        sql = (
+            "SELECT CASE WHEN to_regclass('custom_field') IS NULL THEN false "
+            "ELSE has_table_privilege('custom_field', 'SELECT') END"
+        )
+    else:
+        sql = (
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'custom_field'"
+        )
+    return bool(database.execute_sql(sql).fetchone()[0])
 
 
 def _stamp():
-    try:
-        row = dict_rows("SELECT count(*) AS n, max(modified_at) AS at FROM custom_field")[0]
-    except Exception:  # noqa: BLE001 - an older schema, or no access yet: none to describe
+    if _known.get("readable") is None:
+        _known["readable"] = _readable()
+    if not _known["readable"]:
         return ("none",)
+    row = dict_rows("SELECT count(*) AS n, max(modified_at) AS at FROM custom_field")[0]
     return (row["n"], row["at"])
 
 

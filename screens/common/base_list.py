@@ -22,7 +22,7 @@ from crm_tui.screens.common.list_find import AdvancedFind
 from crm_tui.screens.common.list_views import SavedViews
 from crm_tui.screens.common.query_hints import QuerySuggester
 from crm_tui.screens.common.state_keys import bindings_of
-from crm_tui.services import dates, session
+from crm_tui.services import custom_defs, dates, session
 from crm_tui.services.listing import RANK_LIMIT, Page
 from crm_tui.text import safe_line
 from crm_tui.widgets.key_footer import KeyFooter
@@ -274,8 +274,10 @@ class RecordListScreen(SavedViews, BulkMarks, AdvancedFind, AccessKeys, Screen):
         self._show_status()
 
     def refresh_data(self) -> None:
-        """Re-read the rows in view, keeping the cursor on the same record."""
+        """Re-read the rows in view, keeping the cursor on the same record
+        (and the custom fields, if an admin changed them meanwhile)."""
         if self.is_mounted:
+            calls.loaded(self, custom_defs.refresh)
             self.reload(keep_position=True)
 
     def action_refresh_data(self) -> None:
