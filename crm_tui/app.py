@@ -77,6 +77,7 @@ class CrmApp(KeysInOrder):
         "documents": _lazy("sales.documents_list", "DocumentsScreen"),
         "cases": _lazy("support.case_queue", "CaseQueueScreen"),
         "knowledge": _lazy("knowledge.knowledge_search", "KnowledgeScreen"),
+        "activities": _lazy("customers.activities_list", "ActivitiesScreen"),
     }
     DEFAULT_MODE = "accounts"
     COMMANDS = App.COMMANDS | {_go_to_provider, RecordActionsProvider}

@@ -63,6 +63,8 @@ SCREENS: dict[str, Layout] = {
     "DocumentsScreen": _list("documents_list"),
     "ContractsScreen": _list("contracts_list"),
     "CaseQueueScreen": _list("case_queue"),
+    "ActivitiesScreen": _list("activities_list"),
+    "CalendarScreen": Layout(("app", "calendar"), _TABLE),
     "AccountDetailScreen": _detail("account_detail"),
     "ContactDetailScreen": _detail("contact_detail"),
     "CompetitorDetailScreen": _detail(),

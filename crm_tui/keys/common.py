@@ -37,6 +37,7 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("area.documents", "5", "area('documents')", "Quotes, orders, invoices", show=False),
         bind("area.cases", "6", "area('cases')", "Cases", show=False),
         bind("area.knowledge", "7", "area('knowledge')", "Knowledge", show=False),
+        bind("area.activities", "8", "area('activities')", "Activities", show=False),
         bind("app.help", "question_mark", "help", "Keys"),
         bind("app.quit", "q", "quit", "Quit"),
     ),
@@ -102,6 +103,24 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
     "report": (bind("report.close", "escape,enter", "close", "Close"),),
     # ViewPicker: a list's views; the highlighted one is opened (enter),
     # renamed, deleted or made the list's default.
+    # ActivitiesScreen (area 8): the timeline's keys act on the highlighted row.
+    "activities_list": (
+        bind("timeline.complete", "c", "complete_activity", "Complete"),
+        bind("timeline.cancel", "x", "cancel_activity", "Cancel activity", show=False),
+        bind("timeline.reschedule", "d", "reschedule_activity", "Reschedule"),
+        bind("activities.calendar", "C", "calendar", "Calendar"),
+    ),
+    # CalendarScreen: as the service schedule where the keys mean the same.
+    "calendar": (
+        bind("screen.back", "escape", "back", "Back"),
+        bind("calendar.new", "n", "new_appointment", "New appointment"),
+        bind("schedule.week", "w", "toggle_week", "Day/week/month"),
+        bind("schedule.earlier", "less_than_sign,comma", "shift(-1)", "Earlier"),
+        bind("schedule.later", "greater_than_sign,full_stop", "shift(1)", "Later"),
+        bind("schedule.today", "T", "today", "Today", show=False),
+        bind("timeline.complete", "c", "complete_activity", "Complete", show=False),
+        bind("timeline.cancel", "x", "cancel_activity", "Cancel activity", show=False),
+    ),
     "custom_fields": (
         bind("screen.back", "escape", "back", "Back"),
         bind("fields.new", "n", "new_field", "New field"),

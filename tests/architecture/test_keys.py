@@ -26,7 +26,7 @@ REGISTRY = ROOT / "crm_tui" / "keys"
 
 # What in a screen's source puts a widget scope's keys on it.
 MARKERS = {
-    "record_table": "RecordTable(",
+    "record_table": ("RecordTable(", "DayAgenda(", "MonthGrid("),
     "timeline": "Timeline(",
     "line_table": "LineTable(",
     "card_list": "Kanban(",
