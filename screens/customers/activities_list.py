@@ -93,7 +93,9 @@ class ActivitiesScreen(RecordListScreen):
             return ""
         from crm_tui.services import query
 
-        return query.problem(self.KIND, typed, activity_list.WORD_SQL)
+        return activity_list.words_refused(self.base_view(), typed) or query.problem(
+            self.KIND, typed, activity_list.WORD_SQL
+        )
 
     def fetch_page(self, *, view: str, sort: str, **kwargs) -> Page:
         return activity_list.page(view=view, sort=sort, **kwargs)

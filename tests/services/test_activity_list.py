@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from crm_tui.errors import QueryError
 from crm_tui.models import User
 from crm_tui.services import roles, session, users
 from crm_tui.services.customers import accounts, activities, activity_list
@@ -67,6 +70,10 @@ def test_views_complete_cancel_and_the_query_language(db):
     assert subjects() == []
     assert subjects(view="completed") == ["Send proposal"]
     assert subjects(view="canceled") == ["Book the room"]
+    # the done views hold nearly every activity: words there are refused, conditions not
+    with pytest.raises(QueryError, match="words look through open activities"):
+        activity_list.page(view="completed", query="propos")
+    assert subjects(view="completed", query="subject:send*") == ["Send proposal"]
 
 
 def test_a_word_with_like_wildcards_is_taken_literally(db):

@@ -12,14 +12,18 @@ from typing import TypedDict
 
 from crm_tui import meta
 from crm_tui.db import dict_rows
+from crm_tui.errors import QueryError
 from crm_tui.models.base import to_db_time
 from crm_tui.services import access, session
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
 
 _OPEN = "t.state IN ('open', 'scheduled')"  # literal: the partial indexes (m0016)
-# No full-text index of activities: a free word is looked for in the subjects
-# of the view's rows (the open views walk a partial index of their own).
+# No full-text index of activities (indexing each one would cost every write
+# under the lock): a free word is looked for in the subjects of the open
+# views' rows, which their partial indexes keep few. The done views hold
+# nearly every activity; there words are refused (`words_refused`).
 WORD_SQL = "lower(t.subject) LIKE ? ESCAPE '\\'"
+_WORD_VIEWS = ("mine", "open")
 
 
 def regarding_name_sql(alias: str = "t") -> str:
@@ -102,11 +106,35 @@ class ActivityRow(TypedDict):
     regarding: str | None  # the regarded record's name, when the person may read it
 
 
+def words_refused(view: str, typed: str | None) -> str:
+    """Why `typed` cannot be run on `view` ("" when it can): free words look
+    through open activities only."""
+    if view in _WORD_VIEWS or not typed:
+        return ""
+    from crm_tui.services import query
+
+    try:
+        parsed = query.parse(typed)
+    except query.QueryError:
+        return ""  # the query language says what is wrong
+    if parsed.words or parsed.excluded:
+        return (
+            "words look through open activities; on done ones use conditions: "
+            "kind:task, subject:renewal*, end>last-30d, priority:high"
+        )
+    return ""
+
+
 def page(**options) -> Page[ActivityRow]:
     """A page of the activities list: view (mine, open, completed, canceled),
     sort (due, latest; each view has its own when not given), query,
-    after/before/last, limit, inclusive (see listing.fetch_page)."""
+    after/before/last, limit, inclusive (see listing.fetch_page). Free words
+    are looked for in the subjects of open activities (QueryError on the
+    done views)."""
     view = options.pop("view", "mine")
+    refused = words_refused(view, options.get("query"))
+    if refused:
+        raise QueryError(refused)
     options.setdefault("sort", SORT_OF_VIEW.get(view, "due"))
     return page_of(_spec(), view=view, **options)
 
