@@ -234,7 +234,7 @@ def update(
             _save(field, **columns)
     refresh()
     if "searchable" in columns and field.type in ("text", "long_text"):
-        reindex(field.kind)
+        reindex(field)
     return get(field_id)
 
 
@@ -272,7 +272,7 @@ def _set_removed(field_id: int, version: int, removed: bool) -> CustomField:
         _save(field, removed=int(removed))
     refresh()
     if field.searchable and field.type in ("text", "long_text"):
-        reindex(field.kind)
+        reindex(field)
     return get(field_id)
 
 
@@ -292,9 +292,29 @@ def purge(field_id: int, version: int, *, confirm: str) -> None:
     refresh()
 
 
-def reindex(kind: str) -> None:
-    """Rebuild `kind`'s full-text index: a searchable text field's values
-    join (or leave) what free words find."""
-    if kind in search.indexed_kinds():
+# Records re-indexed per transaction: the lock is held for a moment at a time.
+REINDEX_BATCH = 500
+
+
+def reindex(field: CustomField) -> int:
+    """Index again the records that hold a value of `field` (a text field
+    made searchable or not, removed or restored): free words then find, or no
+    longer find, its values. The others' index entries are unchanged.
+    Returns how many records were indexed."""
+    if field.kind not in search.indexed_kinds():
+        return 0
+    table = meta.kind(field.kind).model._meta.table_name
+    sql = (
+        f'SELECT id FROM "{table}" WHERE "{field.column}" IS NOT NULL '
+        f"AND \"{field.column}\" <> '' AND id > ? ORDER BY id LIMIT ?"
+    )
+    done, last = 0, 0
+    while True:
+        ids = [r["id"] for r in dict_rows(sql, (last, REINDEX_BATCH))]
+        if not ids:
+            return done
         with write():
-            search.reindex(kind)
+            for record_id in ids:
+                search.index(field.kind, record_id)
+        done += len(ids)
+        last = ids[-1]

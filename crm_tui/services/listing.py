@@ -77,6 +77,7 @@ class _NothingAsked:
     params: tuple = ()
     words: None = None
     sort: None = None
+    drivers: tuple = ()
 
 
 _NOTHING_ASKED = _NothingAsked()
@@ -149,6 +150,12 @@ def fetch_page(
     else:
         key_expr, id_expr, descending = search.rank_expr(spec.kind), f"{alias}.id", False
 
+    table = spec.page_table or spec.table if spec.join_after_paging else spec.table
+    if fts is None and asked.drivers:
+        driven = _driven_from(asked.drivers[0], spec, alias)
+        if driven is not None:
+            table, driver_params = driven
+            params = [*driver_params, *params]
     backwards = before is not None or last
     cursor = after if after is not None else before
     # Walking backwards flips the order; rows are reversed again below.
@@ -163,7 +170,7 @@ def fetch_page(
     fts_table = f"{spec.kind}_fts"
     if fts is None and spec.join_after_paging:
         page = (
-            f"SELECT {alias}.id AS id, {key_expr} AS _key FROM {spec.page_table or spec.table} "
+            f"SELECT {alias}.id AS id, {key_expr} AS _key FROM {table} "
             f"WHERE {conditions} "
             f"ORDER BY {key_expr} {order}, {id_expr} {order} LIMIT ?"
         )
@@ -174,7 +181,7 @@ def fetch_page(
         )
     elif fts is None:
         sql = (
-            f"{select} FROM {spec.table} {spec.joins} WHERE {conditions} "
+            f"{select} FROM {table} {spec.joins} WHERE {conditions} "
             f"ORDER BY {key_expr} {order}, {id_expr} {order} LIMIT ?"
         )
     elif broad:
@@ -231,6 +238,25 @@ def _with_custom_columns(spec: ListSpec, alias: str) -> ListSpec:
         return spec
     extra = "".join(f', {alias}."{name}" AS "{name}"' for name in custom)
     return replace(spec, columns=spec.columns + extra)
+
+
+# A condition on a searchable custom field drives the page from its own
+# index when it holds at most this many records (sorting them is cheap);
+# more, and the list's order is walked as for any condition.
+DRIVEN_AT_MOST = 5000
+
+
+def _driven_from(driver: tuple[str, list], spec: ListSpec, alias: str):
+    """(FROM clause, its params) reading `spec`'s table through the records
+    `driver` selects, or None when it selects too many for that to pay."""
+    sql, params = driver
+    counted = dict_rows(
+        f"SELECT count(*) AS n FROM ({sql} LIMIT {DRIVEN_AT_MOST + 1}) AS _c", params
+    )[0]["n"]
+    if counted > DRIVEN_AT_MOST:
+        return None
+    # CROSS JOIN: SQLite keeps the few matches as the outer loop
+    return f"({sql}) AS _m CROSS JOIN {spec.table} ON {alias}.id = _m.mid", list(params)
 
 
 def _asked_sort(spec: ListSpec, asked: AskedSort) -> Sort:

@@ -193,3 +193,25 @@ def test_another_database_forgets_this_ones_fields(db, tmp_path, settings):
     assert not meta.kind("account").has_attribute("cf_tier")
     assert "cf_tier" not in Account._meta.fields
     accounts.create({"name": "Plain Co"})  # no such column is ever asked for
+
+
+def test_a_searchable_fields_condition_pages_in_the_lists_order(db, monkeypatch):
+    from crm_tui.services import listing
+
+    custom_fields.add("account", "seats", "integer", searchable=True)
+    for index, name in enumerate(["Echo", "Alpha", "Delta", "Bravo", "Foxtrot", "Charlie"]):
+        accounts.create({"name": name, "cf_seats": 10 * index})
+    expected = ["Alpha", "Bravo", "Charlie", "Delta", "Foxtrot"]  # seats > 5 (not Echo), by name
+
+    def walk() -> list[str]:
+        names, after = [], None
+        while True:
+            page = accounts.page(view="all", query="seats>5", limit=2, after=after)
+            names += [r["name"] for r in page.rows]
+            if not page.more_after:
+                return names
+            after = page.keys[-1]
+
+    assert walk() == expected  # read through the field's index
+    monkeypatch.setattr(listing, "DRIVEN_AT_MOST", 1)
+    assert walk() == expected  # too many for that: the list's order walked

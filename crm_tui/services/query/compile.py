@@ -55,6 +55,10 @@ class Compiled:
     params: list = field(default_factory=list)
     words: str | None = None
     sort: AskedSort | None = None
+    # (SQL selecting `mid`, its params) per condition on a searchable custom
+    # field: its own index finds the few records holding such a value, where
+    # walking the list's order would pass over every record to find them.
+    drivers: list[tuple[str, list]] = field(default_factory=list)
 
 
 class _Context:
@@ -277,6 +281,13 @@ def compile_parsed(kind_name: str, alias: str, parsed: Parsed, word_sql: str = "
         sql, params = _condition(kind, alias, cond, ctx)
         if cond.negated:
             sql = f"({sql}) IS NOT TRUE"  # an empty field is "not" anything
+        elif len(cond.path) == 1 and cond.op != "has":
+            attribute = names.attribute(kind, cond.path[0], cond.position)
+            if attribute.custom and attribute.searchable:
+                driver, driver_params = _condition(kind, "_d", cond, ctx)
+                out.drivers.append(
+                    (f"SELECT _d.id AS mid FROM {_table(kind)} _d WHERE {driver}", driver_params)
+                )
         out.where.append(sql)
         out.params += params
     if word_sql:
