@@ -116,7 +116,9 @@ def record_id() -> Attribute:
     return integer("id", "Record ID", read_only=True)
 
 
-def stamps(*, owner_listed: bool = False, modified_sortable: bool = False) -> tuple[Attribute, ...]:
+def stamps(
+    *, owner_listed: bool = False, modified_sortable: bool = False, owner_sortable: bool = False
+) -> tuple[Attribute, ...]:
     """The fields of every owned record (OwnedModel): version, created and
     modified stamps (read-only) and the owner (assignable)."""
     return (
@@ -126,5 +128,7 @@ def stamps(*, owner_listed: bool = False, modified_sortable: bool = False) -> tu
         lookup("created_by", "Created by", "user", read_only=True),
         moment("modified_at", "Modified on", read_only=True, sortable=modified_sortable),
         lookup("modified_by", "Modified by", "user", read_only=True),
-        lookup("owner", "Owner", "user", required=True, listed=owner_listed),
+        lookup(
+            "owner", "Owner", "user", required=True, listed=owner_listed, sortable=owner_sortable
+        ),  # fmt: skip
     )

@@ -105,7 +105,7 @@ OPPORTUNITY = Kind(
         date("actual_close_date", "Actual close date", read_only=True),
         lookup("lost_to", "Lost to", "competitor", read_only=True),
         memo("close_reason", "Close notes", read_only=True),
-        *stamps(owner_listed=True, modified_sortable=True),
+        *stamps(owner_listed=True, modified_sortable=True, owner_sortable=True),
     ),
     internal=frozenset({"name_sort"}),
 )

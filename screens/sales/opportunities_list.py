@@ -51,6 +51,7 @@ class OpportunitiesScreen(RecordListScreen):
         "name": "name",
         "revenue": "revenue (largest first)",
         "modified": "recently modified",
+        "owner": "owner",
     }
     COLUMNS = [
         Column("name", "Opportunity", 30, _name),

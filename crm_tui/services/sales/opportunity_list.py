@@ -122,12 +122,15 @@ SORTS = {
     "name": Sort("o.name_sort"),
     "revenue": Sort("coalesce(o.estimated_revenue, -1)", descending=True),
     "modified": Sort("o.modified_at", descending=True),
+    # a manager's "by owner": each person's deals together
+    "owner": Sort("o.owner_id"),
 }
 SORT_LABELS = {
     "close_date": "Close date",
     "name": "Name",
     "revenue": "Revenue (largest first)",
     "modified": "Recently changed",
+    "owner": "Owner",
 }
 LIST = ListSpec(
     kind="opportunity",
@@ -149,6 +152,7 @@ PAGE_INDEXES = {
     "revenue": ("opportunity_owner_board", "opportunity_board"),
     "name": ("opportunity_owner_state_name", "opportunity_state_name"),
     "modified": ("opportunity_state_modified", "opportunity_state_modified"),
+    "owner": ("opportunity_owner_state_name", "opportunity_owner_state_name"),
 }
 
 
