@@ -18,10 +18,10 @@ from typing import TextIO
 
 import icalendar
 
-from crm_tui import meta
 from crm_tui.db import dict_rows
 from crm_tui.models.base import from_db_time, to_db_time
 from crm_tui.services import access, dates, session
+from crm_tui.services.customers import activity_list
 from crm_tui.text import clean
 
 # The kinds that take up time on a day: shown as events, the others as to-dos.
@@ -81,22 +81,6 @@ def _calendar() -> icalendar.Calendar:
     return calendar
 
 
-def _regarding_sql() -> str:
-    """The regarded record's name, when the person may read that record too."""
-    whens = []
-    for kind in meta.regardable():
-        table = kind.model._meta.table_name
-        title = kind.model._meta.fields[kind.title].column_name
-        # a case waiting in a queue is anyone's to read, as in every case list
-        unowned = "r.assigned = 0" if kind.name == "case" else ""
-        readable = access.read_filter(kind.name, "r.owner_id", unowned=unowned)
-        whens.append(
-            f'WHEN \'{kind.name}\' THEN (SELECT r."{title}" FROM "{table}" r '
-            "WHERE r.id = t.regarding_id" + (f" AND {readable}" if readable else "") + ")"
-        )
-    return f"CASE t.regarding_type {' '.join(whens)} END"
-
-
 def _rows(day: dt.date | None, everyone: bool, batch: int) -> Iterator[dict]:
     conditions = [f"{_WHEN} IS NOT NULL"]
     params: list = []
@@ -113,7 +97,7 @@ def _rows(day: dt.date | None, everyone: bool, batch: int) -> Iterator[dict]:
     if readable:
         conditions.append(readable)
     sql = (
-        f"SELECT {_COLUMNS}, {_regarding_sql()} AS regarding FROM activity t "
+        f"SELECT {_COLUMNS}, {activity_list.regarding_name_sql('t')} AS regarding FROM activity t "
         f"WHERE t.id > ? AND {' AND '.join(conditions)} ORDER BY t.id LIMIT ?"
     )
     last = 0

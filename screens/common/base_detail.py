@@ -14,11 +14,9 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent
 
 from crm_tui import db, display, keys, styles
 from crm_tui.errors import CrmError
-from crm_tui.screens.common import calls, custom_fields_shown
+from crm_tui.screens.common import activity_steps, calls, custom_fields_shown
 from crm_tui.screens.common.access_keys import AccessKeys
-from crm_tui.screens.common.date_field import date_spec
 from crm_tui.screens.common.detail_tabs import DetailTabs
-from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.screens.common.prompt import PromptModal
 from crm_tui.screens.common.state_keys import StateKeys, bindings_of
 from crm_tui.services.customers import activities, notes
@@ -305,26 +303,8 @@ class RecordDetailScreen(DetailTabs, StateKeys, AccessKeys, Screen):
 
     async def action_reschedule_activity(self) -> None:
         item = await self._open_activity()
-        if item is None:
-            return
-
-        def done(result) -> None:
-            if result:
-                self.notify("Rescheduled.")
-                self.refresh_data()
-
-        # A modal form, not a prompt: a refused day (or a busy database) stays
-        # beside the field with what was typed.
-        self.app.push_screen(
-            form_modal(
-                self.app,
-                "Reschedule to which day?",
-                [date_spec("due_at", "Day")],
-                lambda v: activities.reschedule(item["id"], item["version"], v["due_at"]),
-                save_label="reschedule",
-            ),
-            done,
-        )
+        if item is not None:
+            activity_steps.reschedule(self, item)
 
     def action_save_attachment(self) -> None:
         if self.shown_tab != "notes" or not self.tab_built("notes") or not self._notes:

@@ -11,10 +11,8 @@ import datetime as dt
 from rich.text import Text
 
 from crm_tui import display, keys
-from crm_tui.screens.common import calls, routes
+from crm_tui.screens.common import activity_steps, calls, routes
 from crm_tui.screens.common.base_list import RecordListScreen
-from crm_tui.screens.common.date_field import date_spec
-from crm_tui.screens.common.form_modal import form_modal
 from crm_tui.services import dates
 from crm_tui.services.customers import activities, activity_list
 from crm_tui.services.listing import Page
@@ -167,24 +165,8 @@ class ActivitiesScreen(RecordListScreen):
 
     def action_reschedule_activity(self) -> None:
         row = self._row(open_only=True)
-        if row is None:
-            return
-
-        def done(result) -> None:
-            if result:
-                self.notify("Rescheduled.")
-                self.refresh_data()
-
-        self.app.push_screen(
-            form_modal(
-                self.app,
-                "Reschedule to which day?",
-                [date_spec("due_at", "Day")],
-                lambda v: activities.reschedule(row["id"], row["version"], v["due_at"]),
-                save_label="reschedule",
-            ),
-            done,
-        )
+        if row is not None:
+            activity_steps.reschedule(self, row)
 
     def action_calendar(self) -> None:
         from crm_tui.screens.customers.calendar import CalendarScreen

@@ -42,6 +42,7 @@ from crm_tui import config
 from crm_tui.app import CrmApp
 from crm_tui.db import close_database, dict_rows
 from crm_tui.runtime import open_for_user
+from crm_tui.screens.admin.custom_fields import CustomFieldsScreen
 from crm_tui.screens.common.confirm import ConfirmModal
 from crm_tui.screens.common.conflict import ConflictModal
 from crm_tui.screens.common.form_modal import FormModal
@@ -49,7 +50,9 @@ from crm_tui.screens.common.retry import RetryModal
 from crm_tui.screens.customers.account_detail import AccountDetailScreen
 from crm_tui.screens.customers.account_form import AccountFormScreen
 from crm_tui.screens.customers.accounts_list import AccountsScreen
+from crm_tui.screens.customers.activities_list import ActivitiesScreen
 from crm_tui.screens.customers.activity_modal import ActivityModal
+from crm_tui.screens.customers.calendar import CalendarScreen
 from crm_tui.screens.customers.contact_detail import ContactDetailScreen
 from crm_tui.screens.customers.contact_form import ContactFormScreen
 from crm_tui.screens.customers.contacts_list import ContactsScreen
@@ -1446,9 +1449,52 @@ KNOWLEDGE = {
 }  # fmt: skip
 
 
+# --- activities, the calendar, custom fields --------------------------------------------------
+
+
+async def activities_list(d: Desk) -> None:
+    await d.area("8", ActivitiesScreen)
+    await d.row("call_back")
+
+
+async def reschedule_from_list(d: Desk) -> None:
+    await activities_list(d)
+    await d.press("d", then=FormModal)
+    await d.type("due_at", "+3d")
+
+
+async def new_appointment(d: Desk) -> None:
+    await d.push(CalendarScreen())
+    await d.press("n", then=FormModal)
+    await d.type("subject", "Standup")
+
+
+async def new_custom_field(d: Desk) -> None:
+    await d.push(CustomFieldsScreen())
+    await d.press("n", then=FormModal)
+    await d.type("label", "Tier")
+
+
+ACTIVITIES = {
+    "activities-list/complete-key": key(
+        activities_list, "c", lambda ids: value("activity", ids["call_back"], "state") == "completed"),
+    "activities-list/cancel-confirm": confirm(
+        asking(activities_list, "x"),
+        lambda ids: value("activity", ids["call_back"], "state") == "canceled"),
+    "activities-list/reschedule-modal": form(
+        reschedule_from_list, lambda ids: value("activity", ids["call_back"], "due_at") is not None,
+        due_at="+3d"),
+    "calendar/new-appointment-modal": form(
+        new_appointment, logged("appointment", "Standup"), subject="Standup"),
+    "custom-fields/new-field-modal": form(
+        new_custom_field, lambda ids: count("custom_field WHERE label = 'Tier'") == 1,
+        label="Tier"),
+}  # fmt: skip
+
+
 CASES: dict[str, Case] = {
     **ACCOUNTS, **LEADS, **PIPELINE, **DOCUMENTS, **CATALOGUE, **SERVICE, **SCHEDULE,
-    **KNOWLEDGE,
+    **KNOWLEDGE, **ACTIVITIES,
 }  # fmt: skip
 
 
