@@ -51,6 +51,9 @@ TYPE_LABELS = {
 LOOKUP_TARGETS = ("account", "contact", "lead", "opportunity", "case", "product", "user")
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 MAX_OPTIONS = 100
+# Labels are shown in many places (form labels, option lists, column heads);
+# brackets alone could read as styling in some of them: refused at the door.
+_BRACKETS = re.compile(r"[\[\]]")
 
 
 def _admin() -> None:
@@ -81,6 +84,8 @@ def _option_set(typed, existing: tuple[Option, ...] = ()) -> tuple[Option, ...]:
         raise ValidationError({"options": "two options have the same label"})
     if any(len(label) > 80 for label in labels):
         raise ValidationError({"options": "an option's label is longer than 80 characters"})
+    if any(_BRACKETS.search(label) for label in labels):
+        raise ValidationError({"options": "an option's label has no [ or ]"})
     codes = {o.label.lower(): o.code for o in existing}
     taken = {o.code for o in existing}
     out = []
@@ -129,6 +134,8 @@ def add(
     label = text.clean(label) or name.replace("_", " ").capitalize()
     if len(label) > 60:
         errors["label"] = "a label is at most 60 characters"
+    elif _BRACKETS.search(label):
+        errors["label"] = "a label has no [ or ] (screens would read them as styling)"
     if kind in CUSTOMISABLE and _built_in_label(kind, label):
         errors["label"] = f"{label!r} is already a field of {meta.kind(kind).plural.lower()}"
     chosen: tuple[Option, ...] = ()
@@ -215,6 +222,8 @@ def update(
             label = text.clean(label)
             if not label or len(label) > 60:
                 raise ValidationError({"label": "a label is 1 to 60 characters"})
+            if _BRACKETS.search(label):
+                raise ValidationError({"label": "a label has no [ or ]"})
             columns["label"] = label
         if options is not None:
             if field.type != "option_set":

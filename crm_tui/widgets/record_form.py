@@ -127,7 +127,8 @@ class RecordForm(VerticalScroll):
             # Few widgets per field: a form opens noticeably faster.
             with Horizontal(classes="form-row", id=f"row-{spec.name}"):
                 label = spec.label + (" *" if spec.required else "")
-                yield Label(label, classes="form-label")
+                # a custom field's label is an admin's words: never markup
+                yield Label(Text(label), classes="form-label")
                 yield self._widget(spec)
             # the error, or a lookup's resolved record
             yield Static(classes="form-note", id=f"error-{spec.name}")

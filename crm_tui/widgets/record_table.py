@@ -178,7 +178,7 @@ class FittedTable(DataTable):
         widths = fit_widths([c.width or 12 for c in specs], width, keep)
         self.clear(columns=True)
         for column, fitted in zip(specs, widths, strict=True):
-            label = Text(column.label, justify="right") if column.right else column.label
+            label = Text(str(column.label), justify="right") if column.right else column.label
             self.add_column(label, key=column.key, width=fitted)
 
 

@@ -127,10 +127,11 @@ def shown(attribute: Attribute, stored) -> str:
     return str(stored)
 
 
-def summary_rows(kind: str, record) -> list[tuple[str, str]]:
-    """(label, value) of each custom field, for a record's summary."""
+def summary_rows(kind: str, record) -> list[tuple[Text, str]]:
+    """(label, value) of each custom field, for a record's summary; the
+    label is an admin's words, as text, never markup."""
     return [
-        (a.label, shown(a, getattr(record, a.name, None)))
+        (Text(a.label), shown(a, getattr(record, a.name, None)))
         for a in attributes(kind, fresh=False)  # as when the record was read
     ]
 
@@ -157,7 +158,6 @@ def columns(kind: str) -> list[Column]:
             return out
 
         right = attribute.type in (T.INTEGER, T.DECIMAL, T.MONEY)
-        out.append(
-            Column(attribute.name, attribute.label, width, cell, keep_width=keep, right=right)
-        )
+        label = Text(attribute.label)  # an admin's words, never markup
+        out.append(Column(attribute.name, label, width, cell, keep_width=keep, right=right))
     return out

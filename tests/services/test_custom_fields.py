@@ -215,3 +215,15 @@ def test_a_searchable_fields_condition_pages_in_the_lists_order(db, monkeypatch)
     assert walk() == expected  # read through the field's index
     monkeypatch.setattr(listing, "DRIVEN_AT_MOST", 1)
     assert walk() == expected  # too many for that: the list's order walked
+
+
+def test_labels_are_words_never_styling(db):
+    with pytest.raises(ValidationError) as refused:
+        custom_fields.add("account", "tier", "text", label="[bold]Tier")
+    assert "[" in refused.value.errors["label"]
+    with pytest.raises(ValidationError):
+        custom_fields.add("account", "tier", "option_set", options="Gold,[red]Silver")
+    field = custom_fields.add("account", "tier", "text", label="Tier\x1b[31m")
+    assert field.label == "Tier"  # the escape sequence cleaned away whole
+    field = custom_fields.add("account", "level", "text", label="سطح مشتری")
+    assert field.label == "سطح مشتری"
