@@ -39,12 +39,13 @@ AREAS = (
     ("5", "Quotes —"),
     ("6", "Cases —"),
     ("7", "Knowledge —"),
+    ("8", "Activities —"),
     ("1", "Accounts —"),
 )
 # Text that each tab of an account draws, whichever tab it comes from.
 TABS = ("Account number", "Job title", "Subject", "Attachment", "Field")
 ACTIONS = (
-    ("area", "area switch (1..7)"),
+    ("area", "area switch (1..8)"),
     ("filter", "filter keystroke, accounts (results shown)"),
     ("open", "open an account (enter on a list row)"),
     ("open_bench", "open the bench account (1,000 activities)"),

@@ -47,13 +47,23 @@ def timed(fn: Callable[[], object], repeat: int, warmup: int = 1) -> list[float]
 
 
 def list_first_page(repeat: int = 20) -> dict:
-    """The first page of the accounts and contacts lists (active, by name)."""
+    """The first page of the accounts and contacts lists (active, by name),
+    and of the activities area's open and completed views (by when due, by
+    when done: two million activities)."""
+    from crm_tui.services.customers import activity_list
+
     return {
         "accounts": stats(
             timed(lambda: accounts.page(view="active", sort="name", limit=100), repeat)
         ),
         "contacts": stats(
             timed(lambda: contacts.page(view="active", sort="name", limit=100), repeat)
+        ),
+        "activities, all open": stats(
+            timed(lambda: activity_list.page(view="open", limit=100), repeat)
+        ),
+        "activities, completed": stats(
+            timed(lambda: activity_list.page(view="completed", limit=100), repeat)
         ),
     }
 
