@@ -62,16 +62,16 @@ class ActivitiesScreen(RecordListScreen):
     KIND = "activity"
     AREA_TITLE = "Activities"
     VIEWS = activity_list.VIEWS
-    SORTS = {"due": "when due", "latest": "latest first"}
+    SORTS = {"due": "when due", "latest": "latest"}
     CUSTOM_COLUMNS = False
-    FILTER_HINT = "{list.filter} words in the subject, or kind:task, due<fri …"
+    FILTER_HINT = "{list.filter} words, or kind:task due<fri …"
     COLUMNS = [
         # "Tue 03 Nov 16:10", "yesterday 09:30": display.time's longest
         Column("when", "When", 17, _when, keep_width=True),
         Column("kind", "Type", 19, _kind, min_table_width=90),
         Column("subject", "Subject", 34, lambda r: safe_line(r["subject"])),
         Column("regarding", "Regarding", 24, _regarding),
-        Column("priority", "Priority", 9, _priority, min_table_width=110),
+        Column("priority", "Priority", 8, _priority, keep_width=True, min_table_width=110),
         Column("owner", "Owner", 15, min_table_width=100),
     ]
     BINDINGS = keys.bindings("activities_list")

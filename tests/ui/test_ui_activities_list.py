@@ -35,7 +35,7 @@ async def test_the_desk_of_open_activities(db):
         assert await wait_until(pilot, lambda: len(subjects(app)) == 3)
         assert subjects(app)[0].startswith("Overdue task")
         text = screen_text(app)
-        assert "My open activities" in text and "\x1b" not in text and "پیگیری" in text
+        assert "My open  ·" in text and "\x1b" not in text and "پیگیری" in text
         # c completes the highlighted one
         await pilot.press("c")
         assert await wait_until(pilot, lambda: len(subjects(app)) == 2)
@@ -51,7 +51,7 @@ async def test_the_desk_of_open_activities(db):
         )
         # the completed view, latest first
         await pilot.press("v", "v")
-        assert await wait_until(pilot, lambda: "Completed activities" in screen_text(app))
+        assert await wait_until(pilot, lambda: "Completed  ·" in screen_text(app))
         assert await wait_until(pilot, lambda: [s[:12] for s in subjects(app)] == ["Overdue task"])
         # enter opens the record it regards
         await pilot.press("enter")
