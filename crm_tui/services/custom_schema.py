@@ -167,6 +167,9 @@ def _on_server(action: str, kind: str, name: str, form: str) -> None:
     runs as that role, checks that they are an admin and builds the
     statement from names it quotes itself."""
     table, column, index = _table(kind), column_of(name), _index(kind, name)
+    # Changing a table waits for every transaction reading it, and every later
+    # read waits behind the change: give up soon rather than stall the desk.
+    database.execute_sql("SET LOCAL lock_timeout = '3s'")
     owns = database.execute_sql(
         "SELECT tableowner = current_user FROM pg_tables "
         "WHERE tablename = ? AND schemaname = current_schema()",
