@@ -10,6 +10,7 @@ from rich.text import Text
 
 from crm_tui import display, meta
 from crm_tui.meta import Attribute, AttributeType
+from crm_tui.screens.common import calls
 from crm_tui.screens.common.date_field import date_spec
 from crm_tui.services import custom_fields, money, records, users
 from crm_tui.text import safe_line
@@ -27,7 +28,12 @@ def attributes(kind: str, *, fresh: bool = True) -> tuple[Attribute, ...]:
     if not kind:
         return ()
     if fresh:
-        custom_fields.refresh()
+        try:
+            custom_fields.refresh()
+        except Exception as exc:
+            if calls.as_refusal(exc) is None:
+                raise  # a bug, not the database
+            # the fields known so far: the read that follows reports the fault
     return tuple(a for a in meta.kind(kind).attributes if a.custom)
 
 
