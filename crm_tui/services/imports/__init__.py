@@ -1,0 +1,5 @@
+"""Importing records from the files other CRMs and address books produce.
+
+reading: a file's encoding and CSV dialect found (and said), its rows
+streamed with their row numbers as a spreadsheet shows them.
+"""
