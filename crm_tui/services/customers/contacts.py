@@ -124,6 +124,12 @@ def _check(
     return values, c.warnings
 
 
+def check(data: dict) -> dict:
+    """The values `create` would store for `data`, without writing anything
+    (an import's dry run); ValidationError names each bad field."""
+    return _check(data, creating=True)[0]
+
+
 def create(data: dict) -> Contact:
     """Create a contact from form data; raises ValidationError naming each bad field.
     A phone that cannot be read is kept as typed, its warning in the returned

@@ -223,6 +223,12 @@ def find(
     )
 
 
+def contacts_like(*, email: str = "", phone: str = "", country: str = "") -> list[ContactMatch]:
+    """The contacts with this email or phone (a contact about to be imported),
+    strongest first; accounts are not looked at."""
+    return _contacts(email, phone_forms(phone, country))
+
+
 def _phone_terms(phones: set[str]) -> set[tuple[str, ...]]:
     # A number stored as typed ("020 7946 0958", saved before the default
     # region was set) is indexed by its digits only: look for the national
