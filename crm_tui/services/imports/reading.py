@@ -156,6 +156,6 @@ def rows(path: Path | str, sniffed: Sniffed) -> Iterator[Row]:
             if len(cells) > width and any(c.strip() for c in cells[width:]):
                 problem = f"{len(cells)} cells, but the header has {width}"
             if any("\ufffd" in cell for cell in cells):
-                problem = problem or f"a character {_ENCODING_NAMES[sniffed.encoding]} cannot hold"
+                problem = problem or f"a byte {_ENCODING_NAMES[sniffed.encoding]} cannot read"
             padded = [*cells[:width], *([""] * (width - len(cells)))]
             yield Row(number, dict(zip(sniffed.headers, padded, strict=True)), problem)
