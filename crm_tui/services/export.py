@@ -15,15 +15,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import TextIO
 
 from crm_tui import meta
 from crm_tui.db import database
-from crm_tui.errors import NotFound
+from crm_tui.errors import NotFound, ValidationError
 from crm_tui.meta import Attribute, AttributeType
 from crm_tui.services import access, custom_defs
 from crm_tui.text import clean
@@ -316,3 +318,27 @@ def write(what: str, out: TextIO, fmt: str = "csv", view=None, ids=None) -> int:
     else:
         raise ValueError(f"unknown format {fmt!r}; choose csv or json")
     return count
+
+
+def to_new_file(what: str, typed_path: str, ids: list[int]) -> tuple[int, str]:
+    """Write the records `ids` (in that order) as `what` to a new file at
+    `typed_path` (csv, or json for a .json name), readable by its owner alone:
+    it holds customers' data. An existing file is never overwritten, and a
+    failed export leaves no half-written file. Returns (rows, path)."""
+    if not typed_path.strip():
+        raise ValidationError({"file": "name the file to write"})
+    path = Path(typed_path.strip()).expanduser()
+    fmt = "json" if path.suffix.lower() == ".json" else "csv"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise ValidationError({"file": f"{path} exists: choose another name"}) from None
+    except OSError as exc:
+        raise ValidationError({"file": f"cannot write {path}: {exc.strerror}"}) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            count = write(what, out, fmt, ids=ids)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return count, str(path)

@@ -144,34 +144,14 @@ class BulkMarks:
         )
 
     def _export_marked(self, typed: str) -> tuple[int, str]:
-        """Write the marked records, in the list's order, to a new file
-        readable by its owner alone (it holds customers' data)."""
-        import os
-        from pathlib import Path
-
+        """Write the marked records, in the list's order, to a new file."""
         from crm_tui.services import export
 
-        if not typed.strip():
-            raise ValidationError({"file": "name the file to write"})
-        path = Path(typed.strip()).expanduser()
-        fmt = "json" if path.suffix.lower() == ".json" else "csv"
         # in the list's order; marks beyond the rows read so far (`*`) after them
         ids = [row["id"] for row in self.table.loaded_rows if row["id"] in self.table.marked]
         seen = set(ids)
         ids += [i for i in self.table.marked if i not in seen]
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            raise ValidationError({"file": f"{path} exists: choose another name"}) from None
-        except OSError as exc:
-            raise ValidationError({"file": f"cannot write {path}: {exc.strerror}"}) from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                count = export.write(export.name_of(self.KIND), out, fmt, ids=ids)
-        except Exception:
-            path.unlink(missing_ok=True)  # never a half-written export left behind
-            raise
-        return count, str(path)
+        return export.to_new_file(export.name_of(self.KIND), typed, ids)
 
     def _start(self, choice: dict | None) -> None:
         if not choice:

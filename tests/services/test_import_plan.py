@@ -93,3 +93,17 @@ def test_every_row_is_accounted_for(db, tmp_path_factory, people):
     rows = [p for p in people if p != ("", "")]  # blank rows are no rows
     assert found.total == len(rows)
     assert sum(found.counts.values()) == len(rows)
+
+
+def test_an_account_the_person_may_not_read_is_not_found_by_its_name(db, tmp_path):
+    from crm_tui.models import User
+    from crm_tui.services import roles, session, users
+
+    accounts.create({"name": "Secret Co"})
+    users.add("lone", "Lone Agent", "agent")
+    roles.set_depth("agent", "account", "read", "own")
+    session.act_as(User.get(User.login == "lone"))
+    path = tmp_path / "people.csv"
+    path.write_text("Last Name,Company\r\nLee,Secret Co\r\n", encoding="utf-8")
+    found = run(path)
+    assert [r.problems[0][2] for r in found.errors] == ["no account has this name"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from crm_tui import text
 from crm_tui.db import dict_rows
 from crm_tui.errors import ValidationError
+from crm_tui.services import access
 from crm_tui.services.customers import contacts
 from crm_tui.services.imports import reading
 from crm_tui.services.sales import duplicates
@@ -58,9 +59,11 @@ class Plan:
 
 
 def _account_ids(name: str) -> list[int]:
-    key = text.sort_key(name)
-    return [r["id"] for r in dict_rows(
-        "SELECT id FROM account WHERE name_sort = ? ORDER BY id LIMIT 3", (key,))]  # fmt: skip
+    """The accounts named `name` that the person may read (at most 3)."""
+    readable = access.read_filter("account", "owner_id")
+    sql = "SELECT id FROM account WHERE name_sort = ?" + (f" AND {readable}" if readable else "")
+    rows = dict_rows(f"{sql} ORDER BY id LIMIT 3", (text.sort_key(name),))
+    return [r["id"] for r in rows]
 
 
 def _contact_values(cells: dict[str, str], mapping: dict[str, str | None]) -> tuple[dict, dict]:
