@@ -72,14 +72,13 @@ _FOLD = str.maketrans(
         "\u200d": None,
         **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
         **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+        # Arabic diacritics (fathatan .. sukun, superscript alef, and friends),
+        # dropped in the same pass rather than a character at a time
+        **dict.fromkeys(map(chr, range(0x064B, 0x0660))),
+        "\u0670": None,
+        **dict.fromkeys(map(chr, range(0x06D6, 0x06EE))),
     }
 )
-
-
-def _is_harakah(ch: str) -> bool:
-    # Arabic diacritics (fathatan .. sukun, superscript alef, and friends).
-    cp = ord(ch)
-    return 0x064B <= cp <= 0x065F or cp == 0x0670 or 0x06D6 <= cp <= 0x06ED
 
 
 def normalize(value: str | None) -> str:
@@ -89,7 +88,6 @@ def normalize(value: str | None) -> str:
         return ""
     text = clean(value, multiline=True)
     text = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    text = "".join(ch for ch in text if not _is_harakah(ch))
     # Dropping marks and joiners can leave a pair that composes, or bare
     # space at an end; normalise again so that normalize is idempotent.
     return unicodedata.normalize("NFKC", text.casefold()).strip()

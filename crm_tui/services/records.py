@@ -66,6 +66,24 @@ def by_id(model: type[Model], record_id: int) -> Model | None:
     return None if row is None else _as_model(model, row)
 
 
+def exists(model: type[Model], record_id: int) -> bool:
+    """Whether `model` has a row with this id: one small statement, without
+    the query building a Peewee `exists()` costs on every form check."""
+    try:
+        wanted = int(record_id)
+    except (TypeError, ValueError):
+        return False
+    sql = f'SELECT 1 FROM "{model._meta.table_name}" WHERE "id" = ?'
+    return database.execute_sql(sql, (wanted,)).fetchone() is not None
+
+
+def value_of(model: type[Model], record_id: int, column: str):
+    """One column of the row of `model` with this id (None when there is none)."""
+    sql = f'SELECT "{column}" FROM "{model._meta.table_name}" WHERE "id" = ?'
+    row = database.execute_sql(sql, (record_id,)).fetchone()
+    return None if row is None else row[0]
+
+
 def _columns(model: type[Model]) -> str:
     return ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from crm_tui import text
 from crm_tui.errors import ValidationError
-from crm_tui.services import dates
+from crm_tui.services import dates, records
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _WEBSITE = re.compile(r"^(https?://)?[^\s/.]+(\.[^\s/.]+)+(/\S*)?$", re.IGNORECASE)
@@ -174,7 +175,7 @@ class Checker:
         except (TypeError, ValueError):
             self.errors[name] = message
             return
-        if not model.select(model.id).where(model.id == record_id).exists():
+        if not records.exists(model, record_id):
             self.errors[name] = message
         else:
             self.values[name] = record_id
@@ -210,6 +211,9 @@ def normalize_phone(value: str, region: str = "") -> str:
     return read_phone(value, region)[0]
 
 
+# A number is read several times in one save or import row (checked, then
+# compared for duplicates, then indexed): parsing it is the costly part.
+@lru_cache(maxsize=4096)
 def read_phone(value: str, region: str = "") -> tuple[str, str]:
     """(E.164, "") when the number can be read (with its +country code, or
     in `region`); else (what was typed, why it could not be read)."""
@@ -237,8 +241,13 @@ def read_phone(value: str, region: str = "") -> tuple[str, str]:
 def phone_search_terms(value: str) -> list[str]:
     """Digit strings a person might type to find this phone: the full
     international digits, the national number, and with a trunk 0."""
+    return list(_search_terms(value))
+
+
+@lru_cache(maxsize=4096)
+def _search_terms(value: str) -> tuple[str, ...]:
     if not value:
-        return []
+        return ()
     digits = re.sub(r"\D", "", value)
     terms = {digits} if digits else set()
     if value.startswith("+"):
@@ -250,4 +259,4 @@ def phone_search_terms(value: str) -> list[str]:
             terms.update({national, "0" + national})
         except phonenumbers.NumberParseException:
             pass
-    return sorted(terms)
+    return tuple(sorted(terms))
