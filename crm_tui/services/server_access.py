@@ -327,6 +327,34 @@ def install() -> int:
     return len(tables)
 
 
+_IMPORT_TABLES = ("import_run", "import_record", "import_map")
+
+
+def _import_policies(table: str) -> list[str]:
+    """Imports (services/imports): a run and the records it wrote are read and
+    reverted by whoever ran it and by admins; a saved column map is read by
+    everyone and changed by its owner or an admin."""
+    me = "(SELECT crm_user_id())"
+    admin = "(SELECT crm_role()) = 'admin'"
+    if table == "import_run":
+        mine = f"(user_id = {me} OR {admin})"
+        return [
+            f"CREATE POLICY crm_read ON import_run FOR SELECT USING {mine}",
+            f"CREATE POLICY crm_create ON import_run FOR INSERT WITH CHECK (user_id = {me})",
+            f"CREATE POLICY crm_update ON import_run FOR UPDATE USING {mine} WITH CHECK {mine}",
+        ]
+    if table == "import_record":
+        run = "EXISTS (SELECT 1 FROM import_run r WHERE r.id = import_id)"
+        return [f"CREATE POLICY crm_own ON import_record FOR ALL USING ({run}) WITH CHECK ({run})"]
+    own = f"(owner_id = {me} OR {admin})"
+    return [
+        "CREATE POLICY crm_read ON import_map FOR SELECT USING (true)",
+        f"CREATE POLICY crm_create ON import_map FOR INSERT WITH CHECK (owner_id = {me})",
+        f"CREATE POLICY crm_update ON import_map FOR UPDATE USING {own} WITH CHECK {own}",
+        f"CREATE POLICY crm_delete ON import_map FOR DELETE USING {own}",
+    ]
+
+
 def _policies_for(table: str) -> list[str] | None:
     """The policies of `table`; None for a table these rules do not know
     (doctor names it)."""
@@ -345,6 +373,8 @@ def _policies_for(table: str) -> list[str] | None:
         return _counter_policies()
     if table == "saved_view":
         return _view_policies()
+    if table in _IMPORT_TABLES:
+        return _import_policies(table)
     if table == "view_default":
         me = "(SELECT crm_user_id())"
         return [

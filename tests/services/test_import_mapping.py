@@ -27,7 +27,7 @@ def test_dynamics_contacts():
     assert {h: a for h, a in found.items() if a} == {
         "Account Name": "account", "Email": "email", "Business Phone": "phone",
         "Mobile Phone": "mobile", "Address 1: City": "city", "Job Title": "job_title",
-        "Description": "description",
+        "Description": "description", "Full Name": "full_name",
     }  # fmt: skip
 
 

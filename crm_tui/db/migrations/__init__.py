@@ -30,6 +30,7 @@ MODULES = [
     "m0014_saved_views",
     "m0015_custom_fields",
     "m0016_activity_lists",
+    "m0017_imports",
 ]
 LATEST = len(MODULES)
 

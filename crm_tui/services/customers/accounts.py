@@ -109,7 +109,7 @@ def _check(
         parent_id = int(data["parent_id"])
         if parent_id == record_id:
             c.fail("parent_id", "an account cannot be its own parent")
-        elif Account.get_or_none(Account.id == parent_id) is None:
+        elif not records.exists(Account, parent_id):
             c.fail("parent_id", "the parent account does not exist")
         elif record_id is not None and _is_descendant(parent_id, record_id):
             c.fail("parent_id", "that account is below this one; choosing it would make a loop")
@@ -119,7 +119,7 @@ def _check(
         c.values["parent_id"] = None
     if c.has("primary_contact_id") and data["primary_contact_id"] is not None:
         contact_id = int(data["primary_contact_id"])
-        if Contact.get_or_none(Contact.id == contact_id) is None:
+        if not records.exists(Contact, contact_id):
             c.fail("primary_contact_id", "the primary contact does not exist")
         else:
             c.values["primary_contact_id"] = contact_id
@@ -151,6 +151,13 @@ def _is_descendant(candidate: int, ancestor: int) -> bool:
     return False
 
 
+def check(data: dict, current: Account | None = None) -> dict:
+    """The values `create` would store for `data` (with the stored `current`
+    record: `update`), writing nothing (an import's dry run); ValidationError
+    names each bad field."""
+    return _check(data, creating=current is None, current=current)[0]
+
+
 def create(data: dict) -> Account:
     """Create an account from form data; raises ValidationError naming each bad field.
     A phone that cannot be read is kept as typed, its warning in the returned
@@ -158,16 +165,17 @@ def create(data: dict) -> Account:
     values, warnings = _check(data, creating=True)
     owner = values.pop("owner", None)
     with write():
-        new_id = records.create("account", values, owner_id=owner)
-        search.index("account", new_id)
-    account = get(new_id)
+        # the row as written: reading it back is one more statement
+        created = records.create_record("account", values, owner_id=owner)
+        search.index("account", created.id)
+    account = records.readable("account", created)
     account.warnings = warnings
     return account
 
 
 def get(account_id: int) -> Account:
     """One account with its owner, parent and primary contact loaded."""
-    row = Account.get_or_none(Account.id == account_id)
+    row = records.by_id(Account, account_id)
     if row is None:
         raise NotFound(f"account #{account_id} does not exist (it may have been deleted)")
     return records.readable("account", row)

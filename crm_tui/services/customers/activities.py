@@ -114,6 +114,13 @@ def _check(data: dict, *, creating: bool) -> dict:
     return c.done()
 
 
+def check(data: dict) -> dict:
+    """The values `log` would store for `data` (kind, subject, description,
+    direction, priority, duration_minutes, due_at, scheduled_start,
+    location), writing nothing (an import's dry run)."""
+    return _check(data, creating=True)
+
+
 def log(
     kind: str,
     subject: str,

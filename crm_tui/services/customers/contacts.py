@@ -74,8 +74,7 @@ def _phone_region(data: dict, current: Contact | None) -> str:
         account_id = current.account_id if current else None
     account_country = ""
     if account_id is not None:
-        found = Account.select(Account.country).where(Account.id == account_id).scalar()
-        account_country = found or ""
+        account_country = records.value_of(Account, account_id, "country") or ""
     return countries.phone_region(country, account_country)
 
 
@@ -107,7 +106,7 @@ def _check(
         c.phone("phone", region, label="business phone")
         c.phone("mobile", region, label="mobile phone")
     if c.has("account_id") and data["account_id"] is not None:
-        if Account.get_or_none(Account.id == data["account_id"]) is None:
+        if not records.exists(Account, data["account_id"]):
             c.fail("account_id", "the account does not exist")
         else:
             c.values["account"] = int(data["account_id"])
@@ -124,10 +123,11 @@ def _check(
     return values, c.warnings
 
 
-def check(data: dict) -> dict:
-    """The values `create` would store for `data`, without writing anything
-    (an import's dry run); ValidationError names each bad field."""
-    return _check(data, creating=True)[0]
+def check(data: dict, current: Contact | None = None) -> dict:
+    """The values `create` would store for `data` (with the stored `current`
+    record: `update`), writing nothing (an import's dry run); ValidationError
+    names each bad field."""
+    return _check(data, creating=current is None, current=current)[0]
 
 
 def create(data: dict) -> Contact:
@@ -137,15 +137,16 @@ def create(data: dict) -> Contact:
     values, warnings = _check(data, creating=True)
     owner = values.pop("owner", None)
     with write():
-        new_id = records.create("contact", values, owner_id=owner)
-        search.index("contact", new_id)
-    contact = get(new_id)
+        # the row as written: reading it back is one more statement
+        created = records.create_record("contact", values, owner_id=owner)
+        search.index("contact", created.id)
+    contact = records.readable("contact", created)
     contact.warnings = warnings
     return contact
 
 
 def get(contact_id: int) -> Contact:
-    row = Contact.get_or_none(Contact.id == contact_id)
+    row = records.by_id(Contact, contact_id)
     if row is None:
         raise NotFound(f"contact #{contact_id} does not exist (it may have been deleted)")
     return records.readable("contact", row)

@@ -33,6 +33,10 @@ _CONTACT = {
     "company": "account",
     "account name": "account",
     "organization 1 name": "account",
+    "organization": "account",
+    "name": "full_name",
+    "display name": "full_name",
+    "full name": "full_name",
     "company name": "account",
     "business street": "street",
     "address 1 street 1": "street",
@@ -49,6 +53,7 @@ _CONTACT = {
     "business country region": "country",
     "address 1 country region": "country",
     "mailing country": "country",
+    "country region": "country",
     "notes": "description",
     # Persian
     "نام": "first_name",
@@ -100,6 +105,7 @@ _LEAD = {
     "company": "company_name",
     "company name": "company_name",
     "organization 1 name": "company_name",
+    "organization": "company_name",
     "شرکت": "company_name",
     "lead source": "source",
     "original source": "source",
@@ -107,7 +113,62 @@ _LEAD = {
     "subject": "topic",
     "topic": "topic",
 }
-ALIASES = {"contact": _CONTACT, "account": _ACCOUNT, "lead": _LEAD}
+_PRODUCT = {
+    "product id": "product_number",
+    "sku": "product_number",
+    "product code": "product_number",
+    "product name": "name",
+    "price": "list_price",
+    "unit price": "list_price",
+    "standard cost": "cost",
+    "default unit": "unit",
+}
+_CASE = {
+    "case number": "number",
+    "ticket id": "number",
+    "subject": "title",
+    "ticket name": "title",
+    "case title": "title",
+    "customer": "account",
+    "company": "account",
+    "contact name": "contact",
+    "case origin": "origin",
+    "type": "case_type",
+}
+_OPPORTUNITY = {
+    "opportunity name": "name",
+    "deal name": "name",
+    "topic": "name",
+    "account name": "account",
+    "potential customer": "account",
+    "company": "account",
+    "amount": "estimated_revenue",
+    "est revenue": "estimated_revenue",
+    "close date": "estimated_close_date",
+    "est close date": "estimated_close_date",
+}
+_ACTIVITY = {
+    "type": "kind",
+    "activity type": "kind",
+    "due date": "due_at",
+    "start time": "scheduled_start",
+    "regarding": "regarding_id",
+    "related to": "regarding_id",
+    "duration": "duration_minutes",
+    "comments": "description",
+}
+ALIASES = {
+    "contact": _CONTACT, "account": _ACCOUNT, "lead": _LEAD, "product": _PRODUCT,
+    "case": _CASE, "opportunity": _OPPORTUNITY, "activity": _ACTIVITY,
+}  # fmt: skip
+# Columns a row is matched on but that are never written: the id a crm-tui
+# export wrote, a case's number.
+KEY_ONLY = {"id": "Record id (to match on)", "number": "Number (to match on)"}
+# A person's name in one column, split into first and last.
+FULL_NAME = ("full_name", "Full name (split into first and last)")
+# Fields the kind's service does not take from a form or a file: an
+# opportunity's stage moves through its gates, never by a cell.
+_NOT_IMPORTED = {"opportunity": {"stage"}}
 # Columns a Dynamics export adds for its own re-import: never data to map.
 _DYNAMICS_OWN = re.compile(r"^\(do not modify\)", re.IGNORECASE)
 
@@ -116,24 +177,45 @@ def _fold(header: str) -> str:
     """A header as compared: Persian and Arabic letter forms, case, and every
     mark between words (E-mail 1 - Value, Address 1: City) aside."""
     folded = text.normalize(header).lower()
-    return " ".join(re.findall(r"\w+", folded))
+    return " ".join(re.findall(r"[^\W_]+", folded))
+
+
+def choices(kind: str) -> list[tuple[str, str]]:
+    """(field, label) of what a column of a `kind` file can fill, in form
+    order: the writable attributes, a full name to split (people), and the
+    keys only matched on."""
+    found = meta.kind(kind)
+    skipped = _NOT_IMPORTED.get(kind, set())
+    out = [(a.name, a.label) for a in found.attributes if not a.read_only and a.name not in skipped]
+    if found.has_attribute("last_name"):
+        out.insert(0, FULL_NAME)
+    if kind != "activity":
+        out.append(("id", KEY_ONLY["id"]))
+    if found.number == "number":
+        out.append(("number", KEY_ONLY["number"]))
+    return out
 
 
 def guess(kind: str, headers: list[str] | tuple[str, ...]) -> dict[str, str | None]:
-    """Per header, the attribute of `kind` it fills (None: not imported).
+    """Per header, the field of `kind` it fills (None: not imported).
 
-    A header matches an attribute's name or label, then what other products
-    call it; each attribute is filled by the first header that names it.
-    System fields (stamps, states, numbers the product gives) are never
-    guessed."""
+    A header matches a field's name or label, then what other products call
+    it; each field is filled by the first header that names it. System
+    fields (stamps, states) are never guessed; an id or number column is
+    taken as a key to match on."""
     found = meta.kind(kind)
-    writable = [a for a in found.attributes if not a.read_only and a.name != "owner"]
+    # an owner named in another product's file is rarely a login here: the
+    # person maps it when it is
+    fields = [(n, label) for n, label in choices(kind) if n != "owner"]
     by_name: dict[str, str] = {}
-    for attribute in writable:
-        for said in (attribute.name, attribute.key, attribute.label):
-            by_name.setdefault(_fold(said.replace("_", " ")), attribute.name)
+    for name, label in fields:
+        said = [name, label]
+        if found.has_attribute(name):
+            said.append(found.attribute(name).key)
+        for one in said:
+            by_name.setdefault(_fold(one.replace("_", " ")), name)
     aliases = {_fold(k): v for k, v in ALIASES.get(kind, {}).items()}
-    known = {a.name for a in writable}
+    known = {name for name, _ in fields}
     taken: set[str] = set()
     out: dict[str, str | None] = {}
     for header in headers:

@@ -104,7 +104,7 @@ def _delimiter(sample: str) -> str:
     return best if counts[best] else ","
 
 
-def _headers(cells: list[str]) -> tuple[str, ...]:
+def headers_of(cells: list[str]) -> tuple[str, ...]:
     """The header row's cells, named: an empty one by its column, a repeated
     one numbered, so that every cell keeps its own place."""
     out: list[str] = []
@@ -132,7 +132,7 @@ def sniff(path: Path | str) -> Sniffed:
     header = next(csv.reader(sample.splitlines(keepends=True), delimiter=delimiter), [])
     if not any(cell.strip() for cell in header):
         raise ValidationError({"file": f"{path.name} has no header row"})
-    return Sniffed(encoding, delimiter, _headers(header))
+    return Sniffed(encoding, delimiter, headers_of(header))
 
 
 def rows(path: Path | str, sniffed: Sniffed) -> Iterator[Row]:

@@ -99,6 +99,13 @@ def _check(data: dict, *, creating: bool) -> dict:
 # --- records ------------------------------------------------------------------------
 
 
+def check(data: dict, current: Competitor | None = None) -> dict:
+    """The values `create` would store for `data` (with the stored `current`
+    record: `update`), writing nothing (an import's dry run); ValidationError
+    names each bad field."""
+    return _check(data, creating=current is None)
+
+
 def create(data: dict) -> Competitor:
     """Create a competitor from form data; raises ValidationError naming each bad field."""
     values = _check(data, creating=True)

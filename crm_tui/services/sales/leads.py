@@ -139,6 +139,13 @@ def _check(
 # --- records ------------------------------------------------------------------------
 
 
+def check(data: dict, current: Lead | None = None) -> dict:
+    """The values `create` would store for `data` (with the stored `current`
+    record: `update`), writing nothing (an import's dry run); ValidationError
+    names each bad field."""
+    return _check(data, creating=current is None, current=current)[0]
+
+
 def create(data: dict) -> Lead:
     """Create an open (new) lead from form data; raises ValidationError naming each bad field."""
     values, warnings = _check(data, creating=True)

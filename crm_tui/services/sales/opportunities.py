@@ -124,6 +124,13 @@ def _to_columns(values: dict) -> dict:
 # --- records ------------------------------------------------------------------------
 
 
+def check(data: dict, current: Opportunity | None = None) -> dict:
+    """The values `create` would store for `data` (with the stored `current`
+    record: `update`), writing nothing (an import's dry run); ValidationError
+    names each bad field."""
+    return _check(data, creating=current is None)
+
+
 def create(data: dict) -> Opportunity:
     """Create an open opportunity in Qualify from form data (strings: money as
     "1,250.00", dates as YYYY-MM-DD); raises ValidationError naming each bad field."""

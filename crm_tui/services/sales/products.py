@@ -146,6 +146,14 @@ def _to_columns(values: dict) -> dict:
     return {renamed.get(k, k): v for k, v in values.items()}
 
 
+def check(data: dict, current: Product | None = None) -> dict:
+    """The values `create` would store for `data` (with the stored `current`
+    record: `update`), writing nothing (an import's dry run); ValidationError
+    names each bad field."""
+    record_id = current.id if current is not None else None
+    return _check(data, creating=current is None, record_id=record_id)
+
+
 def create(data: dict) -> Product:
     """Create a draft product; raises ValidationError naming each bad field
     (a product number already in use names the product that has it)."""
