@@ -344,6 +344,10 @@ def cmd_export(args) -> int:
         return _export_calendar(args)
     if args.since or args.everyone:
         raise CrmError("--since and --everyone go with --format ics")
+    if args.format == "xlsx" and not args.output:
+        raise CrmError("an Excel export goes to a file: add --output FILE.xlsx")
+    if args.format == "vcf" and args.what != "contacts":
+        raise CrmError("only contacts export as vCards (vcf)")
     from crm_tui.services import export
 
     settings = _settings(args)
@@ -353,8 +357,28 @@ def cmd_export(args) -> int:
         from crm_tui.services import views
 
         view = views.by_name(export.EXPORTS[args.what].kind, args.view)
-    export.write(args.what, sys.stdout, args.format, view=view)
+    if args.output:
+        count, path = export.to_new_file(args.what, args.output, fmt=args.format, view=view)
+        print(f"{count:,} {args.what} written to {path}", file=sys.stderr)
+    else:
+        export.write(args.what, sys.stdout, args.format, view=view)
     return 0
+
+
+def cmd_import(args) -> int:
+    from crm_tui import cli_import
+
+    settings = _settings(args)
+    _open(args, settings)
+    return cli_import.run(args)
+
+
+def cmd_imports(args) -> int:
+    from crm_tui import cli_import
+
+    settings = _settings(args)
+    _open(args, settings)
+    return cli_import.imports(args)
 
 
 def cmd_fields(args) -> int:
@@ -399,6 +423,8 @@ COMMANDS = {
     "access": cmd_access,
     "bench": cmd_bench,
     "fields": cmd_fields,
+    "import": cmd_import,
+    "imports": cmd_imports,
 }
 
 

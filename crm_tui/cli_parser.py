@@ -81,6 +81,7 @@ def parser() -> argparse.ArgumentParser:
     rset.add_argument("depth", choices=DEPTHS)
 
     _fields(sub)
+    _imports(sub)
     sub.add_parser("doctor", help="check SQLite, journal mode, file modes, integrity, schema")
     backup = sub.add_parser(
         "backup", help="copy the database into a new file, safely while others keep working"
@@ -108,9 +109,15 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("what", choices=_ExportNames())
     export.add_argument(
         "--format",
-        choices=("csv", "json", "ics"),
+        choices=("csv", "json", "xlsx", "vcf", "ics"),
         default="csv",
-        help="ics: activities as an iCalendar file (meetings as events, due tasks as to-dos)",
+        help="xlsx: an Excel workbook (needs --output); vcf: contacts as vCards; "
+        "ics: activities as an iCalendar file (meetings as events, due tasks as to-dos)",
+    )
+    export.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write to a new file (readable by you alone) instead of standard output",
     )
     export.add_argument(
         "--since",
@@ -138,6 +145,34 @@ def parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     return p
+
+
+def _imports(sub) -> None:
+    # kinds, modes and keys are checked by the import service, which names them
+    imp = sub.add_parser(
+        "import", help="bring records in from CSV, Excel or vCard (a dry run unless --yes)"
+    )
+    imp.add_argument("kind", metavar="KIND", help="accounts, contacts, leads, products, "
+                     "opportunities, competitors, cases or activities")  # fmt: skip
+    imp.add_argument("file", metavar="FILE", help=".csv (any dialect), .xlsx or .vcf")
+    imp.add_argument("--map", metavar="NAME", help="a saved column map")
+    imp.add_argument("--column", action="append", metavar="HEADER=FIELD",
+                     help="map a column to a field (empty FIELD: not imported); repeatable")  # fmt: skip
+    imp.add_argument("--mode", choices=("create", "update", "upsert"))
+    imp.add_argument("--key", metavar="KEY", help="what rows are matched on: email, id, name …")
+    imp.add_argument("--dates", choices=("dmy", "mdy"), help="day or month first, when asked")
+    imp.add_argument("--decimal", choices=(".", ","), help="the file's decimal mark, when asked")
+    imp.add_argument("--create-accounts", action="store_true",
+                     help="create an account a row names when none has the name")  # fmt: skip
+    imp.add_argument("--save-map", metavar="NAME", help="save this map for next time")
+    imp.add_argument("--errors", metavar="FILE", help="where the rows not written go "
+                     "(default: beside FILE)")  # fmt: skip
+    imp.add_argument("--yes", action="store_true", help="import after showing the dry run")
+    done = sub.add_parser("imports", help="past imports; revert one")
+    dsub = done.add_subparsers(dest="imports_command", metavar="ACTION")
+    dsub.add_parser("list", help="your imports (an admin's: everyone's), newest first")
+    revert = dsub.add_parser("revert", help="undo an import, keeping what changed since")
+    revert.add_argument("id", type=int, metavar="N")
 
 
 def _fields(sub) -> None:

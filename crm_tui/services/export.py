@@ -19,9 +19,10 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from crm_tui import meta
 from crm_tui.db import database
@@ -76,6 +77,7 @@ class _Column:
     name: str
     sql: str
     convert: Callable[[object], object] | None = None
+    amount: bool = False  # money: a number in a workbook
 
 
 def _table(kind: meta.Kind) -> str:
@@ -152,7 +154,7 @@ def _plan_of(what: str, kind: meta.Kind) -> tuple[tuple[_Column, ...], str]:
         column = spec.override.get(attribute.name, f"t.{attribute.key}")
         kind_of = attribute.type
         if kind_of is AttributeType.MONEY:
-            columns.append(_Column(attribute.name, column, _money(attribute)))
+            columns.append(_Column(attribute.name, column, _money(attribute), amount=True))
         elif kind_of is AttributeType.DATETIME:
             columns.append(_Column(attribute.name, column, _utc))
         elif kind_of is AttributeType.OPTION_SET:
@@ -220,6 +222,11 @@ def view_ids(view, batch: int = 1000) -> Iterator[list[int]]:
         if not found.more_after or not found.rows:
             return
         after = found.keys[-1]
+
+
+def amount_columns(what: str) -> set[str]:
+    """The money columns of an export (a workbook writes them as numbers)."""
+    return {c.name for c in _plan(what)[0] if c.amount}
 
 
 def rows(
@@ -292,13 +299,23 @@ def csv_cell(value: object) -> object:
     return text
 
 
+FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".vcf": "vcf"}
+
+
 def write(what: str, out: TextIO, fmt: str = "csv", view=None, ids=None) -> int:
     """Write an export (or the records a saved `view` shows, or those of
-    `ids`) to `out` as csv or json (one array); returns the row count.
+    `ids`) to `out` as csv, json (one array) or vcf (contacts as vCard
+    4.0); returns the row count. (A workbook is binary: `write_xlsx`.)
 
     CSV cells go through `csv_cell`; JSON keeps every value exactly."""
     names, data = rows(what, view=view, ids=ids)
     count = 0
+    if fmt == "vcf":
+        if what != "contacts":
+            raise ValueError("only contacts are written as vCards")
+        from crm_tui.services.imports import vcard
+
+        return vcard.write(out, names, data)
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(names)
@@ -316,19 +333,52 @@ def write(what: str, out: TextIO, fmt: str = "csv", view=None, ids=None) -> int:
             count += 1
         out.write("\n]\n")
     else:
-        raise ValueError(f"unknown format {fmt!r}; choose csv or json")
+        raise ValueError(f"unknown format {fmt!r}; choose csv, json or vcf")
     return count
 
 
-def to_new_file(what: str, typed_path: str, ids: list[int]) -> tuple[int, str]:
-    """Write the records `ids` (in that order) as `what` to a new file at
-    `typed_path` (csv, or json for a .json name), readable by its owner alone:
-    it holds customers' data. An existing file is never overwritten, and a
+def write_xlsx(what: str, out: BinaryIO, view=None, ids=None) -> int:
+    """Write an export as an Excel workbook (one sheet, a header row, money
+    as numbers, text always as text: never read as a formula)."""
+    import openpyxl  # only a workbook export needs it
+    from openpyxl.cell import WriteOnlyCell
+
+    names, data = rows(what, view=view, ids=ids)
+    amounts = amount_columns(what)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(what.capitalize())
+    sheet.append(names)
+    count = 0
+    for row in data:
+        cells = []
+        for name, value in zip(names, row, strict=True):
+            if name in amounts and isinstance(value, str):
+                value = Decimal(value)
+            cell = WriteOnlyCell(sheet, value=clean(value, multiline=True)
+                                 if isinstance(value, str) else value)  # fmt: skip
+            if isinstance(value, str):
+                cell.data_type = "s"  # "=SUM(…)" typed in a name stays text
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    book.save(out)
+    return count
+
+
+def to_new_file(
+    what: str, typed_path: str, ids: list[int] | None = None, *, fmt: str | None = None, view=None
+) -> tuple[int, str]:
+    """Write the records `ids` (in that order; else those of a saved `view`,
+    else all) as `what` to a new file at `typed_path`, in `fmt` or as its
+    name says (.csv, .json, .xlsx, .vcf), readable by its owner alone: it
+    holds customers' data. An existing file is never overwritten, and a
     failed export leaves no half-written file. Returns (rows, path)."""
     if not typed_path.strip():
         raise ValidationError({"file": "name the file to write"})
     path = Path(typed_path.strip()).expanduser()
-    fmt = "json" if path.suffix.lower() == ".json" else "csv"
+    fmt = fmt or FORMATS.get(path.suffix.lower(), "csv")
+    if fmt == "vcf" and what != "contacts":
+        raise ValidationError({"file": "only contacts are written as vCards (.vcf)"})
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -336,8 +386,12 @@ def to_new_file(what: str, typed_path: str, ids: list[int]) -> tuple[int, str]:
     except OSError as exc:
         raise ValidationError({"file": f"cannot write {path}: {exc.strerror}"}) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            count = write(what, out, fmt, ids=ids)
+        if fmt == "xlsx":
+            with os.fdopen(fd, "wb") as binary:
+                count = write_xlsx(what, binary, view=view, ids=ids)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                count = write(what, out, fmt, view=view, ids=ids)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
