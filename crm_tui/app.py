@@ -42,6 +42,10 @@ CATALOGUES = [
      "support.schedule", "ScheduleScreen"),
     ("Custom fields", "Fields admins add to accounts, contacts, leads, opportunities, cases ...",
      "admin.custom_fields", "CustomFieldsScreen"),
+    ("Import records", "From CSV, Excel or vCards: a dry run first, then import",
+     "admin.imports", "ImportScreen"),
+    ("Past imports", "Imports done, with their counts; revert one", "admin.import_history",
+     "ImportHistoryScreen"),
 ]  # fmt: skip
 
 

@@ -89,6 +89,8 @@ SCREENS: dict[str, Layout] = {
     "PipelineScreen": Layout(("app", "pipeline"), (("card_list", "kanban"),)),
     "PriceListsScreen": Layout(("app", "price_lists")),
     "CustomFieldsScreen": Layout(("app", "custom_fields")),
+    "ImportScreen": Layout(("app", "import")),
+    "ImportHistoryScreen": Layout(("app", "import_history")),
     "ScheduleScreen": Layout(("app", "schedule")),
     "KnowledgeScreen": Layout(("app", "knowledge"), (("article_list",),)),
     "ArticleScreen": Layout(("app", "article")),

@@ -128,6 +128,20 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("fields.remove", "x", "remove_field", "Remove/restore"),
         bind("fields.purge", "P", "purge_field", "Purge"),
     ),
+    # ImportScreen: the dry run of a file, then its import.
+    "import": (
+        bind("screen.back", "escape", "back", "Back/stop"),
+        bind("import.options", "o", "options", "File & options"),
+        bind("import.kind", "K", "choose_kind", "Kind", show=False),
+        bind("import.column", "e", "change_column", "Change column"),
+        bind("import.save_map", "s", "save_map", "Save map"),
+        bind("import.run", "i", "run_import", "Import"),
+    ),
+    # ImportHistoryScreen: past imports; the highlighted one is reverted.
+    "import_history": (
+        bind("screen.back", "escape", "back", "Back"),
+        bind("imports.revert", "x", "revert", "Revert"),
+    ),
     "view_picker": (
         bind("views.default", "asterisk", "make_default", "Make default"),
         bind("views.rename", "e", "rename", "Rename"),
