@@ -36,6 +36,7 @@ ROWS = [
 ]
 # Rows shown per tick of a run: short enough for keys to answer between them.
 SCREEN_BATCH = 100
+READ_BATCH = 400
 _ACTION_STYLE = {"error": "red", "duplicate": "yellow", "update": "cyan", "unchanged": "dim"}
 
 
@@ -71,6 +72,7 @@ class ImportScreen(Screen):
         self.found: plan.Plan | None = None
         self.sample: dict[str, str] = {}
         self.runner: runs.Runner | None = None
+        self.reading: plan.DryRun | None = None
         self._stop = False
         self.imported = 0  # the import made from the dry run shown
 
@@ -121,7 +123,6 @@ class ImportScreen(Screen):
                        values=values, intro=Text(
                            "Nothing is written until you import from the dry run.",
                            style="dim")),
-            lambda done: self._show() if done else None,
         )  # fmt: skip
 
     def _dry_run_of(self, typed: dict):
@@ -143,13 +144,36 @@ class ImportScreen(Screen):
             dates=typed.get("dates") or "", decimal=typed.get("decimal") or "",
             create_missing=typed.get("create_missing") == "yes",
         )  # fmt: skip
-        found = plan.dry_run(source.path, self.kind, columns, options)
+        running = plan.DryRun(source.path, self.kind, columns, options)
         self.path, self.columns, self.options, self.map_name = (
             str(source.path), columns, options, map_name)  # fmt: skip
-        self.found, self.imported = found, 0
         first = next(iter(source.rows()), None)
         self.sample = first.cells if first else {}
+        self._read(running)
         return True
+
+    def _read(self, running: plan.DryRun) -> None:
+        """Read the dry run a few hundred rows per tick, saying how far."""
+        self.found, self.reading, self.imported = running.plan, running, 0
+        self.set_timer(0.01, lambda: self._read_tick(running))
+
+    def _read_tick(self, running: plan.DryRun) -> None:
+        if running is not self.reading:
+            return  # another file or map was chosen since
+        try:
+            more = running.step(READ_BATCH)
+        except Exception as exc:
+            self.reading = None
+            calls.report_or_raise(self, exc)
+            return
+        if more:
+            self.query_one("#import-status", Static).update(Text(
+                f"Reading the file (nothing is written): {running.plan.total:,} rows so far",
+                style="bold"))  # fmt: skip
+            self.set_timer(0.01, lambda: self._read_tick(running))
+            return
+        self.reading = None
+        self._show()
 
     def action_change_column(self) -> None:
         table = self.query_one("#import-columns", RowsTable)
@@ -162,16 +186,15 @@ class ImportScreen(Screen):
 
         def submit(typed: dict):
             changed = {**self.columns, header: typed.get("field") or None}
-            self.found = plan.dry_run(self.path, self.kind, changed, self.options)
-            self.imported = 0
+            running = plan.DryRun(self.path, self.kind, changed, self.options)
             self.columns = changed
+            self._read(running)
             return True
 
         title = Text.assemble("Column ", safe_line(header, "bold"))
         self.app.push_screen(
             form_modal(self.app, title, specs, submit,
                        values={"field": self.columns.get(header) or ""}),
-            lambda done: self._show() if done else None,
         )  # fmt: skip
 
     def action_save_map(self) -> None:
@@ -241,7 +264,7 @@ class ImportScreen(Screen):
 
     def action_run_import(self) -> None:
         found = self.found
-        if found is None or self.runner is not None:
+        if found is None or self.runner is not None or self.reading is not None:
             return
         if self.imported:
             self.notify(keys.fill(f"This dry run was imported (#{self.imported}); "
@@ -279,13 +302,13 @@ class ImportScreen(Screen):
             refusal = calls.as_refusal(exc)
             if refusal is None:
                 raise
-            self._done(stopped=str(refusal))
+            self._done(stopped=f"by a fault: {refusal}")
             return
         self._progress()
         if more and not self._stop:
             self.set_timer(0.01, self._tick)
         else:
-            self._done(stopped="stopped" if more else "")
+            self._done(stopped="at your request" if more else "")
 
     def _progress(self) -> None:
         runner, found = self.runner, self.found
@@ -309,7 +332,7 @@ class ImportScreen(Screen):
         counts = ", ".join(f"{n:,} {a}" for a, n in sorted(result.counts.items()))
         said = Text(f"Import #{result.import_id}: {counts}.")
         if stopped:
-            said.append(f" Stopped: {stopped}.")
+            said.append(f" Stopped {stopped}: what was written stays (Past imports reverts it).")
         if result.error_file:
             said.append(f" Rows not written: {result.error_file}")
         self.notify(said, severity="warning" if stopped else "information", timeout=15)

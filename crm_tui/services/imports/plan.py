@@ -155,6 +155,8 @@ class Planner:
                 continue
             attribute = self.found.attribute(name)
             key = attribute.key
+            if not cell.strip() and data.get(key):
+                continue  # an empty first-name column leaves the full name's part
             column_of[key] = header
             if cell.strip() and header in self.styles.questions:
                 problems.append((header, cell, self.styles.questions[header]))
@@ -193,12 +195,15 @@ class Planner:
             problems.append((header, typed, why))
             return None
         ids = self.lookups.ids(attribute.target, typed)
-        noun = meta.kind(attribute.target).label.lower() if attribute.target in meta.names() \
-            else attribute.target.replace("_", " ")  # fmt: skip
+        known = attribute.target in meta.names()
+        noun = meta.kind(attribute.target).label.lower() if known else \
+            attribute.target.replace("_", " ")  # fmt: skip
         if len(ids) == 1:
             return ids[0]
         if ids:
-            problems.append((header, typed, f"several {noun} records have this name"))
+            nouns = meta.kind(attribute.target).plural.lower() if known else f"{noun}s"
+            problems.append((header, typed, f"several {nouns} have this name: name it by "
+                             "its number, email or id"))  # fmt: skip
         elif attribute.target in CREATABLE and self.options.create_missing:
             first.append((attribute.target, typed, attribute.key))
         else:
@@ -334,16 +339,33 @@ def styles_of(source: sources.Source, kind: str, mapped: dict, options: Options)
     return cells.Styles.found(columns, rows, dates=options.dates, decimal=options.decimal)
 
 
-def dry_run(path, kind: str, mapped: dict[str, str | None], options: Options = Options()) -> Plan:
+class DryRun:
+    """A dry run read a number of rows at a time (`step`), so that a screen
+    can say how far it is; `plan` holds what was read so far."""
+
+    def __init__(self, path, kind: str, mapped: dict[str, str | None], options: Options | None):
+        options = options or Options()
+        source = sources.open_source(path)
+        check_options(kind, options, mapped)
+        styles = styles_of(source, kind, mapped, options)
+        self.plan = Plan(kind, source, dict(mapped), options, styles)
+        self._planner = Planner(kind, mapped, options, styles)
+        self._rows = source.rows()
+
+    def step(self, rows: int = 500) -> bool:
+        """Read up to `rows` more rows; False once the file is done."""
+        for n, row in enumerate(self._rows, start=1):
+            self.plan.add(self._planner.plan(row))
+            if n >= rows:
+                return True
+        return False
+
+
+def dry_run(path, kind: str, mapped: dict[str, str | None], options: Options | None = None) -> Plan:
     """The dry run of importing the file at `path` as `kind` records through
     `mapped` (header -> field): nothing is written. ValidationError when
     the file cannot be read or the options cannot be used."""
-    options = options or Options()
-    source = sources.open_source(path)
-    check_options(kind, options, mapped)
-    styles = styles_of(source, kind, mapped, options)
-    plan = Plan(kind, source, dict(mapped), options, styles)
-    planner = Planner(kind, mapped, options, styles)
-    for row in source.rows():
-        plan.add(planner.plan(row))
-    return plan
+    running = DryRun(path, kind, mapped, options)
+    while running.step():
+        pass
+    return running.plan
