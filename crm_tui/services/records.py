@@ -372,7 +372,7 @@ def update_versioned(
     """
     model = meta.kind(kind).model
     noun = _noun(kind)
-    row = model.get_or_none(model.id == record_id)
+    row = by_id(model, record_id)
     if row is None:
         raise NotFound(f"this {noun} no longer exists (someone deleted it)")
     if row.version != expected_version:

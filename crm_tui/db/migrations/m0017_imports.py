@@ -2,7 +2,9 @@
 key, its counts) and the records it created or updated, so that it can be
 reverted; and the column maps people save to import the same kind of file
 again (Dynamics' data maps). Leads get the email index contacts and
-accounts have, for matching a file's rows to them.
+accounts have, for matching a file's rows to them; the columns that point at
+a record get indexes where they had none, so that removing one (a revert)
+does not read whole tables to check what refers to it.
 
 `import_record.before` holds, for an update, the fields the import changed
 with the values they had (what the update's audit entry says); `version`
@@ -43,6 +45,22 @@ STATEMENTS = [
     )""",
     # an import matches leads on their email, as contacts and accounts are
     "CREATE INDEX lead_email ON lead (email COLLATE NOCASE) WHERE email != ''",
+    # The references nothing looked up by until a revert removes the record
+    # they point at: removing a contact had both engines read every account
+    # and lead to check their foreign keys, per contact.
+    "CREATE INDEX account_primary_contact ON account (primary_contact_id) "
+    "WHERE primary_contact_id IS NOT NULL",
+    "CREATE INDEX lead_contact ON lead (contact_id) WHERE contact_id IS NOT NULL",
+    "CREATE INDEX lead_account ON lead (account_id) WHERE account_id IS NOT NULL",
+    "CREATE INDEX lead_opportunity ON lead (opportunity_id) WHERE opportunity_id IS NOT NULL",
+    "CREATE INDEX opportunity_lead ON opportunity (lead_id) WHERE lead_id IS NOT NULL",
+    'CREATE INDEX case_product ON "case" (product_id) WHERE product_id IS NOT NULL',
+    'CREATE INDEX case_merged_into ON "case" (merged_into_id) WHERE merged_into_id IS NOT NULL',
+    "CREATE INDEX contract_line_product ON contract_line (product_id) WHERE product_id IS NOT NULL",
+    *(
+        f"CREATE INDEX {t}_product ON {t} (product_id) WHERE product_id IS NOT NULL"
+        for t in ("opportunity_line", "quote_line", "sales_order_line", "invoice_line")
+    ),
     """CREATE TABLE import_map (
         id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL,

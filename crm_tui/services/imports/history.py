@@ -110,7 +110,26 @@ def _referred(kind: str, record_id: int) -> str:
     return ""
 
 
-def _remove(kind: str, record_id: int, version: int) -> str:
+def _maybe_referred(kind: str, ids: list[int]) -> set[int]:
+    """Of `ids`, those something may refer to: one statement per referring
+    column for the whole batch (some columns have no index, and a table read
+    per record would take hours on a large database). Each is looked at
+    again, alone, when its turn comes: the batch's own removals may free it."""
+    if not ids:
+        return set()
+    marks = ", ".join("?" * len(ids))
+    out: set[int] = set()
+    for table, column, extra in _referrers(kind):
+        condition = f" AND {extra}" if extra else ""
+        rows = database.execute_sql(
+            f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IN ({marks}){condition}',
+            ids,
+        ).fetchall()
+        out.update(r[0] for r in rows)
+    return out
+
+
+def _remove(kind: str, record_id: int, version: int, maybe_referred: bool = True) -> str:
     """Delete a record the import created; "" when done, else why it is kept."""
     model = meta.kind(kind).model
     row = records.by_id(model, record_id)
@@ -118,7 +137,7 @@ def _remove(kind: str, record_id: int, version: int) -> str:
         return "already deleted"
     if row.version != version:
         return "changed since the import"
-    why = _referred(kind, record_id)
+    why = _referred(kind, record_id) if maybe_referred else ""
     if why:
         return why
     fields = [n for n in model._meta.fields if n not in ("id",)]
@@ -166,9 +185,15 @@ def revert(import_id: int) -> Reverted:
         )
         if not batch:
             break
+        created: dict[str, list[int]] = {}
+        for entry in batch:
+            if entry["action"] == "create":
+                created.setdefault(entry["record_type"], []).append(entry["record_id"])
+        referred = {kind: _maybe_referred(kind, ids) for kind, ids in created.items()}
         with write():
             for entry in batch:
-                done_one = _undo(entry, done)
+                done_one = _undo(entry, done, entry["record_id"] in referred.get(
+                    entry["record_type"], ()))  # fmt: skip
                 if done_one:
                     database.execute_sql(
                         "DELETE FROM import_record WHERE import_id = ? AND seq = ?",
@@ -183,12 +208,12 @@ def revert(import_id: int) -> Reverted:
     return done
 
 
-def _undo(entry: dict, done: Reverted) -> bool:
+def _undo(entry: dict, done: Reverted, maybe_referred: bool) -> bool:
     kind, record_id = entry["record_type"], entry["record_id"]
     try:
         with write():
             if entry["action"] == "create":
-                why = _remove(kind, record_id, entry["version"])
+                why = _remove(kind, record_id, entry["version"], maybe_referred)
             else:
                 why = _restore(kind, record_id, entry["version"], json.loads(entry["before"]))
     except IntegrityError:  # a reference the metadata does not describe (a quote's line)
