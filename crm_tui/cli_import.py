@@ -44,7 +44,7 @@ def run(args) -> int:
     _show(found)
     if args.save_map:
         saved = maps.save(kind, args.save_map, columns, options)
-        print(f"saved the map {saved.name!r}: crm-tui import {kind} FILE --map {saved.name!r}")
+        print(f"saved the map {saved.name!r}: crm-tui import {args.kind} FILE --map {saved.name!r}")
     if found.questions:
         print("\nanswer first: --dates dmy|mdy, --decimal .|,")
         return 1
@@ -62,10 +62,13 @@ def run(args) -> int:
 
 
 def _kind(typed: str, kinds) -> str:
-    wanted = typed.strip().lower().removesuffix("s").replace("opportunitie", "opportunity")
-    wanted = wanted.replace("activitie", "activity")
-    if wanted not in kinds:
-        raise CrmError(f"cannot import {typed!r}; choose one of {', '.join(kinds)}")
+    from crm_tui import meta
+
+    named = {k: k for k in kinds} | {meta.kind(k).plural.lower(): k for k in kinds}
+    wanted = named.get(typed.strip().lower())
+    if wanted is None:
+        choices = ", ".join(meta.kind(k).plural.lower() for k in kinds)
+        raise CrmError(f"cannot import {typed!r}; choose one of {choices}")
     return wanted
 
 

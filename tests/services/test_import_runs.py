@@ -217,3 +217,20 @@ def test_a_stopped_run_keeps_what_it_wrote_and_can_be_reverted(db, tmp_path, mon
     assert history.get(done.import_id).state == "stopped"
     history.revert(done.import_id)
     assert count("contact") == before
+
+
+def test_a_person_who_may_not_create_the_kind_is_refused_before_the_file_is_read(db, tmp_path):
+    from crm_tui.errors import PermissionDenied
+    from crm_tui.models import User
+    from crm_tui.services import roles, session, users
+
+    users.add("lone", "Lone Agent", "agent")
+    roles.set_depth("agent", "product", "create", "none")
+    session.act_as(User.get(User.login == "lone"))
+    path = write(tmp_path, "p.csv", "Product Number,Name\r\nP-9,Widget\r\n")
+    with pytest.raises(PermissionDenied):
+        plan.dry_run(path, "product", guessed(path, "product"))
+    before = count("import_run")
+    with pytest.raises(PermissionDenied):
+        runs.run(path, "product", guessed(path, "product"))
+    assert count("import_run") == before  # nothing recorded either

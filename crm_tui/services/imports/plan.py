@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from crm_tui import meta
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.meta import AttributeType
-from crm_tui.services import dates, records
+from crm_tui.services import access, dates, records, session
 from crm_tui.services.imports import cells, lookups, sources, targets
 from crm_tui.services.imports.reading import Row
 
@@ -114,6 +114,9 @@ def check_options(kind: str, options: Options, mapped: dict[str, str | None]) ->
         if missing:
             raise ValidationError({"key": f"no column is mapped to {', '.join(missing)}, "
                                    f"which the key {options.key!r} compares"})  # fmt: skip
+    if options.mode in ("create", "upsert"):
+        # refused before the file is read, not on each of its rows
+        access.require("create", kind, session.current_user().id)
     if options.dates not in ("", *cells.DATE_ORDERS):
         raise ValidationError({"dates": "dates are dmy (day first) or mdy (month first)"})
     if options.decimal not in ("", *cells.DECIMAL_MARKS):
