@@ -81,6 +81,8 @@ def _show(found) -> None:
     options = found.options
     key = f", matched on {options.key}" if options.key else ""
     print(f"mode: {options.mode}{key}")
+    for note in found.notes:
+        print(f"note: {clean(note)}")
     for column, why in found.questions.items():
         print(f"question: {clean(column)!r}: {why}")
     counts = ", ".join(f"{found.counts[a]:,} {a}" for a in ACTIONS if found.counts[a])

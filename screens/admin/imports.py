@@ -233,6 +233,9 @@ class ImportScreen(Screen):
         for target, name in sorted(found.to_create_first)[:3]:
             line.append(f"\nnew {target}: ")
             line.append(safe_line(name))
+        for note in found.notes:
+            line.append("\n")
+            line.append(safe_line(note, "dim"))
         for column, why in found.questions.items():
             line.append("\n")
             line.append(safe_line(column, "bold yellow"))

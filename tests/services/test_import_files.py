@@ -117,3 +117,16 @@ def test_a_run_never_loses_a_row(db, tmp_path_factory, people):
     assert not_written + done.counts["create"] == len(rows)
     history.revert(done.import_id)
     assert dict_rows("SELECT count(*) AS n FROM contact")[0]["n"] == before
+
+
+def test_persian_calendar_days_are_read_and_said(db, tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_text("Topic,Close\r\nDeal A,1403/05/12\r\nDeal B,۱۴۰۳/۱۲/۳۰\r\nDeal C,1402/12/30\r\n",
+                    encoding="utf-8")  # fmt: skip
+    mapped = {"Topic": "name", "Close": "estimated_close_date"}
+    found = plan.dry_run(path, "opportunity", mapped)
+    assert found.notes == ["Close: read as Solar Hijri (Persian calendar) days, "
+                           "1403/05/12 = 02 Aug 2024"]  # fmt: skip
+    assert found.counts == {"create": 2, "error": 1}  # Esfand 30 of a common year is no day
+    days = [str(r.values["estimated_close_date"]) for r in found.shown["create"]]
+    assert days == ["2024-08-02", "2025-03-20"]

@@ -29,6 +29,11 @@ _NUMERIC = re.compile(
     r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{2,4})"
     r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
 )
+# A year from 1300 to 1499 first: a Solar Hijri (Persian calendar) day, as
+# Iranian files write them; no Gregorian day of a CRM is that old.
+_SOLAR = re.compile(r"(1[34]\d\d)[/.\-](\d{1,2})[/.\-](\d{1,2})")
+_DIGITS = str.maketrans({**{chr(0x06F0 + i): str(i) for i in range(10)},
+                         **{chr(0x0660 + i): str(i) for i in range(10)}})  # fmt: skip
 _NAMED = re.compile(r"(\d{1,2}|[a-z]{3,9})\.?\s+(\d{1,2}|[a-z]{3,9})\.?,?\s+(\d{4})")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ZONE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -52,6 +57,8 @@ class Styles:
     date_order: dict[str, str] = field(default_factory=dict)  # column -> ymd/dmy/mdy
     decimal_mark: dict[str, str] = field(default_factory=dict)  # column -> . or ,
     questions: dict[str, str] = field(default_factory=dict)  # column -> what to ask
+    # column -> a cell of it read as a Solar Hijri day, and the day it is
+    solar: dict[str, tuple[str, dt.date]] = field(default_factory=dict)
 
     @classmethod
     def found(
@@ -65,10 +72,13 @@ class Styles:
         marks = {c: set(DECIMAL_MARKS) for c, a in columns.items() if a.type in COUNTED}
         seen_date: set[str] = set()
         seen_mark: set[str] = set()
+        solar: dict[str, str] = {}
         for cells in rows:
             for column, left in orders.items():
-                cell = cells.get(column, "").strip()
-                if cell and not _ISO.match(cell):
+                cell = cells.get(column, "").strip().translate(_DIGITS)
+                if column not in solar and _SOLAR.fullmatch(cell):
+                    solar[column] = cell
+                if cell and not _ISO.match(cell) and not _SOLAR.fullmatch(cell):
                     possible = _orders_of(cell)
                     if possible is not None:
                         seen_date.add(column)
@@ -81,6 +91,10 @@ class Styles:
                         seen_mark.add(column)
                         left &= possible
         styles = cls(dates=dates, decimal=decimal)
+        for column, cell in solar.items():
+            read = _moment(cell, "dmy")
+            if read is not None:
+                styles.solar[column] = (cell, read[0])
         for column, left in orders.items():
             if column not in seen_date:
                 continue
@@ -197,7 +211,11 @@ def moment(cell: str, order: str, zone: dt.tzinfo) -> dt.datetime | str:
 
 
 def _moment(cell: str, order: str) -> tuple[dt.date, dt.time | None] | None:
-    stripped = cell.strip()
+    stripped = cell.strip().translate(_DIGITS)
+    solar = _SOLAR.fullmatch(stripped)
+    if solar:
+        found = solar_hijri(*(int(solar.group(i)) for i in (1, 2, 3)))
+        return (found, None) if found else None
     iso = _ISO.fullmatch(stripped)
     try:
         if iso:
@@ -234,6 +252,25 @@ def _named_month(cell: str) -> tuple[dt.date, None] | None:
         return dt.date(numbers[1], month, numbers[0]), None
     except ValueError:
         return None
+
+
+def solar_hijri(year: int, month: int, day: int) -> dt.date | None:
+    """The Gregorian day of a Solar Hijri (Persian calendar) one, by the
+    33-year cycle of leap years; None for a day the calendar does not have
+    (Mehr 31, Esfand 30 of a common year)."""
+    if not (1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)):
+        return None
+    found = _solar_days(year, month, day)
+    if month == 12 and day == 30 and found == _solar_days(year + 1, 1, 1):
+        return None
+    return found
+
+
+def _solar_days(year: int, month: int, day: int) -> dt.date:
+    cycle = year + 1595
+    days = -356033 + 365 * cycle + (cycle // 33) * 8 + ((cycle % 33) + 3) // 4 + day
+    days += (month - 1) * 31 if month < 7 else (month - 7) * 30 + 186
+    return dt.date(1, 1, 1) + dt.timedelta(days=days - 1)
 
 
 def _year(typed: str) -> int:

@@ -85,6 +85,15 @@ class Plan:
         return sum(self.counts.values())
 
     @property
+    def notes(self) -> list[str]:
+        """How the file's cells were read where a person might read them
+        otherwise: a column of Solar Hijri days."""
+        return [
+            f"{column}: read as Solar Hijri (Persian calendar) days, {cell} = {day:%d %b %Y}"
+            for column, (cell, day) in self.styles.solar.items()
+        ]
+
+    @property
     def questions(self) -> dict[str, str]:
         """Column -> what the person must answer before the file can be read."""
         return self.styles.questions
