@@ -234,3 +234,14 @@ def test_a_person_who_may_not_create_the_kind_is_refused_before_the_file_is_read
     with pytest.raises(PermissionDenied):
         runs.run(path, "product", guessed(path, "product"))
     assert count("import_run") == before  # nothing recorded either
+
+
+def test_every_imported_cell_is_cleaned_as_typed_text_is(db, tmp_path):
+    path = write(tmp_path, "p.csv",
+                 'Last Name,Job Title,Notes\r\n"\x1b[31mRed\x1b[0m","[bold]Boss[/]\u202e","a\x07b"\r\n')  # fmt: skip
+    done = runs.run(path, "contact", guessed(path, "contact"))
+    assert done.counts == {"create": 1}
+    row = dict_rows("SELECT last_name, job_title, description FROM contact WHERE id = "
+                    "(SELECT max(id) FROM contact)")[0]  # fmt: skip
+    assert "\x1b" not in row["last_name"] and "\x07" not in row["description"]
+    assert "\u202e" not in row["job_title"]
