@@ -12,6 +12,9 @@ KB_SEARCH_MS = 20.0
 KANBAN_MS = 100.0
 WRITE_MS = 10.0
 WRITERS_PER_S = 1000.0
+# An import's rows per second, dry run and writing each: 100,000 contacts
+# in well under a minute (crm_tui/bench/imports.py).
+IMPORT_ROWS_PER_S = 2000.0
 RSS_MB = 150.0
 # A desk key, from its bytes to the settled screen in a real terminal
 # (crm_tui/bench/interact.py): the median and the p95 of its presses.

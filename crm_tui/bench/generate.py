@@ -456,8 +456,7 @@ def restore(path: Path | str) -> dict[str, int]:
             return {}
         marks = json.loads(row[0])
         # Only rows the bench wrote go; nothing refers to them but each other,
-        # and an activity's unindexed follow_up_of_id would make every foreign
-        # key check on delete a table scan.
+        # so checking each delete's foreign keys would be work for nothing.
         conn.execute("PRAGMA foreign_keys = OFF").fetchall()
         deleted = {}
         conn.execute("BEGIN IMMEDIATE")

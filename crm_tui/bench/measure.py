@@ -13,7 +13,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from crm_tui.bench.budgets import FILTER_MS, LIST_PAGE_MS, WRITE_MS
+from crm_tui.bench.budgets import FILTER_MS, IMPORT_ROWS_PER_S, LIST_PAGE_MS, WRITE_MS
 from crm_tui.services import audit, records
 from crm_tui.services.customers import accounts, activities, contacts, notes
 
@@ -190,7 +190,14 @@ def steps(
             "activity_write",
             announce("one activity write", lambda: activity_write(ids, repeat=write_repeat)),
         ),
+        ("import", announce("importing contacts", lambda: _import(repeat, log))),
     ]
+
+
+def _import(repeat: int, log: Callable[[str], None]) -> dict:
+    from crm_tui.bench import imports
+
+    return imports.measure(20_000 if repeat >= 10 else 2_000, log)
 
 
 def add_lines(report, raw: dict) -> None:
@@ -223,3 +230,12 @@ def add_lines(report, raw: dict) -> None:
         )
     if "activity_write" in raw:
         add("activity write (activities.log)", raw["activity_write"], WRITE_MS)
+    if done := raw.get("import"):
+        for name, key, note in (
+            ("import: dry run (rows/s)", "dry_run_per_s", f"{done['rows']:,} new contacts"),
+            ("import: writing (rows/s)", "write_per_s",
+             f"{done['created']:,} created; reverted in {done['revert_seconds']:.1f} s"),
+        ):  # fmt: skip
+            rate = done[key]
+            report.add(name, rate, "/s", f">= {IMPORT_ROWS_PER_S:.0f}",
+                       rate >= IMPORT_ROWS_PER_S, None, note)  # fmt: skip

@@ -803,3 +803,18 @@ def test_the_load_test_runs_agents_without_errors_on_postgresql(pg_database):
     assert _pg_rows(pg_database, "SELECT count(*) FROM activity") == [
         (TINY.activities + TINY.bookings,)
     ]
+
+
+def test_the_import_measurement_leaves_the_contacts_as_they_were(opened):
+    from crm_tui.bench import imports
+
+    path, _ = opened
+    before = _scalar(path, "SELECT count(*) FROM contact")
+    done = imports.measure(300, log=lambda _: None)
+    assert done["created"] == 300 and done["removed"] == 300
+    assert done["dry_run_per_s"] > 0 and done["write_per_s"] > 0
+    assert _scalar(path, "SELECT count(*) FROM contact") == before
+    rep = report.Report(database={})
+    measure.add_lines(rep, {"import": done})
+    assert [line.name for line in rep.lines] == [
+        "import: dry run (rows/s)", "import: writing (rows/s)"]  # fmt: skip

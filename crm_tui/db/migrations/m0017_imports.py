@@ -50,6 +50,8 @@ STATEMENTS = [
     # and lead to check their foreign keys, per contact.
     "CREATE INDEX account_primary_contact ON account (primary_contact_id) "
     "WHERE primary_contact_id IS NOT NULL",
+    "CREATE INDEX activity_follow_up_of ON activity (follow_up_of_id) "
+    "WHERE follow_up_of_id IS NOT NULL",
     "CREATE INDEX lead_contact ON lead (contact_id) WHERE contact_id IS NOT NULL",
     "CREATE INDEX lead_account ON lead (account_id) WHERE account_id IS NOT NULL",
     "CREATE INDEX lead_opportunity ON lead (opportunity_id) WHERE opportunity_id IS NOT NULL",
