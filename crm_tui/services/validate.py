@@ -211,12 +211,17 @@ def normalize_phone(value: str, region: str = "") -> str:
     return read_phone(value, region)[0]
 
 
-# A number is read several times in one save or import row (checked, then
-# compared for duplicates, then indexed): parsing it is the costly part.
-@lru_cache(maxsize=4096)
 def read_phone(value: str, region: str = "") -> tuple[str, str]:
     """(E.164, "") when the number can be read (with its +country code, or
     in `region`); else (what was typed, why it could not be read)."""
+    # a +country code decides the region whatever `region` says: one reading
+    return _read_phone(value, "" if value.startswith("+") else region)
+
+
+# A number is read several times in one save or import row (checked, then
+# compared for duplicates, then indexed): parsing it is the costly part.
+@lru_cache(maxsize=4096)
+def _read_phone(value: str, region: str) -> tuple[str, str]:
     if not value:
         return "", ""
     if not value.startswith("+") and not region:

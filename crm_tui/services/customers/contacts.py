@@ -130,11 +130,14 @@ def check(data: dict, current: Contact | None = None) -> dict:
     return _check(data, creating=current is None, current=current)[0]
 
 
-def create(data: dict) -> Contact:
+def create(data: dict, *, checked: dict | None = None) -> Contact:
     """Create a contact from form data; raises ValidationError naming each bad field.
     A phone that cannot be read is kept as typed, its warning in the returned
-    contact's `warnings` (field -> message)."""
-    values, warnings = _check(data, creating=True)
+    contact's `warnings` (field -> message).
+    `checked`: what `check(data)` returned for this data (an import checks
+    each row once, for its dry run, and writes what the check gave).
+    """
+    values, warnings = (dict(checked), {}) if checked is not None else _check(data, creating=True)
     owner = values.pop("owner", None)
     with write():
         # the row as written: reading it back is one more statement

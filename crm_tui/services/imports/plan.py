@@ -53,6 +53,7 @@ class RowPlan:
     cells: dict[str, str] = field(default_factory=dict)  # the row as the file has it
     # (target, name) of records to create first: an account named in the row
     creates_first: list[tuple[str, str, str]] = field(default_factory=list)
+    checked: dict | None = None  # a new record's values as its service's check gave them
 
 
 @dataclass
@@ -283,6 +284,7 @@ class Planner:
             out.action = "update" if self._changes(current, checked) else "unchanged"
         else:
             out.action = "create"
+            out.checked = checked
         repeats = self._repeats(out.number, {**data, **checked})
         if repeats:
             out.action = "duplicate"

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peewee import IntegrityError
+
 from crm_tui import config, meta
 from crm_tui.db import database, dict_rows, executemany, write
 from crm_tui.errors import CrmError, ValidationError
@@ -163,6 +165,12 @@ def _write_batch(import_id, kind, planner, batch, state: Progress, failed: list)
                 try:
                     with write():
                         written.extend(_write_row(import_id, kind, planner, row))
+                except IntegrityError:  # a colleague's write since the row was checked
+                    errors = {
+                        "": "refused by the database: what it names changed since it was checked"
+                    }
+                    row.action = "error"
+                    row.problems = [("", "", errors[""])]
                 except (ValidationError, CrmError) as exc:
                     errors = getattr(exc, "errors", None) or {"": str(exc)}
                     row.action = "error"
@@ -200,7 +208,12 @@ def _write_row(import_id: int, kind: str, planner, row: planning.RowPlan) -> lis
         out.append((row.number, kind, saved.id, "update", saved.version,
                     json.dumps(changed, ensure_ascii=False)))  # fmt: skip
         return out
-    saved = _log(service, values) if kind == "activity" else service.create(values)
+    if kind == "activity":
+        saved = _log(service, values)
+    elif row.checked is not None and not row.creates_first and kind in targets.CHECKED_ONCE:
+        saved = service.create(values, checked=row.checked)
+    else:
+        saved = service.create(values)
     out.append((row.number, kind, saved.id, "create", saved.version, "{}"))
     return out
 

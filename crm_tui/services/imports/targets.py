@@ -27,6 +27,9 @@ _SERVICES = {
     "activity": "customers.activities",
 }
 KINDS = tuple(_SERVICES)
+# Kinds whose `create` takes what its `check` gave (`checked=`), so that an
+# import's row is checked once.
+CHECKED_ONCE = ("account", "contact", "lead", "product", "competitor", "opportunity")
 MODES = {
     "create": "create new records only",
     "update": "update existing records only",

@@ -106,9 +106,12 @@ def check(data: dict, current: Competitor | None = None) -> dict:
     return _check(data, creating=current is None)
 
 
-def create(data: dict) -> Competitor:
-    """Create a competitor from form data; raises ValidationError naming each bad field."""
-    values = _check(data, creating=True)
+def create(data: dict, *, checked: dict | None = None) -> Competitor:
+    """Create a competitor from form data; raises ValidationError naming each bad field.
+    `checked`: what `check(data)` returned for this data (an import checks
+    each row once, for its dry run, and writes what the check gave).
+    """
+    values = dict(checked) if checked is not None else _check(data, creating=True)
     owner = values.pop("owner", None)
     with write():
         new_id = records.create("competitor", values, owner_id=owner)

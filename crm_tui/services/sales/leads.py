@@ -146,9 +146,12 @@ def check(data: dict, current: Lead | None = None) -> dict:
     return _check(data, creating=current is None, current=current)[0]
 
 
-def create(data: dict) -> Lead:
-    """Create an open (new) lead from form data; raises ValidationError naming each bad field."""
-    values, warnings = _check(data, creating=True)
+def create(data: dict, *, checked: dict | None = None) -> Lead:
+    """Create an open (new) lead from form data; raises ValidationError naming each bad field.
+    `checked`: what `check(data)` returned for this data (an import checks
+    each row once, for its dry run, and writes what the check gave).
+    """
+    values, warnings = (dict(checked), {}) if checked is not None else _check(data, creating=True)
     owner = values.pop("owner", None)
     values.update(state="open", status_reason="new")
     with write():

@@ -131,10 +131,13 @@ def check(data: dict, current: Opportunity | None = None) -> dict:
     return _check(data, creating=current is None)
 
 
-def create(data: dict) -> Opportunity:
+def create(data: dict, *, checked: dict | None = None) -> Opportunity:
     """Create an open opportunity in Qualify from form data (strings: money as
-    "1,250.00", dates as YYYY-MM-DD); raises ValidationError naming each bad field."""
-    values = _check(data, creating=True)
+    "1,250.00", dates as YYYY-MM-DD); raises ValidationError naming each bad field.
+    `checked`: what `check(data)` returned for this data (an import checks
+    each row once, for its dry run, and writes what the check gave).
+    """
+    values = dict(checked) if checked is not None else _check(data, creating=True)
     owner = values.pop("owner", None)
     values.setdefault("probability", DEFAULT_PROBABILITY["qualify"])
     if "price_list" not in values:

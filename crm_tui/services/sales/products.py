@@ -154,10 +154,13 @@ def check(data: dict, current: Product | None = None) -> dict:
     return _check(data, creating=current is None, record_id=record_id)
 
 
-def create(data: dict) -> Product:
+def create(data: dict, *, checked: dict | None = None) -> Product:
     """Create a draft product; raises ValidationError naming each bad field
-    (a product number already in use names the product that has it)."""
-    values = _check(data, creating=True)
+    (a product number already in use names the product that has it).
+    `checked`: what `check(data)` returned for this data (an import checks
+    each row once, for its dry run, and writes what the check gave).
+    """
+    values = dict(checked) if checked is not None else _check(data, creating=True)
     owner = values.pop("owner", None)
     with write():
         new_id = records.create("product", values, owner_id=owner)
