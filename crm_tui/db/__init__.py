@@ -271,6 +271,11 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+def file_path() -> Path | None:
+    """The SQLite file this process opened (None on PostgreSQL)."""
+    return _opened["path"]
+
+
 def gone_fault():
     """The refusal a write gets once the file was deleted or replaced."""
     return faults.gone(_opened["path"])

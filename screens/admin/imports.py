@@ -288,6 +288,8 @@ class ImportScreen(Screen):
         calls.confirm_then(self, question, self._start, detail=detail, done=lambda _: None)
 
     def _start(self):
+        # planned here, between keys: a planner process cannot be started
+        # from under the terminal's driver
         self.runner = runs.Runner(self.path, self.kind, self.columns, self.options,
                                   map_name=self.map_name, batch=SCREEN_BATCH)  # fmt: skip
         self._stop = False

@@ -245,3 +245,33 @@ def test_every_imported_cell_is_cleaned_as_typed_text_is(db, tmp_path):
                     "(SELECT max(id) FROM contact)")[0]  # fmt: skip
     assert "\x1b" not in row["last_name"] and "\x07" not in row["description"]
     assert "\u202e" not in row["job_title"]
+
+
+@pytest.mark.sqlite_only
+def test_rows_planned_in_a_second_process_are_written_as_planned_here(db, tmp_path):
+    contacts.create({"first_name": "Sara", "last_name": "Karimi", "email": "sara@parstile.ir"})
+    accounts.create({"name": "Fabrikam"})
+    body = (
+        "Full Name,Email,Company\r\n"
+        + "".join(
+            f"Person {i},p{i % 40}@example.com,{'Fabrikam' if i % 3 else 'Nowhere Ltd'}\r\n"
+            for i in range(120)
+        )
+        + "Sara Karimi,sara@parstile.ir,\r\nNo Email,bad,\r\n"
+    )
+    path = write(tmp_path, "p.csv", body)
+    columns = guessed(path, "contact")
+    options = plan.Options(create_missing=True)
+    expected = plan.dry_run(path, "contact", columns, options)
+    before = count("contact")
+    runner = runs.Runner(path, "contact", columns, options, batch=16, parallel=True,
+                         errors_to=tmp_path / "e.csv")  # fmt: skip
+    assert runner._planned is not None  # planned in a second process
+    while runner.step():
+        pass
+    done = runner.finish()
+    assert done.counts == expected.counts
+    assert count("contact") == before + expected.counts["create"]
+    assert dict_rows("SELECT count(*) AS n FROM account WHERE name = 'Nowhere Ltd'")[0]["n"] == 1
+    history.revert(done.import_id)
+    assert count("contact") == before

@@ -22,15 +22,18 @@ from pathlib import Path
 from peewee import IntegrityError
 
 from crm_tui import config, meta
-from crm_tui.db import database, dict_rows, executemany, write
+from crm_tui.db import database, dict_rows, executemany, file_path, write
 from crm_tui.errors import CrmError, ValidationError
 from crm_tui.models.base import to_db_time, utcnow
 from crm_tui.services import records, session
 from crm_tui.services.export import csv_cell
+from crm_tui.services.imports import lookups, pipeline, targets
 from crm_tui.services.imports import plan as planning
-from crm_tui.services.imports import targets
 
 BATCH = 250
+# A file this large has its rows planned in a second process (pipeline.py):
+# below it, starting that process costs more than it saves.
+PARALLEL_BYTES = 512 * 1024
 # What the error file adds to the file's own columns.
 PROBLEM_COLUMNS = ("Import row", "Import problem")
 
@@ -70,6 +73,7 @@ class Runner:
         self, path, kind: str, mapped: dict[str, str | None],
         options: planning.Options | None = None, *, map_name: str = "",
         errors_to: str | Path | None = None, batch: int | None = None,
+        parallel: bool = False,
     ) -> None:  # fmt: skip
         options = options or planning.Options()
         self.source = planning.sources.open_source(path)
@@ -78,28 +82,56 @@ class Runner:
         if styles.questions:
             raise ValidationError(dict(styles.questions))
         self.kind, self.batch = kind, batch or BATCH
-        self.planner = planning.Planner(kind, mapped, options, styles)
+        # the writer's own: accounts it created for rows that named them
+        self.lookups = lookups.Lookups()
         self.progress = Progress()
         self.failed: list[planning.RowPlan] = []
-        self._rows = self.source.rows()
         self._errors_to = errors_to
-        self.import_id = _start(kind, self.source.path.name, map_name, options)
+        self._planned = None
+        if parallel and file_path() is not None:
+            self._planned = pipeline.Planned(
+                file_path(), session.settings(), session.current_user().login, self.source.path,
+                kind, mapped, options, self.batch,
+            )  # fmt: skip
+            self._batches = None
+        else:
+            self._batches = self._planned_here(planning.Planner(kind, mapped, options, styles))
+        try:
+            self.import_id = _start(kind, self.source.path.name, map_name, options)
+        except BaseException:
+            self._close()
+            raise
         self.finished = False
 
-    def step(self) -> bool:
-        """Plan and write the next batch; False once the file is done."""
+    def _planned_here(self, planner: planning.Planner):
         batch = []
-        for row in self._rows:
-            batch.append(self.planner.plan(row))
+        for row in self.source.rows():
+            batch.append(planner.plan(row))
             if len(batch) >= self.batch:
-                break
+                yield batch
+                batch = []
         if batch:
-            _write_batch(self.import_id, self.kind, self.planner, batch, self.progress,
+            yield batch
+
+    def step(self) -> bool:
+        """Write the next batch of planned rows; False once the file is done."""
+        if self._planned is not None:
+            batch = self._planned.take()
+        else:
+            batch = next(self._batches, None)
+        if batch:
+            _write_batch(self.import_id, self.kind, self.lookups, batch, self.progress,
                          self.failed)  # fmt: skip
-        return len(batch) >= self.batch
+        return batch is not None
+
+    def _close(self) -> None:
+        if self._planned is not None:
+            self._planned.close()
+            self._planned = None
 
     def finish(self, *, stopped: bool = False) -> Result:
         """Record the run as done (or stopped) and write its error file."""
+        self._close()
         error_file = _error_file(self.source, self.failed, self._errors_to) if self.failed else ""
         _finish(self.import_id, self.progress.counts, stopped)
         self.finished = True
@@ -125,15 +157,19 @@ def run(
     (what was written stays, recorded and revertible). ValidationError when
     the file leaves a question open (dates, decimals) or the options do not
     fit the kind."""
-    runner = Runner(path, kind, mapped, options, map_name=map_name, errors_to=errors_to)
-    while True:
-        more = runner.step()
-        if progress:
-            progress(runner.progress)
-        if not more:
-            return runner.finish()
-        if stop and stop():
-            return runner.finish(stopped=True)
+    runner = Runner(path, kind, mapped, options, map_name=map_name, errors_to=errors_to,
+                    parallel=Path(path).stat().st_size >= PARALLEL_BYTES)  # fmt: skip
+    try:
+        while True:
+            more = runner.step()
+            if progress:
+                progress(runner.progress)
+            if not more:
+                return runner.finish()
+            if stop and stop():
+                return runner.finish(stopped=True)
+    finally:
+        runner._close()
 
 
 def _start(kind: str, file_name: str, map_name: str, options: planning.Options) -> int:
@@ -156,7 +192,7 @@ def _finish(import_id: int, counts: Counter, stopped: bool) -> None:
         )  # fmt: skip
 
 
-def _write_batch(import_id, kind, planner, batch, state: Progress, failed: list) -> None:
+def _write_batch(import_id, kind, known, batch, state: Progress, failed: list) -> None:
     """One short transaction: each row in a savepoint of its own."""
     written: list[tuple] = []
     with write():
@@ -164,7 +200,7 @@ def _write_batch(import_id, kind, planner, batch, state: Progress, failed: list)
             if row.action in ("create", "update"):
                 try:
                     with write():
-                        written.extend(_write_row(import_id, kind, planner, row))
+                        written.extend(_write_row(import_id, kind, known, row))
                 except IntegrityError:  # a colleague's write since the row was checked
                     errors = {
                         "": "refused by the database: what it names changed since it was checked"
@@ -184,17 +220,17 @@ def _write_batch(import_id, kind, planner, batch, state: Progress, failed: list)
             state.written += len(written)
 
 
-def _write_row(import_id: int, kind: str, planner, row: planning.RowPlan) -> list[tuple]:
+def _write_row(import_id: int, kind: str, known: lookups.Lookups, row) -> list[tuple]:
     """Write one row; (row, kind, id, action, version, before) of each record
     written, in the order written."""
     values = dict(row.values)
     out = []
     for target, typed, key in row.creates_first:
-        found = planner.lookups.ids(target, typed)
+        found = known.ids(target, typed)
         if len(found) != 1:  # not created by an earlier row of this file
             made = targets.service(target).create({"name": typed})
             found = [made.id]
-            planner.lookups.remember(target, typed, made.id)
+            known.remember(target, typed, made.id)
             out.append((row.number, target, made.id, "create", made.version, "{}"))
         values[key] = found[0]
     service = targets.service(kind)
