@@ -158,7 +158,9 @@ def _imports(sub) -> None:
     imp.add_argument("--map", metavar="NAME", help="a saved column map")
     imp.add_argument("--column", action="append", metavar="HEADER=FIELD",
                      help="map a column to a field (empty FIELD: not imported); repeatable")  # fmt: skip
-    imp.add_argument("--mode", choices=("create", "update", "upsert"))
+    imp.add_argument("--mode", choices=("create", "update", "upsert"),
+                     help="create new records (the default), update matches only, or upsert: "
+                     "update a match, else create")  # fmt: skip
     imp.add_argument("--key", metavar="KEY", help="what rows are matched on: email, id, name …")
     imp.add_argument("--dates", choices=("dmy", "mdy"), help="day or month first, when asked")
     imp.add_argument("--decimal", choices=(".", ","), help="the file's decimal mark, when asked")
