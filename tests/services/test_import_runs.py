@@ -275,3 +275,22 @@ def test_rows_planned_in_a_second_process_are_written_as_planned_here(db, tmp_pa
     assert dict_rows("SELECT count(*) AS n FROM account WHERE name = 'Nowhere Ltd'")[0]["n"] == 1
     history.revert(done.import_id)
     assert count("contact") == before
+
+
+def test_a_run_cut_short_can_be_reverted_once_it_has_stopped_writing(db, tmp_path):
+    from crm_tui.db import database, write
+
+    path = tmp_path / "p.csv"
+    path.write_text("Last Name\r\n" + "".join(f"P{i}\r\n" for i in range(6)), "utf-8")
+    before = count("contact")
+    runner = runs.Runner(path, "contact", {"Last Name": "last_name"}, batch=2)
+    runner.step()  # then the process dies: finish() is never called
+    assert count("contact") == before + 2
+    assert history.get(runner.import_id).counts == {"create": 2}
+    with pytest.raises(Exception, match="still running"):
+        history.revert(runner.import_id)
+    with write():
+        database.execute_sql("UPDATE import_run SET finished_at = '2000-01-01T00:00:00.000000' "
+                             "WHERE id = ?", (runner.import_id,))  # fmt: skip
+    history.revert(runner.import_id)
+    assert count("contact") == before

@@ -9,7 +9,9 @@ does not read whole tables to check what refers to it.
 `import_record.before` holds, for an update, the fields the import changed
 with the values they had (what the update's audit entry says); `version`
 is the record's version the import left, so a revert can tell a record
-changed since from one it may put back.
+changed since from one it may put back. While a run is running, its
+`finished_at` is when its last batch was written (a run cut short is told
+by it) and its counts are those so far.
 """
 
 from crm_tui.db.migrations import ddl

@@ -6,6 +6,7 @@ audited like any other change."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from peewee import IntegrityError
 from crm_tui import meta
 from crm_tui.db import database, dict_rows, write
 from crm_tui.errors import CrmError, NotFound, PermissionDenied
-from crm_tui.models.base import to_db_time, utcnow
+from crm_tui.models.base import from_db_time, to_db_time, utcnow
 from crm_tui.services import records, search, session
 
 BATCH = 250
@@ -82,6 +83,16 @@ def get(import_id: int) -> ImportRun:
         raise NotFound(f"there is no import #{import_id} of yours")
     rows[0].pop("user_id")
     return _run(rows[0])
+
+
+# A run still "running" that wrote nothing for this long was cut short (its
+# process was killed, the machine stopped): what it wrote can be reverted.
+ABANDONED_AFTER = dt.timedelta(minutes=2)
+
+
+def _abandoned(run: ImportRun) -> bool:
+    last = run.finished_at or run.started_at  # a running import's last batch
+    return utcnow() - from_db_time(last) > ABANDONED_AFTER
 
 
 def _referrers(kind: str) -> list[tuple[str, str, str]]:
@@ -172,7 +183,7 @@ def revert(import_id: int) -> Reverted:
     run = get(import_id)
     if run.state == "reverted":
         raise CrmError(f"import #{import_id} was already reverted")
-    if run.state == "running":
+    if run.state == "running" and not _abandoned(run):
         raise CrmError(f"import #{import_id} is still running")
     done = Reverted()
     after = None

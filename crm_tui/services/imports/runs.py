@@ -218,6 +218,12 @@ def _write_batch(import_id, kind, known, batch, state: Progress, failed: list) -
         if written:
             _recorded([(import_id, state.written + n, *entry) for n, entry in enumerate(written)])
             state.written += len(written)
+        # the counts so far, and when this batch was written: a run whose
+        # process died can be told from one still writing (history.revert)
+        database.execute_sql(
+            "UPDATE import_run SET counts = ?, finished_at = ? WHERE id = ?",
+            (json.dumps(dict(state.counts), sort_keys=True), to_db_time(utcnow()), import_id),
+        )
 
 
 def _write_row(import_id: int, kind: str, known: lookups.Lookups, row) -> list[tuple]:
