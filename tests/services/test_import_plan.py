@@ -54,7 +54,7 @@ def test_an_unknown_account_and_a_bad_email_are_errors_with_their_column(db, tmp
         (3, ("Last Name", "")),
         (4, ("E-mail Address", "not-an-email")),
     ]
-    assert "no account has this name" in found.errors[0].problems[0][2]
+    assert "no account has this email or name" in found.errors[0].problems[0][2]
 
 
 def test_duplicates_of_the_database_and_of_earlier_rows_are_set_apart(db, tmp_path):
@@ -106,4 +106,4 @@ def test_an_account_the_person_may_not_read_is_not_found_by_its_name(db, tmp_pat
     path = tmp_path / "people.csv"
     path.write_text("Last Name,Company\r\nLee,Secret Co\r\n", encoding="utf-8")
     found = run(path)
-    assert [r.problems[0][2] for r in found.errors] == ["no account has this name, number or email"]
+    assert [r.problems[0][2] for r in found.errors] == ["no account has this email or name"]

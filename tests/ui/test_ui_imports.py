@@ -47,7 +47,7 @@ async def test_a_file_is_dry_run_then_imported_and_reverted(db, tmp_path):
         assert await wait_until(pilot, lambda: isinstance(app.screen, ImportScreen))
         text = screen_text(app)
         assert "3 rows: 1 create · 2 error" in text
-        assert "no account has this name" in text and "Nobody Ltd" in text
+        assert "no account has this email or name" in text and "Nobody Ltd" in text
         assert contacts_named("Zarrin") == 0  # a dry run writes nothing
         # the email column is set aside: its row is no longer an error
         importing = app.screen

@@ -34,6 +34,16 @@ REGARDABLE = ("case", "opportunity", "account", "contact", "lead")
 _ID = re.compile(r"#?(\d{1,18})")
 
 
+_SAID = {"name_sort": "name", "title_sort": "title", "product_number": "number",
+         "full_name": "name"}  # fmt: skip
+
+
+def ways(target: str) -> str:
+    """How a cell may name a `target` record, in words ("email or name")."""
+    said = list(dict.fromkeys(_SAID.get(column, column) for column, _ in _BY.get(target, ())))
+    return " or ".join([", ".join(said[:-1]), said[-1]] if len(said) > 2 else said) or "id"
+
+
 @dataclass
 class Lookups:
     """The answers of one import's lookups, kept for its rows."""

@@ -220,7 +220,7 @@ class Planner:
         elif attribute.target in CREATABLE and self.options.create_missing:
             first.append((attribute.target, typed, attribute.key))
         else:
-            problems.append((header, typed, f"no {noun} has this name, number or email"))
+            problems.append((header, typed, f"no {noun} has this {lookups.ways(attribute.target)}"))
         return None
 
     # --- rows -------------------------------------------------------------------------
