@@ -294,3 +294,19 @@ def test_a_run_cut_short_can_be_reverted_once_it_has_stopped_writing(db, tmp_pat
                              "WHERE id = ?", (runner.import_id,))  # fmt: skip
     history.revert(runner.import_id)
     assert count("contact") == before
+
+
+def test_an_update_of_a_record_the_person_may_not_change_is_an_error_in_the_dry_run(db, tmp_path):
+    from crm_tui.models import User
+    from crm_tui.services import roles, session, users
+
+    theirs = contacts.create({"last_name": "Other", "email": "other@example.com"})
+    users.add("lone", "Lone Agent", "agent")
+    roles.set_depth("agent", "contact", "write", "own")
+    session.act_as(User.get(User.login == "lone"))
+    path = write(tmp_path, "p.csv", "Email,Job Title\r\nother@example.com,Boss\r\n")
+    options = plan.Options(mode="update", key="email")
+    found = plan.dry_run(path, "contact", {"Email": "email", "Job Title": "job_title"}, options)
+    assert [r.problems[0] for r in found.errors] == [
+        ("Email", "other@example.com", "you may not change this contact")]  # fmt: skip
+    assert contacts.get(theirs.id).job_title == ""

@@ -269,6 +269,11 @@ class Planner:
             # an empty cell leaves the field as it is: a file rarely means to clear
             given = {k: v for k, v in given.items() if v not in ("", None)}
             current = records.by_id(self.found.model, match.id)
+            if not access.allowed("write", self.kind, records.owner_of(self.kind, match.id)):
+                key = self.matcher.names[0]
+                out.problems.append((column_of.get(key, ""), str(data.get(key, "")),
+                                     f"you may not change this {self.found.label.lower()}"))  # fmt: skip
+                return out
         for _target, _typed, key in out.creates_first:
             given.pop(key, None)  # the account comes into being when the row is written
         try:
