@@ -44,7 +44,8 @@ def run(args) -> int:
     _show(found)
     if args.save_map:
         saved = maps.save(kind, args.save_map, columns, options)
-        print(f"saved the map {saved.name!r}: crm-tui import {args.kind} FILE --map {saved.name!r}")
+        said = clean(repr(saved.name))
+        print(f"saved the map {said}: crm-tui import {clean(args.kind)} FILE --map {said}")
     if found.questions:
         print("\nanswer first: --dates dmy|mdy, --decimal .|,")
         return 1
@@ -56,7 +57,7 @@ def run(args) -> int:
     rate = done.counts.total() / done.seconds if done.seconds else 0
     print(f"import #{done.import_id}: {counts} in {done.seconds:.1f} s ({rate:,.0f} rows/s)")
     if done.error_file:
-        print(f"rows not written, with why: {done.error_file}")
+        print(f"rows not written, with why: {clean(done.error_file)}")
     print(f"to undo it: crm-tui imports revert {done.import_id}")
     return 0
 
@@ -75,7 +76,7 @@ def _kind(typed: str, kinds) -> str:
 def _show(found) -> None:
     from crm_tui.services.imports.plan import ACTIONS
 
-    print(f"{found.source.path.name}: {found.source.describe()}")
+    print(f"{clean(found.source.path.name)}: {found.source.describe()}")
     for header, field in found.mapping.items():
         print(f"  {clean(header)!r:<32} -> {field or '(not imported)'}")
     options = found.options
@@ -133,7 +134,7 @@ def imports(args) -> int:
         print(f"import #{args.id} reverted: {done.removed:,} records removed, "
               f"{done.restored:,} put back")  # fmt: skip
         for kind, record_id, title, why in done.kept:
-            print(f"  kept {kind} #{record_id} {clean(title)!r}: {why}")
+            print(f"  kept {kind} #{record_id} {clean(repr(title))}: {why}")
         return 0
     shown = history.recent()
     if not shown:

@@ -310,3 +310,29 @@ def test_an_update_of_a_record_the_person_may_not_change_is_an_error_in_the_dry_
     assert [r.problems[0] for r in found.errors] == [
         ("Email", "other@example.com", "you may not change this contact")]  # fmt: skip
     assert contacts.get(theirs.id).job_title == ""
+
+
+def test_an_owner_is_named_by_login_or_name_and_an_unknown_one_says_how(db, tmp_path):
+    from crm_tui.services import users
+
+    users.add("sara", "Sara Karimi", "sales")
+    path = write(tmp_path, "p.csv",
+                 "Last Name,Owner\r\nLee,sara\r\nRay,SARA KARIMI\r\nWu,nobody\r\n")  # fmt: skip
+    found = plan.dry_run(path, "contact", {"Last Name": "last_name", "Owner": "owner"})
+    assert found.counts == {"create": 2, "error": 1}
+    assert found.errors[0].problems[0][2] == "no user has this login or name"
+    owners = {r.values["owner_id"] for r in found.shown["create"]}
+    assert len(owners) == 1
+
+
+def test_a_duplicate_is_named_only_when_the_person_may_read_it(db, tmp_path):
+    from crm_tui.models import User
+    from crm_tui.services import roles, session, users
+
+    contacts.create({"last_name": "Hidden", "email": "hidden@example.com"})
+    users.add("lone", "Lone Agent", "agent")
+    roles.set_depth("agent", "contact", "read", "own")
+    session.act_as(User.get(User.login == "lone"))
+    path = write(tmp_path, "p.csv", "Last Name,Email\r\nNew,hidden@example.com\r\n")
+    found = plan.dry_run(path, "contact", guessed(path, "contact"))
+    assert found.counts == {"create": 1}  # Hidden is not named to someone who may not read it

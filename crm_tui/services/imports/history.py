@@ -140,21 +140,27 @@ def _maybe_referred(kind: str, ids: list[int]) -> set[int]:
     return out
 
 
+def _as_left(kind: str, record_id: int, version: int, gone: str):
+    """(the record, "") when it is as the import left it, else (None, why)."""
+    row = records.by_id(meta.kind(kind).model, record_id)
+    if row is None:
+        return None, gone
+    if row.version != version:
+        return None, "changed since the import"
+    return row, ""
+
+
 def _remove(kind: str, record_id: int, version: int, maybe_referred: bool = True) -> str:
     """Delete a record the import created; "" when done, else why it is kept."""
-    model = meta.kind(kind).model
-    row = records.by_id(model, record_id)
-    if row is None:
-        return "already deleted"
-    if row.version != version:
-        return "changed since the import"
-    why = _referred(kind, record_id) if maybe_referred else ""
+    row, why = _as_left(kind, record_id, version, "already deleted")
+    if not why and maybe_referred:
+        why = _referred(kind, record_id)
     if why:
         return why
-    fields = [n for n in model._meta.fields if n not in ("id",)]
-    stored = records.stored_values(row, fields)
-    changes = {k: (records._jsonable(v), None) for k, v in stored.items() if v not in (None, "")}
-    records.audit(kind, record_id, "delete", changes)
+    model = row.__class__
+    stored = records.stored_values(row, [n for n in model._meta.fields if n != "id"])
+    records.audit(kind, record_id, "delete",
+                  {k: (v, None) for k, v in stored.items() if v not in (None, "")})  # fmt: skip
     model.delete().where(model.id == record_id).execute()
     if kind in search.indexed_kinds():
         search.index(kind, record_id)  # the record is gone: its index entry goes
@@ -163,12 +169,9 @@ def _remove(kind: str, record_id: int, version: int, maybe_referred: bool = True
 
 def _restore(kind: str, record_id: int, version: int, before: dict) -> str:
     """Put back the fields an import updated; "" when done, else why kept."""
-    model = meta.kind(kind).model
-    row = records.by_id(model, record_id)
-    if row is None:
-        return "deleted since the import"
-    if row.version != version:
-        return "changed since the import"
+    _, why = _as_left(kind, record_id, version, "deleted since the import")
+    if why:
+        return why
     records.update_versioned(kind, record_id, version, before, action="revert")
     if kind in search.indexed_kinds():
         search.index(kind, record_id)

@@ -1,47 +1,56 @@
-"""A lookup cell found among the records the person may read: an account by
-its name or email, a contact by email or name, a product by its number, a
-case by its number, a user by login, name or email, and any record by the
-id a crm-tui export wrote. Each typed value is looked up once per import:
+"""A lookup cell found among the records the person may read, by what the
+kind's metadata says names one: a user's login, a number (CAS-00001, a
+product number), an email, then its name or title; and any record by the id
+a crm-tui export wrote. Each typed value is looked up once per import:
 10,000 contacts of one company ask for it once."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from crm_tui import meta, text
 from crm_tui.db import dict_rows
 from crm_tui.services import access
 from crm_tui.services.imports import cells
 
-# How each kind's records are named in a cell, in the order they are tried:
-# (column, how it compares). "sort" compares the stored sort key of a name.
-_BY = {
-    "account": (("email", "nocase"), ("name_sort", "sort")),
-    "contact": (("email", "nocase"), ("name_sort", "person")),
-    "lead": (("email", "nocase"), ("name_sort", "person")),
-    "product": (("product_number", "nocase"), ("name_sort", "sort")),
-    "opportunity": (("name_sort", "sort"),),
-    "competitor": (("name_sort", "sort"),),
-    "case": (("number", "upper"), ("title_sort", "sort")),
-    "user": (("login", "nocase"), ("email", "nocase"), ("full_name", "nocase")),
-    "queue": (("name", "nocase"),),
-    "price_list": (("name", "nocase"),),
-    "contract": (("number", "upper"),),
-}
+# How a compare reads its column: "nocase" as typed, any case; "upper" a
+# number the product hands out (CAS-00001); "sort" the stored sort key of a
+# name; "person" the sort key of "last first".
 # What an activity's "regarding" cell may name, tried in this order.
 REGARDABLE = ("case", "opportunity", "account", "contact", "lead")
 _ID = re.compile(r"#?(\d{1,18})")
 
 
-_SAID = {"name_sort": "name", "title_sort": "title", "product_number": "number",
-         "full_name": "name"}  # fmt: skip
+@cache
+def handles(target: str) -> tuple[tuple[str, str, str], ...]:
+    """How a cell names a `target` record, in the order tried, from the
+    kind's metadata: (column, compare, in words): a login, the number, an
+    email, then its title (name or title)."""
+    kind = meta.kind(target)
+    fields = kind.model._meta.fields
+    out = []
+    if kind.has_attribute("login"):
+        out.append(("login", "nocase", "login"))
+    if kind.number:
+        out.append((kind.number, "upper" if kind.number_prefix else "nocase", "number"))
+    if kind.has_attribute("email") and "email" in fields:
+        out.append(("email", "nocase", "email"))
+    said = "title" if kind.title == "title" else "name"
+    if kind.has_attribute("last_name"):
+        out.append(("name_sort", "person", said))
+    elif f"{kind.title}_sort" in fields:
+        out.append((f"{kind.title}_sort", "sort", said))
+    else:
+        out.append((kind.model._meta.fields[kind.title].column_name, "nocase", said))
+    return tuple(out)
 
 
 def ways(target: str) -> str:
     """How a cell may name a `target` record, in words ("email or name")."""
-    said = list(dict.fromkeys(_SAID.get(column, column) for column, _ in _BY.get(target, ())))
-    return " or ".join([", ".join(said[:-1]), said[-1]] if len(said) > 2 else said) or "id"
+    said = [words for _, _, words in handles(target)]
+    return " or ".join([", ".join(said[:-1]), said[-1]] if len(said) > 2 else said)
 
 
 @dataclass
@@ -74,7 +83,7 @@ class Lookups:
 
 
 def _table(target: str) -> str:
-    return meta.kind(target).model._meta.table_name if target in meta.names() else target
+    return meta.kind(target).model._meta.table_name
 
 
 def _readable(target: str) -> str:
@@ -90,7 +99,7 @@ def _find(target: str, typed: str) -> list[int]:
     if not typed:
         return []
     table, readable = _table(target), _readable(target)
-    for column, compare in _BY.get(target, ()):
+    for column, compare, _ in handles(target):
         if compare == "nocase":
             # `!= ''` lets SQLite use the partial email indexes of m0004
             where, value = f'"{column}" COLLATE NOCASE = ? AND "{column}" != \'\'', typed

@@ -1,7 +1,7 @@
 """Column maps saved under a name (Dynamics' data maps): which column fills
 which field, with the mode, key and answers that went with it, to import
 the same kind of file again from the screen or with `--map NAME`. A map is
-everyone's to use; its owner or an admin changes or deletes it."""
+everyone's to use; its owner or an admin replaces it by saving under its name."""
 
 from __future__ import annotations
 
@@ -96,18 +96,6 @@ def save(kind: str, name: str, columns: dict[str, str | None], options: Options)
                 (kind, cleaned, *body, me.id, now),
             )
     return by_name(kind, cleaned)
-
-
-def delete(map_id: int) -> None:
-    """Delete a saved map (the person's own, or any for an admin)."""
-    me = session.current_user()
-    rows = dict_rows("SELECT owner_id FROM import_map WHERE id = ?", (map_id,))
-    if not rows:
-        raise NotFound("this map no longer exists")
-    if rows[0]["owner_id"] != me.id and me.role != "admin":
-        raise PermissionDenied("only its owner or an admin deletes a map")
-    with write():
-        database.execute_sql("DELETE FROM import_map WHERE id = ?", (map_id,))
 
 
 def applied(saved: SavedMap, headers: tuple[str, ...]) -> dict[str, str | None]:

@@ -208,19 +208,17 @@ class Planner:
             problems.append((header, typed, why))
             return None
         ids = self.lookups.ids(attribute.target, typed)
-        known = attribute.target in meta.names()
-        noun = meta.kind(attribute.target).label.lower() if known else \
-            attribute.target.replace("_", " ")  # fmt: skip
         if len(ids) == 1:
             return ids[0]
+        target = meta.kind(attribute.target)
         if ids:
-            nouns = meta.kind(attribute.target).plural.lower() if known else f"{noun}s"
-            problems.append((header, typed, f"several {nouns} have this name: name it by "
-                             "its number, email or id"))  # fmt: skip
+            problems.append((header, typed, f"several {target.plural.lower()} have this name: "
+                             "name it by its number, email or id"))  # fmt: skip
         elif attribute.target in CREATABLE and self.options.create_missing:
             first.append((attribute.target, typed, attribute.key))
         else:
-            problems.append((header, typed, f"no {noun} has this {lookups.ways(attribute.target)}"))
+            said = lookups.ways(attribute.target)
+            problems.append((header, typed, f"no {target.label.lower()} has this {said}"))
         return None
 
     # --- rows -------------------------------------------------------------------------
@@ -320,18 +318,17 @@ class Planner:
             return checked
         return self.service.check(given, current)
 
-    @staticmethod
-    def _changes(current, checked: dict) -> bool:
-        fields = current._meta.fields
-        for name, value in checked.items():
-            field_name = name if name in fields else name.removesuffix("_id")
-            if field_name not in fields:
-                continue
-            stored = records.stored_values(current, [field_name])[field_name]
-            if isinstance(stored, dt.datetime) and isinstance(value, dt.datetime):
-                if stored.replace(tzinfo=stored.tzinfo or dt.UTC) != value:
+    def _changes(self, current, checked: dict) -> bool:
+        """Whether the checked values differ from what `current` holds."""
+        for key, value in checked.items():
+            if not self.found.has_attribute(key):
+                continue  # derived (a sort key): follows the fields it is made of
+            name = self.found.attribute(key).name
+            kept = records.stored_values(current, [name])[name]
+            if isinstance(kept, dt.datetime) and isinstance(value, dt.datetime):
+                if kept.replace(tzinfo=kept.tzinfo or dt.UTC) != value:
                     return True
-            elif stored != value and not (stored in (None, "") and value in (None, "")):
+            elif kept != value and not (kept in (None, "") and value in (None, "")):
                 return True
         return False
 

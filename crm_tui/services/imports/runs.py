@@ -101,7 +101,6 @@ class Runner:
         except BaseException:
             self._close()
             raise
-        self.finished = False
 
     def _planned_here(self, planner: planning.Planner):
         batch = []
@@ -134,7 +133,6 @@ class Runner:
         self._close()
         error_file = _error_file(self.source, self.failed, self._errors_to) if self.failed else ""
         _finish(self.import_id, self.progress.counts, stopped)
-        self.finished = True
         elapsed = time.monotonic() - self.progress.started
         return Result(self.import_id, self.progress.counts, error_file, elapsed)
 
@@ -242,8 +240,9 @@ def _write_row(import_id: int, kind: str, known: lookups.Lookups, row) -> list[t
     service = targets.service(kind)
     if row.action == "update":
         current = records.by_id(meta.kind(kind).model, row.match.id)
-        before_fields = [k for k in values if _field(current, k)]
-        before = records.stored_values(current, [_field(current, k) for k in before_fields])
+        found = meta.kind(kind)
+        fields = [found.attribute(k).name for k in values if found.has_attribute(k)]
+        before = records.stored_values(current, fields)
         saved = service.update(row.match.id, row.match.version, values)
         after = records.stored_values(saved, list(before))
         changed = {k: _as_stored(v) for k, v in before.items() if after.get(k) != v}
@@ -267,12 +266,6 @@ def _as_stored(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-def _field(row, key: str) -> str:
-    fields = row._meta.fields
-    return key if key in fields else key.removesuffix("_id") if key.removesuffix("_id") in fields \
-        else ""  # fmt: skip
 
 
 def _log(service, values: dict):

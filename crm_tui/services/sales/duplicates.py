@@ -16,7 +16,7 @@ from typing import TypedDict
 
 from crm_tui import text
 from crm_tui.db import database, dict_rows
-from crm_tui.services import search
+from crm_tui.services import access, search
 from crm_tui.services.countries import phone_region
 from crm_tui.services.validate import normalize_phone, phone_search_terms
 
@@ -247,9 +247,11 @@ def _accounts(
     )
     if not ids:
         return []
+    # only the records the person may read are named as matches
+    readable = access.read_filter("account", "owner_id")
     rows = dict_rows(
         "SELECT id, name, city, country, email, phone, website, state FROM account "
-        f"WHERE id IN ({', '.join('?' * len(ids))})",
+        f"WHERE id IN ({', '.join('?' * len(ids))})" + (f" AND {readable}" if readable else ""),
         sorted(ids),
     )
     out = []
@@ -275,13 +277,15 @@ def _contacts(email: str, phones: set[str]) -> list[ContactMatch]:
     ids |= _fts("contact", "details", _phone_terms(phones))
     if not ids:
         return []
+    # only the records the person may read are named as matches
+    readable = access.read_filter("contact", "c.owner_id")
     rows = dict_rows(
         "SELECT c.id AS id, c.full_name AS name, c.job_title AS job_title, "
         "c.account_id AS account_id, coalesce(a.name, '') AS account, c.email AS email, "
         "c.phone AS phone, c.mobile AS mobile, c.city AS city, c.state AS state, "
         "c.country AS country, coalesce(a.country, '') AS account_country "
         "FROM contact c LEFT JOIN account a ON a.id = c.account_id "
-        f"WHERE c.id IN ({', '.join('?' * len(ids))})",
+        f"WHERE c.id IN ({', '.join('?' * len(ids))})" + (f" AND {readable}" if readable else ""),
         sorted(ids),
     )
     out = []
