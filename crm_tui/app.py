@@ -40,6 +40,10 @@ CATALOGUES = [
      "support.contracts_list", "ContractsScreen"),
     ("Service schedule", "Resources' agendas; book a service ({queue.schedule} in the case queue)",
      "support.schedule", "ScheduleScreen"),
+    ("Marketing lists", "Accounts, contacts or leads to market to ({marketing.lists} in campaigns)",
+     "marketing.lists_list", "MarketingListsScreen"),
+    ("Sales literature", "Brochures, spec sheets, price sheets ({marketing.literature} in campaigns)",
+     "marketing.literature_list", "LiteratureScreen"),
     ("Custom fields", "Fields admins add to accounts, contacts, leads, opportunities, cases ...",
      "admin.custom_fields", "CustomFieldsScreen"),
     ("Import records", "From CSV, Excel or vCards: a dry run first, then import",
@@ -82,6 +86,7 @@ class CrmApp(KeysInOrder):
         "cases": _lazy("support.case_queue", "CaseQueueScreen"),
         "knowledge": _lazy("knowledge.knowledge_search", "KnowledgeScreen"),
         "activities": _lazy("customers.activities_list", "ActivitiesScreen"),
+        "marketing": _lazy("marketing.campaigns_list", "CampaignsScreen"),
     }
     DEFAULT_MODE = "accounts"
     COMMANDS = App.COMMANDS | {_go_to_provider, RecordActionsProvider}

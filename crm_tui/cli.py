@@ -410,6 +410,20 @@ def cmd_bench(args) -> int:
     return bench.main(args.bench_args)
 
 
+def cmd_send(args) -> int:
+    from crm_tui import cli_mail
+
+    _open(args, _settings(args))
+    return cli_mail.send(args)
+
+
+def cmd_unsubscribe(args) -> int:
+    from crm_tui import cli_mail
+
+    _open(args, _settings(args))
+    return cli_mail.unsubscribe(args)
+
+
 COMMANDS = {
     None: cmd_run,
     "init": cmd_init,
@@ -425,6 +439,8 @@ COMMANDS = {
     "fields": cmd_fields,
     "import": cmd_import,
     "imports": cmd_imports,
+    "send": cmd_send,
+    "unsubscribe": cmd_unsubscribe,
 }
 
 

@@ -49,6 +49,7 @@ def run(args) -> int:
     if found.questions:
         print("\nanswer first: --dates dmy|mdy, --decimal .|,")
         return 1
+    target_list = _target_list(args.list, kind) if args.list else None
     if not args.yes:
         print("\nnothing was written; add --yes to import")
         return 0
@@ -59,7 +60,25 @@ def run(args) -> int:
     if done.error_file:
         print(f"rows not written, with why: {clean(done.error_file)}")
     print(f"to undo it: crm-tui imports revert {done.import_id}")
+    if target_list is not None:
+        from crm_tui.services.marketing import list_members
+
+        added = list_members.add_imported(target_list.id, done.import_id)
+        print(f"added {added:,} to the marketing list {clean(target_list.name)!r}")
     return 0
+
+
+def _target_list(name: str, kind: str):
+    """The active static list named `name` whose members are of `kind`."""
+    from crm_tui.services.marketing import lists
+
+    found = [r for r in lists.find_by_name(name, limit=20) if r["name"].lower() == name.lower()]
+    if not found:
+        raise CrmError(f"no active marketing list is named {name!r}")
+    row = found[0]
+    if row["member_type"] != kind or row["dynamic"]:
+        raise CrmError(f"{name!r} is not a static list of {kind}s")
+    return lists.get(row["id"])
 
 
 def _kind(typed: str, kinds) -> str:

@@ -82,6 +82,7 @@ def parser() -> argparse.ArgumentParser:
 
     _fields(sub)
     _imports(sub)
+    _mail(sub)
     sub.add_parser("doctor", help="check SQLite, journal mode, file modes, integrity, schema")
     backup = sub.add_parser(
         "backup", help="copy the database into a new file, safely while others keep working"
@@ -147,6 +148,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _mail(sub) -> None:
+    send = sub.add_parser(
+        "send", help="send the queued email through the SMTP server in config.toml ([mail])"
+    )
+    send.add_argument(
+        "--watch", type=int, metavar="SECONDS", default=0,
+        help="keep sending, looking for new mail every SECONDS (for a service)",
+    )  # fmt: skip
+    unsub = sub.add_parser("unsubscribe", help="record a reply asking for no more campaign email")
+    unsub.add_argument(
+        "who", metavar="TOKEN|EMAIL", help="the token of the reply's subject, or an address"
+    )
+
+
 def _imports(sub) -> None:
     # kinds, modes and keys are checked by the import service, which names them
     imp = sub.add_parser(
@@ -169,6 +184,8 @@ def _imports(sub) -> None:
     imp.add_argument("--save-map", metavar="NAME", help="save this map for next time")
     imp.add_argument("--errors", metavar="FILE", help="where the rows not written go "
                      "(default: beside FILE)")  # fmt: skip
+    imp.add_argument("--list", metavar="NAME", help="add what is imported to this static "
+                     "marketing list (of the same kind)")  # fmt: skip
     imp.add_argument("--yes", action="store_true", help="import after showing the dry run")
     done = sub.add_parser("imports", help="past imports; revert one")
     dsub = done.add_subparsers(dest="imports_command", metavar="ACTION")

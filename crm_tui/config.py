@@ -102,6 +102,8 @@ class Settings:
     # Key id -> keys, replacing that action's keys everywhere: "case.take" = "ctrl+t".
     # `?` in the app shows each key's id.
     keymap: dict = field(default_factory=dict)
+    # The SMTP server email is sent through (crm_tui/config_mail.py says how).
+    mail: dict = field(default_factory=dict)
 
     # The file these were read from, where the app saves what it remembers.
     _read_from: ClassVar[Path | None] = None
@@ -153,6 +155,10 @@ class Settings:
         self._validate_sla()
         self._validate_routing()
         self._validate_keymap()
+        if self.mail:
+            from crm_tui.config_mail import read_mail
+
+            read_mail(self.mail)
 
     def _validate_keymap(self) -> None:
         """Its form only: which ids and keys exist is for the key registry to
@@ -279,6 +285,7 @@ _FORMS: dict[str, tuple[type, str]] = {
     "routing": (list, "a list of [[routing]] tables"),
     "theme": (str, 'a theme name in quotes ("nord")'),
     "keymap": (dict, 'a table of key ids and keys ([keymap] "case.take" = "ctrl+t")'),
+    "mail": (dict, 'a table ([mail] host = "smtp.example.com")'),
 }
 
 

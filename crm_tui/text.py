@@ -116,3 +116,16 @@ def sort_key(value: str | None) -> str:
     """The key a name sorts by in lists: folded, so Persian and Latin names
     with the same spelling variants sort together."""
     return " ".join(tokens(value))
+
+
+def yes_no(raw) -> int | None:
+    """1 or 0 for a yes or no given as a bool, 0/1 or typed (yes, y, true,
+    no ...); None when it is neither."""
+    if isinstance(raw, bool | int):
+        return int(bool(raw)) if raw in (0, 1) else None
+    typed = str(raw).strip().lower()
+    if typed in ("yes", "y", "true", "1"):
+        return 1
+    if typed in ("no", "n", "false", "0"):
+        return 0
+    return None

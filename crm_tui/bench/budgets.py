@@ -15,6 +15,11 @@ WRITERS_PER_S = 1000.0
 # An import's rows per second, dry run and writing each: 100,000 contacts
 # in well under a minute (crm_tui/bench/imports.py).
 IMPORT_ROWS_PER_S = 2000.0
+# A campaign step distributed: 50,000 members' activities in under two
+# minutes, in short batches other people's writes pass between
+# (crm_tui/bench/marketing.py); a dynamic list counted over the contacts.
+DISTRIBUTE_PER_S = 500.0
+DYNAMIC_LIST_MS = 1000.0
 RSS_MB = 150.0
 # A desk key, from its bytes to the settled screen in a real terminal
 # (crm_tui/bench/interact.py): the median and the p95 of its presses.

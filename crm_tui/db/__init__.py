@@ -207,7 +207,7 @@ def open_database(
     )
     faults.configure(busy_timeout_ms)
     _connect_waiting(busy_timeout_ms)
-    _opened.update(path=path, identity=_identity(path))
+    _opened.update(path=path, identity=_identity(path), target=path)
     if migrate:
         from crm_tui.db.migrations import upgrade
 
@@ -223,7 +223,7 @@ def _open_postgres(url: str, *, busy_timeout_ms: int, migrate: bool):
         database.close()
     faults.configure(busy_timeout_ms)
     database.initialize(open_postgres(url, busy_timeout_ms=busy_timeout_ms))
-    _opened.update(path=None, identity=None)
+    _opened.update(path=None, identity=None, target=url)
     if migrate:
         from crm_tui.db.migrations import upgrade
 
@@ -254,13 +254,13 @@ def close_database() -> None:
     if not database.is_closed():
         database.close()
     database.initialize(_sqlite)
-    _opened.update(path=None, identity=None)
+    _opened.update(path=None, identity=None, target=None)
     _opened_now()
 
 
 # The file this process opened, as (device, inode): a file deleted or
 # replaced under a running app keeps taking writes that nobody will see.
-_opened: dict = {"path": None, "identity": None}
+_opened: dict = {"path": None, "identity": None, "target": None}
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -274,6 +274,12 @@ def _identity(path: Path) -> tuple[int, int] | None:
 def file_path() -> Path | None:
     """The SQLite file this process opened (None on PostgreSQL)."""
     return _opened["path"]
+
+
+def target() -> Path | str | None:
+    """What this process opened: the SQLite file, or the postgresql:// URL
+    (another process run for it opens the same)."""
+    return _opened["target"]
 
 
 def gone_fault():

@@ -117,6 +117,7 @@ def _seed_all(admin: User) -> None:
     from crm_tui.demo.customers import seed_people
     from crm_tui.demo.history import add_departures, add_history, add_open_work
     from crm_tui.demo.kb import seed_kb
+    from crm_tui.demo.marketing import seed_marketing
     from crm_tui.demo.sales import seed_sales
     from crm_tui.demo.service import seed_service
 
@@ -130,4 +131,5 @@ def _seed_all(admin: User) -> None:
     seed_sales(ctx)
     seed_service(ctx)
     seed_kb(ctx)
+    seed_marketing(ctx)
     add_departures(ctx)

@@ -19,6 +19,20 @@ Need = str | tuple[str, ...]
 
 NEEDS: dict[str, Need] = {
     "detail.edit": EDITABLE,
+    # campaigns
+    "campaign.launch": ("launch",),
+    "campaign.ready": ("mark_ready",),
+    "campaign.suspend": ("suspend",),
+    "campaign.complete": ("complete",),
+    "campaign.cancel": ("cancel",),
+    "campaign.reopen": ("reopen",),
+    "campaign.add_list": EDITABLE,
+    "campaign.new_step": EDITABLE,
+    "campaign.attach": EDITABLE,
+    "campaign.remove": EDITABLE,
+    # the service says when a campaign is not launched; closed, there is nothing to do
+    "campaign.distribute": EDITABLE,
+    "campaign.send": EDITABLE,
     "lines.add": EDITABLE,
     "lines.remove": EDITABLE,
     # leads

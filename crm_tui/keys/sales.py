@@ -22,6 +22,7 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("form.save", "ctrl+s", "save", "Save", priority=True),
         bind("form.cancel", "escape", "cancel", "Cancel"),
         bind("activity.in_out", "ctrl+t", "toggle_direction", "In/out"),
+        bind("activity.send", "ctrl+g", "send", "Send email", priority=True),
     ),
     "kind_bar": (
         bind("activity.call", "c", "pick('c')", "Call", show=False),

@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from crm_tui.errors import NotFound
-from crm_tui.meta import customers, documents, knowledge, organisation, sales, support
+from crm_tui.meta import customers, documents, knowledge, marketing, organisation, sales, support
 from crm_tui.meta.machine import State, StateMachine, Transition
 from crm_tui.meta.types import Attribute, AttributeType, Kind, Money, Option
 
@@ -38,6 +38,9 @@ _ALL: tuple[Kind, ...] = (
     support.CASE,
     support.CONTRACT,
     knowledge.ARTICLE,
+    marketing.CAMPAIGN,
+    marketing.MARKETING_LIST,
+    marketing.SALES_LITERATURE,
     sales.PRODUCT,
     sales.COMPETITOR,
     sales.PRICE_LIST,
@@ -48,6 +51,7 @@ _ALL: tuple[Kind, ...] = (
     customers.NOTE,
     knowledge.SUBJECT,
     support.CONTRACT_LINE,
+    marketing.CAMPAIGN_ACTIVITY,
     organisation.USER,
 )
 _BY_NAME: dict[str, Kind] = {k.name: k for k in _ALL}

@@ -111,6 +111,17 @@ def regarding() -> tuple[Attribute, ...]:
     )
 
 
+def preferences() -> tuple[Attribute, ...]:
+    """How an account, contact or lead may be contacted (Dynamics' contact
+    methods): every distribution and mail leaves out whom they refuse."""
+    return (
+        boolean("do_not_email", "Do not email"),
+        boolean("do_not_bulk_email", "Do not send marketing email"),
+        boolean("do_not_phone", "Do not phone"),
+        boolean("do_not_mail", "Do not send letters"),
+    )
+
+
 def record_id() -> Attribute:
     """The id every record has."""
     return integer("id", "Record ID", read_only=True)

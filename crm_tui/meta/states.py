@@ -2,11 +2,13 @@
 reason codes stored in the database (the CHECK constraints of the
 migrations), their labels as Dynamics shows them, whether each state is
 open, and the transitions the services perform (named after the service
-function). The services' guards (a merged case cannot be reactivated, a
-contract needs a line to activate ...) stay in the services."""
+function); marketing's are in marketing_states.py. The services' guards (a
+merged case cannot be reactivated, a contract needs a line to activate ...)
+stay in the services."""
 
 from __future__ import annotations
 
+from crm_tui.meta import marketing_states
 from crm_tui.meta.machine import State, StateMachine, Transition
 from crm_tui.meta.types import options
 
@@ -282,4 +284,6 @@ MACHINES: dict[str, StateMachine] = {
     "product": PRODUCT,
     "article": ARTICLE,
     "activity": ACTIVITY,
+    "campaign": marketing_states.CAMPAIGN,
+    "campaign_activity": marketing_states.CAMPAIGN_ACTIVITY,
 }

@@ -1,6 +1,6 @@
 """Peewee models only: no behaviour beyond mapping rows.
 
-The sales, service and knowledge models load on first use (`from crm_tui.models import Lead`):
+The sales, service, knowledge and marketing models load on first use (`from crm_tui.models import Lead`):
 the first screen needs only the core ones.
 """
 
@@ -42,6 +42,15 @@ SERVICE = (
 
 KNOWLEDGE = ("KbArticle", "KbArticleCase", "KbRating", "Subject")
 
+MARKETING = (
+    "Campaign",
+    "CampaignActivity",
+    "CampaignResponse",
+    "LiteratureItem",
+    "MarketingList",
+    "SalesLiterature",
+)
+
 __all__ = [
     "Account",
     "Activity",
@@ -54,6 +63,7 @@ __all__ = [
     *SALES,
     *SERVICE,
     *KNOWLEDGE,
+    *MARKETING,
 ]
 
 
@@ -64,4 +74,6 @@ def __getattr__(name: str):
         return getattr(importlib.import_module("crm_tui.models.service"), name)
     if name in KNOWLEDGE:
         return getattr(importlib.import_module("crm_tui.models.knowledge"), name)
+    if name in MARKETING:
+        return getattr(importlib.import_module("crm_tui.models.marketing"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,6 +26,10 @@ class Account(OwnedModel):
     annual_revenue = MoneyField(null=True)
     employees = IntegerField(null=True)
     description = TextField(default="")
+    do_not_email = IntegerField(default=0)
+    do_not_bulk_email = IntegerField(default=0)
+    do_not_phone = IntegerField(default=0)
+    do_not_mail = IntegerField(default=0)
 
 
 class Contact(OwnedModel):
@@ -45,6 +49,10 @@ class Contact(OwnedModel):
     postal_code = TextField(default="")
     country = TextField(default="")
     description = TextField(default="")
+    do_not_email = IntegerField(default=0)
+    do_not_bulk_email = IntegerField(default=0)
+    do_not_phone = IntegerField(default=0)
+    do_not_mail = IntegerField(default=0)
 
 
 class Note(OwnedModel):

@@ -75,6 +75,12 @@ class Lead(OwnedModel):
     account = ForeignKeyField(Account, null=True, column_name="account_id", backref="+")
     contact = ForeignKeyField(Contact, null=True, column_name="contact_id", backref="+")
     opportunity_id = IntegerField(null=True)
+    do_not_email = IntegerField(default=0)
+    do_not_bulk_email = IntegerField(default=0)
+    do_not_phone = IntegerField(default=0)
+    do_not_mail = IntegerField(default=0)
+    # the campaign it came from (models.marketing loads on first use)
+    campaign_id = IntegerField(null=True)
 
 
 class Opportunity(OwnedModel):
@@ -96,6 +102,7 @@ class Opportunity(OwnedModel):
     actual_close_date = DateField(null=True)
     lost_to = ForeignKeyField(Competitor, null=True, column_name="lost_to_id", backref="+")
     close_reason = TextField(default="")
+    campaign_id = IntegerField(null=True)
 
 
 class OpportunityCompetitor(BaseModel):

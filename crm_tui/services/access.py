@@ -43,6 +43,7 @@ CUSTOMERS = ("account", "contact")
 SALES = ("lead", "opportunity", "quote", "order", "invoice")
 CATALOGUE = ("product", "price_list", "competitor")
 SERVICE_SETUP = ("contract", "queue", "service", "resource")
+MARKETING = ("marketing_list", "campaign", "campaign_activity")
 
 
 def _grant(table: dict, kinds, **depths: str) -> None:
@@ -78,6 +79,10 @@ def defaults() -> dict[str, dict[str, dict[str, str]]]:
     _grant(sales, ("article",), create="own", write="org", append="org")
     _grant(sales, ("note",), create="org", write="own", delete="own")
     _grant(sales, ("activity",), create="org", write="team", delete="own", append="org")
+    # marketers are sales people: they build lists and run campaigns, and
+    # send the literature the catalogue's keepers write
+    _grant(sales, MARKETING, create="org", write="team", delete="own", assign="team", append="org")
+    _grant(sales, ("sales_literature",), append="org")
 
     manager = roles["manager"]
     _grant(manager, KINDS, **read_only)
@@ -90,7 +95,11 @@ def defaults() -> dict[str, dict[str, dict[str, str]]]:
         assign="team",
         append="org",
     )
-    _grant(manager, CATALOGUE + SERVICE_SETUP + ("subject",), **everything)
+    _grant(
+        manager,
+        CATALOGUE + SERVICE_SETUP + MARKETING + ("subject", "sales_literature"),
+        **everything,
+    )
     _grant(
         manager, ("article",), create="org", write="org", delete="team", assign="org", append="org"
     )
@@ -105,13 +114,16 @@ def defaults() -> dict[str, dict[str, dict[str, str]]]:
 # Changes made as the consequence of a change already checked: resolving a
 # case uses its contract line's allotment, merging moves the merged case's
 # notes, activities and child cases, completing a reply stamps the first
-# response. The person was allowed the change that caused them.
+# response, sending an email completes its activity. The person was allowed
+# the change that caused them.
 CONSEQUENCES = {
     ("contract", "allotment used"),
     ("case", "first_response"),
     ("case", "reparent"),
     ("note", "move"),
     ("activity", "move"),
+    # the mail sender completes the email activity whose message it sent
+    ("activity", "mail sent"),
 }
 
 # Audit actions that need a privilege other than write.

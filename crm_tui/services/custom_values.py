@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from crm_tui import meta
+from crm_tui import meta, text
 from crm_tui.meta import Attribute, AttributeType
 from crm_tui.services import custom_defs
 
@@ -61,15 +61,10 @@ def _number(checker, name: str, label: str, raw) -> str | None:
 def _yes_no(checker, name: str, label: str, raw) -> int | None:
     if raw in (None, ""):
         return None
-    if isinstance(raw, bool | int):
-        return int(bool(raw))
-    typed = str(raw).strip().lower()
-    if typed in ("yes", "y", "true", "1"):
-        return 1
-    if typed in ("no", "n", "false", "0"):
-        return 0
-    checker.fail(name, f"{label} is yes or no, not {raw!r}")
-    return None
+    value = text.yes_no(raw)
+    if value is None:
+        checker.fail(name, f"{label} is yes or no, not {raw!r}")
+    return value
 
 
 def _option(checker, attribute: Attribute, raw) -> str | None:

@@ -79,6 +79,20 @@ _SOURCES = {
     "quote": (_DOCUMENT.format("d.number || '-R' || d.revision", "quote"), "d.id"),
     "order": (_DOCUMENT.format("d.number", "sales_order"), "d.id"),
     "invoice": (_DOCUMENT.format("d.number", "invoice"), "d.id"),
+    "marketing_list": (
+        "SELECT id, name, '', '', '', '', '', '', '', purpose || ' ' || source FROM marketing_list",
+        "id",
+    ),
+    "campaign": ("SELECT id, name, number, '', '', '', '', '', '', '' FROM campaign", "id"),
+    # literature by its title, subject, keywords and the words of its files
+    "sales_literature": (
+        "SELECT s.id, s.title, '', '', '', '', '', '', '', "
+        "s.subject || ' ' || s.keywords || ' ' || coalesce(t.words, '') "
+        "FROM sales_literature s LEFT JOIN (SELECT literature_id, "
+        "group_concat(text_content, ' ') AS words FROM literature_item "
+        "GROUP BY literature_id) t ON t.literature_id = s.id",
+        "s.id",
+    ),
 }
 
 

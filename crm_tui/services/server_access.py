@@ -43,6 +43,8 @@ from crm_tui.services.custom_schema import CUSTOMISABLE
 from crm_tui.services.knowledge import kb
 from crm_tui.services.knowledge.kb_article import REVIEWER_ROLES
 from crm_tui.services.server_functions import FUNCTIONS
+from crm_tui.services.server_functions import covers_sql as _covers
+from crm_tui.services.server_tables import feature_policies
 
 PERSON = "crm_tui_person"
 
@@ -61,6 +63,14 @@ CHILDREN = {
     "queue_member": ("queue", "queue_id", "queue"),
     "contract_line": ("contract", "contract_id", "contract"),
     "service_requirement": ("service", "service_id", "service"),
+    "list_member": ("marketing_list", "list_id", "marketing_list"),
+    "campaign_list": ("campaign", "campaign_id", "campaign"),
+    "campaign_product": ("campaign", "campaign_id", "campaign"),
+    "campaign_distribution": ("campaign_activity", "step_id", "campaign_activity"),
+    "campaign_response": ("activity", "activity_id", "activity"),
+    "literature_item": ("sales_literature", "literature_id", "sales_literature"),
+    "literature_product": ("sales_literature", "literature_id", "sales_literature"),
+    "literature_competitor": ("sales_literature", "literature_id", "sales_literature"),
 }
 # What readers add to a published article, each in their own name (the column
 # naming them), never taken back: the article's counts are summed from them.
@@ -73,16 +83,6 @@ READ_ONLY = ("schema_migration", "crm_role_default")
 # Kept by the owner for everyone (the words of the knowledge index, m0010):
 # nobody reads or writes them directly.
 INTERNAL = ("kb_fts_term",)
-
-
-def _covers(kind: str, privilege: str, owner: str) -> str:
-    """`access.covers` in SQL, the depth and the person looked up once per statement."""
-    depth = f"(SELECT crm_depth('{kind}', '{privilege}'))"
-    return (
-        f"(coalesce({depth}, 'none') = 'org' OR (coalesce({depth}, 'none') <> 'none' AND "
-        f"({owner} IS NULL OR {owner} = (SELECT crm_user_id()) OR "
-        f"({depth} = 'team' AND {owner} = ANY ((SELECT crm_team_ids())::bigint[])))))"
-    )
 
 
 def _readable(kind: str, owner: str, alias: str = "") -> str:
@@ -327,34 +327,6 @@ def install() -> int:
     return len(tables)
 
 
-_IMPORT_TABLES = ("import_run", "import_record", "import_map")
-
-
-def _import_policies(table: str) -> list[str]:
-    """Imports (services/imports): a run and the records it wrote are read and
-    reverted by whoever ran it and by admins; a saved column map is read by
-    everyone and changed by its owner or an admin."""
-    me = "(SELECT crm_user_id())"
-    admin = "(SELECT crm_role()) = 'admin'"
-    if table == "import_run":
-        mine = f"(user_id = {me} OR {admin})"
-        return [
-            f"CREATE POLICY crm_read ON import_run FOR SELECT USING {mine}",
-            f"CREATE POLICY crm_create ON import_run FOR INSERT WITH CHECK (user_id = {me})",
-            f"CREATE POLICY crm_update ON import_run FOR UPDATE USING {mine} WITH CHECK {mine}",
-        ]
-    if table == "import_record":
-        run = "EXISTS (SELECT 1 FROM import_run r WHERE r.id = import_id)"
-        return [f"CREATE POLICY crm_own ON import_record FOR ALL USING ({run}) WITH CHECK ({run})"]
-    own = f"(owner_id = {me} OR {admin})"
-    return [
-        "CREATE POLICY crm_read ON import_map FOR SELECT USING (true)",
-        f"CREATE POLICY crm_create ON import_map FOR INSERT WITH CHECK (owner_id = {me})",
-        f"CREATE POLICY crm_update ON import_map FOR UPDATE USING {own} WITH CHECK {own}",
-        f"CREATE POLICY crm_delete ON import_map FOR DELETE USING {own}",
-    ]
-
-
 def _policies_for(table: str) -> list[str] | None:
     """The policies of `table`; None for a table these rules do not know
     (doctor names it)."""
@@ -373,8 +345,8 @@ def _policies_for(table: str) -> list[str] | None:
         return _counter_policies()
     if table == "saved_view":
         return _view_policies()
-    if table in _IMPORT_TABLES:
-        return _import_policies(table)
+    if (policies := feature_policies(table)) is not None:
+        return policies
     if table == "view_default":
         me = "(SELECT crm_user_id())"
         return [

@@ -114,6 +114,13 @@ BEGIN
                 AND a.regarding_id = (n ->> 'id')::bigint AND a.direction = 'outgoing'
                 AND a.state = 'completed' AND a.owner_id = crm_user_id());
     END IF;
+    IF p_kind = 'activity' THEN
+        -- the mail sender completes the email activity whose message it sent
+        RETURN changed <@ ARRAY['state', 'actual_end', 'sort_at']
+            AND o ->> 'state' = 'open' AND n ->> 'state' = 'completed'
+            AND EXISTS (SELECT 1 FROM mail_message m
+                WHERE m.activity_id = (n ->> 'id')::bigint AND m.state = 'sent');
+    END IF;
     RETURN false;
 END $$;
 CREATE OR REPLACE FUNCTION crm_check_line_update() RETURNS trigger
@@ -255,3 +262,13 @@ BEGIN
     END IF;
 END $$;
 """
+
+
+def covers_sql(kind: str, privilege: str, owner: str) -> str:
+    """`access.covers` in SQL, the depth and the person looked up once per statement."""
+    depth = f"(SELECT crm_depth('{kind}', '{privilege}'))"
+    return (
+        f"(coalesce({depth}, 'none') = 'org' OR (coalesce({depth}, 'none') <> 'none' AND "
+        f"({owner} IS NULL OR {owner} = (SELECT crm_user_id()) OR "
+        f"({depth} = 'team' AND {owner} = ANY ((SELECT crm_team_ids())::bigint[])))))"
+    )

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from crm_tui import text
 from crm_tui.errors import ValidationError
+from crm_tui.meta import fields as meta_fields
 from crm_tui.services import dates, records
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
@@ -195,6 +196,23 @@ class Checker:
             if not self.has(name):
                 continue
             custom_values.check_value(self, attribute)
+
+    def flag(self, name: str, *, label: str | None = None) -> None:
+        """Yes or no, stored as 1 or 0 (empty: no)."""
+        if not self.has(name):
+            return
+        raw = self._raw(name)
+        value = 0 if raw in (None, "") else text.yes_no(raw)
+        if value is None:
+            self.errors[name] = f"{label or name.replace('_', ' ')} is yes or no, not {raw!r}"
+        else:
+            self.values[name] = value
+
+    def preferences(self) -> None:
+        """How a customer may be contacted (do not email, phone ...: the
+        metadata's `preferences`), each a yes or no."""
+        for attribute in meta_fields.preferences():
+            self.flag(attribute.name, label=attribute.label)
 
     def fail(self, name: str, message: str) -> None:
         self.errors[name] = message

@@ -147,7 +147,7 @@ class RecordFormScreen(Screen[int | None]):
             # trying again keeps the choice to overwrite a colleague's save
             calls.offer_retry(self, exc, lambda: self.action_save(overwrite_version))
             return
-        self.notify(f"Saved {self.KIND}.")
+        self.notify(f"Saved {display.kind_noun(self.KIND)}.")
         # the record is saved; these say what it holds as typed, unread
         for warning in self.save_warnings.values():
             self.notify(Text(warning), severity="warning", timeout=10)

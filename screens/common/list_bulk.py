@@ -1,7 +1,8 @@
 """Acting on many rows of a list at once: space marks the highlighted row,
 shift+↓/↑ mark and move, `*` marks everything the view and filter match
 (after saying how many), and `B` applies one action to the marked records:
-assign, set a field, deactivate or reactivate, or export them to a file.
+assign, set a field, deactivate or reactivate, export them to a file, or
+(accounts, contacts, leads) add them to a static marketing list.
 
 The records are written a few at a time between frames, each in its own
 transaction (services/bulk.py), with a progress bar in the status line;
@@ -14,14 +15,18 @@ from rich.text import Text
 
 from crm_tui import display, keys
 from crm_tui.errors import CrmError, DatabaseFault, ValidationError
+from crm_tui.meta.marketing import MEMBER_TYPES
 from crm_tui.screens.common import calls
 from crm_tui.services import bulk, users
+from crm_tui.text import safe_line
 
 # Records written between two frames of a long run.
 PER_TICK = 20
 # `*` marks at most this many (read a page at a time).
 MARK_ALL_LIMIT = 10_000
 MARK_PAGE = 1000
+# Kinds a marketing list holds: their marked records can be added to one.
+LIST_MEMBER_KINDS = tuple(MEMBER_TYPES)
 
 
 class BulkMarks:
@@ -116,6 +121,8 @@ class BulkMarks:
             FieldSpec("value", "New value", placeholder="as the form takes it; a choice by name"),
             FieldSpec("file", "Export to", placeholder=f"e.g. ~/{plural}.csv (or .json)"),
         ]
+        if self.KIND in LIST_MEMBER_KINDS:  # which list: asked next (_pick_list)
+            actions.append(("Add to a marketing list", "add_to_list"))
 
         def chosen(values: dict) -> dict:
             action = values.get("action")
@@ -153,12 +160,78 @@ class BulkMarks:
         ids += [i for i in self.table.marked if i not in seen]
         return export.to_new_file(export.name_of(self.KIND), typed, ids)
 
+    # --- adding to a marketing list ----------------------------------------------
+
+    def _static_lists(self) -> dict[int, str]:
+        """The active static marketing lists of this kind, by name (id -> name)."""
+        from crm_tui.services.marketing import lists
+
+        page = lists.page(view="active", query=f"member_type:{self.KIND} dynamic:no", limit=500)
+        return {
+            r["id"]: r["name"]
+            for r in page.rows
+            if r["member_type"] == self.KIND and not r["dynamic"]
+        }
+
+    def _pick_list(self) -> None:
+        """Ask which active static list of this kind the marked records join,
+        then add them (a refusal stays in the form)."""
+        from crm_tui.screens.common.form_modal import form_modal
+        from crm_tui.widgets.record_form import FieldSpec
+
+        static_lists = calls.loaded(self, self._static_lists)
+        if static_lists is None:
+            return
+        plural = display.kind_label(self.KIND, plural=True).lower()
+        if not static_lists:
+            self.notify(keys.fill(f"There is no active static list of {plural}: "
+                                  "{area.marketing} then {marketing.lists} makes one."),
+                        severity="warning")  # fmt: skip
+            return
+        choices = [(name, list_id) for list_id, name in static_lists.items()]
+        self.app.push_screen(
+            form_modal(
+                self.app,
+                f"Add {len(self.table.marked):,} marked {plural} to a marketing list",
+                [FieldSpec("list", "Marketing list", "select", choices)],
+                lambda values: self._add_to_list(static_lists, values.get("list")),
+                save_label="add them",
+                intro=f"Active static lists of {plural}; each member is on a list once.",
+            ),
+            self._added_to_list,
+        )
+
+    def _add_to_list(self, static_lists: dict[int, str], chosen) -> tuple[int, int, str]:
+        """Add the marked records to the chosen list: (added, marked, its name)."""
+        from crm_tui.services.marketing import list_members
+
+        if not chosen or int(chosen) not in static_lists:
+            raise ValidationError({"list": "choose the list to add them to"})
+        ids = list(self.table.marked)
+        added = list_members.add(int(chosen), ids)
+        return added, len(ids), static_lists[int(chosen)]
+
+    def _added_to_list(self, result: tuple[int, int, str] | None) -> None:
+        if not result:
+            return
+        added, marked, name = result
+        said = Text(f"{added:,} added to ")
+        said.append_text(safe_line(name))
+        if added < marked:
+            said.append(f"; {marked - added:,} already on it")
+        self.notify(said.append("."))
+        self.table.clear_marks()
+        self._marks_changed()
+
     def _start(self, choice: dict | None) -> None:
         if not choice:
             return
         if choice.get("action") == "export":
             count, path = choice["written"]
             self.notify(Text(f"Exported {count:,} to {path}."))
+            return
+        if choice.get("action") == "add_to_list":
+            self._pick_list()
             return
         self._run = {
             "action": choice["action"],

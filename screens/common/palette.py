@@ -35,6 +35,9 @@ FINDERS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "article": ("knowledge.kb_search", lambda r: r.get("display_number") or ""),
     "product": ("sales.products", lambda r: r.get("product_number") or ""),
     "competitor": ("sales.competitors", lambda r: r.get("website") or ""),
+    "campaign": ("marketing.campaigns", lambda r: r.get("number") or ""),
+    "marketing_list": ("marketing.lists", lambda r: r.get("purpose") or ""),
+    "sales_literature": ("marketing.literature", lambda r: r.get("subject") or ""),
 }
 HITS_PER_KIND = 8
 
@@ -66,11 +69,13 @@ class GoToProvider(Provider):
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:
             return
-        found = sources()
-        width = max(len(kind.label) for kind, _, _ in found)
+        found = [(kind, finder(query, limit=HITS_PER_KIND), extra)
+                 for kind, finder, extra in sources()]  # fmt: skip
+        # the kinds found line up; a kind with nothing found takes no room
+        width = max((len(kind.label) for kind, rows, _ in found if rows), default=0)
         hits = []
-        for kind, finder, extra in found:
-            for index, row in enumerate(finder(query, limit=HITS_PER_KIND)):
+        for kind, rows, extra in found:
+            for index, row in enumerate(rows):
                 score = 1.0 - index * 0.08
                 hits.append(
                     Hit(

@@ -28,6 +28,9 @@ DETAILS = {
     "case": ("support.case_detail", "CaseDetailScreen"),
     "contract": ("support.contract_detail", "ContractDetailScreen"),
     "article": ("knowledge.article_view", "ArticleScreen"),
+    "campaign": ("marketing.campaign_detail", "CampaignDetailScreen"),
+    "marketing_list": ("marketing.list_detail", "ListDetailScreen"),
+    "sales_literature": ("marketing.literature_detail", "LiteratureDetailScreen"),
 }
 DOCUMENTS = ("quote", "order", "invoice")
 

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from crm_tui import display, keys
-from crm_tui.screens.common import routes
+from crm_tui.screens.common import contact_methods, routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.services import records, session
 from crm_tui.services.customers import accounts
+from crm_tui.services.marketing import lists
 from crm_tui.text import safe_line
 from crm_tui.widgets.fitted_rows import RowsTable
 from crm_tui.widgets.record_table import Column
@@ -42,6 +43,10 @@ class AccountDetailScreen(RecordDetailScreen):
         title = safe_line(row.name, "bold")
         return self.title_suffix(title)
 
+    def marketing_lists(self) -> str:
+        """The active marketing lists the account is on, by name."""
+        return ", ".join(r["name"] for r in lists.lists_of(self.KIND, self.record_id))
+
     def summary_rows(self):
         row = self.record
         parent = records.title_of("account", row.parent_id) if row.parent_id else ""
@@ -59,6 +64,8 @@ class AccountDetailScreen(RecordDetailScreen):
             ("Primary contact", primary),
             ("Annual revenue", display.money(row.annual_revenue, session.settings().currency)),
             ("Employees", "" if row.employees is None else f"{row.employees:,}"),
+            ("Contact methods", contact_methods.summary(row) or "every way"),
+            ("Marketing lists", self.marketing_lists()),
             *self.stamp_rows(),
             ("Description", row.description),
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crm_tui import display
 from crm_tui.errors import ConflictError
+from crm_tui.screens.common import contact_methods
 from crm_tui.screens.common.base_form import RecordFormScreen
 from crm_tui.services import money, records, session, users
 from crm_tui.services.customers import accounts, contacts
@@ -48,13 +49,15 @@ class AccountFormScreen(RecordFormScreen):
                 placeholder=f"in {session.settings().currency}, e.g. 1250000.00",
             ),
             FieldSpec("employees", "Employees"),
+            *contact_methods.specs(),
             FieldSpec("owner_id", "Owner", "select", owner_options()),
             FieldSpec("description", "Description", "multiline"),
         ]
 
     def load(self):
         if self.record_id is None:
-            values = {"owner_id": session.current_user().id, "industry": ""}
+            values = {"owner_id": session.current_user().id, "industry": "",
+                      **contact_methods.values()}  # fmt: skip
             return values, {}, None, "New account"
         row = accounts.get(self.record_id)
         values = {name: getattr(row, name) for name in accounts.FIELDS if not name.endswith("_id")}
@@ -64,6 +67,7 @@ class AccountFormScreen(RecordFormScreen):
             primary_contact_id=row.primary_contact_id,
             owner_id=row.owner_id,
             annual_revenue=money.plain(row.annual_revenue),
+            **contact_methods.values(row),
         )
         if values["industry"] not in accounts.INDUSTRIES:
             values["industry"] = ""

@@ -149,7 +149,8 @@ class ActivityModal(ModalScreen[bool]):
                 Text(
                     " ".join(keys.key_for("kind_bar", f"pick('{key}')") for key in KIND_KEYS)
                     + keys.fill(
-                        " kind · {activity.in_out} in/out · {form.save} save · {form.cancel} cancel"
+                        " kind · {activity.in_out} in/out · {form.save} save · "
+                        "{activity.send} send · {form.cancel} cancel"
                     ),
                     style="dim",
                 ),
@@ -326,7 +327,16 @@ class ActivityModal(ModalScreen[bool]):
     def _error(self, message: str) -> None:
         self.query_one("#activity-error", Static).update(Text(message, style="bold red"))
 
-    def action_save(self) -> None:
+    def action_send(self) -> None:
+        """An email written here, logged and queued to its "to" parties in
+        one step (sent by the next run of the sender)."""
+        if self.kind != "email":
+            email_key = keys.key_for("kind_bar", "pick('e')")
+            self._error(f"Only an email is sent: {email_key} makes this one an email.")
+            return
+        self.action_save(send=True)
+
+    def action_save(self, send: bool = False) -> None:
         subject = self.query_one("#subject", Input).value
         details = self.query_one("#details", TextArea).text
         try:
@@ -335,7 +345,7 @@ class ActivityModal(ModalScreen[bool]):
                 path = self.query_one("#file", Input).value.strip()
                 notes.add(self.regarding, subject, details, attachment=path or None)
             else:
-                self._log(subject, details, when)
+                self._log(subject, details, when, send=send)
         except ValidationError as exc:
             self._error("; ".join(exc.errors.values()))
             if "subject" in exc.errors:
@@ -348,13 +358,21 @@ class ActivityModal(ModalScreen[bool]):
             calls.offer_retry(self, exc, self.action_save)
             return
         label = {v[0]: v[1] for v in KIND_KEYS.values()}[self.kind]
+        if send:
+            self.dismiss(True)
+            from crm_tui.screens.marketing.mail_run import send_now
+
+            send_now(self.app.screen, queued_text="Email queued")
+            return
         self.app.notify(
             f"{label} logged"
             + (" with a follow-up task" if when and DATE_LABEL[self.kind] == "Follow-up" else "")
         )
         self.dismiss(True)
 
-    def _log(self, subject: str, details: str, when: dt.datetime | None) -> None:
+    def _log(
+        self, subject: str, details: str, when: dt.datetime | None, send: bool = False
+    ) -> None:
         kwargs: dict = {
             "regarding": self.regarding,
             "description": details,
@@ -380,6 +398,11 @@ class ActivityModal(ModalScreen[bool]):
             elif label == "When":
                 kwargs["scheduled_start"] = when
                 kwargs["due_at"] = when
+        if send:
+            from crm_tui.services.marketing.mail import queue
+
+            queue.log_and_send(subject, **kwargs)
+            return
         activities.log(self.kind, subject, **kwargs)
 
     def action_cancel(self) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 
 from crm_tui import display, keys
-from crm_tui.screens.common import routes
+from crm_tui.screens.common import contact_methods, routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.services.customers import contacts
+from crm_tui.services.marketing import lists
 from crm_tui.text import safe_line
 
 
@@ -31,6 +32,10 @@ class ContactDetailScreen(RecordDetailScreen):
                 title.append_text(safe_line(row.account.name, "cyan"))
         return self.title_suffix(title)
 
+    def marketing_lists(self) -> str:
+        """The active marketing lists the contact is on, by name."""
+        return ", ".join(r["name"] for r in lists.lists_of(self.KIND, self.record_id))
+
     def summary_rows(self):
         row = self.record
         return [
@@ -40,6 +45,8 @@ class ContactDetailScreen(RecordDetailScreen):
             ("Business phone", display.phone(row.phone)),
             ("Mobile phone", display.phone(row.mobile)),
             ("Address", self.address()),
+            ("Contact methods", contact_methods.summary(row) or "every way"),
+            ("Marketing lists", self.marketing_lists()),
             *self.stamp_rows(),
             ("Description", row.description),
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crm_tui import display
 from crm_tui.errors import ConflictError
+from crm_tui.screens.common import contact_methods
 from crm_tui.screens.common.base_form import RecordFormScreen
 from crm_tui.screens.customers.account_form import _account_matches, owner_options
 from crm_tui.services import records, session, users
@@ -28,6 +29,7 @@ class ContactFormScreen(RecordFormScreen):
             FieldSpec("state_province", "State/province"),
             FieldSpec("postal_code", "Postal code"),
             FieldSpec("country", "Country"),
+            *contact_methods.specs(),
             FieldSpec("owner_id", "Owner", "select", owner_options()),
             FieldSpec("description", "Description", "multiline"),
         ]
@@ -38,7 +40,8 @@ class ContactFormScreen(RecordFormScreen):
             account_id = self.preset.get("account_id")
             if account_id:
                 labels["account_id"] = records.title_of("account", account_id)
-            return {"owner_id": session.current_user().id}, labels, None, "New contact"
+            values = {"owner_id": session.current_user().id, **contact_methods.values()}
+            return values, labels, None, "New contact"
         row = contacts.get(self.record_id)
         values = {name: getattr(row, name) for name in contacts.FIELDS if not name.endswith("_id")}
         values.update(
@@ -46,6 +49,7 @@ class ContactFormScreen(RecordFormScreen):
             owner_id=row.owner_id,
             phone=display.phone(row.phone),
             mobile=display.phone(row.mobile),
+            **contact_methods.values(row),
         )
         labels = {
             "account_id": records.title_of("account", row.account_id) if row.account_id else ""

@@ -6,11 +6,12 @@ from __future__ import annotations
 from rich.text import Text
 
 from crm_tui import display, keys
-from crm_tui.screens.common import routes
+from crm_tui.screens.common import contact_methods, routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.sales import lead_actions
 from crm_tui.services import records, session
 from crm_tui.services.customers import activities
+from crm_tui.services.marketing import lists
 from crm_tui.services.sales import leads
 from crm_tui.text import safe_line
 
@@ -44,6 +45,10 @@ class LeadDetailScreen(RecordDetailScreen):
         title.append(f"   {count} open activit{'y' if count == 1 else 'ies'}", style="dim")
         return title
 
+    def marketing_lists(self) -> str:
+        """The active marketing lists the lead is on, by name."""
+        return ", ".join(r["name"] for r in lists.lists_of(self.KIND, self.record_id))
+
     def summary_rows(self):
         row = self.record
         out = [
@@ -69,6 +74,8 @@ class LeadDetailScreen(RecordDetailScreen):
                     else "",
                 ),
             ]
+        out.append(("Contact methods", contact_methods.summary(row) or "every way"))
+        out.append(("Marketing lists", self.marketing_lists()))
         return [*out, *self.stamp_rows(), ("Description", row.description)]
 
     def edit_screen(self):

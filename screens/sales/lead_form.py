@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crm_tui import display
 from crm_tui.errors import ConflictError
+from crm_tui.screens.common import contact_methods
 from crm_tui.screens.common.base_form import RecordFormScreen
 from crm_tui.screens.customers.account_form import owner_options
 from crm_tui.services import money, session, users
@@ -32,13 +33,15 @@ class LeadFormScreen(RecordFormScreen):
             ),
             FieldSpec("rating", "Rating", "select", [(v, k) for k, v in leads.RATINGS.items()]),
             FieldSpec("estimated_value", "Est. value", placeholder=f"in {currency}, e.g. 12500.00"),
+            *contact_methods.specs(),
             FieldSpec("owner_id", "Owner", "select", owner_options()),
             FieldSpec("description", "Description", "multiline"),
         ]
 
     def load(self):
         if self.record_id is None:
-            values = {"owner_id": session.current_user().id, "source": "", "rating": "warm"}
+            values = {"owner_id": session.current_user().id, "source": "", "rating": "warm",
+                      **contact_methods.values()}  # fmt: skip
             return values, {}, None, "New lead"
         row = leads.get(self.record_id)
         values = {
@@ -50,6 +53,7 @@ class LeadFormScreen(RecordFormScreen):
             owner_id=row.owner_id,
             phone=display.phone(row.phone),
             estimated_value=money.plain(row.estimated_value),
+            **contact_methods.values(row),
         )
         if values["source"] not in leads.SOURCES:
             values["source"] = ""

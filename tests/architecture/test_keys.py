@@ -136,7 +136,8 @@ def test_no_key_runs_two_actions_on_one_screen():
 def test_the_check_sees_a_widget_or_base_key_shadowing_a_screen_s():
     # R once both rescheduled the timeline's activity and resolved the case
     assert checks.clashes({"timeline.reschedule": "R"}) == [
-        "R is both case.resolve and timeline.reschedule in the case detail screen"
+        "R is both campaign.ready and timeline.reschedule in the campaign detail screen",
+        "R is both case.resolve and timeline.reschedule in the case detail screen",
     ]
     # a widget's key is active with the screen's while the widget has focus
     found = checks.clashes({"cursor.down": "n"})

@@ -249,7 +249,13 @@ def test_upgrade_to_body_last_keeps_links_ratings_and_the_index(tmp_path):
         row = kb.submit(row.id, row.version)
         row = kb.approve(row.id, row.version)
         row = kb.publish(row.id, row.version)
-        case = cases.create({"title": "A case", "account_id": accounts.create({"name": "A"}).id})
+        # the account as level 7 held it (the model has columns added since)
+        database.execute_sql(
+            "INSERT INTO account (id, version, created_at, created_by_id, modified_at, "
+            "modified_by_id, owner_id, name, name_sort) VALUES "
+            "(1, 1, '2026-01-01T00:00:00.000000', 1, '2026-01-01T00:00:00.000000', 1, 1, 'A', 'a')"
+        )
+        case = cases.create({"title": "A case", "account_id": 1})
         kb.link_case(row.id, case.id)
         kb.rate(row.id, 4)
     finally:

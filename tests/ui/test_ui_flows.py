@@ -382,7 +382,7 @@ async def test_palette_goes_to_a_contact(db):
 
         assert await wait_until(pilot, lambda: "Ingrid Bergqvist" in first_prompt())
         assert first_prompt().startswith("Contact")
-        assert "Contact     Ingrid Bergqvist" in screen_text(app)
+        assert "Contact Ingrid Bergqvist" in screen_text(app)
 
         await pilot.press("enter")
         assert await wait_until(pilot, lambda: isinstance(app.screen, ContactDetailScreen))

@@ -26,6 +26,9 @@ from crm_tui.screens.customers.activity_modal import ActivityModal
 from crm_tui.screens.customers.contact_form import ContactFormScreen
 from crm_tui.screens.knowledge.article_form import ArticleFormScreen
 from crm_tui.screens.knowledge.case_picker import CasePickerModal
+from crm_tui.screens.marketing.campaign_form import CampaignFormScreen
+from crm_tui.screens.marketing.list_form import MarketingListFormScreen
+from crm_tui.screens.marketing.literature_form import LiteratureFormScreen
 from crm_tui.screens.sales.competitor_form import CompetitorFormScreen
 from crm_tui.screens.sales.document_form import DocumentFormScreen
 from crm_tui.screens.sales.lead_form import LeadFormScreen
@@ -162,6 +165,9 @@ FORMS = [
     (CaseFormScreen, ()),
     (ContractFormScreen, ()),
     (ArticleFormScreen, ()),
+    (CampaignFormScreen, ()),
+    (MarketingListFormScreen, ()),
+    (LiteratureFormScreen, ()),
 ]
 
 

@@ -31,6 +31,7 @@ MODULES = [
     "m0015_custom_fields",
     "m0016_activity_lists",
     "m0017_imports",
+    "m0018_marketing",
 ]
 LATEST = len(MODULES)
 

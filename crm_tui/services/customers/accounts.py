@@ -126,6 +126,7 @@ def _check(
     elif c.has("primary_contact_id"):
         c.values["primary_contact_id"] = None
     c.owner()
+    c.preferences()
     c.custom("account", creating=creating)
     values = c.done()
     if "name" in values:

@@ -113,6 +113,7 @@ def _check(
     elif c.has("account_id"):
         c.values["account"] = None
     c.owner(store_as="owner")
+    c.preferences()
     c.custom("contact", creating=creating)
     values = c.done()
     if "first_name" in values or "last_name" in values:

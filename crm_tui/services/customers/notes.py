@@ -173,7 +173,17 @@ def save_attachment(note_id: int, dest: Path | str) -> Path:
     dest = Path(dest).expanduser()
     if dest.is_dir():
         dest = dest / row.attachment_name
+    return write_new_file(dest, bytes(row.attachment))
+
+
+def write_new_file(dest: Path, payload: bytes) -> Path:
+    """Write `payload` to `dest`, which must not exist; a folder that is not
+    there or may not be written is a ValidationError saying so."""
     if dest.exists():
         raise ValidationError({"dest": f"{dest} exists; choose another name"})
-    dest.write_bytes(bytes(row.attachment))
+    try:
+        with dest.open("xb") as out:
+            out.write(payload)
+    except OSError as exc:
+        raise ValidationError({"dest": f"{dest} cannot be written: {exc.strerror}"}) from None
     return dest

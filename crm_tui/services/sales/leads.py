@@ -13,7 +13,7 @@ from crm_tui.db import write
 from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.meta import states as machines
 from crm_tui.meta.sales import LEAD_SOURCES, RATINGS
-from crm_tui.models import Account, Contact, Lead, User
+from crm_tui.models import Account, Campaign, Contact, Lead, User
 from crm_tui.services import countries, money, records, search
 from crm_tui.services.customers import accounts, contacts
 from crm_tui.services.listing import ListSpec, Page, Sort, page_of
@@ -126,6 +126,8 @@ def _check(
     if c.has("rating"):
         c.choice("rating", RATINGS)
     c.owner(store_as="owner")
+    c.preferences()
+    c.reference("campaign_id", Campaign, "choose a campaign")
     c.custom("lead", creating=creating)
     values = c.done()
     if "first_name" in values or "last_name" in values:
@@ -380,6 +382,8 @@ def _create_opportunity(
         "estimated_revenue": money.plain(lead.estimated_value),
         "rating": lead.rating,
         "description": lead.description,
+        # a deal from a campaign's lead is the campaign's (its return)
+        "campaign_id": lead.campaign_id,
     }
     if owner:
         data["owner_id"] = owner

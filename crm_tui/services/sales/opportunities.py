@@ -10,7 +10,15 @@ from crm_tui.db import database, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.meta import sales as meta_sales
 from crm_tui.meta import states as machines
-from crm_tui.models import Account, Competitor, Contact, Lead, Opportunity, PriceList
+from crm_tui.models import (
+    Account,
+    Campaign,
+    Competitor,
+    Contact,
+    Lead,
+    Opportunity,
+    PriceList,
+)
 from crm_tui.services import dates, money, records, search, session
 from crm_tui.services.customers import activities
 
@@ -100,6 +108,7 @@ def _check(data: dict, *, creating: bool) -> dict:
     ):
         c.reference(name, model, f"the {what} does not exist")
     c.owner()
+    c.reference("campaign_id", Campaign, "choose a campaign")
     c.custom("opportunity", creating=creating)
     values = c.done()
     if "name" in values:

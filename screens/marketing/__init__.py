@@ -1,0 +1,1 @@
+"""Marketing (area 9): campaigns, their steps and responses, marketing lists and sales literature."""

@@ -1,0 +1,82 @@
+"""A real SMTP server on loopback for the mail tests (aiosmtpd): it keeps
+what it received, refuses the recipients it is told to (for now or for
+good), and can drop the connection in the middle of a message."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Received:
+    envelope_to: list[str]
+    message: object  # email.message.EmailMessage
+
+
+@dataclass
+class Handler:
+    received: list[Received] = field(default_factory=list)
+    refuse_for_good: set[str] = field(default_factory=set)
+    refuse_for_now: set[str] = field(default_factory=set)
+    # drop the connection instead of answering the DATA of these messages
+    # (counted from 1 over the server's life)
+    drop_at: set[int] = field(default_factory=set)
+    datas: int = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse_for_good:
+            return "550 5.1.1 no such mailbox here"
+        if address in self.refuse_for_now:
+            return "451 4.3.0 mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.datas += 1
+        if self.datas in self.drop_at:
+            server.transport.close()
+            return "421 closing"
+        parsed = message_from_bytes(envelope.original_content, policy=policy.default)
+        self.received.append(Received(list(envelope.rcpt_tos), parsed))
+        return "250 Message accepted"
+
+    def to(self) -> list[str]:
+        return [address for r in self.received for address in r.envelope_to]
+
+
+class SmtpServer:
+    """Started and stopped by the `smtp` fixture."""
+
+    def __init__(self) -> None:
+        self.handler = Handler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> SmtpServer:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def settings(self, **extra) -> dict:
+        """The [mail] table that sends through this server."""
+        return {
+            "host": "127.0.0.1",
+            "port": self.port,
+            "security": "none",
+            "from_address": "news@crm.example",
+            "from_name": "Crm Example",
+            "timeout_seconds": 5,
+            **extra,
+        }
