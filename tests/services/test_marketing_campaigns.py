@@ -85,7 +85,9 @@ def test_a_template_is_copied_with_its_lists_products_and_steps(db):
         campaign_links.add_list(source.id, lst.id)
     product = products.create({"product_number": "P-1", "name": "Widget", "list_price": "10"})
     campaign_links.add_product(source.id, product.id)
-    steps.create(source.id, {"subject": "Invite", "channel": "email", "message_body": "Hi {first_name}"})
+    steps.create(
+        source.id, {"subject": "Invite", "channel": "email", "message_body": "Hi {first_name}"}
+    )
     template = campaign_links.copy(source.id, as_template=True, name="Webinar template")
     assert (template.is_template, template.offer, template.state) == (1, "Free seat", "proposed")
     with pytest.raises(DomainError, match="is a template"):
@@ -170,7 +172,8 @@ def test_owners_are_the_members_owners_a_user_or_a_queue_in_turn(db):
     queues.add_member(queue.id, team["ana"])
     queues.add_member(queue.id, team["ben"])
     by_queue = steps.create(
-        campaign.id, {"subject": "Call", "channel": "phone", "assign_to": "queue", "queue_id": queue.id}
+        campaign.id,
+        {"subject": "Call", "channel": "phone", "assign_to": "queue", "queue_id": queue.id},
     )
     distribution.distribute(by_queue.id)
     owners = [r["owner_id"] for r in dict_rows("SELECT owner_id FROM activity ORDER BY id")]
@@ -180,9 +183,9 @@ def test_owners_are_the_members_owners_a_user_or_a_queue_in_turn(db):
                       "assignee_id": team["ben"]}
     )  # fmt: skip
     distribution.distribute(by_user.id)
-    assert {r["owner_id"] for r in dict_rows("SELECT owner_id FROM activity WHERE kind = 'letter'")} == {
-        team["ben"]
-    }
+    assert {
+        r["owner_id"] for r in dict_rows("SELECT owner_id FROM activity WHERE kind = 'letter'")
+    } == {team["ben"]}
     with pytest.raises(ValidationError, match="choose the user"):
         steps.create(campaign.id, {"subject": "x", "channel": "phone", "assign_to": "user"})
 

@@ -71,10 +71,17 @@ def test_campaign_mail_is_sent_with_its_headers_and_completes_its_activity(smtp)
     sara = next(r.message for r in smtp.handler.received if "sara" in r.envelope_to[0])
     assert sara["Subject"] == "نوروز مبارک Sara"
     assert sara["From"] == "Crm Example <news@crm.example>"
-    assert sara["Message-ID"] == dict_rows(
-        "SELECT message_id FROM mail_message WHERE to_address = 'sara@x.example'"
-    )[0]["message_id"]
-    assert str(sara["List-Unsubscribe"]).strip().startswith("<mailto:news@crm.example?subject=unsubscribe%20")
+    assert (
+        sara["Message-ID"]
+        == dict_rows("SELECT message_id FROM mail_message WHERE to_address = 'sara@x.example'")[0][
+            "message_id"
+        ]
+    )
+    assert (
+        str(sara["List-Unsubscribe"])
+        .strip()
+        .startswith("<mailto:news@crm.example?subject=unsubscribe%20")
+    )
     plain = sara.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert plain.startswith("Dear Sara,\n\n**20%** off <b>today</b>.")
     assert "To stop receiving these emails" in plain
@@ -115,7 +122,9 @@ def test_refused_recipients_fail_with_the_servers_answer_or_wait(smtp):
     # each try waits longer, until the last try fails it
     session.settings().mail = {**session.settings().mail, "max_attempts": 3}
     for _ in range(2):
-        database.execute_sql("UPDATE mail_message SET next_attempt_at = NULL WHERE state = 'queued'")
+        database.execute_sql(
+            "UPDATE mail_message SET next_attempt_at = NULL WHERE state = 'queued'"
+        )
         sender.run()
     busy = dict_rows("SELECT * FROM mail_message WHERE to_address = 'busy@x.example'")[0]
     assert busy["state"] == "failed" and busy["last_error"].startswith("gave up after 3 tries")
@@ -136,7 +145,9 @@ def test_a_dropped_connection_sends_the_rest_and_that_one_later_once(smtp):
 
 
 def test_who_asks_for_no_email_after_it_was_queued_is_not_sent_it(smtp):
-    campaign_mail({"first_name": "A", "email": "a@x.example"}, {"first_name": "B", "email": "b@x.example"})
+    campaign_mail(
+        {"first_name": "A", "email": "a@x.example"}, {"first_name": "B", "email": "b@x.example"}
+    )
     b = dict_rows("SELECT id, version FROM contact WHERE email = 'b@x.example'")[0]
     contacts.update(b["id"], b["version"], {"do_not_bulk_email": True})
     report = sender.run()
@@ -195,9 +206,7 @@ def test_a_password_file_others_may_read_is_refused(db, tmp_path):
 def test_a_sender_killed_mid_run_sends_nobody_a_second_copy(smtp, db_path):
     campaign_mail(*({"first_name": f"N{i}", "email": f"n{i}@x.example"} for i in range(6)))
     ctx = multiprocessing.get_context("spawn")
-    worker = ctx.Process(
-        target=mail_workers.send_then_die, args=(str(db_path), smtp.settings(), 2)
-    )
+    worker = ctx.Process(target=mail_workers.send_then_die, args=(str(db_path), smtp.settings(), 2))
     worker.start()
     worker.join(timeout=60)
     assert worker.exitcode == 3

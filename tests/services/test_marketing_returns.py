@@ -62,7 +62,9 @@ def test_a_response_becomes_a_lead_that_remembers_its_campaign(db):
 def test_a_response_is_linked_to_the_lead_or_contact_it_looks_like(db):
     campaign = launched()
     existing = leads.create({"last_name": "Karimi", "email": "k@x.example"})
-    response = responses.log(campaign.id, {"channel": "email", "last_name": "K", "email": "K@x.example"})
+    response = responses.log(
+        campaign.id, {"channel": "email", "last_name": "K", "email": "K@x.example"}
+    )
     found = responses.similar(response.id)
     assert [r["id"] for r in found.leads] == [existing.id]
     linked = responses.link_lead(response.id, existing.id)
@@ -100,7 +102,9 @@ def test_the_funnel_adds_up_to_figures_worked_out_by_hand(db):
     # three emails were sent (as the sender completes them), one failed
     mail = dict_rows("SELECT id, activity_id FROM mail_message ORDER BY id")
     for message in mail[:3]:
-        database.execute_sql("UPDATE mail_message SET state = 'sent' WHERE id = ?", (message["id"],))
+        database.execute_sql(
+            "UPDATE mail_message SET state = 'sent' WHERE id = ?", (message["id"],)
+        )
         database.execute_sql("UPDATE activity SET state = 'completed' WHERE id = ?",
                              (message["activity_id"],))  # fmt: skip
     database.execute_sql("UPDATE mail_message SET state = 'failed' WHERE id = ?", (mail[3]["id"],))
@@ -202,5 +206,7 @@ def _pdf(words: str) -> bytes:
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return bytes(out)
