@@ -270,3 +270,24 @@ def test_an_email_written_and_sent_at_once_carries_its_literature(smtp):
     with pytest.raises(DomainError, match="no address to send to"):
         queue.log_and_send("Nobody", parties=[("to", "contact", quiet.id, "")])
     assert dict_rows("SELECT count(*) AS n FROM activity")[0]["n"] == before
+
+
+def test_a_sender_whose_lease_was_taken_over_stops_at_once(smtp):
+    campaign_mail(*({"first_name": f"N{i}", "email": f"n{i}@x.example"} for i in range(5)))
+
+    def taken_over(report) -> None:
+        if report.sent == 1:  # another sender found this one silent and took over
+            database.execute_sql(
+                "UPDATE mail_sender SET holder = 'elsewhere:1:x', beat_at = '2000-01-01T00:00:00'"
+            )
+
+    report = sender.run(progress=taken_over)
+    assert report.stopped == sender.TAKEN_OVER and report.sent == 2
+    # what it had claimed is the one who took over's: it recovers them, sending none twice
+    report = sender.run()
+    assert report.interrupted == 3 and report.sent == 2
+    to = smtp.handler.to()
+    assert len(to) == len(set(to)) == 4
+    assert [r["state"] for r in dict_rows("SELECT state FROM mail_message ORDER BY id")] == [
+        "sent", "sent", "failed", "sent", "sent",
+    ]  # fmt: skip

@@ -1,6 +1,7 @@
 """The sender: hands queued messages to the SMTP server, one database's
-one sender at a time (a lease in mail_sender, renewed as it goes; a sender
-that died loses it after LEASE).
+one sender at a time (a lease in mail_sender, renewed with every message
+it records; a sender silent for longer than one message can take, lease_of,
+is taken to be gone, and one that finds its lease taken stops).
 
 Each message's outcome is committed as soon as the server answers, so a
 run cut short resumes where it stopped. A run claims BATCH messages at a
@@ -34,7 +35,16 @@ from crm_tui.services.marketing.mail.compose import compose, recipients
 from crm_tui.services.marketing.mail.settings import password, require_configured
 
 LEASE = dt.timedelta(seconds=60)
+
+
+def lease_of(settings: MailSettings) -> dt.timedelta:
+    """How long a sender's lease lasts without a beat: longer than one
+    message can take (the server's timeout, twice: a connect and a send)."""
+    return max(LEASE, dt.timedelta(seconds=2 * settings.timeout_seconds + 30))
+
+
 BATCH = 20
+TAKEN_OVER = "another sender took over: this one stopped"
 INTERRUPTED = (
     "the sender stopped while handing this message to the server: it may have "
     "arrived, so it is not sent again unless retried"
@@ -67,14 +77,15 @@ def _now() -> dt.datetime:
 # --- the lease ----------------------------------------------------------------------------
 
 
-def take_lease(holder: str) -> None:
-    """Become the database's sender, or DomainError naming the one running."""
+def take_lease(holder: str, lease: dt.timedelta = LEASE) -> None:
+    """Become the database's sender, or DomainError naming the one running
+    (one whose last beat is older than `lease` is taken to be gone)."""
     now = _now()
     with write():
         row = database.execute_sql(
             "SELECT holder, beat_at FROM mail_sender WHERE id = 1"
         ).fetchone()
-        if row and row[0] != holder and from_db_time(row[1]) > now - LEASE:
+        if row and row[0] != holder and from_db_time(row[1]) > now - lease:
             raise DomainError(
                 f"another sender is running ({row[0].split(':')[0]}, "
                 f"last seen {int((now - from_db_time(row[1])).total_seconds())} s ago); "
@@ -87,15 +98,16 @@ def take_lease(holder: str) -> None:
         )
 
 
-def _renew(holder: str) -> bool:
-    with write():
-        return (
-            database.execute_sql(
-                "UPDATE mail_sender SET beat_at = ? WHERE id = 1 AND holder = ? RETURNING id",
-                (to_db_time(_now()), holder),
-            ).fetchone()
-            is not None
-        )
+def _beat(holder: str) -> bool:
+    """Renew the lease (inside the caller's write); False when another
+    sender has taken it over."""
+    return (
+        database.execute_sql(
+            "UPDATE mail_sender SET beat_at = ? WHERE id = 1 AND holder = ? RETURNING id",
+            (to_db_time(_now()), holder),
+        ).fetchone()
+        is not None
+    )
 
 
 def _release(holder: str) -> None:
@@ -142,11 +154,14 @@ _REFUSES = {
 }
 
 
-def _claim(holder: str, report: Report) -> list[dict]:
+def _claim(holder: str, report: Report) -> list[dict] | None:
     """The next BATCH queued messages, marked sending; those whose recipient
-    now refuses email are marked suppressed instead."""
+    now refuses email are marked suppressed instead. None when another
+    sender has taken the lease over."""
     now = to_db_time(_now())
     with write():
+        if not _beat(holder):
+            return None
         rows = dict_rows(
             "UPDATE mail_message SET state = 'sending', claim = ? WHERE id IN "
             "(SELECT m.id FROM mail_message m WHERE m.state = 'queued' AND "
@@ -221,10 +236,15 @@ def _send_one(smtp: smtplib.SMTP, row: dict, settings: MailSettings, files=()) -
     return _Outcome("sent", f"not accepted for {error}" if error else "")
 
 
-def _record(row: dict, outcome: _Outcome, settings: MailSettings, report: Report) -> None:
+def _record(
+    row: dict, outcome: _Outcome, settings: MailSettings, report: Report, holder: str
+) -> bool:
+    """Keep what the server said of one message, with the lease's beat;
+    False when another sender took the lease over meanwhile (this one stops)."""
     now = _now()
     attempts = row["attempts"] + 1
     with write():
+        held = _beat(holder)
         if outcome.state == "sent":
             database.execute_sql(
                 "UPDATE mail_message SET state = 'sent', sent_at = ?, attempts = ?, "
@@ -251,6 +271,7 @@ def _record(row: dict, outcome: _Outcome, settings: MailSettings, report: Report
                 (attempts, outcome.error, to_db_time(now + queue.backoff(attempts)), row["id"]),
             )
             report.deferred += 1
+    return held
 
 
 def _complete_activity(activity_id: int, now: dt.datetime) -> None:
@@ -311,7 +332,7 @@ def run(
     settings = require_configured()
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     report = Report()
-    take_lease(holder)
+    take_lease(holder, lease_of(settings))
     smtp: smtplib.SMTP | None = None
     tried = 0
     files: dict = {}
@@ -319,6 +340,9 @@ def run(
         report.interrupted = recover()
         while limit is None or tried < limit:
             batch = _claim(holder, report)
+            if batch is None:
+                report.stopped = TAKEN_OVER
+                return report
             if not batch:
                 break
             for index, row in enumerate(batch):
@@ -330,8 +354,12 @@ def run(
                         report.stopped = _unreachable(settings, exc)
                         return report
                 outcome = _send_one(smtp, row, settings, _files(row, files))
-                _record(row, outcome, settings, report)
+                held = _record(row, outcome, settings, report, holder)
                 tried += 1
+                if not held:
+                    # the one who took over queued the rest again; they are its now
+                    report.stopped = TAKEN_OVER
+                    return report
                 if outcome.disconnected:
                     smtp = None
                 if progress is not None:
@@ -339,9 +367,6 @@ def run(
                 if limit is not None and tried >= limit:
                     _requeue(batch[index + 1 :])
                     break
-            if not _renew(holder):
-                report.stopped = "another sender took over: this one stopped"
-                break
     finally:
         if smtp is not None:
             try:
