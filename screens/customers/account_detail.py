@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from crm_tui import display, keys
-from crm_tui.screens.common import contact_methods, routes
+from crm_tui.screens.common import contact_methods, list_membership, routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.services import records, session
 from crm_tui.services.customers import accounts
@@ -125,4 +125,5 @@ class AccountDetailScreen(RecordDetailScreen):
                 self.action_new_contact,
             ),
             *super().record_actions(),
+            *list_membership.actions(self, self.KIND, self.record_id),
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from crm_tui import display, keys
-from crm_tui.screens.common import contact_methods, routes
+from crm_tui.screens.common import contact_methods, list_membership, routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.services.customers import contacts
 from crm_tui.services.marketing import lists
@@ -64,6 +64,7 @@ class ContactDetailScreen(RecordDetailScreen):
 
     def record_actions(self):
         actions = super().record_actions()
+        actions += list_membership.actions(self, self.KIND, self.record_id)
         if self.record is not None and self.record.account_id:
             actions.append(
                 ("Open the contact's account", "Go to the account", self.action_open_account)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from crm_tui import display, keys
-from crm_tui.screens.common import contact_methods, routes
+from crm_tui.screens.common import contact_methods, list_membership, routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.sales import lead_actions
 from crm_tui.services import records, session
@@ -135,4 +135,4 @@ class LeadDetailScreen(RecordDetailScreen):
                         self.action_open_opportunity,
                     )
                 )
-        return actions
+        return [*actions, *list_membership.actions(self, self.KIND, self.record_id)]

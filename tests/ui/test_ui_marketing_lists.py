@@ -168,3 +168,28 @@ async def test_with_no_static_list_of_the_kind_the_bulk_add_says_so(db):
         )
         assert not isinstance(app.screen, FormModal)
         assert "1 marked" in screen_text(app)
+
+
+async def test_a_contact_joins_and_leaves_a_list_from_its_page(db):
+    ana = contacts.create({"last_name": "Ahmadi"})
+    newsletter = lists.create({"name": "Newsletter", "member_type": "contact"})
+    lists.create({"name": "Leads only", "member_type": "lead"})
+    app = CrmApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        detail = await shown_record(pilot, "contact", ana.id)
+        detail.switch_tab("summary")
+        assert await wait_until(pilot, lambda: "Marketing lists  —" in screen_text(app))
+        actions = {title: call for title, _, call in detail.record_actions()}
+        actions["Add to a marketing list"]()
+        assert await wait_until(pilot, lambda: bool(app.screen.query("#field-list")))
+        offered = app.screen.form.query_one("#field-list", Select)
+        assert [str(label) for label, _ in offered._options][-1:] == ["Newsletter"]
+        offered.value = newsletter.id
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: "Marketing lists  Newsletter" in screen_text(app))
+        actions["Take off a marketing list"]()
+        assert await wait_until(pilot, lambda: bool(app.screen.query("#field-list")))
+        app.screen.form.query_one("#field-list", Select).value = newsletter.id
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: "Marketing lists  —" in screen_text(app))
+    assert lists.get(newsletter.id).member_count == 0
