@@ -148,9 +148,6 @@ def update(campaign_id: int, version: int, data: dict) -> Campaign:
     current = get(campaign_id)
     require_open(current, "change it")
     values = _check(data, current=current)
-    owner = values.pop("owner", None)
-    if owner is not None:
-        values["owner"] = owner
     with write():
         changes = records.update_versioned("campaign", campaign_id, version, values)
         if search.changed_words(changes, {"name"}):

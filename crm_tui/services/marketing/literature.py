@@ -97,9 +97,6 @@ def get(literature_id: int) -> SalesLiterature:
 def update(literature_id: int, version: int, data: dict) -> SalesLiterature:
     """Save changed fields if nobody saved since `version`; else ConflictError."""
     values = _check(data, creating=False)
-    owner = values.pop("owner", None)
-    if owner is not None:
-        values["owner"] = owner
     with write():
         changes = records.update_versioned("sales_literature", literature_id, version, values)
         if search.changed_words(changes, {"title", "subject", "keywords"}):

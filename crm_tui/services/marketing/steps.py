@@ -119,9 +119,6 @@ def update(step_id: int, version: int, data: dict) -> CampaignActivity:
     values = _check(data, current=current)
     if current.distributed_at and values.get("channel", current.channel) != current.channel:
         raise ValidationError({"channel": "this step was distributed; its channel stays"})
-    owner = values.pop("owner", None)
-    if owner is not None:
-        values["owner"] = owner
     with write():
         records.update_versioned("campaign_activity", step_id, version, values)
     return get(step_id)

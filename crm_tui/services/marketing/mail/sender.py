@@ -215,7 +215,11 @@ def _files(row: dict, cache: dict) -> list:
 
 
 def _send_one(smtp: smtplib.SMTP, row: dict, settings: MailSettings, files=()) -> _Outcome:
-    message = compose(row, settings, files)
+    try:
+        message = compose(row, settings, files)
+    except (ValueError, TypeError, IndexError) as exc:
+        # an address no message can carry: no server will take it later either
+        return _Outcome("failed", f"the message could not be written: {exc}")
     try:
         refused = smtp.send_message(
             message, from_addr=settings.from_address, to_addrs=recipients(row["to_address"])
@@ -230,6 +234,8 @@ def _send_one(smtp: smtplib.SMTP, row: dict, settings: MailSettings, files=()) -
         if isinstance(exc, smtplib.SMTPServerDisconnected):
             return _Outcome("retry", f"the server closed the connection: {error}", True)
         return _Outcome("failed" if exc.smtp_code >= 500 else "retry", error)
+    except smtplib.SMTPNotSupportedError as exc:
+        return _Outcome("failed", f"the server cannot take this message: {exc}")
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
         return _Outcome("retry", f"the connection to the server was lost ({exc})", True)
     error = "; ".join(f"{a}: {_answer(c, m)}" for a, (c, m) in refused.items())
