@@ -63,6 +63,13 @@ _TABLES = {"steps": "#campaign-steps", "lists": "#campaign-lists",
            "responses": "#campaign-responses", "offer": "#campaign-offer"}  # fmt: skip
 
 
+def _span(start, end) -> str:
+    """The days a campaign ran: from one day, or from one to another."""
+    if start and end:
+        return f"{display.day(start)} – {display.day(end)}"
+    return f"from {display.day(start)}" if start else ""
+
+
 class CampaignDetailScreen(RecordDetailScreen):
     KIND = "campaign"
     SERVICE = campaigns
@@ -110,10 +117,7 @@ class CampaignDetailScreen(RecordDetailScreen):
         figures = [] if row.is_template else funnel_rows(self.record_id)
         return [
             *figures,
-            (
-                "Actual dates",
-                " – ".join(display.day(d) for d in (row.actual_start, row.actual_end) if d),
-            ),  # fmt: skip
+            ("Actual dates", _span(row.actual_start, row.actual_end)),
             (
                 "Expected response",
                 "" if row.expected_response is None else f"{row.expected_response}%",

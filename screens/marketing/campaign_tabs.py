@@ -134,7 +134,8 @@ def funnel_rows(campaign_id: int) -> list[tuple[str, str]]:
         ("Members reached", f"{f.targeted:,}"),
         ("Activities", made),
         ("Responses", f"{f.responses:,}"),
-        ("Leads", f"{f.leads:,} → {f.opportunities:,} opportunities · {f.won:,} won"),
+        ("Leads", f"{f.leads:,} → {f.opportunities:,} "
+         f"opportunit{'y' if f.opportunities == 1 else 'ies'} · {f.won:,} won"),
         ("Won revenue", display.amount(f.won_revenue)),
         ("Cost", cost),
         ("Cost per lead", "" if f.cost_per_lead is None
