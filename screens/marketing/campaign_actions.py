@@ -108,8 +108,7 @@ def edit_step(screen: Screen, campaign, step: dict | None, done: Done) -> None:
     screen.app.push_screen(
         form_modal(
             screen.app, title, _step_specs(), submit, values=values,
-            intro="Each member of the campaign's lists gets an activity of its own when "
-            "it is distributed; an email step sends them the message.",
+            intro="One activity per member of the lists; an email step sends the message.",
         ),
         done,
     )  # fmt: skip
