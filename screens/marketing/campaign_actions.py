@@ -182,10 +182,14 @@ def _product_matches(typed: str) -> list[dict]:
 
 
 def attach(screen: Screen, campaign, done: Done) -> None:
-    """Offer a product with the campaign, or send literature with it."""
+    """Offer a product with the campaign, or send literature with it (or
+    with one of its email steps: its files go with every message)."""
+    email_steps = [(f"Step: {s['subject']}", s["id"]) for s in steps.of_campaign(campaign.id)
+                   if s["channel"] == "email" and s["state"] == "open"]  # fmt: skip
     specs = [
         FieldSpec("literature_id", "Literature", "lookup", lookup=_literature_matches,
                   placeholder="a brochure, a spec sheet … or leave empty"),
+        FieldSpec("with", "Send with", "select", [("The campaign", ""), *email_steps]),
         FieldSpec("product_id", "Product", "lookup", lookup=_product_matches,
                   placeholder="a product offered … or leave empty"),
     ]  # fmt: skip
@@ -196,14 +200,18 @@ def attach(screen: Screen, campaign, done: Done) -> None:
         if not typed.get("literature_id") and not typed.get("product_id"):
             raise ValidationError({"literature_id": "choose literature or a product"})
         if typed.get("literature_id"):
-            literature.attach(int(typed["literature_id"]), "campaign", campaign.id)
+            step = typed.get("with")
+            target = ("campaign_activity", int(step)) if step else ("campaign", campaign.id)
+            literature.attach(int(typed["literature_id"]), *target)
         if typed.get("product_id"):
             campaign_links.add_product(campaign.id, int(typed["product_id"]))
         return True
 
     screen.app.push_screen(
-        form_modal(screen.app, _heading("Offer with", campaign), specs, submit), done
-    )
+        form_modal(screen.app, _heading("Offer with", campaign), specs, submit,
+                   values={"with": ""}),
+        done,
+    )  # fmt: skip
 
 
 def copy(screen: Screen, campaign, done: Done) -> None:

@@ -173,9 +173,27 @@ class CampaignDetailScreen(RecordDetailScreen):
 
     def _offer(self) -> tuple[list[dict], str]:
         items = [{"kind": "product", **p} for p in campaign_links.products_of(self.record_id)]
-        items += [{"kind": "sales_literature", "name": r["title"], **r}
-                  for r in literature.attached("campaign", self.record_id)]  # fmt: skip
-        self._rows["offer"] = items
+        items += [
+            {
+                "kind": "sales_literature",
+                "name": r["title"],
+                "with": ("campaign", self.record_id),
+                **r,
+            }
+            for r in literature.attached("campaign", self.record_id)
+        ]
+        for step in steps.of_campaign(self.record_id):
+            items += [
+                {
+                    "kind": "sales_literature",
+                    "name": r["title"],
+                    "step": step["subject"],
+                    "with": ("campaign_activity", step["id"]),
+                    **r,
+                }
+                for r in literature.attached("campaign_activity", step["id"])
+            ]
+        self._rows["offer"] = items  # fmt: skip
         hint = keys.fill("{campaign.attach} offers a product or literature · "
                          "{campaign.remove} takes it off")  # fmt: skip
         return offer_rows(items), hint
@@ -282,7 +300,7 @@ class CampaignDetailScreen(RecordDetailScreen):
         campaign_actions.copy(self, self.record, opened)
 
     def action_remove_row(self) -> None:
-        tab = self.shown_tab()
+        tab = self.shown_tab
         row = self._current(tab) if tab in ("lists", "offer") else None
         if row is None:
             self.notify("Highlight a list (Lists tab) or an offer (Offer tab) to remove it.")
@@ -293,7 +311,7 @@ class CampaignDetailScreen(RecordDetailScreen):
         elif row["kind"] == "product":
             call = lambda: campaign_links.remove_product(campaign_id, row["id"])  # noqa: E731
         else:
-            call = lambda: literature.detach(row["id"], "campaign", campaign_id)  # noqa: E731
+            call = lambda: literature.detach(row["id"], *row["with"])  # noqa: E731
         calls.confirm_then(self, Text.assemble("Remove ", safe_line(row["name"], "bold"),
                                                " from this campaign?"), call)  # fmt: skip
 

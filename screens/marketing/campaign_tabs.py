@@ -45,7 +45,7 @@ RESPONSE_COLUMNS = [
 OFFER_COLUMNS = [
     Column("kind", "What", 11, keep_width=True),
     Column("name", "Name", 34),
-    Column("extra", "", 16),
+    Column("extra", "", 24),
 ]
 STATUS = {"open": "", "closed": "dim", "canceled": "dim red"}
 
@@ -107,12 +107,12 @@ def response_rows(rows: list[dict]) -> list[dict]:
 def offer_rows(rows: list[dict]) -> list[dict]:
     return [
         {
-            "key": f"{row['kind']}:{row['id']}",
+            "key": f"{row['kind']}:{row['id']}:{row.get('with', '')}",
             "kind": Text("Product" if row["kind"] == "product" else "Literature"),
             "name": safe_line(row["name"]),
             "extra": safe_line(row.get("product_number") or (
-                f"{row['items']} file{'s' if row['items'] != 1 else ''}"
-                if "items" in row else "")),
+                f"with {row['step']}" if row.get("step") else
+                f"{row['items']} file{'s' if row['items'] != 1 else ''}")),
         }
         for row in rows
     ]  # fmt: skip

@@ -121,3 +121,35 @@ async def test_an_email_is_written_and_sent_from_the_activity_modal(db):
         assert await wait_until(pilot, lambda: "Email queued" in notes_text(app))
     (message,) = dict_rows("SELECT to_address, subject, state FROM mail_message")
     assert message == {"to_address": "ana@x.example", "subject": "Your quote", "state": "queued"}
+
+
+async def test_literature_goes_with_an_email_step_from_the_offer_tab(db):
+    from crm_tui.services.marketing import literature
+
+    campaign = campaigns.create({"name": "Brochure drop"})
+    step = steps.create(campaign.id, {"subject": "Brochure", "channel": "email",
+                                      "message_body": "Hi {first_name}"})  # fmt: skip
+    literature.create({"title": "Spec sheet"})
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await shown_record(pilot, "campaign", campaign.id)
+        await pilot.press("plus")
+        assert await wait_until(pilot, lambda: bool(app.screen.query("#field-with")))
+        form = app.screen.form
+        form.query_one("#field-literature_id").focus()
+        await pilot.press(*"Spec")
+        assert await wait_until(pilot, lambda: "→ Spec sheet" in screen_text(app))
+        form.query_one("#field-with").value = step.id
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, FormModal))
+        assert [r["title"] for r in literature.attached("campaign_activity", step.id)] == [
+            "Spec sheet"
+        ]
+        app.screen.switch_tab("offer")
+        assert await wait_until(pilot, lambda: "with Brochure" in screen_text(app))
+        await pilot.press("minus")
+        await pilot.press("y")
+        assert await wait_until(
+            pilot, lambda: not literature.attached("campaign_activity", step.id)
+        )
+    assert sheet.id
