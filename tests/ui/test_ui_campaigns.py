@@ -152,4 +152,3 @@ async def test_literature_goes_with_an_email_step_from_the_offer_tab(db):
         assert await wait_until(
             pilot, lambda: not literature.attached("campaign_activity", step.id)
         )
-    assert sheet.id
