@@ -11,6 +11,7 @@ mail is sent, from the environment variable `password_env` names, or from
     password_env = "CRM_TUI_SMTP_PASSWORD"
     from_address = "news@example.com"
     from_name = "Example Ltd"
+    ca_file = "/etc/ssl/example-ca.pem"   # a company's own CA; empty: the system's
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class MailSettings:
     from_name: str = ""
     # where replies asking to unsubscribe go (List-Unsubscribe); empty: from_address
     unsubscribe_address: str = ""
+    # the certificate authority the server's certificate is checked against
+    # (a company's own CA, in PEM); empty: the system's
+    ca_file: str = ""
     timeout_seconds: int = 30
     # a message the server refused for now is tried again, waiting longer each
     # time, until it has been tried this many times
@@ -55,6 +59,7 @@ _FORMS = {
     "from_address": (str, 'an email address in quotes ("news@example.com")'),
     "from_name": (str, "a name in quotes"),
     "unsubscribe_address": (str, "an email address in quotes"),
+    "ca_file": (str, "a path in quotes"),
     "timeout_seconds": (int, "a whole number of seconds"),
     "max_attempts": (int, "a whole number"),
 }

@@ -5,8 +5,11 @@ good), and can drop the connection in the middle of a message."""
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
@@ -54,13 +57,36 @@ class Handler:
         return [address for r in self.received for address in r.envelope_to]
 
 
-class SmtpServer:
-    """Started and stopped by the `smtp` fixture."""
+def certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made by openssl for a day."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
 
-    def __init__(self) -> None:
+
+class SmtpServer:
+    """Started and stopped by the `smtp` fixture. `security` as the [mail]
+    setting: "starttls" requires STARTTLS, "ssl" is TLS from the start, both
+    with a certificate made in `folder`."""
+
+    def __init__(self, security: str = "none", folder: Path | None = None) -> None:
         self.handler = Handler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.security = security
+        self.cert: Path | None = None
+        tls = {}
+        if security != "none":
+            self.cert, key = certificate(folder)
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.cert, key)
+            tls = ({"tls_context": context, "require_starttls": True} if security == "starttls"
+                   else {"ssl_context": context})  # fmt: skip
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **tls)
 
     def start(self) -> SmtpServer:
         self.controller.start()
@@ -74,7 +100,7 @@ class SmtpServer:
         return {
             "host": "127.0.0.1",
             "port": self.port,
-            "security": "none",
+            "security": self.security,
             "from_address": "news@crm.example",
             "from_name": "Crm Example",
             "timeout_seconds": 5,

@@ -291,3 +291,19 @@ def test_a_sender_whose_lease_was_taken_over_stops_at_once(smtp):
     assert [r["state"] for r in dict_rows("SELECT state FROM mail_message ORDER BY id")] == [
         "sent", "sent", "failed", "sent", "sent",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_mail_goes_over_tls_checked_against_the_companys_own_ca(db, tmp_path, security):
+    server = SmtpServer(security, tmp_path).start()
+    try:
+        session.settings().mail = server.settings()  # the system's CAs: not this one
+        campaign_mail({"first_name": "A", "email": "a@x.example"})
+        report = sender.run()
+        assert report.sent == 0 and "certificate verify failed" in report.stopped
+        assert states() == {"a@x.example": "queued"}
+        session.settings().mail = server.settings(ca_file=str(server.cert))
+        assert sender.run().sent == 1
+        assert server.handler.to() == ["a@x.example"]
+    finally:
+        server.stop()

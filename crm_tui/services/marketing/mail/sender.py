@@ -306,7 +306,7 @@ def _requeue(rows: list[dict]) -> None:
 
 def connect(settings: MailSettings) -> smtplib.SMTP:
     """A connection to the server, secured and logged in as the settings say."""
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=settings.ca_file or None)
     timeout = settings.timeout_seconds
     if settings.security == "ssl":
         smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout, context=context)
