@@ -14,6 +14,7 @@ from crm_tui import display, keys, styles
 from crm_tui.screens.common import calls, routes
 from crm_tui.screens.common.base_detail import RecordDetailScreen
 from crm_tui.screens.common.prompt import PromptModal
+from crm_tui.screens.marketing.campaigns_list import STATE_STYLE
 from crm_tui.services import session
 from crm_tui.services.marketing import campaign_links, campaigns, list_members, lists
 from crm_tui.text import clean, safe_line
@@ -40,7 +41,6 @@ CAMPAIGN_COLUMNS = [
     Column("name", "Campaign", 40),
     Column("state", "Status", 15, keep_width=True),
 ]
-CAMPAIGN_STYLE = {"launched": "bold green", "completed": "dim", "canceled": "dim red"}
 
 
 class MembersTable(RowsTable):
@@ -213,7 +213,7 @@ class ListDetailScreen(RecordDetailScreen):
                     "name": safe_line(row["name"]),
                     "state": Text(
                         campaigns.STATES.get(row["state"], row["state"]),
-                        style=CAMPAIGN_STYLE.get(row["state"], ""),
+                        style=STATE_STYLE.get(row["state"], ""),
                     ),
                 }
                 for row in rows
