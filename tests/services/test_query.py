@@ -200,6 +200,33 @@ def test_dates_and_money_on_opportunities(db):
     assert [r["name"] for r in by_revenue] == ["Small", "Big", "Late"]
 
 
+def test_calendar_periods_and_a_record_by_its_number(db):
+    acme = accounts.create({"name": "Acme"})
+    globex = accounts.create({"name": "Globex"})
+    for name, account, close in (
+        ("Dec 31", acme, "2026-12-31"),
+        ("Jan 1", globex, "2027-01-01"),
+        ("Week 53", acme, "2026-12-28"),  # 2026 has an ISO week 53: 28 Dec to 3 Jan
+    ):
+        opportunities.create(
+            {"name": name, "account_id": account.id, "estimated_close_date": close}
+        )
+
+    def names(typed):
+        return sorted(
+            r["name"] for r in opportunities.page(scope="all", state="all", query=typed).rows
+        )
+
+    assert names("close:2026") == ["Dec 31", "Week 53"]
+    assert names("close:2026-q4") == names("close:2026-12") == ["Dec 31", "Week 53"]
+    assert names("close:2027-q1") == ["Jan 1"]
+    assert names("close:2026-w53") == ["Dec 31", "Jan 1", "Week 53"]
+    assert names(f"account:#{acme.id}") == ["Dec 31", "Week 53"]
+    assert names(f"-account:#{acme.id},#{globex.id}") == []
+    with pytest.raises(query.QueryError, match="not a day"):
+        names("close:2026-13")
+
+
 @pytest.mark.parametrize(
     "typed, reason",
     [

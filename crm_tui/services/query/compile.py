@@ -177,6 +177,8 @@ def _lookup_condition(col: str, attribute: Attribute, cond: Condition, ctx) -> t
     for value in cond.values:
         if value.lower() == "me" and target.name == "user":
             ids.append(ctx.me)
+        elif value.startswith("#") and value[1:].isdigit():
+            ids.append(int(value[1:]))  # a report's drill-down names the very record
         else:
             typed_names.append(value)
     parts, params = [], []

@@ -6,7 +6,8 @@ span, `>` what is after it, `<=` and `>=` take the span in. A day is
 anything the date fields take (fri, +3d, 27 Nov, 2026-12-01) or a named
 span: today, yesterday, tomorrow, this-week, last-week, next-week, the same
 for month, quarter and year, and last-Nd / next-Nd (also w for weeks, m for
-months).
+months); or a calendar period by its number: 2026 (a year), 2026-11 (a
+month), 2026-q4 (a quarter), 2026-w49 (an ISO week, Monday to Sunday).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _NUMBER = re.compile(r"^([+-]?(?:\d[\d_,]*)?(?:\.\d+)?)([km]?)$", re.IGNORECASE)
 _SCALE = {"": 1, "k": 1_000, "m": 1_000_000}
 _SPAN = re.compile(r"^(last|next)-?(\d{1,3})([dwm])$")
 _NAMED = re.compile(r"^(this|last|next)-?(week|month|quarter|year)$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|q([1-4])|w(\d{2})))?$")
 YES = frozenset({"yes", "y", "true", "1", "on"})
 NO = frozenset({"no", "n", "false", "0", "off"})
 
@@ -88,9 +90,28 @@ def _relative_span(direction: str, count: int, unit: str, today: dt.date):
     return today, far + dt.timedelta(days=1)
 
 
+def _period_span(match: re.Match) -> tuple[dt.date, dt.date] | None:
+    year, month, quarter, week = match.groups()
+    try:
+        if month:
+            start = dt.date(int(year), int(month), 1)
+            return start, _months_after(start, 1)
+        if quarter:
+            start = dt.date(int(year), 3 * int(quarter) - 2, 1)
+            return start, _months_after(start, 3)
+        if week:
+            start = dt.date.fromisocalendar(int(year), int(week), 1)
+            return start, start + dt.timedelta(days=7)
+        return dt.date(int(year), 1, 1), dt.date(int(year) + 1, 1, 1)
+    except ValueError:
+        return None
+
+
 def day_span(typed: str, name: str, position: int, today: dt.date) -> tuple[dt.date, dt.date]:
     """[first day, day after the last) of what was typed."""
     word = typed.strip().lower()
+    if (match := _PERIOD.match(word)) and (span := _period_span(match)):
+        return span
     if word == "today":
         return today, today + dt.timedelta(days=1)
     if word == "yesterday":
