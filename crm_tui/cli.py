@@ -424,6 +424,20 @@ def cmd_unsubscribe(args) -> int:
     return cli_mail.unsubscribe(args)
 
 
+def cmd_report(args) -> int:
+    from crm_tui import cli_report
+
+    _open(args, _settings(args))
+    return cli_report.report(args)
+
+
+def cmd_reports(args) -> int:
+    from crm_tui import cli_report
+
+    _open(args, _settings(args))
+    return cli_report.reports(args)
+
+
 COMMANDS = {
     None: cmd_run,
     "init": cmd_init,
@@ -441,6 +455,8 @@ COMMANDS = {
     "imports": cmd_imports,
     "send": cmd_send,
     "unsubscribe": cmd_unsubscribe,
+    "report": cmd_report,
+    "reports": cmd_reports,
 }
 
 

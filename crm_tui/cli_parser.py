@@ -83,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
     _fields(sub)
     _imports(sub)
     _mail(sub)
+    _reports(sub)
     sub.add_parser("doctor", help="check SQLite, journal mode, file modes, integrity, schema")
     backup = sub.add_parser(
         "backup", help="copy the database into a new file, safely while others keep working"
@@ -160,6 +161,15 @@ def _mail(sub) -> None:
     unsub.add_argument(
         "who", metavar="TOKEN|EMAIL", help="the token of the reply's subject, or an address"
     )
+
+
+def _reports(sub) -> None:
+    rep = sub.add_parser("report", help="run a report: a built-in one or one saved in the app")
+    rep.add_argument("name", metavar="NAME", help="its name (crm-tui reports lists them)")
+    rep.add_argument("--format", choices=("table", "csv", "xlsx", "json"), default="table")
+    rep.add_argument("--output", metavar="FILE", help="write to a new file (xlsx needs one)")
+    rep.add_argument("--query", metavar="TEXT", help="narrow it further: owner:me close:2026-q4")
+    sub.add_parser("reports", help="the reports you may run, built in and saved")
 
 
 def _imports(sub) -> None:

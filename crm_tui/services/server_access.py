@@ -237,10 +237,14 @@ def _admin_policies(table: str) -> list[str]:
     ]
 
 
-def _view_policies() -> list[str]:
-    """Saved views (services/views.py): read by their owner, their team
-    (scope team) or everyone (scope everyone); written by their owner, and
-    shared only by a manager or admin; an admin reads and changes any."""
+SHARED_TABLES = ("saved_view", "saved_report", "dashboard")
+
+
+def _view_policies(table: str) -> list[str]:
+    """Saved views, reports and dashboards (services/views.py, sharing.py):
+    read by their owner, their team (scope team) or everyone (scope
+    everyone); written by their owner, and shared only by a manager or
+    admin; an admin reads and changes any."""
     me = "(SELECT crm_user_id())"
     admin = "(SELECT crm_role()) = 'admin'"
     sharer = "(SELECT crm_role()) IN ('manager', 'admin')"
@@ -250,11 +254,11 @@ def _view_policies() -> list[str]:
     )
     own = f"owner_id = {me} AND (scope = 'personal' OR {sharer})"
     return [
-        f"CREATE POLICY crm_read ON saved_view FOR SELECT USING ({readable} OR {admin})",
-        f"CREATE POLICY crm_insert ON saved_view FOR INSERT WITH CHECK ({own})",
-        f"CREATE POLICY crm_update ON saved_view FOR UPDATE USING (owner_id = {me} OR {admin}) "
+        f"CREATE POLICY crm_read ON {table} FOR SELECT USING ({readable} OR {admin})",
+        f"CREATE POLICY crm_insert ON {table} FOR INSERT WITH CHECK ({own})",
+        f"CREATE POLICY crm_update ON {table} FOR UPDATE USING (owner_id = {me} OR {admin}) "
         f"WITH CHECK ({own} OR {admin})",
-        f"CREATE POLICY crm_delete ON saved_view FOR DELETE USING (owner_id = {me} OR {admin})",
+        f"CREATE POLICY crm_delete ON {table} FOR DELETE USING (owner_id = {me} OR {admin})",
     ]
 
 
@@ -343,8 +347,8 @@ def _policies_for(table: str) -> list[str] | None:
         return _feedback_policies(table)
     if table == "sequence":
         return _counter_policies()
-    if table == "saved_view":
-        return _view_policies()
+    if table in SHARED_TABLES:
+        return _view_policies(table)
     if (policies := feature_policies(table)) is not None:
         return policies
     if table == "view_default":

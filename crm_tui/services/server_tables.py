@@ -1,6 +1,7 @@
 """Row-level security of the product's own tables beside the records:
 imports (their runs, what they wrote, saved maps) and marketing's mail
-(the queue, the sender's lease, literature attached to a record).
+(the queue, the sender's lease, literature attached to a record), and
+sales targets.
 `server_access.install` asks `feature_policies` for each table."""
 
 from __future__ import annotations
@@ -74,4 +75,12 @@ def feature_policies(table: str) -> list[str] | None:
         return _import_policies(table)
     if table in _MAIL_TABLES:
         return _mail_policies(table)
+    if table == "sales_target":
+        # everyone reads the targets (the dashboard compares with them);
+        # managers and admins set them
+        setter = "(SELECT crm_role()) IN ('manager', 'admin')"
+        return [
+            'CREATE POLICY crm_read ON sales_target FOR SELECT USING (true)',
+            f"CREATE POLICY crm_set ON sales_target FOR ALL USING ({setter}) WITH CHECK ({setter})",
+        ]
     return None

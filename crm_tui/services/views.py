@@ -14,12 +14,11 @@ from dataclasses import dataclass
 
 from crm_tui import meta, text
 from crm_tui.db import dict_rows, write
-from crm_tui.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from crm_tui.errors import ConflictError, NotFound, ValidationError
 from crm_tui.models.base import to_db_time, utcnow
-from crm_tui.services import session
+from crm_tui.services import session, sharing
+from crm_tui.services.sharing import SCOPES, SHARERS  # noqa: F401 - the views' face
 
-SCOPES = {"personal": "Only me", "team": "My team", "everyone": "Everyone"}
-SHARERS = ("manager", "admin")
 NAME_LIMIT = 60
 SAVED = "saved:"
 
@@ -57,14 +56,7 @@ def _view(row: dict) -> SavedView:
 def _visible_where(*, managing: bool = False) -> tuple[str, list]:
     """Views the person uses: their own and those shared with them; an admin
     managing views (`managing`) reaches anyone's."""
-    me = session.current_user()
-    if managing and me.role == "admin":
-        return "TRUE", []
-    team = me.team or ""
-    return (
-        "(v.owner_id = ? OR v.scope = 'everyone' OR (v.scope = 'team' AND ? <> '' AND u.team = ?))",
-        [me.id, team, team],
-    )
+    return sharing.visible_where("v.owner_id", "u.team", managing=managing)
 
 
 def visible(list_name: str) -> list[SavedView]:
@@ -127,10 +119,7 @@ def _checked(list_name: str, name: str, typed: str, scope: str) -> dict[str, str
 
 
 def _may_share(scope: str) -> None:
-    if scope != "personal" and session.current_user().role not in SHARERS:
-        raise PermissionDenied(
-            "only managers and admins share views; save it for yourself (Only me)"
-        )
+    sharing.may_share(scope, "view")
 
 
 def _taken(list_name: str, owner_id: int, name: str, except_id: int | None = None) -> bool:
@@ -174,9 +163,7 @@ def save(
 
 def _owned(view_id: int) -> SavedView:
     view = get(view_id)
-    me = session.current_user()
-    if view.owner_id != me.id and me.role != "admin":
-        raise PermissionDenied(f"{view.name!r} is {view.owner}'s view: only they change it")
+    sharing.may_change(view.owner_id, view.owner, view.name, "view")
     return view
 
 

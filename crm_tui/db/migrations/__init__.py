@@ -32,6 +32,7 @@ MODULES = [
     "m0016_activity_lists",
     "m0017_imports",
     "m0018_marketing",
+    "m0019_reporting",
 ]
 LATEST = len(MODULES)
 

@@ -16,7 +16,7 @@ from crm_tui.services.reporting import rows as rows_
 from crm_tui.services.reporting.spec import Spec, is_date
 
 T = AttributeType
-EMPTY = "(empty)"
+EMPTY = "(none)"
 _PLAIN = re.compile(r"[\w.@+-]+")
 
 

@@ -178,3 +178,18 @@ def check(spec: Spec) -> Spec:
         spec.fill,
         spec.extra,
     )
+
+
+@dataclass(frozen=True)
+class SavedReport:
+    """A report a person may run: a built-in one or one saved by name."""
+
+    id: int | None  # None: a built-in report
+    name: str
+    spec: Spec
+    scope: str
+    owner_id: int | None
+    owner: str
+    version: int
+    key: str  # "builtin:pipeline" or "saved:12"
+    description: str = ""
