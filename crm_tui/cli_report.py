@@ -16,7 +16,7 @@ def reports(args) -> int:
     from crm_tui.services.reporting import saved
 
     for report in saved.visible():
-        name = report.key[len("builtin:"):] if report.id is None else report.name
+        name = report.key[len("builtin:") :] if report.id is None else report.name
         whose = "built in" if report.id is None else f"{report.owner}, {report.scope}"
         print(clean(f"{name:24}  {report.name} ({whose})" + (
             f": {report.description}" if report.description else "")))  # fmt: skip
@@ -84,10 +84,10 @@ def text_lines(result, money=None) -> list[str]:
         return clean(str(value))
 
     cells = [[shown(v) for v in row] for row in rows]
-    numeric = [i for i in range(len(headings)) if any(isinstance(r[i], int | Decimal) for r in rows)]
-    widths = [
-        max([len(headings[i])] + [len(c[i]) for c in cells]) for i in range(len(headings))
+    numeric = [
+        i for i in range(len(headings)) if any(isinstance(r[i], int | Decimal) for r in rows)
     ]
+    widths = [max([len(headings[i])] + [len(c[i]) for c in cells]) for i in range(len(headings))]
 
     def fit(values) -> str:
         return "  ".join(

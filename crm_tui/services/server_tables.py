@@ -80,7 +80,7 @@ def feature_policies(table: str) -> list[str] | None:
         # managers and admins set them
         setter = "(SELECT crm_role()) IN ('manager', 'admin')"
         return [
-            'CREATE POLICY crm_read ON sales_target FOR SELECT USING (true)',
+            "CREATE POLICY crm_read ON sales_target FOR SELECT USING (true)",
             f"CREATE POLICY crm_set ON sales_target FOR ALL USING ({setter}) WITH CHECK ({setter})",
         ]
     return None
