@@ -3,6 +3,8 @@ its fields, and the system fields every owned record shares."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from crm_tui.meta.machine import StateMachine
 from crm_tui.meta.types import Attribute, AttributeType, Money, Option, options
 
@@ -120,6 +122,12 @@ def preferences() -> tuple[Attribute, ...]:
         boolean("do_not_phone", "Do not phone"),
         boolean("do_not_mail", "Do not send letters"),
     )
+
+
+def derived(attribute: Attribute, sqlite: str, postgres: str | None = None) -> Attribute:
+    """`attribute` as a value worked out by SQL (the same on both engines
+    unless `postgres` is given), never stored or typed."""
+    return replace(attribute, read_only=True, expression=(sqlite, postgres or sqlite))
 
 
 def record_id() -> Attribute:

@@ -8,6 +8,7 @@ from crm_tui.meta.fields import (
     boolean,
     choice,
     date,
+    derived,
     integer,
     lookup,
     memo,
@@ -24,6 +25,8 @@ CASE_TYPES = {"question": "Question", "problem": "Problem", "request": "Request"
 CASE_ORIGINS = {"phone": "Phone", "email": "Email", "web": "Web", "walk_in": "Walk-in"}
 CASE_PRIORITIES = {"high": "High", "normal": "Normal", "low": "Low"}
 CASE_SEVERITIES = {"critical": "Critical", "high": "High", "default": "Default", "low": "Low"}
+SLA_STATES = {"breached": "Breached", "due_soon": "Due within the hour", "in_time": "In time",
+              "paused": "Paused", "met": "Met", "missed": "Missed", "none": "No target"}  # fmt: skip
 
 CASE = Kind(
     name="case",
@@ -72,6 +75,27 @@ CASE = Kind(
     # title_sort: the sort key of the title; next_breach_at: the nearer open
     # SLA target, kept for the queue's urgency order.
     internal=frozenset({"title_sort", "next_breach_at"}),
+    derived=(
+        # Where the case stands against its SLA now: an active case by its
+        # next target, a resolved one by whether it met its resolve-by time.
+        derived(
+            choice("sla", "SLA", SLA_STATES),
+            "CASE WHEN {t}.state = 'resolved' THEN (CASE WHEN {t}.resolve_by IS NULL THEN 'none' "
+            "WHEN {t}.resolved_at <= {t}.resolve_by THEN 'met' ELSE 'missed' END) "
+            "WHEN {t}.state <> 'active' THEN 'none' "
+            "WHEN {t}.paused_since IS NOT NULL THEN 'paused' "
+            "WHEN {t}.next_breach_at IS NULL THEN 'none' "
+            "WHEN {t}.next_breach_at <= '{now}' THEN 'breached' "
+            "WHEN {t}.next_breach_at <= '{soon}' THEN 'due_soon' ELSE 'in_time' END",
+        ),
+        # Clock hours from opening to resolution (pauses and nights included).
+        derived(
+            integer("hours_to_resolve", "Hours to resolve"),
+            "CAST((julianday({t}.resolved_at) - julianday({t}.created_at)) * 24 AS INTEGER)",
+            "CAST(EXTRACT(EPOCH FROM (CAST({t}.resolved_at AS timestamp) "
+            "- CAST({t}.created_at AS timestamp))) / 3600 AS BIGINT)",
+        ),
+    ),
 )
 
 CONTRACT = Kind(

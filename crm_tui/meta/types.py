@@ -79,6 +79,10 @@ class Attribute:
     money: Money | None = None
     # Added by an admin (services/custom_fields.py): its column is cf_<name>.
     custom: bool = False
+    # A value worked out from other columns rather than stored (a kind's
+    # `derived`): SQL on the row `{t}`, as (SQLite, PostgreSQL); `{now}`
+    # and `{soon}` (an hour on) are the time the query is made, as stored.
+    expression: tuple[str, str] | None = None
 
     @property
     def key(self) -> str:
@@ -136,6 +140,9 @@ class Kind:
     # Model fields deliberately not described (derived sort keys, counters
     # kept for speed, raw bytes), so that a new field is never missed silently.
     internal: frozenset[str] = field(default=frozenset())
+    # Values worked out from the row (Attribute.expression): queries and
+    # reports read them; no form, list column or import does.
+    derived: tuple[Attribute, ...] = ()
 
     @property
     def model(self) -> type[Model]:
@@ -143,11 +150,18 @@ class Kind:
         return getattr(importlib.import_module("crm_tui.models"), self.model_name)
 
     def attribute(self, name: str) -> Attribute:
-        """The attribute by field name or stored key (account or account_id)."""
-        for attribute in self.attributes:
+        """The attribute by field name or stored key (account or account_id),
+        or a derived value by its name."""
+        for attribute in self.queryable:
             if name in (attribute.name, attribute.key):
                 return attribute
         raise NotFound(f"a {self.label.lower()} has no attribute {name!r}")
+
+    @property
+    def queryable(self) -> tuple[Attribute, ...]:
+        """What a query and a report may name: the attributes, then the
+        derived values."""
+        return self.attributes + self.derived
 
     def has_attribute(self, name: str) -> bool:
         """Whether `attribute(name)` would find one."""

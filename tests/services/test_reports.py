@@ -269,3 +269,40 @@ def test_a_spec_that_cannot_be_run_names_each_fault(db):
     assert Spec.from_json(Spec("case", groups=(Grouping("priority"),)).to_json()) == Spec(
         "case", groups=(Grouping("priority"),)
     )
+
+
+def test_derived_values_group_and_drill_like_stored_ones(db):
+    from crm_tui.services.customers import accounts
+    from crm_tui.services.support import cases
+
+    account = accounts.create({"name": "Contoso"}).id
+    made = [cases.create({"title": f"Case {n}", "account_id": account, "priority": p})
+            for n, p in enumerate(["high", "normal", "low", "normal"])]  # fmt: skip
+    with write():
+        # one overdue, one resolved late, one resolved in time
+        database.execute_sql(
+            "UPDATE \"case\" SET next_breach_at = '2020-01-01T00:00:00.000000' WHERE id = ?",
+            [made[0].id],
+        )
+        for case, by in ((made[1], "2020-01-01"), (made[2], "2999-01-01")):
+            database.execute_sql(
+                "UPDATE \"case\" SET state = 'resolved', status_reason = 'problem_solved', "
+                "resolved_at = created_at, resolve_by = ? WHERE id = ?",
+                [f"{by}T00:00:00.000000", case.id],
+            )
+    result = engine.run(
+        Spec("case", groups=(Grouping("sla"),),
+             measures=(Measure(), Measure("max", "hours_to_resolve")))
+    )  # fmt: skip
+    assert {r.labels[0]: r.values for r in result.rows} == {
+        "Breached": (1, None),
+        "Missed": (1, 0),
+        "Met": (1, 0),
+        "In time": (1, None),
+    }
+    for row in result.rows:
+        table, where, params = engine.source_sql(Spec("case", query=result.drill(row)))
+        found = database.execute_sql(f"SELECT count(*) FROM {table} WHERE {where}", params)
+        assert found.fetchone()[0] == row.count
+    with pytest.raises(ValidationError, match="no list sorts by it"):
+        engine.run(Spec("case", query="sort:sla"))

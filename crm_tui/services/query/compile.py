@@ -78,7 +78,23 @@ def _table(kind: Kind) -> str:
 
 
 def _column(alias: str, attribute: Attribute) -> str:
-    return f'{alias}."{attribute.key}"'
+    return column_sql(alias, attribute)
+
+
+def column_sql(alias: str, attribute: Attribute) -> str:
+    """SQL for `attribute` of the row `alias`: its column, or a derived
+    value's expression at this moment."""
+    if attribute.expression is None:
+        return f'{alias}."{attribute.key}"'
+    from crm_tui.db import is_postgres
+
+    now = dt.datetime.now(dt.UTC)
+    sql = attribute.expression[1 if is_postgres() else 0]
+    return (
+        sql.replace("{t}", alias)
+        .replace("{now}", _stored(now))
+        .replace("{soon}", _stored(now + dt.timedelta(hours=1)))
+    )
 
 
 def _title_condition(alias: str, op: str, typed: tuple[str, ...]) -> tuple[str, list]:
@@ -258,6 +274,9 @@ def _sort(kind: Kind, alias: str, sort: SortBy) -> AskedSort:
     if len(sort.path) > 1:
         raise QueryError("sort by a field of the record itself", sort.position)
     attribute = names.attribute(kind, sort.path[0], sort.position)
+    if attribute.expression is not None:
+        raise QueryError(f"{attribute.label} is worked out, not kept: no list sorts by it",
+                         sort.position)  # fmt: skip
     return AskedSort(attribute.label, sort_column(kind, attribute), sort.descending, sort.position)
 
 

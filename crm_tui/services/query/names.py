@@ -37,16 +37,16 @@ def _whole_names(attribute: Attribute) -> set[str]:
 
 def candidates(kind: Kind, typed: str) -> list[Attribute]:
     """The attributes `typed` may mean, best first (exact names, then words)."""
-    exact = [a for a in kind.attributes if typed in _whole_names(a)]
+    exact = [a for a in kind.queryable if typed in _whole_names(a)]
     if exact:
         return exact
-    by_word = [a for a in kind.attributes if typed in _words(a)]
+    by_word = [a for a in kind.queryable if typed in _words(a)]
     if by_word or len(typed) < 3:
         return by_word
     # the start of a name or of one of its words, as it is typed (modif)
     return [
         a
-        for a in kind.attributes
+        for a in kind.queryable
         if any(w.startswith(typed) for w in (*_whole_names(a), *_words(a)))
     ]
 
@@ -72,7 +72,7 @@ def attribute(kind: Kind, typed: str, position: int) -> Attribute:
         raise QueryError(f"{typed!r} could be {choices}: type the whole name", position)
     if not found:
         nearest = sorted(
-            (a.name for a in kind.attributes if a.name.startswith(typed[:2])),
+            (a.name for a in kind.queryable if a.name.startswith(typed[:2])),
         )[:3]
         hint = f" (did you mean {', '.join(nearest)}?)" if nearest else ""
         raise QueryError(f"{kind.plural.lower()} have no field {typed!r}{hint}", position)
@@ -110,7 +110,7 @@ def completions(kind: Kind, typed: str) -> list[str]:
             sign = "-" if descending else ""
             return [
                 f"{prefix}{name}:{sign}{a.name}"
-                for a in kind.attributes
+                for a in kind.queryable
                 if a.name.startswith(start.lower())
             ][:12]
         try:
@@ -123,5 +123,5 @@ def completions(kind: Kind, typed: str) -> list[str]:
         if found.target == "user":
             values = ["me", *values]
         return [head + v for v in values if v.startswith(last.lower())][:12]
-    names = sorted({a.name for a in kind.attributes} | {"has", "sort"})
+    names = sorted({a.name for a in kind.queryable} | {"has", "sort"})
     return [f"{prefix}{n}:" for n in names if n.startswith(body.lower()) and body][:12]

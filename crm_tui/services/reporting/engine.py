@@ -19,6 +19,7 @@ from crm_tui import meta
 from crm_tui.db import database
 from crm_tui.meta import AttributeType
 from crm_tui.services import access, dates, query, search
+from crm_tui.services.query.compile import column_sql
 from crm_tui.services.reporting import buckets, labels, rows
 from crm_tui.services.reporting.rows import Column, Row
 from crm_tui.services.reporting.spec import Spec, check, is_date
@@ -54,7 +55,7 @@ def _measured(spec: Spec) -> list[str]:
 
 def _group_sql(kind: meta.Kind, grouping, zone) -> str:
     attribute = kind.attribute(grouping.attribute)
-    column = f'{ALIAS}."{attribute.key}"'
+    column = column_sql(ALIAS, attribute)
     if is_date(attribute):
         day = buckets.local_day_sql(column, attribute.type is T.DATETIME, zone)
         return buckets.period_sql(day, grouping.bucket)
@@ -108,7 +109,7 @@ def sql_of(spec: Spec, zone: dt.tzinfo) -> tuple[str, list, list[str], bool]:
     keys = len(selects)
     selects.append("count(*) AS n")
     for index, name in enumerate(fields):
-        column = f'{ALIAS}."{kind.attribute(name).key}"'
+        column = column_sql(ALIAS, kind.attribute(name))
         selects += [
             f"sum({column}) AS s{index}",
             f"count({column}) AS c{index}",

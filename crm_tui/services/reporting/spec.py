@@ -84,7 +84,7 @@ def groupable(kind_name: str) -> tuple[Attribute, ...]:
     kind = meta.kind(kind_name)
     return tuple(
         a
-        for a in kind.attributes
+        for a in kind.queryable
         if a.type in GROUPABLE
         and not (a.type is T.LOOKUP and a.target is None)
         and a.name not in _NOT_MEASURES
@@ -94,7 +94,7 @@ def groupable(kind_name: str) -> tuple[Attribute, ...]:
 def measurable(kind_name: str) -> tuple[Attribute, ...]:
     """The numbers and money of `kind_name` a report may sum or average."""
     kind = meta.kind(kind_name)
-    return tuple(a for a in kind.attributes if a.type in MEASURABLE and a.name not in _NOT_MEASURES)
+    return tuple(a for a in kind.queryable if a.type in MEASURABLE and a.name not in _NOT_MEASURES)
 
 
 def is_date(attribute: Attribute) -> bool:
