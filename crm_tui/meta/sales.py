@@ -7,6 +7,7 @@ from crm_tui.meta import states
 from crm_tui.meta.fields import (
     choice,
     date,
+    derived,
     email,
     integer,
     lookup,
@@ -112,6 +113,14 @@ OPPORTUNITY = Kind(
         *stamps(owner_listed=True, modified_sortable=True, owner_sortable=True),
     ),
     internal=frozenset({"name_sort"}),
+    derived=(
+        # The estimated revenue times the probability: what the pipeline
+        # is worth, deal by deal (rounded to the cent, half up).
+        derived(
+            money("weighted_revenue", "Weighted revenue"),
+            "({t}.estimated_revenue * {t}.probability + 50) / 100",
+        ),
+    ),
 )
 
 COMPETITOR = Kind(
