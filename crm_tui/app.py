@@ -22,7 +22,6 @@ from crm_tui import (
 from crm_tui.db import change_watcher
 from crm_tui.errors import CrmError, NotFound
 from crm_tui.screens.common import calls
-from crm_tui.screens.customers.accounts_list import AccountsScreen
 from crm_tui.services import session
 from crm_tui.text import clean
 from crm_tui.typeahead import KeysInOrder
@@ -78,7 +77,8 @@ class CrmApp(KeysInOrder):
     # stylesheets when first shown, so startup parses less.
     CSS_PATH = [styles.path("app.tcss"), styles.path("lists.tcss")]
     MODES = {
-        "accounts": AccountsScreen,
+        "dashboard": _lazy("reports.dashboard", "DashboardScreen"),
+        "accounts": _lazy("customers.accounts_list", "AccountsScreen"),
         "contacts": _lazy("customers.contacts_list", "ContactsScreen"),
         "leads": _lazy("sales.leads_list", "LeadsScreen"),
         "pipeline": _lazy("sales.pipeline_board", "PipelineScreen"),
@@ -88,7 +88,7 @@ class CrmApp(KeysInOrder):
         "activities": _lazy("customers.activities_list", "ActivitiesScreen"),
         "marketing": _lazy("marketing.campaigns_list", "CampaignsScreen"),
     }
-    DEFAULT_MODE = "accounts"
+    DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {_go_to_provider, RecordActionsProvider}
     BINDINGS = keys.bindings("app")
 
@@ -101,8 +101,10 @@ class CrmApp(KeysInOrder):
     _remember_theme = False
 
     def __init__(self) -> None:
-        super().__init__()
         settings = session.settings()
+        # the area the app opens on (config.toml's start_area)
+        self.DEFAULT_MODE = settings.start_area
+        super().__init__()
         # The user's keymap over the registry's keys; hints typed in text read it too.
         keys.use_keymap(settings.keymap)
         self.set_keymap(settings.keymap)

@@ -424,18 +424,12 @@ def cmd_unsubscribe(args) -> int:
     return cli_mail.unsubscribe(args)
 
 
-def cmd_report(args) -> int:
+def cmd_reporting(args) -> int:
+    """report, reports and print (cli_report.py)."""
     from crm_tui import cli_report
 
     _open(args, _settings(args))
-    return cli_report.report(args)
-
-
-def cmd_reports(args) -> int:
-    from crm_tui import cli_report
-
-    _open(args, _settings(args))
-    return cli_report.reports(args)
+    return cli_report.COMMANDS[args.command](args)
 
 
 COMMANDS = {
@@ -455,8 +449,9 @@ COMMANDS = {
     "imports": cmd_imports,
     "send": cmd_send,
     "unsubscribe": cmd_unsubscribe,
-    "report": cmd_report,
-    "reports": cmd_reports,
+    "report": cmd_reporting,
+    "reports": cmd_reporting,
+    "print": cmd_reporting,
 }
 
 

@@ -170,6 +170,10 @@ def _reports(sub) -> None:
     rep.add_argument("--output", metavar="FILE", help="write to a new file (xlsx needs one)")
     rep.add_argument("--query", metavar="TEXT", help="narrow it further: owner:me close:2026-q4")
     sub.add_parser("reports", help="the reports you may run, built in and saved")
+    prn = sub.add_parser("print", help="print a quote, order or invoice to a PDF file")
+    prn.add_argument("kind", choices=("quote", "order", "invoice"))
+    prn.add_argument("number", metavar="NUMBER", help="QUO-00001-R2, ORD-00001, INV-00001")
+    prn.add_argument("file", metavar="FILE", help="a new .pdf file (or a folder)")
 
 
 def _imports(sub) -> None:

@@ -1,5 +1,6 @@
 """`crm-tui report NAME` (a built-in or saved report, as a table, CSV, an
-Excel workbook or JSON) and `crm-tui reports` (the reports there are)."""
+Excel workbook or JSON), `crm-tui reports` (the reports there are) and
+`crm-tui print` (a quote, order or invoice as a PDF)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,19 @@ def report(args) -> int:
     return 0
 
 
+def print_document(args) -> int:
+    """Print a quote, order or invoice to a new PDF file."""
+    from crm_tui import printing
+    from crm_tui.printing import document
+
+    record_id = document.find(args.kind, args.number)
+    path, said = printing.to_file(args.kind, record_id, args.file)
+    for line in said:
+        print(f"crm-tui: {line}", file=sys.stderr)
+    print(f"printed to {path}")
+    return 0
+
+
 def _write(fmt: str, result, out) -> int:
     from crm_tui.services.reporting import files
 
@@ -100,3 +114,6 @@ def text_lines(result, money=None) -> list[str]:
             out.append("  ".join("─" * w for w in widths))
         out.append(fit(row_cells))
     return out
+
+
+COMMANDS = {"report": report, "reports": reports, "print": print_document}

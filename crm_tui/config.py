@@ -57,6 +57,13 @@ def parse_clock(text: object) -> dt.time | None:
         return None
 
 
+# What [documents] (printed quotes, orders, invoices) may say.
+DOCUMENT_KEYS = ("company", "address", "logo_text", "terms", "font", "bold_font")
+# The areas the app may open on (CrmApp.MODES).
+START_AREAS = ("dashboard", "accounts", "contacts", "leads", "pipeline", "documents", "cases",
+               "knowledge", "activities", "marketing")  # fmt: skip
+
+
 @dataclass
 class Settings:
     """What a user or an admin can set in config.toml."""
@@ -104,6 +111,13 @@ class Settings:
     keymap: dict = field(default_factory=dict)
     # The SMTP server email is sent through (crm_tui/config_mail.py says how).
     mail: dict = field(default_factory=dict)
+    # Printed quotes, orders and invoices: company, address (lines with \n),
+    # logo_text, terms, and the TrueType font files to print with (font,
+    # bold_font) when the system's are not wanted.
+    documents: dict = field(default_factory=dict)
+    # The area the app opens on: dashboard, accounts, contacts, leads, pipeline,
+    # documents, cases, knowledge, activities or marketing.
+    start_area: str = "dashboard"
 
     # The file these were read from, where the app saves what it remembers.
     _read_from: ClassVar[Path | None] = None
@@ -127,6 +141,16 @@ class Settings:
         if self.busy_timeout_ms < 0 or self.busy_timeout_ms > 600_000:
             raise ValueError(
                 f"busy_timeout_ms must be 0-600000 milliseconds, not {self.busy_timeout_ms!r}"
+            )
+        unknown = set(self.documents) - set(DOCUMENT_KEYS)
+        if unknown or not all(isinstance(v, str) for v in self.documents.values()):
+            raise ValueError(
+                f"[documents] takes text for {', '.join(DOCUMENT_KEYS)}"
+                + (f", not {', '.join(sorted(unknown))}" if unknown else "")
+            )
+        if self.start_area not in START_AREAS:
+            raise ValueError(
+                f"start_area must be one of {', '.join(START_AREAS)}, not {self.start_area!r}"
             )
         if not 10 <= self.page_size <= 1000:
             raise ValueError(f"page_size must be 10-1000 rows, not {self.page_size!r}")
@@ -286,6 +310,8 @@ _FORMS: dict[str, tuple[type, str]] = {
     "theme": (str, 'a theme name in quotes ("nord")'),
     "keymap": (dict, 'a table of key ids and keys ([keymap] "case.take" = "ctrl+t")'),
     "mail": (dict, 'a table ([mail] host = "smtp.example.com")'),
+    "documents": (dict, 'a table ([documents] company = "Contoso Ltd")'),
+    "start_area": (str, 'an area\'s name in quotes ("dashboard", "cases")'),
 }
 
 

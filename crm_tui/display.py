@@ -137,6 +137,12 @@ def percent(value: Decimal | str | int | None) -> str:
     return f"{number:f}%" if number else "0%"
 
 
+def tax(value: Decimal | str | int | None) -> str:
+    """A line's tax as its column shows it: '9%', and no tax as ''."""
+    text = percent(value)
+    return "" if text in ("", "0%") else text
+
+
 def discount(amount: int | None, percentage: Decimal | str | None, currency: str = "") -> str:
     """A stored discount, an amount or a percentage: '10%', '25.00' or ''."""
     if percentage not in (None, ""):

@@ -4,8 +4,8 @@
 
 `app` starts the way `crm-tui --db DBPATH` does (cli.main and cmd_run: the
 collector paused, the command line parsed, settings read, the database
-opened, CrmApp(), which opens on the Accounts list), signed in as the bench
-user and without a config file; `bare` is a plain Textual app with Header + DataTable + Footer that fills its
+opened, CrmApp(), which opens on the dashboard), signed in as the bench
+user and without a config file (`start`: another area to open on); `bare` is a plain Textual app with Header + DataTable + Footer that fills its
 table on mount. Both run at 120x36 on a driver that turns every frame into
 terminal text, as for a terminal, and hands it to the probe instead. The
 clock stops once a frame with the table's rows has been drawn (its first
@@ -38,7 +38,7 @@ GIVE_UP_SECONDS = 60.0
 NO_CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "no-config.toml")
 
 
-def _app_class(mode: str, db_path: str):
+def _app_class(mode: str, db_path: str, start: str = ""):
     if mode == "app":
         # What `crm-tui --db DBPATH` does (cli.main, cmd_run), signed in as
         # the bench user and with no config file (the defaults).
@@ -49,7 +49,10 @@ def _app_class(mode: str, db_path: str):
         from crm_tui.runtime import open_for_user
 
         args = cli_parser.parser().parse_args(["--db", db_path, "--config", NO_CONFIG])
-        open_for_user(db_path, cli._settings(args), login="bench")
+        settings = cli._settings(args)
+        if start:
+            settings.start_area = start
+        open_for_user(db_path, settings, login="bench")
         from crm_tui.app import CrmApp
 
         return CrmApp
@@ -92,9 +95,13 @@ def _terminal_driver():
 
 def first_row_text(screen) -> str | None:
     """The start of the first row's first non-empty cell in the screen's
-    table, once it has rows: the text a frame showing the rows contains."""
+    table, once it has rows: the text a frame showing the rows contains (a
+    screen without a table, the dashboard, says its own)."""
     from textual.widgets import DataTable
 
+    own = getattr(screen, "first_frame_text", None)
+    if own is not None:
+        return own()
     for table in screen.query(DataTable):
         if table.row_count:
             for cell in table.get_row_at(0):
@@ -184,9 +191,13 @@ def loaded_files(app) -> list[str]:
 
 
 def probe(
-    mode: str, db_path: str, parent_wall: float | None = None, list_files: bool = False
+    mode: str,
+    db_path: str,
+    parent_wall: float | None = None,
+    list_files: bool = False,
+    start: str = "",
 ) -> dict:
-    base = _app_class(mode, db_path)
+    base = _app_class(mode, db_path, start)
     driver = _terminal_driver()
     seen: dict = {}
     frames = [0]

@@ -250,6 +250,20 @@ def _connect_waiting(busy_timeout_ms: int) -> None:
             time.sleep(0.01)
 
 
+def interrupter() -> Callable[[], None]:
+    """A function that stops, from any thread, the statement this thread's
+    own connection is running (a long report run by a worker thread): the
+    statement then fails as interrupted or canceled."""
+    connection = database.connection()
+    return connection.cancel if is_postgres() else connection.interrupt
+
+
+def close_thread_connection() -> None:
+    """Close the connection this thread opened (each thread has its own)."""
+    if not database.is_closed():
+        database.close()
+
+
 def close_database() -> None:
     if not database.is_closed():
         database.close()

@@ -18,13 +18,14 @@ from collections.abc import Mapping
 from textual.binding import Binding
 from textual.keys import key_to_character
 
-from crm_tui.keys import common, marketing, needs, sales, service
+from crm_tui.keys import common, marketing, needs, reporting, sales, service
 
 SCOPES: dict[str, tuple[Binding, ...]] = {
     **common.SCOPES,
     **sales.SCOPES,
     **service.SCOPES,
     **marketing.SCOPES,
+    **reporting.SCOPES,
 }
 
 # id -> the key(s) it has unless the keymap says otherwise

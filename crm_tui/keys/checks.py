@@ -34,6 +34,7 @@ WIDGETS = {
     "lookup_input": "LookupInput",
     "kind_bar": "KindBar",
     "article_list": "ArticleList",
+    "tile": "TileView",
 }
 
 _TABLE = (("record_table",),)
@@ -115,6 +116,13 @@ SCREENS: dict[str, Layout] = {
     "ViewPicker": Layout(("view_picker",)),
     "ReportModal": Layout(("report",)),
     "HelpScreen": Layout(("help",)),
+    "DashboardScreen": Layout(("app", "dashboard"), (("tile",),)),
+    "ReportsScreen": Layout(("app", "reports_list")),
+    "ReportScreen": Layout(("app", "report_view")),
+    "DrillScreen": Layout(("app", "drill_list"), _TABLE),
+    "KindPicker": Layout(("prompt",)),
+    "TilesModal": Layout(("tiles_modal",)),
+    "DashboardPicker": Layout(("prompt",)),
     # the bases last: a clash is said on a screen a person knows
     "RecordListScreen": _list(),
     "RecordDetailScreen": _detail(),

@@ -39,6 +39,7 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("area.knowledge", "7", "area('knowledge')", "Knowledge", show=False),
         bind("area.activities", "8", "area('activities')", "Activities", show=False),
         bind("area.marketing", "9", "area('marketing')", "Marketing", show=False),
+        bind("area.dashboard", "0", "area('dashboard')", "Dashboard", show=False),
         bind("app.help", "question_mark", "help", "Keys"),
         bind("app.quit", "q", "quit", "Quit"),
     ),

@@ -121,6 +121,8 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("order.invoice", "I", "step('I')", "Invoice (order)", show=False),
         bind("invoice.billed", "B", "step('B')", "Mark billed (invoice)", show=False),
         bind("invoice.payment", "p", "step('p')", "Record payment (invoice)", show=False),
+        bind("document.print", "P", "print_document", "Print to PDF", show=False),
+        bind("document.email", "M", "email_document", "Email as PDF", show=False),
         bind(
             "detail.toggle_active", "D", "toggle_active", "Which keys change the state", show=False
         ),

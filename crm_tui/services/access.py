@@ -134,6 +134,7 @@ _ACTION_PRIVILEGE = {
     "release": "assign",
     "assign": "assign",
     "linked": "append",
+    "file attached": "append",
 }
 
 

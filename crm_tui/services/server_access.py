@@ -54,6 +54,7 @@ PERSON = "crm_tui_person"
 CHILDREN = {
     "activity_party": ("activity", "activity_id", "activity"),
     "booking": ("activity", "activity_id", "activity"),
+    "activity_file": ("activity", "activity_id", "activity"),
     "price_list_item": ("price_list", "price_list_id", "price_list"),
     "opportunity_competitor": ("opportunity", "opportunity_id", "opportunity"),
     "opportunity_line": ("opportunity", "opportunity_id", "opportunity"),

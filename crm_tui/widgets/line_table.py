@@ -30,12 +30,6 @@ def _price(row: dict) -> Text:
     return _right(display.money(row["unit_price"]) + (" *" if row["price_overridden"] else ""))
 
 
-def _percent(value) -> str:
-    # No tax reads as an empty cell, not "0%".
-    text = display.percent(value)
-    return "" if text in ("", "0%") else text
-
-
 COLUMNS = [
     Column("line_number", "#", 3, lambda r: Text(str(r["line_number"]), style="dim"), True),
     Column("label", "Product", 30, _product),
@@ -48,7 +42,7 @@ COLUMNS = [
         lambda r: _right(display.discount(r["discount_amount"], r["discount_percent"])),
         right=True,
     ),
-    Column("tax", "Tax", 5, lambda r: _right(_percent(r["tax_percent"])), right=True),
+    Column("tax", "Tax", 5, lambda r: _right(display.tax(r["tax_percent"])), right=True),
     Column(
         "extended_amount",
         "Amount",

@@ -274,6 +274,16 @@ class DocumentDetailScreen(RecordDetailScreen):
 
         return offer
 
+    def action_print_document(self) -> None:
+        from crm_tui.screens.sales.document_print import print_document
+
+        print_document(self, self.KIND, self.record)
+
+    def action_email_document(self) -> None:
+        from crm_tui.screens.sales.document_print import email_document
+
+        email_document(self, self.KIND, self.record)
+
     def action_toggle_active(self) -> None:
         self.notify(f"State changes here: {self.state_steps() or 'none, it is final'}.")
 

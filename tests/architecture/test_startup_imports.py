@@ -1,11 +1,11 @@
 """What the first screen's start loads, up to the frame that shows the
-accounts: nothing that only another area, a config file or a phone number
-needs (each is imported when first used), and no garbage collection until
-that frame.
+dashboard's first tile (or, opening on it, the accounts): nothing that only
+another area, a config file or a phone number needs (each is imported when
+first used), and no garbage collection until that frame.
 
 The start is the bench's first-frame probe (crm_tui/bench/frame.py), which
 starts the app the way `crm-tui --db PATH` does, without a config file, and
-stops once the accounts' rows are drawn."""
+stops once the first tile's figures (or the accounts' rows) are drawn."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from crm_tui.services.customers import accounts
 PROBE = """
 import gc, json, sys
 from crm_tui.bench import frame
-result = frame.probe("app", sys.argv[1])
+result = frame.probe("app", sys.argv[1], start=sys.argv[2])
 print(json.dumps({
     "screen": result["screen"],
     "modules": sorted(sys.modules),
@@ -34,9 +34,27 @@ print(json.dumps({
 }))
 """
 
+# What the dashboard does not need: the lists, details and forms of the
+# areas, the reports, `?` and the palette's "go to".
+NOT_THE_DASHBOARD = (
+    "crm_tui.screens.customers",
+    "crm_tui.screens.sales",
+    "crm_tui.screens.support",
+    "crm_tui.screens.knowledge",
+    "crm_tui.screens.marketing",
+    "crm_tui.screens.reports.reports_list",
+    "crm_tui.screens.reports.report_view",
+    "crm_tui.screens.reports.drill_list",
+    "crm_tui.screens.common.base_list",
+    "crm_tui.screens.common.help",
+    "crm_tui.screens.common.palette",
+    "crm_tui.screens.common.base_detail",
+    "crm_tui.screens.common.base_form",
+)
 # What the accounts list does not need: the other areas' screens, the
 # customers area's other screens, `?` and the palette's "go to".
 OTHER_SCREENS = (
+    "crm_tui.screens.reports",
     "crm_tui.screens.sales",
     "crm_tui.screens.support",
     "crm_tui.screens.knowledge",
@@ -64,9 +82,9 @@ def _database(path, phones: list[str]):
     return path
 
 
-def _start(path) -> dict:
+def _start(path, start: str = "accounts") -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(path)],
+        [sys.executable, "-c", PROBE, str(path), start],
         capture_output=True,
         text=True,
         timeout=120,
@@ -81,6 +99,15 @@ def started(tmp_path_factory):
     """The first screen started on accounts with no phone numbers."""
     path = _database(tmp_path_factory.mktemp("startup") / "crm.db", ["", "", ""])
     return _start(path)
+
+
+def test_the_app_opens_on_the_dashboard_and_loads_no_list(tmp_path):
+    path = _database(tmp_path / "crm.db", ["+442079460958"])
+    opened = _start(path, "")
+    assert opened["screen"] == "DashboardScreen"
+    assert [m for m in opened["modules"] if m.startswith(NOT_THE_DASHBOARD)] == []
+    assert "phonenumbers" not in opened["modules"]
+    assert "tomllib" not in opened["modules"]
 
 
 def test_the_first_screen_is_the_accounts_list(started):

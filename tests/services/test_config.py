@@ -88,7 +88,7 @@ async def test_page_size_is_how_many_rows_a_list_reads(db):
 
     for n in range(30):
         accounts.create({"name": f"Company {n:02d}"})
-    session.configure(config.Settings(page_size=10))
+    session.configure(config.Settings(start_area="accounts", page_size=10))
     app = CrmApp()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

@@ -33,7 +33,7 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 @pytest.fixture
 def activity_desk(db, monkeypatch):
     monkeypatch.setattr(dates, "today", lambda: DAY)
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     fabrikam = accounts.create({"name": "Fabrikam Inc"})
     sara = contacts.create({"first_name": "Sara", "last_name": "Karimi"})
     regarding = ("account", fabrikam.id)

@@ -108,7 +108,7 @@ CASES = [
 
 @pytest.fixture
 def case_desk(db, frozen):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     me = session.current_user()
     frozen.at = dt.datetime(2021, 3, 1, 9, 0, tzinfo=dt.UTC)
     sam = users.add("sam", "Sam Okafor", "agent")

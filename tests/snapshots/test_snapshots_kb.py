@@ -109,7 +109,7 @@ ARTICLES = [
 
 @pytest.fixture
 def kb_desk(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     raters = [users.add(f"r{i}", f"Rater {i}", "agent") for i in range(4)]
     me = session.current_user()
     ids = []

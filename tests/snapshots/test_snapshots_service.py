@@ -33,7 +33,7 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 @pytest.fixture
 def service_desk(db, monkeypatch):
     monkeypatch.setattr(dates, "today", lambda: DAY)
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     fabrikam = accounts.create({"name": "Fabrikam Inc"})
     deal = contracts.create({"name": "Premier support 2021", "account_id": fabrikam.id,
                              "starts_on": "2021-01-01", "ends_on": "2021-12-31",

@@ -38,7 +38,7 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 @pytest.fixture
 def today(db) -> dt.date:
-    session.configure(Settings(time_zone=ZONE))
+    session.configure(Settings(start_area="accounts", time_zone=ZONE))
     return dates.today()
 
 

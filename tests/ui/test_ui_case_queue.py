@@ -35,7 +35,7 @@ def _ids(screen) -> list[int]:
 
 
 async def test_triage_five_cases_by_keyboard(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     me = session.current_user()
     colleague = users.add("sam", "Sam Agent", "agent")
     tier1 = queues.create({"name": "Tier 1"})
@@ -118,7 +118,7 @@ async def test_triage_five_cases_by_keyboard(db):
 
 
 async def test_taking_a_case_someone_else_took_names_them(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     me = session.current_user()
     other = users.add("maryam", "Maryam Ahmadi", "agent")
     tier1 = queues.create({"name": "Tier 1"})
@@ -151,7 +151,7 @@ def test_countdown_turns_red_exactly_at_the_next_breach(db):
 
     from crm_tui.screens.support.sla_clock import countdown
 
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     case = cases.create({"title": "Printer jam", "priority": "high",
                          "account_id": accounts.create({"name": "Initech"}).id})  # fmt: skip
     row = cases.page(view="all").rows[0]
@@ -169,7 +169,7 @@ def test_countdown_turns_red_exactly_at_the_next_breach(db):
 def test_case_detail_calls_a_target_met_at_its_due_time_met(db):
     import datetime as dt
 
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     due = dt.datetime(2026, 5, 11, 11, 0, tzinfo=dt.UTC)
     line = CaseDetailScreen._clock_line(None, due, due)
     assert " · met " in line and "late" not in line

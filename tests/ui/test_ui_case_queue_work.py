@@ -39,7 +39,7 @@ def _ids(screen) -> list[int]:
 
 def _desk(priorities, *, queue_name: str = "Tier 1", member: bool = True):
     """Cases waiting in a queue I belong to, logged in this order."""
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     queue = queues.create({"name": queue_name})
     if member:
         queues.add_member(queue.id, session.current_user().id)
@@ -90,7 +90,7 @@ async def test_take_finds_the_case_past_the_rows_loaded(db):
     # my own cases come before it in my view: more than the list loads at first
     for n in range(25):
         cases.create({"title": f"Mine {n}", "account_id": acme.id, "priority": "high"})
-    session.configure(Settings(time_zone="UTC", page_size=10))
+    session.configure(Settings(start_area="accounts", time_zone="UTC", page_size=10))
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:
         screen = await _queue(pilot)

@@ -24,7 +24,7 @@ SIZE = (120, 36)
 
 
 async def test_create_a_contract_add_lines_activate_hold_resume(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     acme = accounts.create({"name": "Acme"})
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -104,7 +104,7 @@ async def test_create_a_contract_add_lines_activate_hold_resume(db):
 
 
 async def test_attach_a_case_to_a_line_warns_when_used_up(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     acme = accounts.create({"name": "Acme"})
     today = dates.today()
     row = contracts.create({"name": "Gold", "account_id": acme.id,
@@ -146,7 +146,7 @@ async def test_attach_a_case_to_a_line_warns_when_used_up(db):
 
 
 async def test_no_usable_contract_says_so(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     case = cases.create({"title": "Lonely", "account_id": accounts.create({"name": "Solo"}).id})
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:

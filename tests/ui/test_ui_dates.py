@@ -30,7 +30,7 @@ THURSDAY = dt.date(2026, 11, 26)
 
 
 def _freeze(monkeypatch, date_format: str = "short") -> None:
-    session.configure(Settings(time_zone="UTC", date_format=date_format))
+    session.configure(Settings(start_area="accounts", time_zone="UTC", date_format=date_format))
     monkeypatch.setattr(dates, "today", lambda: THURSDAY)
 
 
@@ -166,7 +166,7 @@ async def test_lists_show_days_in_the_configured_format(db, monkeypatch):
         line = next(line for line in screen_text(app).splitlines() if "Dated deal" in line)
         assert "2026-12-18" in line
 
-    session.configure(Settings(time_zone="UTC", date_format="short"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC", date_format="short"))
     app = CrmApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await _contracts(pilot)

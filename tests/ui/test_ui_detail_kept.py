@@ -138,7 +138,7 @@ async def test_keys_typed_fast_between_accounts_land_on_the_right_one(db):
 
 
 async def test_a_case_taken_with_T_then_left_does_not_send_the_next_case_back(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     queue = queues.create({"name": "Tier 1"})
     queues.add_member(queue.id, session.current_user().id)
     acme = accounts.create({"name": "Acme"})

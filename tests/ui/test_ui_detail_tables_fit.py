@@ -68,7 +68,7 @@ async def test_account_contacts_fit_80_columns(db):
 
 
 async def test_contract_and_case_tables_fit_80_columns(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     acme = accounts.create({"name": "Acme"})
     today = dates.today()
     contract = contracts.create(

@@ -324,7 +324,7 @@ def _seed_knowledge(ids: dict) -> None:
 @pytest.fixture(scope="session")
 def template(tmp_path_factory) -> tuple[Path, dict[str, int]]:
     path = tmp_path_factory.mktemp("sweep") / "template.db"
-    open_for_user(path, config.Settings(**SETTINGS), login="tester")
+    open_for_user(path, config.Settings(start_area="accounts", **SETTINGS), login="tester")
     try:
         ids = _seed()
     finally:
@@ -471,7 +471,7 @@ def desk(template, colleague, tmp_path) -> Iterator[Desk]:
     source, ids = template
     path = tmp_path / "crm.db"
     _copy(source, path)
-    open_for_user(path, config.Settings(**SETTINGS), login="tester")
+    open_for_user(path, config.Settings(start_area="accounts", **SETTINGS), login="tester")
     yield Desk(path, ids, colleague)
     session.act_as(None)
     close_database()

@@ -35,7 +35,9 @@ def quick_busy(db_path):
     # Started before any app: Textual's captured stderr has no file descriptor
     # for spawning the tracker later (the lock holder is a spawned process).
     resource_tracker.ensure_running()
-    user = open_for_user(db_path, config.Settings(busy_timeout_ms=200), login="tester")
+    user = open_for_user(
+        db_path, config.Settings(start_area="accounts", busy_timeout_ms=200), login="tester"
+    )
     yield user
     session.act_as(None)
     close_database()
@@ -93,7 +95,9 @@ async def test_a_busy_database_on_a_key_offers_the_key_again(quick_busy, db_path
 async def test_a_full_disk_keeps_the_activity_modal_and_what_was_typed():
     with small_file_system("16m") as folder:
         path = folder / "crm.db"
-        open_for_user(path, config.Settings(busy_timeout_ms=200), login="tester")
+        open_for_user(
+            path, config.Settings(start_area="accounts", busy_timeout_ms=200), login="tester"
+        )
         try:
             account = accounts.create({"name": "Full Disk Ltd"})
             database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")

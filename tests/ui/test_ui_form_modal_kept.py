@@ -22,7 +22,7 @@ SIZE = (120, 36)
 
 
 async def test_resolving_the_next_case_starts_from_an_empty_form(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     acme = accounts.create({"name": "Acme"})
     first, second = (
         cases.create({"title": title, "account_id": acme.id}) for title in ("Jammed", "Smoking")

@@ -20,7 +20,8 @@ SIZE = (120, 36)
 def _configure(text: str):
     path = config.config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    # the app opens on the accounts list, as every list test's does
+    path.write_text('start_area = "accounts"\n' + text, encoding="utf-8")
     session.configure(config.load())
     return path
 
@@ -72,7 +73,9 @@ async def test_a_theme_chosen_in_the_palette_is_used_at_the_next_start(db):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         # starting writes nothing
-        assert path.read_text(encoding="utf-8") == 'currency = "EUR"  # what we bill in\n'
+        assert path.read_text(encoding="utf-8") == (
+            'start_area = "accounts"\ncurrency = "EUR"  # what we bill in\n'
+        )
         app.action_change_theme()
         assert await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"nord")
@@ -81,7 +84,7 @@ async def test_a_theme_chosen_in_the_palette_is_used_at_the_next_start(db):
         assert await wait_until(pilot, lambda: app.theme == "nord")
         await pilot.pause()
     assert path.read_text(encoding="utf-8") == (
-        'currency = "EUR"  # what we bill in\ntheme = "nord"\n'
+        'start_area = "accounts"\ncurrency = "EUR"  # what we bill in\ntheme = "nord"\n'
     )
 
     session.configure(config.load())
@@ -98,7 +101,7 @@ async def test_a_theme_that_cannot_be_saved_is_reported_not_fatal(db, tmp_path, 
     blocker = tmp_path / "blocker"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("CRM_TUI_CONFIG_DIR", str(blocker / "config"))
-    session.configure(config.Settings())
+    session.configure(config.Settings(start_area="accounts"))
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -123,7 +126,7 @@ async def test_an_areas_key_again_goes_back_to_its_home_screen(db):
     from crm_tui.screens.customers.account_form import AccountFormScreen
     from crm_tui.services.customers import accounts
 
-    session.configure(config.Settings(time_zone="UTC"))
+    session.configure(config.Settings(start_area="accounts", time_zone="UTC"))
     acme = accounts.create({"name": "Acme"})
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:

@@ -37,7 +37,7 @@ def publish(title: str, body: str = BODY, keywords: str = "password, reset") -> 
 
 
 async def test_search_open_copy_and_rate(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     wanted = publish("Reset a forgotten password")
     publish("Export contacts to CSV", "Choose Export, then CSV.", "export")
     app = CrmApp()
@@ -71,7 +71,7 @@ async def test_search_open_copy_and_rate(db):
 
 
 async def test_write_review_and_publish_by_keys(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     agent = users.add("ann", "Ann Agent", "agent")
     manager = users.add("mia", "Mia Manager", "manager")
     session.act_as(agent)
@@ -122,7 +122,7 @@ async def test_write_review_and_publish_by_keys(db):
 
 
 async def test_case_suggestions_link_and_learn(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     acme = accounts.create({"name": "Acme"})
     tokens = publish("Two-factor codes are rejected", "Check the phone clock.", "2fa, codes")
     publish("Badge printer setup", "Install the badge printer driver.", "printer, badge")
@@ -155,7 +155,7 @@ async def test_case_suggestions_link_and_learn(db):
 
 
 async def test_new_case_form_suggests_as_the_title_is_typed(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     acme = accounts.create({"name": "Acme"})
     wanted = publish("Reset a forgotten password")
     app = CrmApp()
@@ -183,7 +183,7 @@ async def test_new_case_form_suggests_as_the_title_is_typed(db):
 
 
 async def test_body_in_the_external_editor(db, tmp_path, monkeypatch):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     script = tmp_path / "editor.py"
     script.write_text(
         "import sys\nopen(sys.argv[1], 'a', encoding='utf-8').write('\\n2. From the editor')\n"

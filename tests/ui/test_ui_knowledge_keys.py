@@ -44,7 +44,7 @@ def _box(screen: KnowledgeScreen) -> Input:
 
 
 async def test_escape_leaves_the_search_box_and_the_app_keys_work_again(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     wanted = publish("Reset a forgotten password")
     publish("Export contacts to CSV", "Choose Export, then CSV.", "export")
     app = CrmApp()
@@ -78,7 +78,7 @@ async def test_escape_leaves_the_search_box_and_the_app_keys_work_again(db):
 
 
 async def test_j_and_k_move_through_the_results(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     for title in ("First printer fix", "Second printer fix", "Third printer fix"):
         publish(title, "Restart the printer.", "printer")
     app = CrmApp()
@@ -105,7 +105,7 @@ async def test_j_and_k_move_through_the_results(db):
 
 
 async def test_slash_on_an_article_goes_back_to_the_search(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     wanted = publish("Reset a forgotten password")
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -125,7 +125,7 @@ async def test_slash_on_an_article_goes_back_to_the_search(db):
 
 
 async def test_an_article_opened_from_a_case_links_to_it_and_slash_searches_for_it(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     wanted = publish("Reset a forgotten password")
     case = cases.create({"title": "Locked out", "account_id": accounts.create({"name": "A"}).id})
     app = CrmApp()
@@ -149,7 +149,7 @@ async def test_an_article_opened_from_a_case_links_to_it_and_slash_searches_for_
 
 
 async def test_an_article_found_in_area_7_is_linked_to_a_picked_case(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     me = session.current_user()
     acme = accounts.create({"name": "Acme"})
     wanted = publish("Reset a forgotten password")
@@ -201,7 +201,7 @@ async def test_an_article_found_in_area_7_is_linked_to_a_picked_case(db):
 
 
 async def test_keys_that_cannot_run_say_why(db, monkeypatch):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     draft = kb.create({"title": "Printer prints blank pages", "body": "Check the toner."})
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -231,7 +231,7 @@ async def test_keys_that_cannot_run_say_why(db, monkeypatch):
 
 
 async def test_l_on_a_highlighted_result_links_it_to_a_picked_case(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     acme = accounts.create({"name": "Acme"})
     publish("Export contacts to CSV", "Choose Export, then CSV.", "export")
     wanted = publish("Reset a forgotten password")
@@ -254,7 +254,7 @@ async def test_l_on_a_highlighted_result_links_it_to_a_picked_case(db):
 
 
 async def test_l_on_a_result_found_from_a_case_links_it_there(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     acme = accounts.create({"name": "Acme"})
     wanted = publish("Reset a forgotten password")
     case = cases.create({"title": "Password reset", "account_id": acme.id})
@@ -276,7 +276,7 @@ async def test_l_on_a_result_found_from_a_case_links_it_there(db):
 
 
 async def test_l_on_the_results_says_why_when_it_cannot_link(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     kb.create({"title": "Printer prints blank pages", "body": "Check the toner."})
     app = CrmApp()
     async with app.run_test(size=SIZE) as pilot:

@@ -28,7 +28,7 @@ ALWAYS = {"work_days": "1,2,3,4,5,6,7", "work_start": "00:00", "work_end": "23:5
 
 
 def _setup() -> dict:
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     ann = scheduling.create_resource({"name": "Ann Tech", "resource_type": "user", **ALWAYS})
     van = scheduling.create_resource({"name": "Van 2", "resource_type": "equipment", **ALWAYS})
     visit = scheduling.create_service(

@@ -52,7 +52,7 @@ def number_of(case_id: int, index: int) -> tuple[str, str]:
 @pytest.fixture
 def desk(db):
     """Cases held by others, waiting unassigned in queues, mine, resolved."""
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     me = session.current_user()
     people = [users.add(f"agent{i}", f"Agent {i}", "agent") for i in range(8)]
     queue_rows = [queues.create({"name": f"Queue {i}"}) for i in range(8)]

@@ -90,7 +90,7 @@ def library(db):
     """Eight published articles with hostile titles, subjects, keywords and
     bodies; an article whose body is hostile Markdown; a rejected draft with
     a review comment; a case whose title and description suggest them."""
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     reviewer = users.add("rev", "Rita Reviewer", "manager")
     subject_ids = [kb.ensure_subject(f"Topic {i}") for i in range(7)]
     subject_ids.append(kb.ensure_subject("Topic 0 / Nested"))

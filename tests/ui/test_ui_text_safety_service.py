@@ -39,7 +39,7 @@ def raw(model, record_id: int, **columns) -> None:
 
 @pytest.fixture
 def desk(db):
-    session.configure(Settings(time_zone="UTC"))
+    session.configure(Settings(start_area="accounts", time_zone="UTC"))
     today = dates.today()
     customers = [accounts.create({"name": f"Acct {i}"}) for i in range(8)]
     made = []

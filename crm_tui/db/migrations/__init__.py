@@ -33,6 +33,7 @@ MODULES = [
     "m0017_imports",
     "m0018_marketing",
     "m0019_reporting",
+    "m0020_activity_files",
 ]
 LATEST = len(MODULES)
 

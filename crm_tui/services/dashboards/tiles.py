@@ -221,15 +221,17 @@ def quarter_won(scope: str = "me") -> TileData:
     won_by = {row.keys[0]: row.values[0] for row in engine.run(spec).rows}
     ids = people(scope)
     goals = targets.of(ids, period)
-    data = TileData("quarter_won", f"{_WHOSE[scope]} quarter: won against target", ("Won", "Target"),
-                    ("money", "money"), chart="progress")  # fmt: skip
+    data = TileData("quarter_won", f"{_WHOSE[scope]} quarter: won against target",
+                    ("Won", "Target") if goals else ("Won",), ("money", "money"),
+                    chart="progress")  # fmt: skip
     names = records.titles_of("user", set(ids) | set(won_by))
     for user_id in sorted(names, key=lambda i: names[i].casefold()):
         if scope == "team" and user_id not in won_by and user_id not in goals:
             continue
         drill = Drill("opportunity", f"state:won actual_close_date:this-quarter owner:#{user_id}")
         won = won_by.get(user_id, Decimal("0.00"))
-        data.rows.append(TileRow(names[user_id], (won, goals.get(user_id)), drill))
+        values = (won, goals.get(user_id)) if goals else (won,)
+        data.rows.append(TileRow(names[user_id], values, drill))
     won = sum(won_by.values(), Decimal("0.00"))
     goal = sum(goals.values(), Decimal("0.00")) if goals else None
     share = None if not goal else (won * 100 / goal).quantize(Decimal(1))

@@ -19,6 +19,12 @@ def table(result: Result) -> tuple[list[str], list[list], list[str]]:
     "total"): every group, each first-level group's subtotal after its
     rows (two groupings), the totals last; a Currency column when the
     amounts are in more than one."""
+    headings, rows, kinds, _ = table_of(result)
+    return headings, rows, kinds
+
+
+def table_of(result: Result) -> tuple[list[str], list[list], list[str], list]:
+    """`table`, and the report's row behind each line (for its drill-down)."""
     currencies = {row.currency for row in result.totals}
     with_currency = len(currencies) > 1 or currencies != {""}
     headings = list(result.group_headings) or ["Report"]
@@ -33,25 +39,30 @@ def table(result: Result) -> tuple[list[str], list[list], list[str]]:
             cells.append(row.currency)
         return cells + list(row.values)
 
-    rows, kinds = [], []
+    rows, kinds, sources = [], [], []
+
+    def subtotal(key) -> None:
+        row = result.subtotals[key]
+        rows.append(line((f"{row.labels[0]} total",), row))
+        kinds.append("subtotal")
+        sources.append(row)
+
     previous = None
     for row in result.rows:
         key = (row.keys[0], row.currency)
         if depth == 2 and previous is not None and key != previous:
-            rows.append(line((f"{result.subtotals[previous].labels[0]} total",),
-                             result.subtotals[previous]))  # fmt: skip
-            kinds.append("subtotal")
+            subtotal(previous)
         previous = key
         rows.append(line(row.labels, row))
         kinds.append("row")
+        sources.append(row)
     if depth == 2 and previous is not None:
-        rows.append(line((f"{result.subtotals[previous].labels[0]} total",),
-                         result.subtotals[previous]))  # fmt: skip
-        kinds.append("subtotal")
+        subtotal(previous)
     for total in result.totals:
         rows.append(line(("Total",), total))
         kinds.append("total")
-    return headings, rows, kinds
+        sources.append(total)
+    return headings, rows, kinds, sources
 
 
 def _plain(value) -> object:
@@ -122,3 +133,38 @@ def _number_cell(sheet, value, font):
     if font is not None:
         cell.font = font
     return cell
+
+
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
+
+
+def to_new_file(result: Result, typed_path: str, title: str) -> tuple[int, str]:
+    """Write the report to a new file named `typed_path` (CSV, or as its
+    name says: .xlsx, .json), readable by its owner alone; an existing file
+    is never overwritten, a failed write leaves none. Returns (rows, path)."""
+    import os
+    from pathlib import Path
+
+    from crm_tui.errors import ValidationError
+
+    if not typed_path.strip():
+        raise ValidationError({"file": "name the file to write"})
+    path = Path(typed_path.strip()).expanduser()
+    fmt = FORMATS.get(path.suffix.lower(), "csv")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise ValidationError({"file": f"{path} exists: choose another name"}) from None
+    except OSError as exc:
+        raise ValidationError({"file": f"cannot write {path}: {exc.strerror}"}) from None
+    try:
+        if fmt == "xlsx":
+            with os.fdopen(fd, "wb") as binary:
+                count = write_xlsx(result, binary, title)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                count = (write_json if fmt == "json" else write_csv)(result, out)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return count, str(path)

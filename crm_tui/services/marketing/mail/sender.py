@@ -29,6 +29,7 @@ from crm_tui.errors import DomainError
 from crm_tui.meta.marketing import MEMBER_TYPES
 from crm_tui.models.base import from_db_time, to_db_time, utcnow
 from crm_tui.services import records
+from crm_tui.services.customers import activity_files
 from crm_tui.services.marketing import literature, literature_items
 from crm_tui.services.marketing.mail import queue
 from crm_tui.services.marketing.mail.compose import compose, recipients
@@ -200,8 +201,8 @@ def _answer(code: int, message: bytes | str) -> str:
 
 
 def _files(row: dict, cache: dict) -> list:
-    """The literature's files sent with a message: its step's (read once a
-    run) or its email activity's."""
+    """The files sent with a message: its step's literature (read once a
+    run), or its email activity's literature and own files."""
     if row["step_id"] is not None:
         key = ("campaign_activity", row["step_id"])
     elif row["activity_id"] is not None:
@@ -211,6 +212,8 @@ def _files(row: dict, cache: dict) -> list:
     if key not in cache:
         attached = literature.attached(*key)
         cache[key] = literature_items.contents(r["id"] for r in attached)
+        if key[0] == "activity":  # its own files too (a printed quote)
+            cache[key] = [*cache[key], *activity_files.contents(key[1])]
     return cache[key]
 
 

@@ -1,0 +1,170 @@
+"""The dashboard (area 0, and where the app opens by default): the tiles
+of the person's dashboard, drawn a tile a frame so the first shows at
+once, read again when anyone's change lands and every minute (what is
+overdue moves with the clock). ← → (or tab) move between tiles, ↑ ↓
+between a tile's numbers, enter opens the records behind one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Grid, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Header, Static
+
+from crm_tui import db, keys, styles
+from crm_tui.screens.common import calls, routes
+from crm_tui.screens.reports import writing
+from crm_tui.services import session
+from crm_tui.services.dashboards import boards
+from crm_tui.widgets.key_footer import KeyFooter
+from crm_tui.widgets.tile import TileView
+
+REFRESH_SECONDS = 60.0
+WIDE = 100  # at least this many columns: tiles two abreast
+
+
+class DashboardScreen(Screen):
+    CSS_PATH = styles.path("reports.tcss")
+    BINDINGS = keys.bindings("dashboard")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.board: boards.Dashboard | None = None
+        self._read_at: int | None = None
+        self._loading = 0  # the next tile to read on this pass
+        self._views: list[TileView] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="dashboard-bar")
+        with VerticalScroll(id="dashboard-scroll"):
+            yield Grid(id="tiles")
+        yield KeyFooter(("app.help",), ("dashboard.reports", "dashboard.tiles",
+                                        "dashboard.pick", "tile.drill", "app.quit"))  # fmt: skip
+
+    def on_mount(self) -> None:
+        self.title = "Dashboard"
+        self._fit_columns()
+        self.show_board(calls.loaded(self, boards.current))
+        self.set_interval(REFRESH_SECONDS, self.refresh_data)
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        grid = self.query_one("#tiles", Grid)
+        grid.styles.grid_size_columns = 2 if self.size.width >= WIDE else 1
+
+    # --- tiles ------------------------------------------------------------
+
+    def show_board(self, board: boards.Dashboard | None) -> None:
+        """Lay out `board`'s tiles (empty at first) and read them one a frame."""
+        if board is None:
+            return
+        self.board = board
+        grid = self.query_one("#tiles", Grid)
+        grid.remove_children()
+        views = [TileView(i, writing.write, classes="tile") for i in range(len(board.tiles))]
+        for view, tile in zip(views, board.tiles, strict=True):
+            view.border_title = boards.CATALOGUE.get(tile.tile, ("…",))[0]
+        self._views = views
+        grid.mount_all(views)
+        bar = Text(board.name, style="bold")
+        bar.append(f"  ·  {session.current_user().full_name}", style="dim")
+        self.query_one("#dashboard-bar", Static).update(bar)
+        if views:
+            self.call_after_refresh(views[0].focus)
+        self.refresh_data()
+
+    def first_frame_text(self) -> str | None:
+        """Text a frame showing the first tile's figures holds (the bench's
+        first-frame probe waits for it); None until they are read."""
+        views = self.tiles
+        data = views[0].data if views else None
+        if data is None:
+            return views[0].problem[:8] or None if views and views[0].problem else None
+        return (data.rows[0].label if data.rows else data.empty)[:8]
+
+    @property
+    def tiles(self) -> list[TileView]:
+        return self._views
+
+    def refresh_data(self) -> None:
+        """Read every tile again, one a frame: the first tiles show while the
+        rest are read."""
+        if self.board is None:
+            return
+        self._read_at = db.generation()
+        self._loading = 0
+        self.call_after_refresh(self._load_next)
+
+    def _load_next(self) -> None:
+        views = self.tiles
+        if self.board is None or self._loading >= len(views):
+            return
+        index = self._loading
+        self._loading += 1
+        view, tile = views[index], self.board.tiles[index]
+        try:
+            view.show(boards.load(tile))
+        except Exception as exc:
+            refusal = calls.as_refusal(exc)
+            if refusal is None:
+                raise
+            view.show_problem(boards.CATALOGUE[tile.tile][0], str(refusal))
+        self.call_after_refresh(self._load_next)
+
+    def on_tile_view_drilled(self, event: TileView.Drilled) -> None:
+        drill = event.drill
+        if drill.record_id is not None:
+            calls.loaded(self, lambda: routes.open_detail(self.app, drill.kind, drill.record_id))
+            return
+        from crm_tui.screens.reports.drill_list import DrillScreen
+
+        self.app.push_screen(DrillScreen(drill.kind, drill.query, event.tile.border_title or ""))
+
+    def action_next_tile(self) -> None:
+        self.focus_next(TileView)
+
+    def action_previous_tile(self) -> None:
+        self.focus_previous(TileView)
+
+    # --- choosing, keeping and sharing dashboards --------------------------
+
+    def action_reports(self) -> None:
+        from crm_tui.screens.reports.reports_list import ReportsScreen
+
+        self.app.push_screen(ReportsScreen())
+
+    def action_pick_dashboard(self) -> None:
+        from crm_tui.screens.reports.dashboard_setup import DashboardPicker
+
+        choices = calls.loaded(self, boards.available)
+        if choices:
+            self.app.push_screen(DashboardPicker(choices, self.board), self._picked)
+
+    def _picked(self, key: str | None) -> None:
+        if key:
+            calls.direct(self, lambda: boards.choose(key), "", self.show_board)
+
+    def action_choose_tiles(self) -> None:
+        from crm_tui.screens.reports.dashboard_setup import TilesModal
+
+        if self.board is not None:
+            self.app.push_screen(TilesModal(self.board), self._arranged)
+
+    def _arranged(self, board: boards.Dashboard | None) -> None:
+        if board is not None:
+            calls.direct(self, lambda: boards.choose(board.key), "", self.show_board)
+
+    def action_save_dashboard(self) -> None:
+        from crm_tui.screens.reports.dashboard_setup import save_dashboard
+
+        if self.board is not None:
+            save_dashboard(self, self.board.tiles, self._arranged)
+
+    def action_set_target(self) -> None:
+        from crm_tui.screens.reports.dashboard_setup import set_target
+
+        set_target(self, self.refresh_data)
