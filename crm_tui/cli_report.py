@@ -17,10 +17,11 @@ def reports(args) -> int:
     from crm_tui.services.reporting import saved
 
     for report in saved.visible():
-        name = report.key[len("builtin:") :] if report.id is None else report.name
-        whose = "built in" if report.id is None else f"{report.owner}, {report.scope}"
-        print(clean(f"{name:24}  {report.name} ({whose})" + (
-            f": {report.description}" if report.description else "")))  # fmt: skip
+        if report.id is None:
+            line = f"{report.key[len('builtin:') :]:24}  {report.name}: {report.description}"
+        else:
+            line = f"{report.name:24}  saved by {report.owner} ({report.scope})"
+        print(clean(line))
     return 0
 
 

@@ -118,6 +118,7 @@ def _seed_all(admin: User) -> None:
     from crm_tui.demo.history import add_departures, add_history, add_open_work
     from crm_tui.demo.kb import seed_kb
     from crm_tui.demo.marketing import seed_marketing
+    from crm_tui.demo.reporting import seed_reporting
     from crm_tui.demo.sales import seed_sales
     from crm_tui.demo.service import seed_service
 
@@ -133,3 +134,4 @@ def _seed_all(admin: User) -> None:
     seed_kb(ctx)
     seed_marketing(ctx)
     add_departures(ctx)
+    seed_reporting(ctx)

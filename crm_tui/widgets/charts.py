@@ -198,3 +198,32 @@ def progress(value, goal, width: int) -> Text:
     line.append("░" * (room - filled), style="dim")
     line.append("]" + text)
     return line
+
+
+def progress_rows(
+    rows: Sequence[tuple[str, object, object, str]], width: int, *, selected: int | None = None
+) -> list[Text]:
+    """One line per (label, value, goal, text): the label, a bar of the
+    value against its own goal with the share written out, and the text."""
+    label_w = min(max((cell_len(r[0]) for r in rows), default=4), max(width // 3, 6))
+    text_w = max((cell_len(r[3]) for r in rows), default=1)
+    room = max(width - label_w - text_w - 2, 8)
+    lines = []
+    for index, (label, value, goal, text) in enumerate(rows):
+        line = _label(label, label_w)
+        line.append(" ")
+        if goal and _number(goal) > 0:
+            share = _number(value) / _number(goal)
+            note = f" {round(share * 100)}%"
+            cells = max(room - len(note), 1)
+            filled = min(int(share * cells), cells)
+            line.append(FULL * filled, style="green" if share >= 1 else "cyan")
+            line.append("░" * (cells - filled), style="dim")
+            line.append(note)
+        else:
+            line.append("no target".ljust(room), style="dim")
+        line.append(" " + text.rjust(text_w))
+        if index == selected:
+            line.stylize("reverse")
+        lines.append(line)
+    return lines

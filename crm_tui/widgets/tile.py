@@ -114,8 +114,10 @@ class TileView(Widget, can_focus=True):
             won = self.data.figures[0].value if self.data.figures else None
             goal = self.data.figures[1].value if len(self.data.figures) > 1 else None
             head = charts.progress(won, goal, width)
-            texts = [(r.label, r.values[0], self._row_text(r)) for r in rows]
-            return [head, *charts.bars(texts, width, selected=selected)]
+            units = self.data.units or ("money",)
+            texts = [(r.label, r.values[0], r.values[1] if len(r.values) > 1 else None,
+                      self.write(r.values[0], units[0])) for r in rows]  # fmt: skip
+            return [head, *charts.progress_rows(texts, width, selected=selected)]
         if chart == "stacked" and any(r.parts for r in rows):
             texts = [(r.label, r.parts, self._row_text(r)) for r in rows]
             return charts.stacked(texts, width, selected=selected)
@@ -133,7 +135,7 @@ class TileView(Widget, can_focus=True):
         lines = [self._headline()] if self.data.figures else []
         if self.data.rows:
             columns = [c for c in self.data.columns if c]
-            if len(columns) > 1 and self.data.chart != "list":
+            if len(columns) > 1 and self.data.chart in ("bar", "stacked", "funnel"):
                 lines.append(Text(" · ".join(columns), style="dim", justify="right"))
             lines += self._chart(width)
             hidden = len(self.data.rows) - len(self._rows)

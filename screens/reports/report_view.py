@@ -27,6 +27,7 @@ from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import FittedTable
 
 CHART_ROWS = 10
+elapsed = time.monotonic  # how long a count takes is read from this clock
 _ORDER = ("bar", "stacked", "line", "funnel", "table")
 
 
@@ -103,7 +104,7 @@ class ReportScreen(Screen):
         """Count the report again, in a worker thread."""
         if self._stop is not None:
             return  # one run at a time
-        self._started, self._stopped = time.monotonic(), False
+        self._started, self._stopped = elapsed(), False
         self._read_at = db.generation()
         self._ticker = self.set_interval(0.1, self._tick)
         self._tick()
@@ -129,7 +130,7 @@ class ReportScreen(Screen):
             db.close_thread_connection()
 
     def _tick(self) -> None:
-        took = time.monotonic() - self._started
+        took = elapsed() - self._started
         line = Text(f"Counting … {took:.1f} s", style="bold")
         line.append(keys.fill("  ·  {screen.back} stops"), style="dim")
         self.query_one("#report-status", Static).update(line)
@@ -151,7 +152,7 @@ class ReportScreen(Screen):
     def _show(self, result: engine.Result) -> None:
         self._done_ticking()
         self.result = result
-        took = time.monotonic() - self._started
+        took = elapsed() - self._started
         self._fill_table(result)
         self._draw_chart()
         total = result.totals[0].count if result.totals else 0
@@ -169,11 +170,21 @@ class ReportScreen(Screen):
 
         headings, rows, kinds, self.sources = files.table_of(result)
         units = ["text"] * (len(headings) - len(result.columns)) + [c.unit for c in result.columns]
-        specs = [
-            Column(str(i), heading, 22 if unit == "text" else min(max(len(heading), 12), 28),
-                   right=unit != "text", keep_width=unit != "text")
-            for i, (heading, unit) in enumerate(zip(headings, units, strict=True))
-        ]  # fmt: skip
+        texts = [[writing.write(v, u) if u != "text" else str(v) for v, u in zip(row, units,
+                                                                                strict=True)]
+                 for row in rows]  # fmt: skip
+        widest = [max((len(t[i]) for t in texts), default=4) for i in range(len(headings))]
+        room = (self.size.width or self.app.size.width) - 2 * len(headings) - 2
+        full = [max(w, len(h)) for w, h in zip(widest, headings, strict=True)]
+        # amounts are never cut; headings are, when the whole table cannot fit
+        whole = sum(full) <= room
+        specs = []
+        for i, (heading, unit) in enumerate(zip(headings, units, strict=True)):
+            if unit == "text":
+                specs.append(Column(str(i), heading, full[i] if whole else max(widest[i], 8)))
+            else:
+                width = full[i] if whole else max(widest[i], min(len(heading), 12))
+                specs.append(Column(str(i), heading, width, right=True, keep_width=True))
         lines = []
         for row, kind in zip(rows, kinds, strict=True):
             style = "bold" if kind != "row" else ""

@@ -309,9 +309,11 @@ async def test_the_case_picker_gets_a_burst_typed_as_it_opens(db):
 
 
 # Modals that take single keys, not typed text: y/n, try again, reload or
-# overwrite, the key list, a list's views, a bulk action's report.
+# overwrite, the key list, a list's views, a bulk action's report, and the
+# pickers of a dashboard, a new report's records and a dashboard's tiles.
 SINGLE_KEY_MODALS = {
-    "ConfirmModal", "RetryModal", "ConflictModal", "HelpScreen", "ViewPicker", "ReportModal"
+    "ConfirmModal", "RetryModal", "ConflictModal", "HelpScreen", "ViewPicker", "ReportModal",
+    "DashboardPicker", "KindPicker", "TilesModal",
 }  # fmt: skip
 BURST_MODALS = {
     FormModal,
