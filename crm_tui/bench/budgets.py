@@ -20,6 +20,10 @@ IMPORT_ROWS_PER_S = 2000.0
 # (crm_tui/bench/marketing.py); a dynamic list counted over the contacts.
 DISTRIBUTE_PER_S = 500.0
 DYNAMIC_LIST_MS = 1000.0
+# A grouped report over the bench's big tables (1M contacts, 2M activities),
+# and one tile of a dashboard (crm_tui/bench/reporting.py).
+REPORT_MS = 500.0
+TILE_MS = 50.0
 RSS_MB = 150.0
 # A desk key, from its bytes to the settled screen in a real terminal
 # (crm_tui/bench/interact.py): the median and the p95 of its presses.
