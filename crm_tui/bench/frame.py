@@ -9,7 +9,8 @@ user and without a config file (`start`: another area to open on); `bare` is a p
 table on mount. Both run at 120x36 on a driver that turns every frame into
 terminal text, as for a terminal, and hands it to the probe instead. The
 clock stops once a frame with the table's rows has been drawn (its first
-row's text is in what was written), the same moment for both apps.
+row's text is in what was written), the same moment for both apps; on the
+dashboard, once a frame is drawn after every tile was read.
 
 One JSON line on stdout reports the time from process start (the parent's
 wall clock just before it spawned us) and from this module's first line to
@@ -95,13 +96,9 @@ def _terminal_driver():
 
 def first_row_text(screen) -> str | None:
     """The start of the first row's first non-empty cell in the screen's
-    table, once it has rows: the text a frame showing the rows contains (a
-    screen without a table, the dashboard, says its own)."""
+    table, once it has rows: the text a frame showing the rows contains."""
     from textual.widgets import DataTable
 
-    own = getattr(screen, "first_frame_text", None)
-    if own is not None:
-        return own()
     for table in screen.query(DataTable):
         if table.row_count:
             for cell in table.get_row_at(0):
@@ -214,8 +211,13 @@ def probe(
             frames[0] += 1
             if "wall" in seen:
                 return
-            marker = first_row_text(self.screen)
-            if marker is not None and marker in data:
+            ready = getattr(self.screen, "first_frame_ready", None)
+            if ready is not None:  # the dashboard: its tiles read, then drawn
+                shown = ready() and len(data) >= 100
+            else:
+                marker = first_row_text(self.screen)
+                shown = marker is not None and marker in data
+            if shown:
                 seen["wall"] = time.time()
                 seen["perf"] = time.perf_counter()
                 seen["cpu"] = _cpu_seconds()

@@ -1,7 +1,8 @@
 """The real app in a pseudo-terminal, for `crm-tui bench`'s interaction rows.
 
 `Terminal` starts `crm-tui --db PATH` (what cmd_run does, signed in as a
-bench user and with no config file) on its own pseudo-terminal of 120x36,
+bench user and with no config file, opening on the accounts list rather
+than the dashboard) on its own pseudo-terminal of 120x36,
 with Textual's own Linux driver, exactly as in a terminal window. A key is
 written as the bytes a terminal sends for it; the clock runs from that
 write to the last byte the app writes before it goes quiet (`QUIET_S` with
@@ -66,7 +67,10 @@ Input._toggle_cursor = lambda self: None
 TextArea._toggle_cursor_blink_visible = lambda self: None
 db, login, settings_file = sys.argv[1:4]
 args = cli_parser.parser().parse_args(["--db", db, "--config", settings_file])
-open_for_user(db, cli._settings(args), login=login)
+settings = cli._settings(args)
+if hasattr(settings, "start_area"):  # the desk keys start on the accounts list
+    settings.start_area = "accounts"
+open_for_user(db, settings, login=login)
 from crm_tui.app import CrmApp
 app = CrmApp()
 app.run()

@@ -1,7 +1,7 @@
 """The dashboard (area 0, and where the app opens by default): the tiles
-of the person's dashboard, drawn a tile a frame so the first shows at
-once, read again when anyone's change lands and every minute (what is
-overdue moves with the clock). ← → (or tab) move between tiles, ↑ ↓
+of the person's dashboard, all in the app's first frame and afterwards
+read again a tile a frame, when anyone's change lands and every minute
+(what is overdue moves with the clock). ← → (or tab) move between tiles, ↑ ↓
 between a tile's numbers, enter opens the records behind one."""
 
 from __future__ import annotations
@@ -77,32 +77,42 @@ class DashboardScreen(Screen):
             self.call_after_refresh(views[0].focus)
         self.refresh_data()
 
-    def first_frame_text(self) -> str | None:
-        """Text a frame showing the first tile's figures holds (the bench's
-        first-frame probe waits for it); None until they are read."""
-        views = self.tiles
-        data = views[0].data if views else None
-        if data is None:
-            return views[0].problem[:8] or None if views and views[0].problem else None
-        return (data.rows[0].label if data.rows else data.empty)[:8]
+    def first_frame_ready(self) -> bool:
+        """Whether every tile has been read (the bench's first-frame probe
+        stops at the frame drawn after that)."""
+        return bool(self._views) and all(v.data or v.problem for v in self._views)
 
     @property
     def tiles(self) -> list[TileView]:
         return self._views
 
     def refresh_data(self) -> None:
-        """Read every tile again, one a frame: the first tiles show while the
-        rest are read."""
+        """Read every tile again. The app's first screen reads them all after
+        its first layout, which Textual holds the first frame back for: the
+        first frame a person sees has its figures. Later, one a frame, so a
+        key pressed meanwhile is answered between two tiles."""
         if self.board is None:
             return
         self._read_at = db.generation()
         self._loading = 0
-        self.call_after_refresh(self._load_next)
+        if getattr(self.app, "laid_out", True):
+            self.call_after_refresh(self._load_next)
+        else:
+            self.call_after_refresh(self._load_all)
+
+    def _load_all(self) -> None:
+        while self._load_one():
+            pass
 
     def _load_next(self) -> None:
+        if self._load_one():
+            self.call_after_refresh(self._load_next)
+
+    def _load_one(self) -> bool:
+        """Read the next tile of this pass; False when none is left."""
         views = self.tiles
         if self.board is None or self._loading >= len(views):
-            return
+            return False
         index = self._loading
         self._loading += 1
         view, tile = views[index], self.board.tiles[index]
@@ -113,7 +123,7 @@ class DashboardScreen(Screen):
             if refusal is None:
                 raise
             view.show_problem(boards.CATALOGUE[tile.tile][0], str(refusal))
-        self.call_after_refresh(self._load_next)
+        return True
 
     def on_tile_view_drilled(self, event: TileView.Drilled) -> None:
         drill = event.drill

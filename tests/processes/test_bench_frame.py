@@ -42,7 +42,7 @@ def recording_driver():
 
 frame._terminal_driver = recording_driver
 frame.GIVE_UP_SECONDS = float(sys.argv[3])
-result = frame.probe(sys.argv[1], sys.argv[2])
+result = frame.probe(sys.argv[1], sys.argv[2], start=sys.argv[4])
 print(json.dumps({"result": result, "written": written}))
 """
 
@@ -64,9 +64,11 @@ def listed(tmp_path_factory) -> Path:
     return _database(tmp_path_factory.mktemp("frame") / "crm.db", names)
 
 
-def _recorded(mode: str, path: Path, give_up: float = 60.0) -> subprocess.CompletedProcess:
+def _recorded(
+    mode: str, path: Path, give_up: float = 60.0, start: str = ""
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", RECORDING, mode, str(path), str(give_up)],
+        [sys.executable, "-c", RECORDING, mode, str(path), str(give_up), start],
         capture_output=True,
         text=True,
         timeout=120,
@@ -74,27 +76,34 @@ def _recorded(mode: str, path: Path, give_up: float = 60.0) -> subprocess.Comple
     )
 
 
-@pytest.mark.parametrize("mode", ["app", "bare"])
-def test_the_clock_stops_at_the_first_frame_that_shows_the_rows(listed, mode):
-    done = _recorded(mode, listed)
+@pytest.mark.parametrize(
+    ("mode", "start", "shows", "screen"),
+    [
+        ("app", "accounts", "Account 0", "AccountsScreen"),
+        ("app", "", "Open deals", "DashboardScreen"),  # the pipeline tile's figures
+        ("bare", "", "Account 0", "Screen"),
+    ],
+)
+def test_the_clock_stops_at_the_first_frame_that_shows_the_rows(listed, mode, start, shows, screen):
+    done = _recorded(mode, listed, start=start)
     assert done.returncode == 0, done.stderr[-2000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
     stop = out["result"]["write_number"]
     before, at = out["written"][: stop - 1], out["written"][stop - 1]
-    # "Account 0" is the first row of both: the bench account list sorted by
-    # name, and the bare app's first cell
-    assert "Account 0" in at
-    assert not any("Account 0" in text for text in before)
+    # "Account 0" is the first row of both lists: the bench account list
+    # sorted by name, and the bare app's first cell; the dashboard's tiles
+    # have their figures
+    assert shows in at
+    assert not any(shows in text for text in before)
     # nor any other frame: what came before are the terminal's control codes,
     # so the first frame a person sees already shows the rows
     assert all(len(text) < 100 for text in before), [len(text) for text in before]
-    expected = "AccountsScreen" if mode == "app" else "Screen"
-    assert out["result"]["screen"] == expected
+    assert out["result"]["screen"] == screen
     assert out["result"]["cpu_ms"] > 0 and out["result"]["in_process_ms"] > 0
 
 
 def test_a_list_with_no_rows_fails_the_probe_instead_of_hanging(tmp_path):
-    done = _recorded("app", _database(tmp_path / "empty.db", []), give_up=1.0)
+    done = _recorded("app", _database(tmp_path / "empty.db", []), give_up=1.0, start="accounts")
     assert done.returncode != 0
     assert "no frame showed the table's rows" in done.stderr
 
@@ -129,7 +138,7 @@ def test_files_are_dropped_from_the_page_cache(tmp_path):
 def test_first_frame_warm_and_cold_make_three_report_lines(listed):
     measured = frames.first_frame(listed, runs=1, cold_runs=1)
     for part in (measured, measured["cold"]):
-        assert part["app"]["screen"] == "AccountsScreen" and part["bare"]["screen"] == "Screen"
+        assert part["app"]["screen"] == "DashboardScreen" and part["bare"]["screen"] == "Screen"
         assert part["ratio"] > 0
     assert measured["cold"]["files_dropped"] > 100
     assert measured["app"]["compiled"] == 0  # compile_bytecode ran first
