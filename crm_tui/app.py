@@ -43,6 +43,8 @@ CATALOGUES = [
      "marketing.lists_list", "MarketingListsScreen"),
     ("Sales literature", "Brochures, spec sheets, price sheets ({marketing.literature} in campaigns)",
      "marketing.literature_list", "LiteratureScreen"),
+    ("Reports", "Built-in and saved reports ({dashboard.reports} on the dashboard)",
+     "reports.reports_list", "ReportsScreen"),
     ("Custom fields", "Fields admins add to accounts, contacts, leads, opportunities, cases ...",
      "admin.custom_fields", "CustomFieldsScreen"),
     ("Import records", "From CSV, Excel or vCards: a dry run first, then import",

@@ -40,12 +40,13 @@ AREAS = (
     ("6", "Cases —"),
     ("7", "Knowledge —"),
     ("8", "Activities —"),
+    ("0", "Dashboard —"),
     ("1", "Accounts —"),
 )
 # Text that each tab of an account draws, whichever tab it comes from.
 TABS = ("Account number", "Job title", "Subject", "Attachment", "Field")
 ACTIONS = (
-    ("area", "area switch (1..8)"),
+    ("area", "area switch (0..8)"),
     ("filter", "filter keystroke, accounts (results shown)"),
     ("open", "open an account (enter on a list row)"),
     ("open_bench", "open the bench account (1,000 activities)"),
