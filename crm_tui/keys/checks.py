@@ -122,7 +122,7 @@ SCREENS: dict[str, Layout] = {
     "DrillScreen": Layout(("app", "drill_list"), _TABLE),
     "KindPicker": Layout(("prompt",)),
     "TilesModal": Layout(("tiles_modal",)),
-    "DashboardPicker": Layout(("prompt",)),
+    "DashboardPicker": Layout(("dashboard_picker",)),
     # the bases last: a clash is said on a screen a person knows
     "RecordListScreen": _list(),
     "RecordDetailScreen": _detail(),

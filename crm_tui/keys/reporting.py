@@ -42,6 +42,11 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("reports.export", "x", "export", "Export"),
         bind("reports.refresh", "r", "rerun", "Run again", show=False),
     ),
+    # DashboardPicker: the dashboards there are; enter opens one
+    "dashboard_picker": (
+        bind("form.cancel", "escape", "cancel", "Cancel"),
+        bind("dashboards.delete", "x", "delete", "Delete yours"),
+    ),
     # TilesModal: a dashboard's tiles beside every tile there is
     "tiles_modal": (
         bind("form.save", "ctrl+s", "save", "Keep", priority=True),

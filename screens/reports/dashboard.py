@@ -157,6 +157,11 @@ class DashboardScreen(Screen):
     def _picked(self, key: str | None) -> None:
         if key:
             calls.direct(self, lambda: boards.choose(key), "", self.show_board)
+            return
+        # the one shown may have been deleted meanwhile: open on what is current
+        now = calls.loaded(self, boards.current)
+        if now is not None and self.board is not None and now.key != self.board.key:
+            self.show_board(now)
 
     def action_choose_tiles(self) -> None:
         from crm_tui.screens.reports.dashboard_setup import TilesModal

@@ -24,10 +24,11 @@ from crm_tui.widgets.record_form import FieldSpec
 
 
 class DashboardPicker(ModalScreen[str | None]):
-    """Dismisses with the key of the dashboard to open, or None."""
+    """Dismisses with the key of the dashboard to open, or None; x deletes
+    one of the person's own (asking first)."""
 
     CSS_PATH = styles.path("modals.tcss")
-    BINDINGS = keys.bindings("prompt")
+    BINDINGS = keys.bindings("dashboard_picker")
 
     def __init__(self, choices: list[boards.Dashboard], current) -> None:
         super().__init__()
@@ -45,7 +46,8 @@ class DashboardPicker(ModalScreen[str | None]):
                 line.append(f"  {whose}", style="dim")
                 options.append(Option(line, id=board.key))
             yield OptionList(*options, id="dashboards")
-            yield Static(Text(keys.fill("enter opens · {form.cancel} close"), style="dim"),
+            yield Static(Text(keys.fill("enter opens · {dashboards.delete} deletes yours · "
+                                        "{form.cancel} close"), style="dim"),
                          classes="modal-keys")  # fmt: skip
 
     def on_mount(self) -> None:
@@ -56,6 +58,27 @@ class DashboardPicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_delete(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        board = self.choices[options.highlighted]
+        if board.id is None:
+            self.notify("A built-in dashboard cannot be deleted.", severity="warning")
+            return
+
+        def gone(_) -> None:
+            self.choices = [c for c in self.choices if c.key != board.key]
+            options.remove_option(board.key)
+
+        calls.confirm_then(
+            self,
+            Text.assemble("Delete the dashboard ", safe_line(board.name), "?"),
+            lambda: boards.delete(board.key),
+            done_text=Text.assemble("Deleted ", safe_line(board.name)),
+            done=gone,
+        )
 
 
 def _tile_label(tile: Tile) -> Text:

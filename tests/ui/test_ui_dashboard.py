@@ -13,7 +13,7 @@ from ui_support import screen_text, shown_record, wait_until
 from crm_tui.app import CrmApp
 from crm_tui.db import database
 from crm_tui.screens.reports.dashboard import DashboardScreen
-from crm_tui.screens.reports.dashboard_setup import TilesModal
+from crm_tui.screens.reports.dashboard_setup import DashboardPicker, TilesModal
 from crm_tui.screens.reports.drill_list import DrillScreen
 from crm_tui.screens.reports.report_builder import KindPicker
 from crm_tui.screens.reports.report_view import ReportScreen
@@ -118,6 +118,13 @@ async def test_tiles_are_chosen_arranged_and_kept_as_the_persons_own(db):
         assert len(screen.board.tiles) == before
         assert screen.board.tiles[-1].tile == "recent"
         assert boards.current().key == screen.board.key  # opened on next time
+        await pilot.press("D")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, DashboardPicker))
+        picker = app.screen.query_one(OptionList)
+        picker.highlighted = picker.option_count - 1  # the person's own come last
+        await pilot.press("x", "y", "escape")
+        assert await wait_until(pilot, lambda: screen.board.name == "Manager's desk")
+        assert "My dashboard" not in [d.name for d in boards.available()]
 
 
 async def test_a_report_run_drilled_built_and_saved(db):
