@@ -51,7 +51,9 @@ class DashboardPicker(ModalScreen[str | None]):
                          classes="modal-keys")  # fmt: skip
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -120,13 +122,17 @@ class TilesModal(ModalScreen[boards.Dashboard | None]):
         with Vertical(classes="modal-box", id="tiles-box"):
             yield Static(Text.assemble(("Tiles of ", "bold"), safe_line(self.board.name, "bold")))
             with Horizontal(id="tiles-lists"):
-                yield OptionList(id="tiles-chosen")
-                yield OptionList(*(Option(_tile_label(t)) for t in self.available),
-                                 id="tiles-available")  # fmt: skip
+                with Vertical():
+                    yield Static(Text("On the dashboard", style="dim"))
+                    yield OptionList(id="tiles-chosen")
+                with Vertical():
+                    yield Static(Text("Add a tile", style="dim"))
+                    yield OptionList(*(Option(_tile_label(t)) for t in self.available),
+                                     id="tiles-available")  # fmt: skip
             yield Static(id="tiles-note")
             yield Static(Text(keys.fill(
-                "tab switches · enter adds · {tiles.remove} takes off · {tiles.up}/{tiles.down} "
-                "move · {form.save} keep · {form.cancel} cancel"), style="dim"),
+                "enter adds · {tiles.remove} off · {tiles.up} {tiles.down} move · "
+                "{form.save} keep · {form.cancel} cancel · tab: the other list"), style="dim"),
                 classes="modal-keys")  # fmt: skip
 
     def on_mount(self) -> None:

@@ -53,7 +53,9 @@ class KindPicker(ModalScreen[str | None]):
                          classes="modal-keys")  # fmt: skip
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
