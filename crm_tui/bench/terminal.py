@@ -153,7 +153,11 @@ class Terminal:
         self._home = tempfile.TemporaryDirectory(prefix="crm-tui-bench-tty-")
 
     def __enter__(self) -> Terminal:
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()  # an app that never drew what was asked is not left running
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
