@@ -69,6 +69,8 @@ def local_day_sql(column: str, is_time: bool, zone: dt.tzinfo) -> str:
     if not is_time:
         return f"substr({column}, 1, 10)"
     shift = _shift_case(column, zone)
+    if shift == "0":  # a zone at UTC all along: the stored day is the local one
+        return f"substr({column}, 1, 10)"
     if is_postgres():
         return (
             f"to_char(CAST({column} AS timestamp) + ({shift}) * interval '1 minute', 'YYYY-MM-DD')"
