@@ -121,6 +121,7 @@ SCREENS: dict[str, Layout] = {
     "ReportScreen": Layout(("app", "report_view")),
     "DrillScreen": Layout(("app", "drill_list"), _TABLE),
     "KindPicker": Layout(("prompt",)),
+    "Picker": Layout(("prompt",)),
     "TilesModal": Layout(("tiles_modal",)),
     "DashboardPicker": Layout(("dashboard_picker",)),
     # the bases last: a clash is said on a screen a person knows

@@ -4,9 +4,6 @@ attachment."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from crm_tui.errors import ValidationError
 from crm_tui.services import session
 
@@ -29,24 +26,14 @@ def to_file(kind: str, record_id: int, typed_path: str) -> tuple[str, list[str]]
     """Write the document's PDF to a new file at `typed_path` (a folder: a
     file named for the document in it), readable by its owner alone; never
     over an existing file. Returns (the path, what could not be printed)."""
-    if not typed_path.strip():
-        raise ValidationError({"file": "name the file to write"})
+    from crm_tui.services import new_files
+
+    path = new_files.path_of(typed_path)
     title, content, said = pdf_of(kind, record_id)
-    path = Path(typed_path.strip()).expanduser()
     if path.is_dir():
         path = path / file_name(title)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise ValidationError({"file": f"{path} exists: choose another name"}) from None
-    except OSError as exc:
-        raise ValidationError({"file": f"cannot write {path}: {exc.strerror}"}) from None
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    with new_files.owner_only(path, binary=True) as out:
+        out.write(content)
     return str(path), said
 
 

@@ -15,20 +15,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from crm_tui import meta
 from crm_tui.db import database
 from crm_tui.errors import NotFound, ValidationError
 from crm_tui.meta import Attribute, AttributeType
-from crm_tui.services import access, custom_defs
+from crm_tui.services import access, custom_defs, new_files
 from crm_tui.text import clean
 
 # What makes a spreadsheet run a cell as a formula (OWASP "CSV injection");
@@ -373,26 +371,13 @@ def to_new_file(
     name says (.csv, .json, .xlsx, .vcf), readable by its owner alone: it
     holds customers' data. An existing file is never overwritten, and a
     failed export leaves no half-written file. Returns (rows, path)."""
-    if not typed_path.strip():
-        raise ValidationError({"file": "name the file to write"})
-    path = Path(typed_path.strip()).expanduser()
+    path = new_files.path_of(typed_path)
     fmt = fmt or FORMATS.get(path.suffix.lower(), "csv")
     if fmt == "vcf" and what != "contacts":
         raise ValidationError({"file": "only contacts are written as vCards (.vcf)"})
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise ValidationError({"file": f"{path} exists: choose another name"}) from None
-    except OSError as exc:
-        raise ValidationError({"file": f"cannot write {path}: {exc.strerror}"}) from None
-    try:
+    with new_files.owner_only(path, binary=fmt == "xlsx") as out:
         if fmt == "xlsx":
-            with os.fdopen(fd, "wb") as binary:
-                count = write_xlsx(what, binary, view=view, ids=ids)
+            count = write_xlsx(what, out, view=view, ids=ids)
         else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                count = write(what, out, fmt, view=view, ids=ids)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+            count = write(what, out, fmt, view=view, ids=ids)
     return count, str(path)

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from crm_tui import keys, styles
 from crm_tui.screens.common import calls
 from crm_tui.screens.common.form_modal import form_modal
+from crm_tui.screens.reports.picker import Picker
 from crm_tui.services import dates, session, sharing, users
 from crm_tui.services.dashboards import boards, targets, tiles
 from crm_tui.services.dashboards.boards import Tile
@@ -23,43 +24,24 @@ from crm_tui.text import safe_line
 from crm_tui.widgets.record_form import FieldSpec
 
 
-class DashboardPicker(ModalScreen[str | None]):
+class DashboardPicker(Picker):
     """Dismisses with the key of the dashboard to open, or None; x deletes
     one of the person's own (asking first)."""
 
-    CSS_PATH = styles.path("modals.tcss")
     BINDINGS = keys.bindings("dashboard_picker")
 
     def __init__(self, choices: list[boards.Dashboard], current) -> None:
-        super().__init__()
-        self.choices, self.current = choices, current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box picker-box"):
-            yield Static(Text("Dashboards", style="bold"))
-            options = []
-            for board in self.choices:
-                line = Text("● " if self.current and board.key == self.current.key else "  ")
-                line.append_text(safe_line(board.name))
-                whose = "built in" if board.id is None else (
-                    f"{board.owner} · {sharing.SCOPES[board.scope].lower()}")  # fmt: skip
-                line.append(f"  {whose}", style="dim")
-                options.append(Option(line, id=board.key))
-            yield OptionList(*options, id="dashboards")
-            yield Static(Text(keys.fill("enter opens · {dashboards.delete} deletes yours · "
-                                        "{form.cancel} close"), style="dim"),
-                         classes="modal-keys")  # fmt: skip
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        options.highlighted = 0
-        options.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        options = []
+        for board in choices:
+            line = Text("● " if current and board.key == current.key else "  ")
+            line.append_text(safe_line(board.name))
+            whose = "built in" if board.id is None else (
+                f"{board.owner} · {sharing.SCOPES[board.scope].lower()}")  # fmt: skip
+            line.append(f"  {whose}", style="dim")
+            options.append(Option(line, id=board.key))
+        super().__init__("Dashboards", options,
+                         "enter opens · {dashboards.delete} deletes yours · {form.cancel} close")  # fmt: skip
+        self.choices = choices
 
     def action_delete(self) -> None:
         options = self.query_one(OptionList)

@@ -8,15 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from crm_tui import keys, meta, styles
+from crm_tui import meta
 from crm_tui.errors import ValidationError
 from crm_tui.screens.common.form_modal import form_modal
+from crm_tui.screens.reports.picker import Picker
 from crm_tui.services.reporting.spec import (
     BUCKETS,
     CHARTS,
@@ -39,29 +36,12 @@ def reportable() -> list[meta.Kind]:
     return [k for k in meta.kinds() if k.owned and groupable(k.name)]
 
 
-class KindPicker(ModalScreen[str | None]):
+class KindPicker(Picker):
     """Which records a new report counts."""
 
-    CSS_PATH = styles.path("modals.tcss")
-    BINDINGS = keys.bindings("prompt")
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box picker-box"):
-            yield Static(Text("A new report counts …", style="bold"))
-            yield OptionList(*(Option(k.plural, id=k.name) for k in reportable()), id="kinds")
-            yield Static(Text(keys.fill("enter chooses · {form.cancel} cancel"), style="dim"),
-                         classes="modal-keys")  # fmt: skip
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        options.highlighted = 0
-        options.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def __init__(self) -> None:
+        options = [Option(k.plural, id=k.name) for k in reportable()]
+        super().__init__("A new report counts …", options, "enter chooses · {form.cancel} cancel")
 
 
 def _specs(kind: str) -> list[FieldSpec]:

@@ -313,7 +313,7 @@ async def test_the_case_picker_gets_a_burst_typed_as_it_opens(db):
 # pickers of a dashboard, a new report's records and a dashboard's tiles.
 SINGLE_KEY_MODALS = {
     "ConfirmModal", "RetryModal", "ConflictModal", "HelpScreen", "ViewPicker", "ReportModal",
-    "DashboardPicker", "KindPicker", "TilesModal",
+    "Picker", "DashboardPicker", "KindPicker", "TilesModal",
 }  # fmt: skip
 BURST_MODALS = {
     FormModal,

@@ -142,29 +142,13 @@ def to_new_file(result: Result, typed_path: str, title: str) -> tuple[int, str]:
     """Write the report to a new file named `typed_path` (CSV, or as its
     name says: .xlsx, .json), readable by its owner alone; an existing file
     is never overwritten, a failed write leaves none. Returns (rows, path)."""
-    import os
-    from pathlib import Path
+    from crm_tui.services import new_files
 
-    from crm_tui.errors import ValidationError
-
-    if not typed_path.strip():
-        raise ValidationError({"file": "name the file to write"})
-    path = Path(typed_path.strip()).expanduser()
+    path = new_files.path_of(typed_path)
     fmt = FORMATS.get(path.suffix.lower(), "csv")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise ValidationError({"file": f"{path} exists: choose another name"}) from None
-    except OSError as exc:
-        raise ValidationError({"file": f"cannot write {path}: {exc.strerror}"}) from None
-    try:
+    with new_files.owner_only(path, binary=fmt == "xlsx") as out:
         if fmt == "xlsx":
-            with os.fdopen(fd, "wb") as binary:
-                count = write_xlsx(result, binary, title)
+            count = write_xlsx(result, out, title)
         else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                count = (write_json if fmt == "json" else write_csv)(result, out)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+            count = (write_json if fmt == "json" else write_csv)(result, out)
     return count, str(path)
