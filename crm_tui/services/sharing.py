@@ -5,6 +5,7 @@ admin managing them reaches anyone's."""
 
 from __future__ import annotations
 
+from crm_tui.db import dict_rows
 from crm_tui.errors import PermissionDenied
 from crm_tui.services import session
 
@@ -40,3 +41,22 @@ def may_change(owner_id: int, owner: str, name: str, noun: str) -> None:
     me = session.current_user()
     if owner_id != me.id and me.role != "admin":
         raise PermissionDenied(f"{name!r} is {owner}'s {noun}: only they change it")
+
+
+def name_and_scope_errors(
+    table: str, noun: str, name: str, scope: str, owner_id: int, *, limit: int, except_id=None
+) -> dict[str, str]:
+    """What is wrong with a shared thing's name (none, too long, the owner's
+    other one of `table` already has it) and scope, by field."""
+    errors = {}
+    if not name:
+        errors["name"] = f"a {noun} needs a name"
+    elif len(name) > limit:
+        errors["name"] = f"at most {limit} characters"
+    else:
+        taken = dict_rows(f"SELECT id, name FROM {table} WHERE owner_id = ?", [owner_id])
+        if any(r["name"].casefold() == name.casefold() and r["id"] != except_id for r in taken):
+            errors["name"] = f"there is already a {noun} called {name!r}"
+    if scope not in SCOPES:
+        errors["scope"] = f"{scope!r} is not one of: {', '.join(SCOPES)}"
+    return errors

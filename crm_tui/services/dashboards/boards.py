@@ -153,13 +153,9 @@ def choose(key: str) -> Dashboard:
 
 
 def _checked(name: str, chosen: tuple[Tile, ...], scope: str, owner_id: int, except_id=None):
-    errors = {}
-    if not name:
-        errors["name"] = "a dashboard needs a name"
-    elif len(name) > NAME_LIMIT:
-        errors["name"] = f"at most {NAME_LIMIT} characters"
-    if scope not in sharing.SCOPES:
-        errors["scope"] = f"{scope!r} is not one of: {', '.join(sharing.SCOPES)}"
+    errors = sharing.name_and_scope_errors(
+        "dashboard", "dashboard", name, scope, owner_id, limit=NAME_LIMIT, except_id=except_id
+    )
     if not chosen:
         errors["tiles"] = "choose at least one tile"
     elif len(chosen) > MAX_TILES:
@@ -178,11 +174,6 @@ def _checked(name: str, chosen: tuple[Tile, ...], scope: str, owner_id: int, exc
                 saved.get(tile.report)
             except NotFound as exc:
                 errors["tiles"] = str(exc)
-    taken = dict_rows("SELECT id, name FROM dashboard WHERE owner_id = ?", [owner_id])
-    if name and any(
-        r["name"].casefold() == name.casefold() and r["id"] != except_id for r in taken
-    ):
-        errors["name"] = f"there is already a dashboard called {name!r}"
     if errors:
         raise ValidationError(errors)
 

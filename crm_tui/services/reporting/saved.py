@@ -71,22 +71,13 @@ def by_name(name: str) -> SavedReport:
 
 
 def _checked(name: str, spec: Spec, scope: str, owner_id: int, except_id=None) -> Spec:
-    errors = {}
-    if not name:
-        errors["name"] = "a report needs a name"
-    elif len(name) > NAME_LIMIT:
-        errors["name"] = f"at most {NAME_LIMIT} characters"
-    if scope not in sharing.SCOPES:
-        errors["scope"] = f"{scope!r} is not one of: {', '.join(sharing.SCOPES)}"
+    errors = sharing.name_and_scope_errors(
+        "saved_report", "report", name, scope, owner_id, limit=NAME_LIMIT, except_id=except_id
+    )
     try:
         spec = check(spec)
     except ValidationError as exc:
         errors.update(exc.errors)
-    taken = dict_rows("SELECT id, name FROM saved_report WHERE owner_id = ?", [owner_id])
-    if name and any(
-        r["name"].casefold() == name.casefold() and r["id"] != except_id for r in taken
-    ):
-        errors["name"] = f"there is already a report called {name!r}"
     if errors:
         raise ValidationError(errors)
     return spec
