@@ -315,7 +315,8 @@ def recent(scope: str = "me", limit: int = 8) -> TileData:
 
 def report(key: str, scope: str = "me") -> TileData:
     """A saved or built-in report as a tile: its first groups and their
-    figures, drawn as the report's chart."""
+    figures, drawn as the report's chart (`scope` is the report's own
+    query's to say: a tile of it takes none)."""
     from crm_tui.services.reporting import saved
 
     chosen = saved.get(key)

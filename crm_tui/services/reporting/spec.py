@@ -7,7 +7,7 @@ numbers and money). Checked against the record metadata, kept as JSON.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from crm_tui import meta
 from crm_tui.errors import NotFound, ValidationError
@@ -53,12 +53,10 @@ class Spec:
     top: int = 0  # keep this many first-level groups, the rest as one "Others"
     chart: str = "bar"
     fill: bool = True  # periods with no records between the first and last shown as 0
-    extra: dict = field(default_factory=dict, compare=False)
 
     def to_json(self) -> str:
         """The spec as stored with a saved report."""
         data = asdict(self)
-        data.pop("extra")
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -176,7 +174,6 @@ def check(spec: Spec) -> Spec:
         spec.top,
         spec.chart,
         spec.fill,
-        spec.extra,
     )
 
 
