@@ -34,6 +34,7 @@ class DashboardScreen(Screen):
         self._read_at: int | None = None
         self._loading = 0  # the next tile to read on this pass
         self._views: list[TileView] = []
+        self._stale = False  # a minute passed while it was out of sight
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -47,10 +48,23 @@ class DashboardScreen(Screen):
         self.title = "Dashboard"
         self._fit_columns()
         self.show_board(calls.loaded(self, boards.current))
-        self.set_interval(REFRESH_SECONDS, self.refresh_data)
+        self.set_interval(REFRESH_SECONDS, self._tick)
 
     def on_resize(self) -> None:
         self._fit_columns()
+
+    def _tick(self) -> None:
+        # what is overdue moves with the clock; a dashboard out of sight
+        # reads nothing, and reads again when it is shown
+        if self.is_current:
+            self.refresh_data()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale or self._read_at != db.generation():
+            self._stale = False
+            self.refresh_data()
 
     def _fit_columns(self) -> None:
         grid = self.query_one("#tiles", Grid)
