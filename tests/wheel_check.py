@@ -27,6 +27,10 @@ async def main():
     app = CrmApp()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        assert app.screen.__class__.__name__ == "DashboardScreen", app.screen
+        assert all(tile.data is not None for tile in app.screen.tiles), "a tile was not read"
+        await pilot.press("1")
+        await pilot.pause()
         assert app.screen.__class__.__name__ == "AccountsScreen", app.screen
         assert app.screen.table.loaded_count > 0, "no accounts listed"
         await pilot.press("enter")
@@ -38,6 +42,12 @@ async def main():
         await pilot.press("question_mark")
         await pilot.pause()
         await pilot.press("escape")
+    # the printing dependencies and fonts came with the install
+    from crm_tui import printing
+    from crm_tui.db import dict_rows
+    quote = dict_rows("SELECT id FROM quote ORDER BY id LIMIT 1")[0]["id"]
+    title, content, said = printing.pdf_of("quote", quote)
+    assert content.startswith(b"%PDF") and said == [], said
     return 0
 
 sys.exit(asyncio.run(main()))
