@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from crm_tui.errors import ValidationError
 from crm_tui.printing.document import Printed
 from crm_tui.text import clean
 
@@ -45,7 +46,7 @@ def fonts(settings: dict) -> tuple[str, str] | None:
     if regular:
         path = Path(regular).expanduser()
         if not path.is_file():
-            raise FileNotFoundError(f"[documents] font {regular!r} is not a file")
+            raise ValidationError({"font": f"[documents] font {regular!r} is not a file"})
         return str(path), str(Path(bold).expanduser()) if bold else str(path)
     for place in FONT_PLACES:
         found, strong = Path(place.format("")), Path(place.format("-Bold"))

@@ -40,6 +40,7 @@ class TileView(Widget, can_focus=True):
         self.data = None
         self.problem = ""
         self.cursor = 0
+        self.heading = ""
 
     # --- what it shows --------------------------------------------------
 
@@ -47,14 +48,20 @@ class TileView(Widget, can_focus=True):
         """Draw `data` (a tile's figures and rows), keeping the cursor."""
         self.data, self.problem = data, ""
         self.cursor = min(self.cursor, max(len(self.items) - 1, 0))
-        self.border_title = data.title
+        self.name_title(data.title)
         self.refresh(layout=True)
 
     def show_problem(self, title: str, problem: str) -> None:
         """Say why the tile has nothing to show (a report gone, a fault)."""
         self.data, self.problem = None, problem
-        self.border_title = title
+        self.name_title(title)
         self.refresh(layout=True)
+
+    def name_title(self, title: str) -> None:
+        """The tile's title on its border: people's text (a report's name),
+        shown literally, never read as markup."""
+        self.heading = title
+        self.border_title = safe_line(title)
 
     @property
     def items(self) -> list:

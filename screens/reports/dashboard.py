@@ -81,7 +81,7 @@ class DashboardScreen(Screen):
         grid.remove_children()
         views = [TileView(i, writing.write, classes="tile") for i in range(len(board.tiles))]
         for view, tile in zip(views, board.tiles, strict=True):
-            view.border_title = boards.CATALOGUE.get(tile.tile, ("…",))[0]
+            view.name_title(boards.CATALOGUE.get(tile.tile, ("…",))[0])
         self._views = views
         grid.mount_all(views)
         bar = Text(board.name, style="bold")
@@ -146,7 +146,7 @@ class DashboardScreen(Screen):
             return
         from crm_tui.screens.reports.drill_list import DrillScreen
 
-        self.app.push_screen(DrillScreen(drill.kind, drill.query, event.tile.border_title or ""))
+        self.app.push_screen(DrillScreen(drill.kind, drill.query, event.tile.heading))
 
     def action_next_tile(self) -> None:
         self.focus_next(TileView)

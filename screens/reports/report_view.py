@@ -323,7 +323,8 @@ class ReportScreen(Screen):
             form_modal(self.app, "Export the report", [spec],
                        lambda typed: files.to_new_file(result, typed["file"] or "", title),
                        save_label="write"),
-            lambda done: done and self.notify(f"{done[0]:,} rows written to {done[1]}"),
+            lambda done: done and self.notify(Text.assemble(f"{done[0]:,} rows written to ",
+                                                            safe_line(done[1]))),
         )  # fmt: skip
 
 

@@ -79,7 +79,7 @@ def test_found_by_number_and_revision_and_never_over_a_file(quote, tmp_path):
 
 def test_without_a_unicode_font_latin_prints_and_it_is_said(quote, tmp_path):
     session.settings().documents = {"font": str(tmp_path / "missing.ttf")}
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(ValidationError, match="is not a file"):
         printing.pdf_of("quote", quote.id)
     printed = document.gather("quote", quote.id)
     sheet = pdf._Sheet(None)

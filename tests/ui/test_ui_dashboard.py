@@ -218,3 +218,22 @@ async def test_a_quote_printed_from_its_page(db, tmp_path):
         await pilot.press("P")
         await _form(pilot, file=str(target))  # never over a file: said in the form
         assert await wait_until(pilot, lambda: "exists" in screen_text(app))
+
+
+async def test_names_people_typed_are_shown_as_written_never_as_markup(db):
+    _on_dashboard()
+    hostile = "[@click=app.quit]Pipeline[/] [b]x"
+    report = saved.save(hostile, saved.by_name("pipeline").spec)
+    acme = accounts.create({"name": "[red]Acme[/]"})
+    opportunities.create({"name": "Deal", "account_id": acme.id, "estimated_revenue": "10"})
+    boards.choose(boards.save("[/]Board", (boards.Tile("report", report=report.key),)).key)
+    app = CrmApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        assert hostile in screen_text(app) and "[/]Board" in screen_text(app)
+        await pilot.press("enter")  # the report's total: its records
+        assert await wait_until(pilot, lambda: isinstance(app.screen, DrillScreen))
+        assert app.screen.title == hostile and app.is_running
+        await pilot.press("escape", "r")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        assert hostile in screen_text(app)
