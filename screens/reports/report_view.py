@@ -70,7 +70,6 @@ class ReportScreen(Screen):
         self._stop = None  # interrupts the worker's statement
         self._stopped = False
         self._ticker = None
-        self._read_at: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -105,7 +104,6 @@ class ReportScreen(Screen):
         if self._stop is not None:
             return  # one run at a time
         self._started, self._stopped = elapsed(), False
-        self._read_at = db.generation()
         self._ticker = self.set_interval(0.1, self._tick)
         self._tick()
         self.run_worker(self._count, thread=True, exclusive=True, group="report")
@@ -113,8 +111,8 @@ class ReportScreen(Screen):
     def action_rerun(self) -> None:
         self.rerun()
 
-    def refresh_data(self) -> None:
-        self.rerun()
+    # No refresh_data: a report may take seconds, and colleagues commit every
+    # second on a busy desk; it says when it was counted, and r counts again.
 
     def _count(self) -> None:
         spec = self.spec
@@ -159,6 +157,7 @@ class ReportScreen(Screen):
         noun = display.kind_noun(self.spec.kind, plural=total != 1)
         line = Text(f"{total:,} {noun}", style="bold")
         line.append(f"  ·  counted in {took * 1000:,.0f} ms", style="dim")
+        line.append(keys.fill("  ·  {reports.refresh} counts again"), style="dim")
         if result.zone:
             line.append(f"  ·  days in {result.zone}", style="dim")
         self.query_one("#report-status", Static).update(line)
