@@ -12,7 +12,7 @@ import pytest
 from crm_tui.db import database, write
 from crm_tui.errors import NotFound, PermissionDenied, ValidationError
 from crm_tui.services import dates, session, users
-from crm_tui.services.customers import accounts, activities
+from crm_tui.services.customers import accounts, activities, contacts
 from crm_tui.services.dashboards import boards, targets, tiles
 from crm_tui.services.dashboards.boards import Tile
 from crm_tui.services.reporting import engine
@@ -168,3 +168,30 @@ def test_dashboards_by_role_chosen_kept_and_shared(db):
     assert boards.current().name == "Sales desk"
     with pytest.raises(NotFound):
         boards.get(mine.key)
+
+
+def test_a_team_tile_counts_only_what_the_person_may_read(db):
+    from crm_tui.services import roles
+
+    users.add("rana", "Rana Sales", "sales")
+    users.add("omid", "Omid Sales", "sales")
+    for login in ("rana", "omid"):
+        users.set_team(login, "north")
+    for login in ("rana", "omid"):
+        session.sign_in(login)
+        activities.log("task", f"{login}'s task")
+        accounts.create({"name": f"{login}'s account"})
+        contacts.create({"last_name": f"{login}'s contact"})
+    session.sign_in("tester")  # the admin
+    roles.set_depth("sales", "activity", "read", "own")
+    roles.set_depth("sales", "account", "read", "own")
+    session.sign_in("rana")
+    counted = tiles.activities("team")
+    assert sum(r.values[0] for r in counted.rows) == 1
+    every_number_drills_to_its_records(counted)
+    session.sign_in("omid")
+    assert [r.label for r in tiles.recent().rows] == ["omid's contact", "omid's account"]
+    with write():  # the account passes to rana: omid no longer reads it
+        database.execute_sql("UPDATE account SET owner_id = ? WHERE owner_id = ?",
+                             [users.get("rana").id, users.get("omid").id])  # fmt: skip
+    assert [r.label for r in tiles.recent().rows] == ["omid's contact"]

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from crm_tui import meta
 from crm_tui.db import dict_rows
+from crm_tui.errors import NotFound, PermissionDenied
 from crm_tui.services import dates, records, session
 
 SCOPES = {"me": "Mine", "team": "My team's"}
@@ -80,6 +81,14 @@ def owner_query(scope: str) -> str:
     return "owner:" + ",".join(f"#{i}" for i in ids)
 
 
+def _readable(kind: str, alias: str) -> str:
+    """The access condition on `kind`'s rows as " AND ...", or ""."""
+    from crm_tui.services.reporting.engine import readable_sql
+
+    condition = readable_sql(kind, alias)
+    return f" AND {condition}" if condition else ""
+
+
 def _stored(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
@@ -98,11 +107,12 @@ def activities(scope: str = "me") -> TileData:
              for d in (today, today + dt.timedelta(days=1), week_end)]  # fmt: skip
     ids = people(scope)
     marks = ", ".join("?" * len(ids))
+    readable = _readable("activity", "r")
     rows = dict_rows(
         "SELECT CASE WHEN due_at IS NULL THEN 'none' WHEN due_at < ? THEN 'overdue' "
         "WHEN due_at < ? THEN 'today' WHEN due_at < ? THEN 'week' ELSE 'later' END AS b, "
-        f"count(*) AS n FROM activity WHERE owner_id IN ({marks}) "
-        "AND state IN ('open', 'scheduled') GROUP BY 1",
+        f"count(*) AS n FROM activity r WHERE r.owner_id IN ({marks}) "
+        f"AND r.state IN ('open', 'scheduled'){readable} GROUP BY 1",
         [*edges, *ids],
     )
     found = {r["b"]: int(r["n"]) for r in rows}
@@ -189,9 +199,10 @@ def case_sla(scope: str = "me") -> TileData:
     ids = people(scope)
     marks = ", ".join("?" * len(ids))
     soonest = dict_rows(
-        'SELECT id, number, title, next_breach_at FROM "case" '
-        f"WHERE owner_id IN ({marks}) AND state = 'active' AND next_breach_at IS NOT NULL "
-        "AND paused_since IS NULL ORDER BY next_breach_at LIMIT 1",
+        "SELECT r.id AS id, r.number AS number, r.title AS title, "
+        'r.next_breach_at AS next_breach_at FROM "case" r '
+        f"WHERE r.owner_id IN ({marks}) AND r.state = 'active' AND r.next_breach_at IS NOT NULL "
+        f"AND r.paused_since IS NULL{_readable('case', 'r')} ORDER BY r.next_breach_at LIMIT 1",
         ids,
     )
     if soonest:
@@ -302,9 +313,11 @@ def recent(scope: str = "me", limit: int = 8) -> TileData:
         kind = row["record_type"]
         if kind not in openable:
             continue
-        title = records.title_of(kind, int(row["record_id"]))
-        if title.startswith("(deleted"):
+        try:  # gone since, or no longer the person's to read: not named
+            record = records.require(kind, int(row["record_id"]))
+        except (NotFound, PermissionDenied):
             continue
+        title = getattr(record, meta.kind(kind).title)
         data.rows.append(TileRow(title, (meta.kind(kind).label,),
                                  Drill(kind, "", int(row["record_id"]))))  # fmt: skip
         if len(data.rows) >= limit:
