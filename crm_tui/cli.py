@@ -410,26 +410,17 @@ def cmd_bench(args) -> int:
     return bench.main(args.bench_args)
 
 
-def cmd_send(args) -> int:
-    from crm_tui import cli_mail
+def _opened(module: str, function: str):
+    """A command that opens the database, then runs `function` of
+    crm_tui.`module` (imported for that command alone)."""
 
-    _open(args, _settings(args))
-    return cli_mail.send(args)
+    def command(args) -> int:
+        import importlib
 
+        _open(args, _settings(args))
+        return getattr(importlib.import_module(f"crm_tui.{module}"), function)(args)
 
-def cmd_unsubscribe(args) -> int:
-    from crm_tui import cli_mail
-
-    _open(args, _settings(args))
-    return cli_mail.unsubscribe(args)
-
-
-def cmd_reporting(args) -> int:
-    """report, reports and print (cli_report.py)."""
-    from crm_tui import cli_report
-
-    _open(args, _settings(args))
-    return cli_report.COMMANDS[args.command](args)
+    return command
 
 
 COMMANDS = {
@@ -447,11 +438,13 @@ COMMANDS = {
     "fields": cmd_fields,
     "import": cmd_import,
     "imports": cmd_imports,
-    "send": cmd_send,
-    "unsubscribe": cmd_unsubscribe,
-    "report": cmd_reporting,
-    "reports": cmd_reporting,
-    "print": cmd_reporting,
+    "send": _opened("cli_mail", "send"),
+    "unsubscribe": _opened("cli_mail", "unsubscribe"),
+    "report": _opened("cli_report", "report"),
+    "reports": _opened("cli_report", "reports"),
+    "print": _opened("cli_report", "print_document"),
+    "worker": _opened("cli_workflow", "worker"),
+    "rules": _opened("cli_workflow", "rules_command"),
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from crm_tui import cli_workflow
+
 
 class _ExportNames:
     """The names `export` takes, read from the services only when argparse
@@ -84,6 +86,7 @@ def parser() -> argparse.ArgumentParser:
     _imports(sub)
     _mail(sub)
     _reports(sub)
+    cli_workflow.add_parsers(sub)
     sub.add_parser("doctor", help="check SQLite, journal mode, file modes, integrity, schema")
     backup = sub.add_parser(
         "backup", help="copy the database into a new file, safely while others keep working"

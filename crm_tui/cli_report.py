@@ -115,6 +115,3 @@ def text_lines(result, money=None) -> list[str]:
             out.append("  ".join("─" * w for w in widths))
         out.append(fit(row_cells))
     return out
-
-
-COMMANDS = {"report": report, "reports": reports, "print": print_document}

@@ -12,6 +12,7 @@ PostgreSQL a write lock taken at BEGIN and LISTEN/NOTIFY do the same.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -162,6 +163,21 @@ def on_open(callback: Callable[[], None]) -> None:
     """Call `callback` each time a database is opened or closed."""
     if callback not in _on_open:
         _on_open.append(callback)
+
+
+def table_exists(name: str) -> bool:
+    """Whether the open database has this table and this connection may
+    read it: not before the migration that made it (a database opened
+    without upgrading it), nor on PostgreSQL before its access rules were
+    installed again since."""
+    if is_postgres():
+        sql = (
+            "SELECT CASE WHEN to_regclass(?) IS NULL THEN false "
+            "ELSE has_table_privilege(?, 'SELECT') END"
+        )
+        return bool(database.execute_sql(sql, (name, name)).fetchone()[0])
+    sql = "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return bool(database.execute_sql(sql, (name,)).fetchone()[0])
 
 
 def _opened_now() -> None:
@@ -324,6 +340,25 @@ def _moved_on() -> None:
     _generation[0] += 1
 
 
+_blocks = threading.local()
+# (before_end, after_abort) pairs: what runs as each write() block ends
+# (inside it, so what it writes is part of the block) and after one is
+# rolled back (see `watch_blocks`).
+_block_watchers: list[tuple[Callable[[int], None], Callable[[int, BaseException], None]]] = []
+
+
+def watch_blocks(
+    before_end: Callable[[int], None], after_abort: Callable[[int, BaseException], None]
+) -> None:
+    """Call `before_end(depth)` as every write() block ends without an error,
+    inside it (depth 1 is the transaction, deeper ones savepoints; what it
+    raises rolls the block back), and `after_abort(depth, error)` once a
+    block has been rolled back (it must not raise). The workflow runs the
+    rules a write triggered this way, in the transaction of that write."""
+    if (before_end, after_abort) not in _block_watchers:
+        _block_watchers.append((before_end, after_abort))
+
+
 @contextmanager
 def write() -> Iterator[object]:
     """A write transaction: BEGIN IMMEDIATE, nested calls become savepoints.
@@ -333,15 +368,32 @@ def write() -> Iterator[object]:
     rollback; a file deleted or replaced under the app refuses the write."""
     if database.transaction_depth() == 0 and replaced():
         raise gone_fault()
+    depth = write_depth() + 1
+    _blocks.depth = depth
     try:
         with database.atomic("IMMEDIATE") as tx:
             yield tx
-    except Exception as exc:
+            for before_end, _ in _block_watchers:
+                before_end(depth)
+    except BaseException as exc:
+        _blocks.depth = depth - 1
+        for _, after_abort in _block_watchers:
+            after_abort(depth, exc)
+        if not isinstance(exc, Exception):
+            raise
         fault = faults.fault_from(exc)
         if fault is None or fault is exc:
             raise
         raise fault from exc
+    finally:
+        _blocks.depth = depth - 1
     _moved_on()
+
+
+def write_depth() -> int:
+    """How many write() blocks this thread is in (Peewee counts only the
+    transaction, not the savepoints inside it)."""
+    return getattr(_blocks, "depth", 0)
 
 
 def connection() -> apsw.Connection:

@@ -67,7 +67,7 @@ def settable(kind: str) -> list[meta.Attribute]:
     return [a for a in found.attributes if not a.read_only and a.name not in skip]
 
 
-def _option_code(attribute: meta.Attribute, value):
+def option_code(attribute: meta.Attribute, value):
     """A choice typed by its label (or code, in any case) as the code the
     form stores; anything else as typed, for the kind's rules to judge."""
     if attribute.type is not meta.AttributeType.OPTION_SET or value in (None, ""):
@@ -87,7 +87,7 @@ def _call(kind: str, action: str, record_id: int, version: int, value=None, name
         attribute = meta.kind(kind).attribute(name)
         if attribute not in settable(kind):
             raise ValidationError({name: "this field is not changed in bulk"})
-        return service.update(record_id, version, {attribute.key: _option_code(attribute, value)})
+        return service.update(record_id, version, {attribute.key: option_code(attribute, value)})
     if action in ("deactivate", "reactivate"):
         step = getattr(service, action, None)
         if step is None:

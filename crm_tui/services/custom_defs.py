@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from peewee import DatabaseError
 
 from crm_tui import meta
-from crm_tui.db import database, dict_rows, is_postgres, on_open
+from crm_tui.db import database, dict_rows, on_open, table_exists
 from crm_tui.errors import NotFound
 from crm_tui.meta import Attribute, Option
 from crm_tui.services import custom_schema
@@ -101,16 +101,7 @@ def _readable() -> bool:
     """Whether this database has custom fields this connection may read: not
     before migration m0015 (a database opened without upgrading it), nor on
     PostgreSQL before its access rules were installed again since."""
-    if is_postgres():
-        sql = (
-            "SELECT CASE WHEN to_regclass('custom_field') IS NULL THEN false "
-            "ELSE has_table_privilege('custom_field', 'SELECT') END"
-        )
-    else:
-        sql = (
-            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'custom_field'"
-        )
-    return bool(database.execute_sql(sql).fetchone()[0])
+    return table_exists("custom_field")
 
 
 def _stamp():

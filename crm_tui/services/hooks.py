@@ -25,6 +25,12 @@ DOMAINS = ("customers", "sales", "support", "knowledge")
 ACTIVITY_LOGGED = "activity_logged"
 # An open or scheduled activity was marked complete (payload: activity).
 ACTIVITY_COMPLETED = "activity_completed"
+# Any audited change of a record (payload: kind, record_id, action, changes,
+# by_system), as records.audit writes it. Its one listener (the workflow's
+# watch) is loaded alone: every write emits it, and loading every domain
+# would cost a process its first save.
+RECORD_CHANGED = "record_changed"
+_LIGHT = {RECORD_CHANGED: "workflow.watch"}
 
 Listener = Callable[..., None]
 
@@ -45,15 +51,27 @@ def listen(event: str, listener: Listener) -> Listener:
 def emit(event: str, **payload) -> None:
     """Run every listener of `event` with `payload`; call inside the write
     transaction that made the change, so the listeners' writes are part of it."""
-    _load_domains()
+    _load(event)
     for listener in tuple(_listeners.get(event, ())):
         listener(**payload)
 
 
 def listeners(event: str) -> tuple[Listener, ...]:
     """The listeners `emit(event)` runs, in order (every domain loaded)."""
-    _load_domains()
+    _load(event)
     return tuple(_listeners.get(event, ()))
+
+
+_light_loaded: set[str] = set()
+
+
+def _load(event: str) -> None:
+    module = _LIGHT.get(event)
+    if module is None:
+        _load_domains()
+    elif module not in _light_loaded:
+        importlib.import_module(f"{__package__}.{module}")
+        _light_loaded.add(module)
 
 
 def _load_domains() -> None:

@@ -15,7 +15,7 @@ from crm_tui.db import database, execute_soon, write
 from crm_tui.errors import ConflictError, DomainError, NotFound
 from crm_tui.models import AuditEntry, User
 from crm_tui.models.base import utcnow
-from crm_tui.services import access, session
+from crm_tui.services import access, hooks, session
 
 
 def _noun(kind: str) -> str:
@@ -305,6 +305,10 @@ def audit(
     # round trip while the write lock is held. It keeps its RETURNING, which
     # the server's row-level rules check as they always did.
     execute_soon(*_insert(AuditEntry, entry, '"id"'))
+    hooks.emit(
+        hooks.RECORD_CHANGED, kind=kind, record_id=record_id, action=action,
+        changes=changes or {}, by_system=by_system,
+    )  # fmt: skip
 
 
 def stored_values(row: Model, fields) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Row-level security of the product's own tables beside the records:
 imports (their runs, what they wrote, saved maps) and marketing's mail
-(the queue, the sender's lease, literature attached to a record), and
-sales targets.
+(the queue, the sender's lease, literature attached to a record), sales
+targets, and workflow and notifications.
 `server_access.install` asks `feature_policies` for each table."""
 
 from __future__ import annotations
@@ -69,12 +69,63 @@ def _mail_policies(table: str) -> list[str]:
     raise ValueError(f"no mail policies for {table}")
 
 
+_WORKFLOW_TABLES = ("workflow_rule", "workflow_job", "workflow_run", "workflow_runner",
+                    "queue_rotation", "notification", "record_follow")  # fmt: skip
+
+
+def _workflow_policies(table: str) -> list[str]:
+    """Workflow (services/workflow) and notifications: everyone's writes read
+    the rules, admins write them; a write queues jobs and records runs in
+    its writer's name, and the runner (a manager or an admin on this
+    engine) moves jobs on. A notification is read and marked by the one it
+    is for, sent in its sender's name or a rule's; anyone may see who
+    follows a record (a change tells them), and each follows for themself."""
+    me = "(SELECT crm_user_id())"
+    admin = "(SELECT crm_role()) = 'admin'"
+    runner = "(SELECT crm_role()) IN ('manager', 'admin')"
+    read = f"CREATE POLICY crm_read ON {table} FOR SELECT USING (true)"
+    if table == "workflow_rule":
+        return [
+            read,
+            f"CREATE POLICY crm_admin ON {table} FOR ALL USING ({admin}) WITH CHECK ({admin})",
+        ]
+    if table == "workflow_job":
+        mine = f"(queued_by = {me} OR queued_by IS NULL OR {runner})"
+        return [
+            read,
+            f"CREATE POLICY crm_create ON {table} FOR INSERT WITH CHECK {mine}",
+            f"CREATE POLICY crm_update ON {table} FOR UPDATE USING ({runner}) WITH CHECK (true)",
+        ]
+    if table == "workflow_run":
+        mine = f"(by_user = {me} OR by_user IS NULL OR {runner})"
+        return [read, f"CREATE POLICY crm_create ON {table} FOR INSERT WITH CHECK {mine}"]
+    if table == "notification":
+        mine = f"(user_id = {me})"
+        sent = f"(from_user = {me} OR (from_user IS NULL AND rule_id IS NOT NULL) OR {runner})"
+        return [
+            f"CREATE POLICY crm_read ON {table} FOR SELECT USING {mine}",
+            f"CREATE POLICY crm_create ON {table} FOR INSERT WITH CHECK {sent}",
+            f"CREATE POLICY crm_update ON {table} FOR UPDATE USING {mine} WITH CHECK {mine}",
+        ]
+    if table == "record_follow":
+        mine = f"(user_id = {me})"
+        return [
+            read,
+            f"CREATE POLICY crm_create ON {table} FOR INSERT WITH CHECK {mine}",
+            f"CREATE POLICY crm_delete ON {table} FOR DELETE USING {mine}",
+        ]
+    # the runner's lease and a queue's round-robin turn: anyone's write moves them
+    return [f"CREATE POLICY crm_all ON {table} FOR ALL USING (true) WITH CHECK (true)"]
+
+
 def feature_policies(table: str) -> list[str] | None:
     """The policies of one of these tables; None for any other table."""
     if table in _IMPORT_TABLES:
         return _import_policies(table)
     if table in _MAIL_TABLES:
         return _mail_policies(table)
+    if table in _WORKFLOW_TABLES:
+        return _workflow_policies(table)
     if table == "sales_target":
         # everyone reads the targets (the dashboard compares with them);
         # managers and admins set them

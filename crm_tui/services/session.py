@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import pwd
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from crm_tui.config import Settings
 from crm_tui.errors import CrmError, UnknownUser
@@ -67,3 +69,15 @@ def refresh_user() -> None:
 def act_as(user: User | None) -> None:
     """Set the acting user directly (tests, seeding, the CLI's admin commands)."""
     _state["user"] = user
+
+
+@contextmanager
+def acting_as(user: User) -> Iterator[User]:
+    """Act as `user` for the block (a workflow rule acts with its owner's
+    rights), then as whoever acted before."""
+    before = _state["user"]
+    _state["user"] = user
+    try:
+        yield user
+    finally:
+        _state["user"] = before

@@ -34,6 +34,7 @@ MODULES = [
     "m0018_marketing",
     "m0019_reporting",
     "m0020_activity_files",
+    "m0021_workflow",
 ]
 LATEST = len(MODULES)
 

@@ -1,0 +1,95 @@
+"""Rules as TOML, so a team keeps them in version control: `export` writes
+every rule (or some) as `[[rule]]` tables, `load` reads a file back, every
+rule checked before any is written, and a rule of the same name changed in
+place (its ledger and log stay with it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crm_tui.errors import CrmError, NotFound, ValidationError
+from crm_tui.services.workflow import check, rules
+from crm_tui.services.workflow.spec import Rule
+
+
+@dataclass
+class Loaded:
+    """What `load` did, by rule name."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def export(chosen: list[Rule] | None = None) -> str:
+    """The rules (every one when not given) as a TOML document."""
+    import tomli_w
+
+    kept = rules.all_rules() if chosen is None else chosen
+    header = (
+        "# crm-tui workflow rules: `crm-tui rules import FILE` reads this file back.\n"
+        "# A rule of the same name is changed in place; `enabled` switches it on or off.\n\n"
+    )
+    return header + tomli_w.dumps({"rule": [r.to_dict() for r in kept]})
+
+
+def parse(text: str) -> list[Rule]:
+    """The rules of a TOML document (ValidationError naming the first
+    problem: the file's syntax, or a rule's key)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError({"file": f"not TOML: {exc}"}) from None
+    tables = data.get("rule", [])
+    if not isinstance(tables, list) or set(data) - {"rule"}:
+        raise ValidationError({"file": "a rules file holds [[rule]] tables and nothing else"})
+    out = []
+    for number, table in enumerate(tables, start=1):
+        try:
+            out.append(Rule.from_dict(table))
+        except ValidationError as exc:
+            raise ValidationError({f"rule {number}": "; ".join(exc.errors.values())}) from None
+    names = [r.name.lower() for r in out]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValidationError({"file": f"the rule {twice[0]!r} is in the file twice"})
+    return out
+
+
+def _existing(name: str) -> Rule | None:
+    try:
+        return rules.by_name(name)
+    except NotFound:
+        return None
+
+
+def load(text: str) -> Loaded:
+    """Create or change the file's rules; nothing is written unless every
+    rule is right (ValidationError naming each wrong rule)."""
+    wanted = parse(text)
+    problems = {}
+    for rule in wanted:
+        errors = check.check(rule)
+        if errors:
+            problems[rule.name or "(no name)"] = "; ".join(f"{k}: {v}" for k, v in errors.items())
+    if problems:
+        raise ValidationError(problems)
+    done = Loaded()
+    for rule in wanted:
+        current = _existing(rule.name)
+        try:
+            if current is None:
+                rules.create(rule)
+                done.created.append(rule.name)
+            elif rule.with_(owner=rule.owner or current.owner) == current:
+                done.unchanged.append(rule.name)
+            else:
+                rules.update(current.id, current.version, rule)
+                if current.enabled != rule.enabled:
+                    rules.set_enabled(current.id, rule.enabled)
+                done.updated.append(rule.name)
+        except CrmError as exc:
+            raise CrmError(f"the rule {rule.name!r}: {exc}") from exc
+    return done
