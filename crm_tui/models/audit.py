@@ -14,6 +14,8 @@ class AuditEntry(BaseModel):
     record_id = IntegerField()
     action = TextField()
     changes = TextField(default="{}")
+    # the workflow rule that made the change, when one did (its owner is `user`)
+    rule_id = IntegerField(null=True)
 
 
 class Meta(BaseModel):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from crm_tui import meta
+from crm_tui.db import database
 from crm_tui.errors import NotFound
 from crm_tui.meta import Attribute, AttributeType
 from crm_tui.models import AuditEntry, User
@@ -25,6 +26,7 @@ def history(record_type: str, record_id: int, limit: int = 500) -> list[dict]:
             AuditEntry.action,
             AuditEntry.changes,
             User.full_name.alias("who"),
+            AuditEntry.rule_id,
         )
         .join(User, on=(AuditEntry.user == User.id), join_type=JOIN.LEFT_OUTER)
         .where((AuditEntry.record_type == record_type) & (AuditEntry.record_id == record_id))
@@ -32,9 +34,24 @@ def history(record_type: str, record_id: int, limit: int = 500) -> list[dict]:
         .limit(limit)
     )
     rows = list(q.dicts())
+    rules = _rule_names({row["rule_id"] for row in rows if row["rule_id"]})
     for row in rows:
         row["changes"] = json.loads(row["changes"] or "{}")
+        rule = rules.get(row.pop("rule_id"))
+        if rule is not None:
+            # a rule acts with its owner's rights: both are named
+            row["who"] = f"{row['who'] or SYSTEM}, by the rule “{rule}”"
     return rows
+
+
+def _rule_names(rule_ids: set[int]) -> dict[int, str]:
+    if not rule_ids:
+        return {}
+    marks = ", ".join("?" for _ in rule_ids)
+    rows = database.execute_sql(
+        f"SELECT id, name FROM workflow_rule WHERE id IN ({marks})", sorted(rule_ids)
+    )
+    return dict(rows.fetchall())
 
 
 # Actions every kind's trail holds; a kind's own (resolve, close_won ...) are

@@ -301,6 +301,9 @@ def audit(
         "action": action,
         "changes": json.dumps(payload, ensure_ascii=False, sort_keys=True),
     }
+    rule_id = session.acting_rule()
+    if rule_id is not None:
+        entry["rule_id"] = rule_id
     # Nothing reads the new entry's id: the INSERT need not wait for its own
     # round trip while the write lock is held. It keeps its RETURNING, which
     # the server's row-level rules check as they always did.

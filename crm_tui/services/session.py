@@ -11,7 +11,7 @@ from crm_tui.config import Settings
 from crm_tui.errors import CrmError, UnknownUser
 from crm_tui.models import User
 
-_state: dict = {"user": None, "settings": Settings()}
+_state: dict = {"user": None, "settings": Settings(), "rule": None}
 
 
 def os_login() -> str:
@@ -72,12 +72,18 @@ def act_as(user: User | None) -> None:
 
 
 @contextmanager
-def acting_as(user: User) -> Iterator[User]:
+def acting_as(user: User, *, rule_id: int | None = None) -> Iterator[User]:
     """Act as `user` for the block (a workflow rule acts with its owner's
-    rights), then as whoever acted before."""
-    before = _state["user"]
-    _state["user"] = user
+    rights; `rule_id` names the rule in the audit), then as whoever acted
+    before."""
+    before = _state["user"], _state["rule"]
+    _state["user"], _state["rule"] = user, rule_id if rule_id is not None else before[1]
     try:
         yield user
     finally:
-        _state["user"] = before
+        _state["user"], _state["rule"] = before
+
+
+def acting_rule() -> int | None:
+    """The workflow rule whose actions are running now, if any."""
+    return _state["rule"]

@@ -13,6 +13,8 @@ and however often; the row stays, done, as the ledger. A scheduled rule's
 The one runner of a database holds the row of `workflow_runner`.
 `queue_rotation` is where a queue's round-robin assignment got to.
 
+An audit entry names the rule that made its change, when a rule did.
+
 A notification is one person's, read or not; `record_follow` names the
 records a person follows (they are told when a colleague changes one).
 """
@@ -97,6 +99,7 @@ STATEMENTS = [
     )""",
     "CREATE INDEX notification_user ON notification (user_id, id)",
     "CREATE INDEX notification_unread ON notification (user_id) WHERE read_at IS NULL",
+    "ALTER TABLE audit_entry ADD COLUMN rule_id INTEGER",
     """CREATE TABLE record_follow (
         record_type TEXT NOT NULL,
         record_id INTEGER NOT NULL,

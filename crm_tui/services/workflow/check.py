@@ -7,6 +7,7 @@ from __future__ import annotations
 from crm_tui import meta, text
 from crm_tui.db import database
 from crm_tui.errors import ValidationError
+from crm_tui.meta.marketing import MEMBER_TYPES
 from crm_tui.services import dates, query
 from crm_tui.services.customers.activities import KINDS as ACTIVITY_KINDS
 from crm_tui.services.workflow import kinds, offsets, words
@@ -111,8 +112,9 @@ def _activity(rule: Rule, action: Action, kind: meta.Kind) -> str:
             dates.parse_day(str(action.get("due")), dates.today(), field="due")
         except ValidationError as exc:
             return f"due: {exc.errors.get('due', exc)}"
-    if action.get("priority", "normal") not in ("low", "normal", "high"):
-        return "priority is low, normal or high"
+    priorities = meta.kind("activity").attribute("priority").option_codes
+    if action.get("priority", "normal") not in priorities:
+        return f"priority is one of {', '.join(priorities)}"
     return ""
 
 
@@ -168,8 +170,8 @@ def _state(rule: Rule, action: Action, kind: meta.Kind) -> str:
 
 
 def _add_to_list(rule: Rule, action: Action, kind: meta.Kind) -> str:
-    if kind.name not in ("account", "contact", "lead"):
-        return "only accounts, contacts and leads are members of a marketing list"
+    if kind.name not in MEMBER_TYPES:
+        return f"only {', '.join(MEMBER_TYPES)} records are members of a marketing list"
     return _static_list(str(action.get("list", "")), kind.name)
 
 

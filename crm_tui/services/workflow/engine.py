@@ -110,7 +110,7 @@ def execute(rule: Rule, kind: str, record_id: int, how: str, mode: str, *,
     and record the run (unless `dry`: a dry run, rolled back by its caller);
     returns what was done, a sentence per action."""
     with chain.entered(rule.name, lambda: _where(kind, record_id)):
-        with session.acting_as(owner_of(rule)), write():
+        with session.acting_as(owner_of(rule), rule_id=rule.id), write():
             done = [
                 _run_other(rule, action, kind, record_id)
                 if action.do == "run_rule"

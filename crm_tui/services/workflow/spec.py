@@ -141,7 +141,8 @@ class Rule:
             name=str(data.get("name", "")).strip(),
             kind=str(data.get("kind", "")).strip(),
             trigger=trigger,
-            mode=str(data.get("mode") or "realtime").strip(),
+            # a rule on time runs from the queue (its TOML has no mode)
+            mode="background" if trigger == "time" else str(data.get("mode") or "realtime").strip(),
             attributes=tuple(str(a) for a in attributes),
             from_state=str(data.get("from", "")).strip(),
             to_state=str(data.get("to", "")).strip(),
