@@ -10,7 +10,7 @@ from pathlib import Path
 import old_rows
 import pytest
 
-from crm_tui import db as crm_db
+from crm_tui.db import local_files
 from crm_tui.db import (
     check_local,
     close_database,
@@ -198,7 +198,7 @@ def test_filesystem_type_uses_the_longest_mount_prefix():
 
 
 def test_open_database_refuses_a_network_mount_before_creating_anything(tmp_path, monkeypatch):
-    monkeypatch.setattr(crm_db, "_mounts", lambda: _mounts(tmp_path, "nfs"))
+    monkeypatch.setattr(local_files, "_mounts", lambda: _mounts(tmp_path, "nfs"))
     target = tmp_path / "share" / "crm.db"
     with pytest.raises(DatabaseRefused, match="network file system"):
         open_database(target)
