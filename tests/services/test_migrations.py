@@ -10,13 +10,13 @@ from pathlib import Path
 import old_rows
 import pytest
 
-from crm_tui.db import local_files
 from crm_tui.db import (
     check_local,
     close_database,
     database,
     dict_rows,
     filesystem_type,
+    local_files,
     migrations,
     open_database,
 )
