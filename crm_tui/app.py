@@ -49,6 +49,12 @@ CATALOGUES = [
      "admin.custom_fields", "CustomFieldsScreen"),
     ("Import records", "From CSV, Excel or vCards: a dry run first, then import",
      "admin.imports", "ImportScreen"),
+    ("Notifications", "What rules and colleagues told you ({app.notices} anywhere)",
+     "workflow.notifications", "NotificationsScreen"),
+    ("Workflow rules", "What happens by itself when records change or a date comes",
+     "workflow.rules_list", "RulesScreen"),
+    ("Workflow log", "Every run of every rule: what it did, or why it failed",
+     "workflow.rules_log", "RulesLogScreen"),
     ("Past imports", "Imports done, with their counts; revert one", "admin.import_history",
      "ImportHistoryScreen"),
 ]  # fmt: skip
@@ -130,6 +136,9 @@ class CrmApp(KeysInOrder):
         # one being switched to is one of them.
         self._areas_opened = {self.DEFAULT_MODE}
         self._area_built = False
+        # the unread notices in the header, and the workflow runner this app started
+        self._notices = None
+        self._runner = None
         terminal_feel.apply(self)
 
     def on_mount(self) -> None:
@@ -138,6 +147,11 @@ class CrmApp(KeysInOrder):
         self._watcher = change_watcher()
         self.set_interval(self.POLL_SECONDS, self.poll_database)
         self.set_interval(self.EXPIRE_SECONDS, self.run_dated_changes)
+        from crm_tui.screens.workflow import app_runner
+
+        self._runner = app_runner.AppRunner()
+        self.set_timer(app_runner.FIRST_SECONDS, self._run_rules)
+        self.set_interval(app_runner.EVERY_SECONDS, self._run_rules)
         if self._unknown_theme:
             self.notify(
                 f"No theme is called {self._unknown_theme!r} (config.toml); the default is "
@@ -154,6 +168,12 @@ class CrmApp(KeysInOrder):
     def on_unmount(self) -> None:
         # the next start shows these numbers without loading the phone library
         phones_shown.save()
+        if self._runner is not None:
+            self._runner.stop()
+
+    def _run_rules(self) -> None:
+        """Run the workflow rules when nobody does (screens/workflow/app_runner.py)."""
+        self._in_background(self._runner.tick)
 
     def watch_theme(self, theme: str) -> None:
         """A theme chosen in the command palette is saved in config.toml for
@@ -184,6 +204,11 @@ class CrmApp(KeysInOrder):
     def _poll_changes(self) -> None:
         if self._watcher is not None and self._watcher.changed():
             self.refresh_visible()
+        if self._notices is None:
+            from crm_tui.screens.workflow.header_notices import HeaderNotices
+
+            self._notices = HeaderNotices(self)
+        self._notices.check()
 
     def _notice_changes(self) -> bool:
         """Whether others committed since the watcher last looked (what it
@@ -355,6 +380,12 @@ class CrmApp(KeysInOrder):
     def on_ready(self) -> None:
         self.laid_out = True
         startup.resume_collector()
+
+    def action_notices(self) -> None:
+        from crm_tui.screens.workflow.notifications import NotificationsScreen
+
+        if not isinstance(self.screen, NotificationsScreen):
+            self.push_screen(NotificationsScreen())
 
     def action_help(self) -> None:
         from crm_tui.screens.common.help import HelpScreen

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import argparse
+import os
+import signal
 import sys
 from pathlib import Path
 
-from crm_tui.errors import CrmError
+from crm_tui.errors import CrmError, DomainError
 from crm_tui.text import clean
 
 
@@ -17,6 +20,8 @@ def add_parsers(sub) -> None:
     )
     worker.add_argument("--once", action="store_true", help="one pass, then stop (for cron)")
     worker.add_argument("--quiet", action="store_true", help="say nothing unless it fails")
+    # an app that started the worker: it stops when that process has gone
+    worker.add_argument("--parent", type=int, default=0, help=argparse.SUPPRESS)
     rules = sub.add_parser("rules", help="workflow rules: list, show, export, import, switch")
     rsub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     rsub.add_parser("list", help="every rule: on or off, its kind and trigger")
@@ -49,7 +54,18 @@ def worker(args) -> int:
         print(f"queued {done.queued}; done {jobs.done}, skipped {jobs.skipped}, "
               f"failed {jobs.failed}, to retry {jobs.retrying}", file=sys.stderr)  # fmt: skip
 
-    runner.run(once=args.once, said=said)
+    # stopped by its app or by systemd: the lease is given up on the way out
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+    def stop() -> bool:
+        return bool(args.parent) and os.getppid() != args.parent
+
+    try:
+        runner.run(once=args.once, said=said, stop=stop)
+    except DomainError as exc:
+        if args.parent:
+            return 0  # another runner took the lease first: it runs the rules
+        raise CrmError(str(exc)) from None
     return 0
 
 

@@ -118,6 +118,9 @@ class Settings:
     # The area the app opens on: dashboard, accounts, contacts, leads, pipeline,
     # documents, cases, knowledge, activities or marketing.
     start_area: str = "dashboard"
+    # Whether a running app runs the workflow rules when no `crm-tui worker`
+    # does (false where a service runs the worker).
+    workflow_runner: bool = True
 
     # The file these were read from, where the app saves what it remembers.
     _read_from: ClassVar[Path | None] = None
@@ -312,6 +315,7 @@ _FORMS: dict[str, tuple[type, str]] = {
     "mail": (dict, 'a table ([mail] host = "smtp.example.com")'),
     "documents": (dict, 'a table ([documents] company = "Contoso Ltd")'),
     "start_area": (str, 'an area\'s name in quotes ("dashboard", "cases")'),
+    "workflow_runner": (bool, "true or false"),
 }
 
 

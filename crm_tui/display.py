@@ -43,6 +43,7 @@ ACTIVITY_ICONS = {
     "order_close": "▣",
     "campaign_response": "↩",
     "note": "¶",
+    "rule": "⚙",
 }
 
 

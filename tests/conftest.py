@@ -28,7 +28,8 @@ def _isolated_dirs(tmp_path, monkeypatch):
 def settings():
     # the app's tests start on a list (the accounts); the dashboard's own
     # tests ask for it
-    return config.Settings(start_area="accounts")
+    # and never start a workflow runner of their own
+    return config.Settings(start_area="accounts", workflow_runner=False)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from textual.binding import Binding
 from textual.keys import key_to_character
 
-from crm_tui.keys import common, marketing, needs, reporting, sales, service
+from crm_tui.keys import common, marketing, needs, reporting, sales, service, workflow
 
 SCOPES: dict[str, tuple[Binding, ...]] = {
     **common.SCOPES,
@@ -26,6 +26,7 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
     **service.SCOPES,
     **marketing.SCOPES,
     **reporting.SCOPES,
+    **workflow.SCOPES,
 }
 
 # id -> the key(s) it has unless the keymap says otherwise

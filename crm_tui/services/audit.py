@@ -37,10 +37,10 @@ def history(record_type: str, record_id: int, limit: int = 500) -> list[dict]:
     rules = _rule_names({row["rule_id"] for row in rows if row["rule_id"]})
     for row in rows:
         row["changes"] = json.loads(row["changes"] or "{}")
-        rule = rules.get(row.pop("rule_id"))
-        if rule is not None:
+        row["rule"] = rules.get(row.pop("rule_id"))
+        if row["rule"] is not None:
             # a rule acts with its owner's rights: both are named
-            row["who"] = f"{row['who'] or SYSTEM}, by the rule “{rule}”"
+            row["who"] = f"{row['who'] or SYSTEM}, by the rule “{row['rule']}”"
     return rows
 
 
@@ -112,7 +112,8 @@ def history_view(record_type: str, record_id: int, limit: int = 500) -> list[His
                 id=entry["id"],
                 at=_aware(entry["at"]),
                 who=entry["who"] or SYSTEM,
-                action=_action(kind, entry["action"], changes),
+                action=_action(kind, entry["action"], changes)
+                + (" ⚙" if entry.get("rule") else ""),
                 changes=tuple(
                     _change(kind, key, changes, names, currency)
                     for key in sorted(keys, key=lambda k: _order(kind, k))

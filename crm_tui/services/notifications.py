@@ -13,7 +13,7 @@ import time
 from typing import TypedDict
 
 from crm_tui import db, meta, text
-from crm_tui.db import database, dict_rows, executemany, write
+from crm_tui.db import changes, database, dict_rows, executemany, write
 from crm_tui.errors import NotFound
 from crm_tui.models.base import from_db_time, to_db_time, utcnow
 from crm_tui.services import records, session
@@ -104,7 +104,7 @@ def mark_read(notification_ids, read: bool = True) -> int:
             f"UPDATE notification SET read_at = ? WHERE user_id = ? AND id IN ({marks})",
             [to_db_time(utcnow()) if read else None, session.current_user().id, *ids],
         )
-        return cursor.rowcount if cursor.rowcount is not None else len(ids)
+        return changes(cursor)
 
 
 def mark_all_read() -> None:
@@ -189,10 +189,6 @@ class _Follows:
         self.stamp = None
 
 
-follows = _Follows()
-db.on_open(follows.forget)
-
-
 _follows = _Follows()
 db.on_open(_follows.forget)
 
@@ -200,3 +196,17 @@ db.on_open(_follows.forget)
 def followed(kind: str, record_id: int) -> bool:
     """Whether anyone follows this record (as this process last read it)."""
     return _follows.any(kind, record_id)
+
+
+def newest_unread() -> tuple[int, int, str]:
+    """(how many unread, the newest one's id, its text) of the signed-in
+    person, in one small query: what the app's header shows."""
+    row = database.execute_sql(
+        "SELECT count(*), max(id) FROM notification WHERE user_id = ? AND read_at IS NULL",
+        (session.current_user().id,),
+    ).fetchone()
+    count, newest = int(row[0]), row[1] or 0
+    if not newest:
+        return 0, 0, ""
+    said = database.execute_sql("SELECT text FROM notification WHERE id = ?", (newest,)).fetchone()
+    return count, newest, said[0] if said else ""

@@ -270,6 +270,21 @@ class RecordDetailScreen(DetailTabs, StateKeys, AccessKeys, Screen):
             activity_modal(self.app, (self.KIND, self.record_id), self.display_name, kind), saved
         )
 
+    def action_follow(self) -> None:
+        """Follow the record (be told when a colleague changes it), or stop."""
+        from crm_tui.services import notifications
+
+        def switch():
+            return notifications.follow(
+                self.KIND, self.record_id, not notifications.following(self.KIND, self.record_id)
+            )
+
+        def said(on: bool) -> None:
+            name = safe_line(self.display_name)
+            self.notify(Text.assemble("Following " if on else "No longer following ", name))
+
+        calls.direct(self, switch, "", said)
+
     def action_toggle_active(self) -> None:
         if self.record is not None:
             self.set_active(self.record.state != "active")

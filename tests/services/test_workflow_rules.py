@@ -110,7 +110,7 @@ def test_check_names_each_problem_by_field(setup, changes, field, words):
         ("contact", Action("add_to_list", (("list", "Nowhere"),)), "no marketing list 'Nowhere'"),
         ("contact", Action("add_to_list", (("list", "Tehran people"),)), "is a dynamic list"),
         ("contact", Action("add_to_list", (("list", "Hot leads"),)), "holds leads, not contacts"),
-        ("case", Action("add_to_list", (("list", "Hot leads"),)), "only accounts, contacts"),
+        ("case", Action("add_to_list", (("list", "Hot leads"),)), "are members of a marketing"),
         ("product", Action("email", (("subject", "x"),)), "has no email address of its own"),
         ("case", Action("email", (("to", "nobody"), ("subject", "x"))), "contact, record or"),
         ("contact", Action("notify", (("text", "x"), ("to", ["queue"]))), "has no queue"),

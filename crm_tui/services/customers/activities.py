@@ -4,6 +4,7 @@ follow-up tasks and the timeline that shows them."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -348,6 +349,19 @@ _NOTE_COLUMNS = """
 """
 
 
+# What the record's workflow rules did (services/workflow/runs.py), on its
+# timeline among its activities and notes: the rule's name, what each action
+# did (or the error, carried in attachment_name's place), how it ended.
+_RUN_COLUMNS = """
+    SELECT 'w' AS source, w.id AS id, 'rule' AS kind, w.result AS state,
+           r.name AS subject, w.actions AS body, NULL AS direction, NULL AS due_at,
+           CAST(NULL AS INTEGER) AS duration_minutes, w.at AS sort_at, 0 AS version,
+           COALESCE(u.full_name, '') AS owner, w.error AS attachment_name
+    FROM workflow_run w JOIN workflow_rule r ON r.id = w.rule_id
+    LEFT JOIN "user" u ON u.id = w.acting_as
+"""
+
+
 def open_items(regarding: tuple[str, int], limit: int = 50) -> list[TimelineRow]:
     """Open and scheduled activities regarding the record, soonest due first."""
     sql = (
@@ -360,7 +374,8 @@ def open_items(regarding: tuple[str, int], limit: int = 50) -> list[TimelineRow]
 def history(
     regarding: tuple[str, int], *, after: tuple | None = None, limit: int = 50
 ) -> tuple[list[HistoryRow], bool]:
-    """Completed/canceled activities and notes, newest first, a page at a time.
+    """Completed/canceled activities, notes and the runs of workflow rules,
+    newest first, a page at a time.
     Pass the last row's `key` as `after` for the next page. Returns (rows, more)."""
     kind, record_id = regarding
     act_where = (
@@ -374,14 +389,27 @@ def history(
         note_where += " AND (n.created_at, 'n', n.id) < (?, ?, ?)"
         params += list(after)
         note_params += list(after)
+    run_where = "w.record_type = ? AND w.record_id = ?"
+    run_params: list = [kind, record_id]
+    if after is not None:
+        run_where += " AND (w.at, 'w', w.id) < (?, ?, ?)"
+        run_params += list(after)
     sql = (
         f"SELECT * FROM ({_TIMELINE_COLUMNS} WHERE {act_where} "
         f"ORDER BY a.sort_at DESC, a.id DESC LIMIT ?) AS acts "
         f"UNION ALL SELECT * FROM ({_NOTE_COLUMNS} WHERE {note_where} "
         f"ORDER BY n.created_at DESC, n.id DESC LIMIT ?) AS notes "
+        f"UNION ALL SELECT * FROM ({_RUN_COLUMNS} WHERE {run_where} "
+        f"ORDER BY w.at DESC, w.id DESC LIMIT ?) AS runs "
         "ORDER BY sort_at DESC, source DESC, id DESC LIMIT ?"
     )
-    rows = dict_rows(sql, (*params, limit + 1, *note_params, limit + 1, limit + 1))
+    rows = dict_rows(sql, (*params, limit + 1, *note_params, limit + 1, *run_params,
+                           limit + 1, limit + 1))  # fmt: skip
+    for row in rows:
+        if row["source"] == "w":
+            done = "; ".join(json.loads(row["body"] or "[]"))
+            row["subject"] = f"{row['subject']}: {done or row['attachment_name']}"
+            row["body"], row["attachment_name"] = "", None
     more = len(rows) > limit
     rows = rows[:limit]
     for row in rows:

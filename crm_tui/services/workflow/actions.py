@@ -27,6 +27,11 @@ def _user_name(user_id: int | None) -> str:
     return row[0] if row else "nobody"
 
 
+def _active(user_id: int) -> bool:
+    row = database.execute_sql('SELECT active FROM "user" WHERE id = ?', (user_id,)).fetchone()
+    return bool(row and row[0])
+
+
 def _activity(rule: Rule, action: Action, kind: str, record_id: int, values: dict) -> str:
     from crm_tui.services.customers import activities
 
@@ -181,7 +186,11 @@ def _notify(rule: Rule, action: Action, kind: str, record_id: int, values: dict)
             ids.add(user_id)
     said = words.fill(str(action.get("text")), values)
     told = notifications.send(ids, said, record=(kind, record_id), rule_id=rule.id)
-    return f"notified {told} {'person' if told == 1 else 'people'}"
+    if not told:
+        return "notified nobody: " + ", ".join(str(t) for t in to) + " named no one active"
+    if told > 3:
+        return f"notified {told} people"
+    return "notified " + ", ".join(sorted(_user_name(i) for i in ids if _active(i)))
 
 
 _DO = {"activity": _activity, "assign": _assign, "set": _set, "state": _state,

@@ -19,7 +19,8 @@ from crm_tui.services.workflow import check, engine, schedule, words
 from crm_tui.services.workflow.spec import Rule
 
 COUNT_CAP = 10_000
-LOOK_BACK = dt.timedelta(days=30)
+# How far back a rule on time may catch up when switched on (and its dry run looks).
+CATCH_UP = dt.timedelta(days=7)
 LOOK_AHEAD = dt.timedelta(days=7)
 
 
@@ -81,12 +82,14 @@ def _tried(rule: Rule, kind: str, targets: list[tuple[int, dt.datetime | None]])
     return rows
 
 
-def dry_run(rule: Rule, *, limit: int = 20, catch_up: dt.timedelta = LOOK_BACK) -> DryRun:
+def dry_run(rule: Rule, *, limit: int = 20, catch_up: dt.timedelta = CATCH_UP) -> DryRun:
     """What `rule` (kept or not) would do to the records it matches now: up
     to `limit` of them tried; for a rule on time, those due in the last
     `catch_up` (they fire at once only if it is switched on with that
     catch-up) and those due within a week."""
     check.require(rule)
+    if not rule.owner:  # not kept yet: it would act as the person keeping it
+        rule = rule.with_(owner=session.current_user().login)
     out = DryRun()
     now = utcnow()
     with session.acting_as(engine.owner_of(rule)):

@@ -138,3 +138,14 @@ def counts(rule_id: int) -> dict[str, int]:
         "SELECT result, count(*) FROM workflow_run WHERE rule_id = ? GROUP BY result", (rule_id,)
     )
     return {r[0]: r[1] for r in rows.fetchall()}
+
+
+def counts_by_rule() -> dict[int, dict[str, int]]:
+    """How many runs of each rule ended each way."""
+    rows = database.execute_sql(
+        "SELECT rule_id, result, count(*) FROM workflow_run GROUP BY rule_id, result"
+    )
+    out: dict[int, dict[str, int]] = {}
+    for rule_id, result, count in rows.fetchall():
+        out.setdefault(rule_id, {})[result] = count
+    return out

@@ -93,3 +93,27 @@ def load(text: str) -> Loaded:
         except CrmError as exc:
             raise CrmError(f"the rule {rule.name!r}: {exc}") from exc
     return done
+
+
+def actions_text(rule: Rule | None) -> str:
+    """A rule's actions as the form edits them: one [[actions]] table each."""
+    import tomli_w
+
+    if rule is None or not rule.actions:
+        return '[[actions]]\ndo = "notify"\nto = ["owner"]\ntext = "{number} {title}: "\n'
+    return tomli_w.dumps({"actions": [a.to_dict() for a in rule.actions]})
+
+
+def actions_from_text(text: str) -> list[dict]:
+    """The action tables a form's text holds (ValidationError on "actions"
+    saying what is wrong)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError({"actions": f"not TOML: {exc}"}) from None
+    tables = data.get("actions", [])
+    if set(data) - {"actions"} or not isinstance(tables, list):
+        raise ValidationError({"actions": "write each action as an [[actions]] table"})
+    return tables

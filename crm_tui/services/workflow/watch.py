@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from crm_tui import db
+from crm_tui import db, meta
 from crm_tui.services import hooks, notifications, records, session
 from crm_tui.services.workflow import chain, index
 from crm_tui.services.workflow.kinds import SERVICES
@@ -45,6 +45,9 @@ def on_change(kind: str, record_id: int, action: str, changes: dict, by_system: 
     """Note a change (hooks.RECORD_CHANGED, from records.audit)."""
     if kind not in SERVICES:
         return
+    # as the audit entry has them: not the columns it leaves out (title_sort)
+    internal = meta.kind(kind).internal
+    changes = {k: v for k, v in changes.items() if k not in internal}
     actor = None if by_system else session.current_user().id
     depth = db.write_depth()
     _pending().append(Change(kind, record_id, action, changes, depth, actor, chain.running()))
@@ -100,7 +103,8 @@ def _notice(change: Change) -> None:
     else:
         by, sender = "the date", None
     target = assigned_to(change) if change.action != "create" else None
-    if target is not None and target != change.actor:
+    # a rule's own assignment tells even its owner: nobody pressed a key
+    if target is not None and (change.rules or target != change.actor):
         notifications.send([target], f"{_named(change)} was assigned to you by {by}",
                            record=(change.kind, change.record_id), from_user=sender)  # fmt: skip
     if change.action != "create" and notifications.followed(change.kind, change.record_id):
@@ -112,8 +116,6 @@ def _notice(change: Change) -> None:
 
 
 def _named(change: Change) -> str:
-    from crm_tui import meta
-
     kind = meta.kind(change.kind)
     title = records.title_of(change.kind, change.record_id)
     if kind.number:

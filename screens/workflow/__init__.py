@@ -1,0 +1,1 @@
+"""Workflow rules (admins), their dry runs and log, and the notification centre."""
