@@ -121,6 +121,7 @@ def _seed_all(admin: User) -> None:
     from crm_tui.demo.reporting import seed_reporting
     from crm_tui.demo.sales import seed_sales
     from crm_tui.demo.service import seed_service
+    from crm_tui.demo.workflow import seed_workflow
 
     # The areas draw from one random generator in turn: this order is part
     # of the data set.
@@ -135,3 +136,4 @@ def _seed_all(admin: User) -> None:
     seed_marketing(ctx)
     add_departures(ctx)
     seed_reporting(ctx)
+    seed_workflow(ctx)

@@ -484,3 +484,25 @@ def test_an_agent_finds_the_article_for_a_demo_case_and_it_is_suggested(seeded):
         assert row["article"] in suggested, (row, suggested)
     # Persian, typed with Arabic letters: still found
     assert kb_search.search("كد OR رمز", language="fa")
+
+
+def test_the_demo_rules_are_on_and_a_new_billing_case_is_assigned_at_once(seeded):
+    from crm_tui.db import write
+    from crm_tui.services.support import cases
+    from crm_tui.services.workflow import assign, rules, runs
+
+    kept = rules.all_rules()
+    assert len(kept) == 5 and all(rule.enabled for rule in kept)
+    assert {rule.trigger for rule in kept} == {"created", "state", "time"}
+    billing = dict_rows("SELECT id FROM queue WHERE name = 'Billing'")[0]["id"]
+    account = Account.select().first()
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), write():  # the shared demo file is left as it was
+        made = cases.create({"title": "Wrong VAT", "queue_id": billing, "account_id": account.id})
+        case = cases.get(made.id)
+        assert case.assigned and case.owner_id in assign.members(billing)
+        assert runs.for_record("case", case.id)[0]["rule"] == "Billing: new cases round-robin"
+        raise Undone
