@@ -29,3 +29,6 @@ RSS_MB = 150.0
 # (crm_tui/bench/interact.py): the median and the p95 of its presses.
 INTERACT_MS = 50.0
 INTERACT_P95_MS = 120.0
+# What five real-time workflow rules on cases add to a case write, and the
+# runner's throughput on due scheduled matches (crm_tui/bench/workflow.py).
+RULES_ADDED_MS = 2.0

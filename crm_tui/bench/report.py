@@ -289,7 +289,7 @@ def _area(report: Report, name: str, measure, add) -> None:
 
 def _measure_in_process(report: Report, gen: generate.Generated, repeat: int) -> None:
     from crm_tui import config
-    from crm_tui.bench import kb, marketing, measure, reporting, sales, service
+    from crm_tui.bench import kb, marketing, measure, reporting, sales, service, workflow
     from crm_tui.bench.signin import connect_as
     from crm_tui.db import close_database
     from crm_tui.runtime import open_for_user
@@ -313,6 +313,8 @@ def _measure_in_process(report: Report, gen: generate.Generated, repeat: int) ->
               marketing.add_lines)  # fmt: skip
         _area(report, "reporting", lambda: reporting.measure_all(repeat, log=_log),
               reporting.add_lines)  # fmt: skip
+        _area(report, "workflow", lambda: workflow.measure_all(repeat, log=_log),
+              workflow.add_lines)  # fmt: skip
     finally:
         session.act_as(None)
         close_database()
