@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 from crm_tui import meta
-from crm_tui.db import database, dict_rows, write
+from crm_tui.db import database, dict_rows, is_postgres, write
 from crm_tui.errors import CrmError, DatabaseFault, DomainError, NotFound
 from crm_tui.models import User
 from crm_tui.models.base import to_db_time, utcnow
@@ -57,6 +57,16 @@ def owner_of(rule: Rule) -> User:
             f"the rule {rule.name!r} acts as {rule.owner!r}, who is not an active user"
         )
     return user
+
+
+def acting_user(rule: Rule) -> User:
+    """Who a rule's actions are done as: its owner. On PostgreSQL the server
+    holds every statement to the connected person's role and writes the
+    audit in their name only, so there the rule acts as the person whose
+    write set it off, or as the runner (the audit names the rule either way)."""
+    if is_postgres():
+        return session.current_user()
+    return owner_of(rule)
 
 
 _conditions: dict[tuple, tuple[str, list]] = {}
@@ -110,7 +120,7 @@ def execute(rule: Rule, kind: str, record_id: int, how: str, mode: str, *,
     and record the run (unless `dry`: a dry run, rolled back by its caller);
     returns what was done, a sentence per action."""
     with chain.entered(rule.name, lambda: _where(kind, record_id)):
-        with session.acting_as(owner_of(rule), rule_id=rule.id), write():
+        with session.acting_as(acting_user(rule), rule_id=rule.id), write():
             done = [
                 _run_other(rule, action, kind, record_id)
                 if action.do == "run_rule"

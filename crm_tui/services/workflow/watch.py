@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 
 from crm_tui import db, meta
+from crm_tui.errors import CrmError
 from crm_tui.services import hooks, notifications, records, session
 from crm_tui.services.workflow import chain, index
 from crm_tui.services.workflow.kinds import SERVICES
@@ -96,12 +97,15 @@ def triggered(rule: Rule, change: Change) -> str:
 def _notice(change: Change) -> None:
     """What people are told of a change: the one it was assigned to, and
     those who follow the record (never the one who made it)."""
+    # sent in the name of whoever's write it was (on PostgreSQL the server
+    # accepts a notice only in the connected person's name, or a rule's)
+    sender = change.actor if change.actor is not None else _signed_in()
     if change.rules:
-        by, sender = f"the rule “{change.rules[-1]}”", None
+        by = f"the rule “{change.rules[-1]}”"
     elif change.actor is not None:
-        by, sender = session.current_user().full_name, change.actor
+        by = session.current_user().full_name
     else:
-        by, sender = "the date", None
+        by = "the date"
     target = assigned_to(change) if change.action != "create" else None
     # a rule's own assignment tells even its owner: nobody pressed a key
     if target is not None and (change.rules or target != change.actor):
@@ -113,6 +117,13 @@ def _notice(change: Change) -> None:
         fields = ", ".join(k.removesuffix("_id") for k in change.changes) or change.action
         notifications.send(told, f"{by} changed {_named(change)}: {fields}",
                            record=(change.kind, change.record_id), from_user=sender)  # fmt: skip
+
+
+def _signed_in() -> int | None:
+    try:
+        return session.current_user().id
+    except CrmError:
+        return None  # a change by the date, with nobody signed in
 
 
 def _named(change: Change) -> str:
