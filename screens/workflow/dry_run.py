@@ -31,7 +31,8 @@ def _row(row: dry_run.DryRow, upcoming: bool = False) -> dict:
     if upcoming:
         what = Text("comes later: acted on at its moment", style="dim")
     elif row.error:
-        what = Text.assemble(("fails: ", "bold red"), safe_line(row.error))
+        what = Text.assemble(("fails: ", "bold red"), safe_line(row.error), no_wrap=True,
+                             overflow="ellipsis")  # fmt: skip
     else:
         what = safe_line("; ".join(row.done))
     return {
@@ -40,6 +41,15 @@ def _row(row: dry_run.DryRow, upcoming: bool = False) -> dict:
         "due": Text(display.time(row.due_at) if row.due_at else "", style="dim"),
         "what": what,
     }
+
+
+class DryRows(RowsTable):
+    """The records tried; the Due column only for a rule on time (the
+    others' is empty, and the record's name has its room)."""
+
+    def drop_due(self) -> None:
+        self._columns = [c for c in COLUMNS if c.key != "due"]
+        self._fit_columns()
 
 
 class DryRunScreen(Screen):
@@ -57,7 +67,7 @@ class DryRunScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="dry-note")
-        yield RowsTable(COLUMNS, id="dry-rows")
+        yield DryRows(COLUMNS, id="dry-rows")
         yield KeyFooter(("app.help",), ("rules.switch", "screen.back"))
 
     def on_mount(self) -> None:
@@ -76,6 +86,8 @@ class DryRunScreen(Screen):
         if found is None:
             return
         self.rule, self.result = found
+        if not self.rule.scheduled:
+            self.query_one(DryRows).drop_due()
         self._note()
         rows = [_row(r) for r in self.result.rows]
         rows += [_row(r, True) for r in self.result.upcoming]

@@ -23,15 +23,15 @@ from crm_tui.widgets.record_table import Column
 COLUMNS = [
     Column("on", "", 3, keep_width=True),
     Column("name", "Rule", 30),
-    Column("kind", "Records", 12, keep_width=True),
+    Column("kind", "Records", 13, keep_width=True),
     Column("when", "When", 30, min_table_width=100),
-    Column("runs", "Runs", 18, keep_width=True),
+    Column("runs", "Runs", 20, keep_width=True),
 ]
 
 
 def _runs(counts: dict[str, int]) -> Text:
     done, failed = counts.get("done", 0), counts.get("failed", 0)
-    said = Text(f"{done:,} done")
+    said = Text(f"{done:,} done", no_wrap=True, overflow="ellipsis")
     if failed:
         said.append(f" · {failed:,} failed", style="bold red")
     return said
