@@ -95,7 +95,6 @@ class DryRunScreen(Screen):
         self.query_one(RowsTable).show(rows)
 
     def _note(self) -> None:
-        self.sub_title = self.rule.name
         state = "on" if self.rule.enabled else "off"
         note = Text.assemble(safe_line(self.rule.name, "bold"), f" (now {state})\n",
                              safe_line(self.result.note), ("\nNothing was kept: every action "

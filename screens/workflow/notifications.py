@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Static
 from crm_tui import db, display, keys, styles
 from crm_tui.screens.common import calls, routes
 from crm_tui.services import notifications
-from crm_tui.text import safe_line
+from crm_tui.text import safe, safe_line
 from crm_tui.widgets.fitted_rows import RowsTable
 from crm_tui.widgets.key_footer import KeyFooter
 from crm_tui.widgets.record_table import Column
@@ -39,6 +39,7 @@ class NotificationsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield RowsTable(COLUMNS, id="notices")
+        yield Static(id="notice-full")
         yield Static(id="notices-status")
         yield KeyFooter(("app.help",), ("notices.read", "notices.all_read", "screen.back"))
 
@@ -83,6 +84,16 @@ class NotificationsScreen(Screen):
         if not self.notices or table.cursor_row >= len(self.notices):
             return None
         return self.notices[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # the whole notice, however long, under the list
+        notice = self.current
+        full = self.query_one("#notice-full", Static)
+        if notice is None:
+            full.update("")
+            return
+        sender = f" — {notice['sender']}" if notice["sender"] else ""
+        full.update(Text.assemble(safe(notice["text"]), (sender, "dim")))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open_notice()

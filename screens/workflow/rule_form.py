@@ -89,7 +89,6 @@ class RuleFormScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "New workflow rule" if self.current is None else "Change a workflow rule"
-        self.sub_title = self.current.name if self.current else ""
         form = self.query_one(RecordForm)
         form.set_values(_values(self.current))
         form.query(".form-note").set(display=False)

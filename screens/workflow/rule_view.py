@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from crm_tui import db, display, keys, styles
+from crm_tui import db, keys, styles
 from crm_tui.screens.common import calls, routes
 from crm_tui.screens.workflow import rule_actions
 from crm_tui.screens.workflow.runs_table import RunsTable
@@ -78,7 +78,6 @@ class RuleScreen(Screen):
         if found is None:
             return
         self.rule, counts, latest = found
-        self.sub_title = display.kind_label(self.rule.kind, plural=True)
         self.query_one("#rule-summary", Static).update(summary(self.rule, counts))
         self.query_one(RunsTable).show_runs(latest)
 

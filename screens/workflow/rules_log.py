@@ -56,10 +56,10 @@ class RulesLogScreen(Screen):
         if found is None:
             return
         name, latest = found
-        self.sub_title = name or "every rule"
         self.query_one(RunsTable).show_runs(latest)
         which = "failed runs" if self.failed_only else "runs"
-        said = f"The latest {len(latest)} {which}" if latest else f"No {which} yet."
+        whose = f" of {name}" if name else ""
+        said = f"The latest {len(latest)} {which}{whose}" if latest else f"No {which}{whose} yet."
         if len(latest) == SHOWN:
             said += " (crm-tui rules log shows them all)"
         hint = keys.fill(" · enter opens the record · {rules.failed} failed only or all")

@@ -18,11 +18,12 @@ def columns(with_rule: bool) -> list[Column]:
     """The columns: the rule's name only where the runs are of many rules."""
     out = [Column("at", "When", 16, keep_width=True)]
     if with_rule:
-        out.append(Column("rule", "Rule", 24))
+        # on a narrow terminal what a run did, or why it failed, matters more
+        out.append(Column("rule", "Rule", 24, min_table_width=110))
     out += [
-        Column("record", "Record", 28),
+        Column("record", "Record", 24),
         Column("result", "Result", 10, keep_width=True),
-        Column("what", "What it did", 50, min_table_width=96),
+        Column("what", "What it did", 50),
     ]
     return out
 

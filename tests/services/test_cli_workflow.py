@@ -121,7 +121,7 @@ def test_try_keeps_nothing(typed, capsys, tmp_path, db_path):
     code, out, err = run(capsys, *typed, "rules", "try", "Billing round robin")
     assert code == 0 and "nothing was changed" in err
     lines = out.splitlines()
-    assert lines[0].startswith("its condition holds for 2 cases now")
+    assert lines[0].startswith("Its condition holds for 2 cases now")
     assert lines[1] == "Tried on these, and undone:"
     assert "- CAS-00002 Refund" in lines and "- CAS-00001 Invoice wrong" in lines
     assert "    assigned it to Ana (round-robin in Billing)" in lines

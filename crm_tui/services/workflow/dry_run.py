@@ -113,7 +113,7 @@ def dry_run(rule: Rule, *, limit: int = 20, catch_up: dt.timedelta = CATCH_UP) -
             out.rows = _tried(rule, rule.kind, [(i, None) for i in ids])
             more = "+" if out.matched >= COUNT_CAP else ""
             out.note = (
-                f"its condition holds for {out.matched}{more} "
+                f"Its condition holds for {out.matched}{more} "
                 f"{meta.kind(rule.kind).plural.lower()} now; it acts on one when it is "
                 f"{_when(rule)}"
             )

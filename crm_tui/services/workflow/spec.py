@@ -18,8 +18,8 @@ TRIGGERS = {
     "called": "only when another rule runs it",
 }
 MODES = {
-    "realtime": "in the write that triggered it (all or nothing)",
-    "background": "soon after, from the job queue",
+    "realtime": "in the write (all or nothing)",
+    "background": "soon after, in the background",
 }
 # The actions a rule can take, in the order a form offers them.
 ACTIONS = {
