@@ -124,6 +124,8 @@ SCREENS: dict[str, Layout] = {
     "DryRunScreen": Layout(("app", "dry_run")),
     "RulesLogScreen": Layout(("app", "rules_log")),
     "RuleFormScreen": Layout(("app", "form"), _LOOKUP),
+    # the base of the workflow screens, with no keys of its own
+    "ReadingScreen": Layout(("app",)),
     "ReportScreen": Layout(("app", "report_view")),
     "DrillScreen": Layout(("app", "drill_list"), _TABLE),
     "KindPicker": Layout(("prompt",)),

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from crm_tui import db, display, keys, styles
-from crm_tui.screens.common import calls, routes
+from crm_tui import db, display, keys
+from crm_tui.screens.common import calls
 from crm_tui.screens.workflow import rule_actions
+from crm_tui.screens.workflow.base import ReadingScreen
 from crm_tui.services.workflow import dry_run, rules
 from crm_tui.services.workflow.spec import Rule
 from crm_tui.text import safe_line
@@ -52,8 +52,8 @@ class DryRows(RowsTable):
         self._fit_columns()
 
 
-class DryRunScreen(Screen):
-    CSS_PATH = styles.path("workflow.tcss")
+class DryRunScreen(ReadingScreen):
+    HEADING = "Dry run"
     BINDINGS = keys.bindings("dry_run")
 
     def __init__(self, rule_id: int) -> None:
@@ -62,7 +62,6 @@ class DryRunScreen(Screen):
         self.rule: Rule | None = None
         self.result: dry_run.DryRun | None = None
         self.shown: list[int] = []
-        self._read_at: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,7 +70,9 @@ class DryRunScreen(Screen):
         yield KeyFooter(("app.help",), ("rules.switch", "screen.back"))
 
     def on_mount(self) -> None:
-        self.title = "Dry run"
+        # the dry run is tried once, as the screen opens (it takes the write
+        # lock a moment); refresh_data reads only whether the rule is on
+        self.title = self.HEADING
         self._try()
         self.query_one(RowsTable).focus()
 
@@ -117,13 +118,8 @@ class DryRunScreen(Screen):
         table = self.query_one(RowsTable)
         if self.rule is None or table.cursor_row >= len(self.shown):
             return
-        record_id = self.shown[table.cursor_row]
-        if routes.opens(self.rule.kind):
-            calls.loaded(self, lambda: routes.open_detail(self.app, self.rule.kind, record_id))
+        self.open_record(self.rule.kind, self.shown[table.cursor_row])
 
     def action_switch_rule(self) -> None:
         if self.rule is not None:
             rule_actions.switch_rule(self, self.rule)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from crm_tui import db, display, keys, styles
-from crm_tui.screens.common import calls, routes
+from crm_tui import db, display, keys
+from crm_tui.screens.common import calls
+from crm_tui.screens.workflow.base import ReadingScreen
 from crm_tui.services import notifications
 from crm_tui.text import safe, safe_line
 from crm_tui.widgets.fitted_rows import RowsTable
@@ -26,13 +26,12 @@ COLUMNS = [
 ]
 
 
-class NotificationsScreen(Screen):
-    CSS_PATH = styles.path("workflow.tcss")
+class NotificationsScreen(ReadingScreen):
+    HEADING = "Notifications"
     BINDINGS = keys.bindings("notifications")
 
     def __init__(self) -> None:
         super().__init__()
-        self._read_at: int | None = None
         self.unread_only = False
         self.notices: list[notifications.NotificationRow] = []
 
@@ -42,15 +41,6 @@ class NotificationsScreen(Screen):
         yield Static(id="notice-full")
         yield Static(id="notices-status")
         yield KeyFooter(("app.help",), ("notices.read", "notices.all_read", "screen.back"))
-
-    def on_mount(self) -> None:
-        self.title = "Notifications"
-        self.refresh_data()
-        self.query_one(RowsTable).focus()
-
-    def on_screen_resume(self) -> None:
-        if self._read_at is not None and self._read_at != db.generation():
-            self.refresh_data()
 
     def refresh_data(self) -> None:
         """Read the person's notices again."""
@@ -105,8 +95,8 @@ class NotificationsScreen(Screen):
         if not notice["read"]:
             calls.loaded(self, lambda: notifications.mark_read([notice["id"]]))
         kind, record_id = notice["record_type"], notice["record_id"]
-        if kind and record_id and routes.opens(kind):
-            calls.loaded(self, lambda: routes.open_detail(self.app, kind, record_id))
+        if kind and record_id:
+            self.open_record(kind, record_id)
         else:
             self.refresh_data()
 
@@ -124,6 +114,3 @@ class NotificationsScreen(Screen):
     def action_toggle_unread(self) -> None:
         self.unread_only = not self.unread_only
         self.refresh_data()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from crm_tui import db, keys, styles
-from crm_tui.screens.common import calls, routes
+from crm_tui import db, keys
+from crm_tui.screens.common import calls
 from crm_tui.screens.workflow import rule_actions
+from crm_tui.screens.workflow.base import ReadingScreen
 from crm_tui.screens.workflow.runs_table import RunsTable
 from crm_tui.services.workflow import describe, rules, runs
 from crm_tui.services.workflow.spec import MODES, Rule
@@ -44,15 +44,14 @@ def summary(rule: Rule, counts: dict[str, int]) -> Text:
     return out
 
 
-class RuleScreen(Screen):
-    CSS_PATH = styles.path("workflow.tcss")
+class RuleScreen(ReadingScreen):
+    HEADING = "Workflow rule"
     BINDINGS = keys.bindings("rule_detail")
 
     def __init__(self, rule_id: int) -> None:
         super().__init__()
         self.rule_id = rule_id
         self.rule: Rule | None = None
-        self._read_at: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,15 +59,6 @@ class RuleScreen(Screen):
         yield Static(Text("Latest runs", style="bold"), id="rule-runs-title")
         yield RunsTable(False, id="rule-runs")
         yield KeyFooter(("app.help",), ("rules.edit", "rules.switch", "rules.try", "screen.back"))
-
-    def on_mount(self) -> None:
-        self.title = "Workflow rule"
-        self.refresh_data()
-        self.query_one(RunsTable).focus()
-
-    def on_screen_resume(self) -> None:
-        if self._read_at is not None and self._read_at != db.generation():
-            self.refresh_data()
 
     def refresh_data(self) -> None:
         """Read the rule and its latest runs again."""
@@ -86,9 +76,8 @@ class RuleScreen(Screen):
 
     def action_open_record(self) -> None:
         run = self.query_one(RunsTable).current
-        if run is not None and run["record"] and routes.opens(run["record_type"]):
-            calls.loaded(self, lambda: routes.open_detail(self.app, run["record_type"],
-                                                          run["record_id"]))  # fmt: skip
+        if run is not None and run["record"]:
+            self.open_record(run["record_type"], run["record_id"])
 
     def action_edit_rule(self) -> None:
         if self.rule is not None:
@@ -105,6 +94,3 @@ class RuleScreen(Screen):
     def action_show_log(self) -> None:
         if self.rule is not None:
             rule_actions.show_log(self, self.rule)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from crm_tui import db, display, keys, styles
+from crm_tui import db, display, keys
 from crm_tui.screens.common import calls
 from crm_tui.screens.workflow import rule_actions
+from crm_tui.screens.workflow.base import ReadingScreen
 from crm_tui.services.workflow import describe, rules, runs
 from crm_tui.services.workflow.spec import Rule
 from crm_tui.text import safe_line
@@ -37,13 +37,12 @@ def _runs(counts: dict[str, int]) -> Text:
     return said
 
 
-class RulesScreen(Screen):
-    CSS_PATH = styles.path("workflow.tcss")
+class RulesScreen(ReadingScreen):
+    HEADING = "Workflow rules"
     BINDINGS = keys.bindings("rules_list")
 
     def __init__(self) -> None:
         super().__init__()
-        self._read_at: int | None = None
         self.rules: list[Rule] = []
 
     def compose(self) -> ComposeResult:
@@ -51,15 +50,6 @@ class RulesScreen(Screen):
         yield RowsTable(COLUMNS, id="rules")
         yield Static(id="rules-status")
         yield KeyFooter(("app.help",), ("rules.new", "rules.switch", "rules.try", "screen.back"))
-
-    def on_mount(self) -> None:
-        self.title = "Workflow rules"
-        self.refresh_data()
-        self.query_one(RowsTable).focus()
-
-    def on_screen_resume(self) -> None:
-        if self._read_at is not None and self._read_at != db.generation():
-            self.refresh_data()
 
     def refresh_data(self) -> None:
         """Read the rules and their runs' counts again."""
@@ -115,6 +105,3 @@ class RulesScreen(Screen):
 
     def action_show_log(self) -> None:
         rule_actions.show_log(self, None)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

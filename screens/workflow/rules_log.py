@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from crm_tui import db, keys, styles
-from crm_tui.screens.common import calls, routes
+from crm_tui import db, keys
+from crm_tui.screens.common import calls
+from crm_tui.screens.workflow.base import ReadingScreen
 from crm_tui.screens.workflow.runs_table import RunsTable
 from crm_tui.services.workflow import rules, runs
 from crm_tui.widgets.key_footer import KeyFooter
@@ -18,30 +18,20 @@ from crm_tui.widgets.key_footer import KeyFooter
 SHOWN = 500
 
 
-class RulesLogScreen(Screen):
-    CSS_PATH = styles.path("workflow.tcss")
+class RulesLogScreen(ReadingScreen):
+    HEADING = "Workflow log"
     BINDINGS = keys.bindings("rules_log")
 
     def __init__(self, rule_id: int | None = None) -> None:
         super().__init__()
         self.rule_id = rule_id
         self.failed_only = False
-        self._read_at: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield RunsTable(self.rule_id is None, id="log-runs")
         yield Static(id="log-status")
         yield KeyFooter(("app.help",), ("rules.failed", "screen.back"))
-
-    def on_mount(self) -> None:
-        self.title = "Workflow log"
-        self.refresh_data()
-        self.query_one(RunsTable).focus()
-
-    def on_screen_resume(self) -> None:
-        if self._read_at is not None and self._read_at != db.generation():
-            self.refresh_data()
 
     def refresh_data(self) -> None:
         """Read the latest runs again."""
@@ -70,13 +60,9 @@ class RulesLogScreen(Screen):
 
     def action_open_record(self) -> None:
         run = self.query_one(RunsTable).current
-        if run is not None and run["record"] and routes.opens(run["record_type"]):
-            calls.loaded(self, lambda: routes.open_detail(self.app, run["record_type"],
-                                                          run["record_id"]))  # fmt: skip
+        if run is not None and run["record"]:
+            self.open_record(run["record_type"], run["record_id"])
 
     def action_toggle_failed(self) -> None:
         self.failed_only = not self.failed_only
         self.refresh_data()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
