@@ -105,6 +105,10 @@ class CrmApp(KeysInOrder):
     # How often what happens by date is done: contracts and articles past
     # their end date expire, articles scheduled for today are published.
     EXPIRE_SECONDS = 300.0
+    # When an app looks whether it should run the workflow rules (nobody
+    # else does): first once it has settled, then one small query a minute.
+    RUNNER_FIRST_SECONDS = 30.0
+    RUNNER_EVERY_SECONDS = 60.0
     # A theme set before the app is up is the saved one, not a choice to save.
     _remember_theme = False
 
@@ -147,11 +151,8 @@ class CrmApp(KeysInOrder):
         self._watcher = change_watcher()
         self.set_interval(self.POLL_SECONDS, self.poll_database)
         self.set_interval(self.EXPIRE_SECONDS, self.run_dated_changes)
-        from crm_tui.screens.workflow import app_runner
-
-        self._runner = app_runner.AppRunner()
-        self.set_timer(app_runner.FIRST_SECONDS, self._run_rules)
-        self.set_interval(app_runner.EVERY_SECONDS, self._run_rules)
+        self.set_timer(self.RUNNER_FIRST_SECONDS, self._run_rules)
+        self.set_interval(self.RUNNER_EVERY_SECONDS, self._run_rules)
         if self._unknown_theme:
             self.notify(
                 f"No theme is called {self._unknown_theme!r} (config.toml); the default is "
@@ -173,6 +174,10 @@ class CrmApp(KeysInOrder):
 
     def _run_rules(self) -> None:
         """Run the workflow rules when nobody does (screens/workflow/app_runner.py)."""
+        if self._runner is None:
+            from crm_tui.screens.workflow.app_runner import AppRunner
+
+            self._runner = AppRunner()
         self._in_background(self._runner.tick)
 
     def watch_theme(self, theme: str) -> None:

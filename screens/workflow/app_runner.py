@@ -12,11 +12,7 @@ import sys
 
 from crm_tui import config, db
 from crm_tui.services import session
-from crm_tui.services.workflow import runner
 
-# The first look waits for the app to settle; then one small query a minute.
-FIRST_SECONDS = 30.0
-EVERY_SECONDS = 60.0
 # On PostgreSQL the runner moves everyone's jobs on, which the access rules
 # allow managers and admins.
 SERVER_ROLES = ("manager", "admin")
@@ -38,6 +34,8 @@ class AppRunner:
             return False
         if self.process is not None and self.process.poll() is None:
             return False
+        from crm_tui.services.workflow import runner  # the rules' code: not before it is needed
+
         return runner.lease_holder() is None
 
     def tick(self) -> None:
