@@ -80,10 +80,18 @@ def scheduled_throughput(log: Callable[[str], None]) -> dict:
     from crm_tui.services.workflow.spec import Action, Rule
 
     now = utcnow()
+    day_old = to_db_time(now - dt.timedelta(days=1))
+    eligible = database.execute_sql(
+        'SELECT count(*) FROM "case" WHERE created_at <= ?', (day_old,)
+    ).fetchone()[0]
+    wanted = min(SCHEDULED, eligible)  # a quick bench has fewer cases
+    if not wanted:
+        return {"queued": 0, "scan_s": 0.0, "done": 0, "failed": 0, "run_s": 0.0,
+                "per_s": 0.0, "queued_again": 0}  # fmt: skip
     newest = database.execute_sql(
         'SELECT created_at FROM "case" WHERE created_at <= ? ORDER BY created_at DESC '
         "LIMIT 1 OFFSET ?",
-        (to_db_time(now - dt.timedelta(days=1)), SCHEDULED - 1),
+        (day_old, wanted - 1),
     ).fetchone()[0]
     rule = rules.create(Rule(
         name="Bench: a day after a case opens", kind="case", trigger="time", date="created_at",
@@ -120,7 +128,7 @@ def measure_all(repeat: int, log: Callable[[str], None] = print) -> dict:
         log("bench: a case write with and without five real-time rules ...")
         out = {"realtime": realtime_cost(repeat)}
         clean()
-        log(f"bench: {SCHEDULED:,} scheduled matches ...")
+        log("bench: scheduled matches ...")
         out["scheduled"] = scheduled_throughput(log)
     finally:
         clean()

@@ -819,3 +819,28 @@ def test_the_import_measurement_leaves_the_contacts_as_they_were(opened):
     measure.add_lines(rep, {"import": done})
     assert [line.name for line in rep.lines] == [
         "import: dry run (rows/s)", "import: writing (rows/s)"]  # fmt: skip
+
+
+def test_workflow_measurements_run_every_scheduled_match_once_and_leave_nothing(opened):
+    from crm_tui.bench import workflow
+
+    path, _ = opened
+    tables = ("case", "activity", "audit_entry")
+    before = {table: _scalar(path, f'SELECT count(*) FROM "{table}"') for table in tables}
+    raw = workflow.measure_all(repeat=2, log=lambda _: None)
+    assert raw["realtime"]["rules"] == 5 and raw["realtime"]["with"]["n"] >= 60
+    scheduled = raw["scheduled"]
+    assert scheduled["queued"] > 0 and scheduled["done"] == scheduled["queued"]
+    assert scheduled["failed"] == 0 and scheduled["queued_again"] == 0
+    rep = report.Report(database={})
+    workflow.add_lines(rep, raw)
+    assert [line.name for line in rep.lines] == [
+        "workflow: five real-time rules added to a case write",
+        "workflow: scheduled matches run",
+    ]
+    assert rep.lines[1].ok is True
+    for table in workflow.WORKFLOW_TABLES:
+        assert _scalar(path, f"SELECT count(*) FROM {table}") == 0
+    generate.restore(path)
+    after = {table: _scalar(path, f'SELECT count(*) FROM "{table}"') for table in tables}
+    assert after == before
