@@ -423,6 +423,12 @@ RESTORED = (
     "activity_party", "activity", "note", "audit_entry", "quote_line", "quote",
     "opportunity_line", "opportunity", "case", "kb_article_case", "kb_rating", "kb_article",
 )  # fmt: skip
+# Tables the generator leaves empty and only the bench fills (the workflow's
+# rules, jobs, runs and notifications): `restore` empties them, first.
+EMPTIED = (
+    "workflow_run", "notification", "workflow_job", "queue_rotation", "workflow_runner",
+    "workflow_rule", "record_follow",
+)  # fmt: skip
 # Full-text indexes keyed by the id of a table in RESTORED.
 RESTORED_FTS = {
     "quote_fts": "quote", "opportunity_fts": "opportunity", "case_fts": "case",
@@ -447,7 +453,7 @@ def restore(path: Path | str) -> dict[str, int]:
     from crm_tui.db import is_url
 
     if is_url(path):
-        return postgres.restore(str(path), RESTORED, RESTORED_FTS)
+        return postgres.restore(str(path), RESTORED, RESTORED_FTS, EMPTIED)
     conn = apsw.Connection(str(path))
     try:
         conn.set_busy_timeout(10_000)
@@ -461,6 +467,9 @@ def restore(path: Path | str) -> dict[str, int]:
         deleted = {}
         conn.execute("BEGIN IMMEDIATE")
         try:
+            for table in EMPTIED:
+                conn.execute(f'DELETE FROM "{table}"')
+                deleted[table] = conn.changes()
             for table in RESTORED:
                 if table in marks:
                     conn.execute(f'DELETE FROM "{table}" WHERE id > ?', (marks[table],))

@@ -204,10 +204,13 @@ def size_mb(url: str) -> int:
         )
 
 
-def restore(url: str, restored: tuple[str, ...], fts: dict[str, str]) -> dict[str, int]:
-    """generate.restore on PostgreSQL: delete the rows above the generator's
-    marks (tables in `restored`' order, then the full-text rows of `fts`),
-    give the document numbers back. Returns rows deleted per table."""
+def restore(
+    url: str, restored: tuple[str, ...], fts: dict[str, str], emptied: tuple[str, ...] = ()
+) -> dict[str, int]:
+    """generate.restore on PostgreSQL: empty the tables of `emptied`, delete
+    the rows above the generator's marks (tables in `restored`' order, then
+    the full-text rows of `fts`), give the document numbers back. Returns
+    rows deleted per table."""
     with _connect(url) as pg:
         rows = _meta(pg)
         marks_row = pg.execute("SELECT value FROM meta WHERE key = 'bench_marks'").fetchone()
@@ -223,6 +226,8 @@ def restore(url: str, restored: tuple[str, ...], fts: dict[str, str]) -> dict[st
                 # the reference checks would each scan activity for its
                 # unindexed follow_up_of_id. (Only a superuser may skip them.)
                 pg.execute("SET LOCAL session_replication_role = replica")
+            for table in emptied:
+                deleted[table] = pg.execute(f'DELETE FROM "{table}"').rowcount
             for table in restored:
                 if table in marks:
                     cur = pg.execute(f'DELETE FROM "{table}" WHERE id > %s', (marks[table],))
