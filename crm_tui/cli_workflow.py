@@ -27,6 +27,7 @@ def add_parsers(sub) -> None:
     rsub.add_parser("list", help="every rule: on or off, its kind and trigger")
     for name, said in (("show", "one rule, as TOML, with its runs"),
                        ("disable", "switch a rule off"),
+                       ("delete", "delete a rule that is off and never ran"),
                        ("try", "a dry run: what the rule would do now, nothing kept")):  # fmt: skip
         one = rsub.add_parser(name, help=said)
         one.add_argument("name", metavar="NAME")
@@ -176,7 +177,15 @@ def _log(args) -> int:
     return 0
 
 
-RULES = {"list": _list, "show": _show, "enable": _switch, "disable": _switch,
+def _delete(args) -> int:
+    from crm_tui.services.workflow import rules
+
+    name = rules.delete(rules.by_name(args.name).id)
+    print(clean(f"{name}: deleted"), file=sys.stderr)
+    return 0
+
+
+RULES = {"delete": _delete, "list": _list, "show": _show, "enable": _switch, "disable": _switch,
          "export": _export, "import": _import, "try": _try, "log": _log}  # fmt: skip
 
 

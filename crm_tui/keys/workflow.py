@@ -27,6 +27,7 @@ SCOPES: dict[str, tuple[Binding, ...]] = {
         bind("rules.switch", "o", "switch_rule", "On/off"),
         bind("rules.try", "t", "try_rule", "Dry run"),
         bind("rules.log", "L", "show_log", "Log"),
+        bind("rules.delete", "x", "delete_rule", "Delete", show=False),
     ),
     # RuleScreen: one rule, in words, and its latest runs
     "rule_detail": (

@@ -71,7 +71,8 @@ class RulesScreen(ReadingScreen):
         count = len(self.rules)
         said = f"{count} rule{'' if count == 1 else 's'}, {on} on" if count else "No rules yet."
         hint = keys.fill(" · enter opens · {rules.new} new · {rules.edit} change · "
-                         "{rules.switch} on/off · {rules.try} dry run · {rules.log} log")  # fmt: skip
+                         "{rules.switch} on/off · {rules.try} dry run · {rules.log} log · "
+                         "{rules.delete} delete")  # fmt: skip
         self.query_one("#rules-status", Static).update(Text(said + hint, style="dim"))
 
     @property
@@ -102,6 +103,14 @@ class RulesScreen(ReadingScreen):
     def action_try_rule(self) -> None:
         if self.current is not None:
             rule_actions.try_rule(self, self.current)
+
+    def action_delete_rule(self) -> None:
+        rule = self.current
+        if rule is not None:
+            calls.confirm_then(self, Text.assemble("Delete the rule ", safe_line(rule.name), "?"),
+                               lambda: rules.delete(rule.id),
+                               detail="Only a rule that is off and never ran can be deleted.",
+                               done_text=Text.assemble("Deleted ", safe_line(rule.name)))  # fmt: skip
 
     def action_show_log(self) -> None:
         rule_actions.show_log(self, None)

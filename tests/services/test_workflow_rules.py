@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from crm_tui.db import database, dict_rows, write
-from crm_tui.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from crm_tui.errors import ConflictError, DomainError, NotFound, PermissionDenied, ValidationError
 from crm_tui.services import session, users
 from crm_tui.services.customers import accounts
 from crm_tui.services.marketing import lists
@@ -312,3 +312,27 @@ def test_rule_cache_sees_another_process_within_a_second(db, monkeypatch):
     assert index.active("case") == ()
     clock[0] += index.FRESH_SECONDS
     assert [r.id for r in index.active("case")] == [rule.id]
+
+
+def test_only_a_rule_that_is_off_never_ran_and_nobody_runs_is_deleted(setup):
+    runner = rules.create(Rule(name="Runs Other", kind="case", trigger="called",
+                               actions=(Action("run_rule", (("rule", "Other"),)),)))  # fmt: skip
+    other = rules.by_name("Other")
+    with pytest.raises(DomainError, match="'Runs Other' runs 'Other'"):
+        rules.delete(other.id)
+    assert rules.delete(runner.id) == "Runs Other"
+    assert rules.delete(other.id) == "Other"
+    with pytest.raises(NotFound):
+        rules.by_name("Other")
+    kept = rules.create(BASE.with_(enabled=True, condition=""))
+    with pytest.raises(DomainError, match="switch 'Tell the owner' off"):
+        rules.delete(kept.id)
+    account = accounts.create({"name": "Acme"})
+    cases.create({"title": "A", "account_id": account.id})  # it runs
+    rules.set_enabled(kept.id, False)
+    with pytest.raises(DomainError, match="has run: it stays"):
+        rules.delete(kept.id)
+    assert rules.by_name("Tell the owner").id == kept.id
+    session.act_as(users.add("ann", "Ann", "agent"))
+    with pytest.raises(PermissionDenied):
+        rules.delete(kept.id)

@@ -8,7 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 from crm_tui.db import database, dict_rows, write
-from crm_tui.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from crm_tui.errors import (
+    ConflictError,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from crm_tui.models.base import to_db_time, utcnow
 from crm_tui.services import session
 from crm_tui.services.workflow import check
@@ -133,3 +139,31 @@ def set_enabled(rule_id: int, enabled: bool, *, catch_up: dt.timedelta | None = 
         )
     forget()
     return get(rule_id)
+
+
+def delete(rule_id: int) -> str:
+    """Delete a rule that is off and never ran (one that ran keeps its log:
+    switch it off instead); returns its name."""
+    _admin("deletes")
+    rule = get(rule_id)
+    if rule.enabled:
+        raise DomainError(f"switch {rule.name!r} off before deleting it")
+    with write():
+        ran = database.execute_sql(
+            "SELECT (SELECT count(*) FROM workflow_run WHERE rule_id = ?) + "
+            "(SELECT count(*) FROM workflow_job WHERE rule_id = ?) + "
+            "(SELECT count(*) FROM notification WHERE rule_id = ?)",
+            (rule_id, rule_id, rule_id),
+        ).fetchone()[0]
+        if ran:
+            raise DomainError(
+                f"{rule.name!r} has run: it stays, switched off, so that its log still says "
+                "what it did"
+            )
+        callers = [other.name for other in all_rules() if other.id != rule_id and any(
+            a.do == "run_rule" and a.get("rule") == rule.name for a in other.actions)]  # fmt: skip
+        if callers:
+            raise DomainError(f"the rule {callers[0]!r} runs {rule.name!r}: change it first")
+        database.execute_sql("DELETE FROM workflow_rule WHERE id = ?", (rule_id,))
+    forget()
+    return rule.name
