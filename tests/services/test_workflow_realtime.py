@@ -363,7 +363,7 @@ def test_followers_are_told_of_a_colleagues_change(team):
     session.act_as(team.ana)
     case = cases.update(case.id, case.version, {"title": "Printer smoking"})
     assert told(team.ana) == []
-    assert told(team.bob) == [f"Ana changed Case {case.number} “Printer smoking”: title"]
+    assert told(team.bob) == [f"Ana changed Case {case.number} “Printer smoking”: case title"]
     session.act_as(team.bob)
     notifications.follow("case", case.id, on=False)
     session.act_as(team.me)

@@ -69,6 +69,13 @@ def assigned_to(change: Change) -> int | None:
     return int(owner) if owner is not None else None
 
 
+def _fields(change: Change) -> list[str]:
+    """The record's fields a change changed (not what else its audit entry
+    notes: an activity's parties, a message queued)."""
+    names = {a.name for a in meta.kind(change.kind).attributes}
+    return [k.removesuffix("_id") for k in change.changes if k.removesuffix("_id") in names]
+
+
 def triggered(rule: Rule, change: Change) -> str:
     """How `change` triggers `rule`, in words ("" when it does not)."""
     if rule.trigger == "created":
@@ -76,7 +83,7 @@ def triggered(rule: Rule, change: Change) -> str:
     if change.action == "create":
         return ""
     if rule.trigger == "updated":
-        changed = [k.removesuffix("_id") for k in change.changes]
+        changed = _fields(change)
         if rule.attributes:
             changed = [k for k in changed if k in rule.attributes]
         return f"changed: {', '.join(changed)}" if changed else ""
@@ -114,7 +121,10 @@ def _notice(change: Change) -> None:
     if change.action != "create" and notifications.followed(change.kind, change.record_id):
         told = [u for u in notifications.followers(change.kind, change.record_id)
                 if u not in (change.actor, target)]  # fmt: skip
-        fields = ", ".join(k.removesuffix("_id") for k in change.changes) or change.action
+        kind = meta.kind(change.kind)
+        fields = (
+            ", ".join(kind.attribute(n).label.lower() for n in _fields(change)) or change.action
+        )
         notifications.send(told, f"{by} changed {_named(change)}: {fields}",
                            record=(change.kind, change.record_id), from_user=sender)  # fmt: skip
 
