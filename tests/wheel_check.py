@@ -42,6 +42,15 @@ async def main():
         await pilot.press("question_mark")
         await pilot.pause()
         await pilot.press("escape")
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "NotificationsScreen", app.screen
+        await pilot.press("escape")
+    # the workflow came with the install: the demo's rules, tried as a dry run
+    from crm_tui.services.workflow import dry_run, rules
+    kept = rules.all_rules()
+    assert len(kept) == 5 and all(rule.enabled for rule in kept), kept
+    assert dry_run.dry_run(rules.by_name("Billing: new cases round-robin")).matched > 0
     # the printing dependencies and fonts came with the install
     from crm_tui import printing
     from crm_tui.db import dict_rows
