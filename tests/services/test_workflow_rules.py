@@ -9,6 +9,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crm_tui.db import database, dict_rows, write
 from crm_tui.errors import ConflictError, DomainError, NotFound, PermissionDenied, ValidationError
@@ -336,3 +338,15 @@ def test_only_a_rule_that_is_off_never_ran_and_nobody_runs_is_deleted(setup):
     session.act_as(users.add("ann", "Ann", "agent"))
     with pytest.raises(PermissionDenied):
         rules.delete(kept.id)
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=st.text(min_size=1), words=st.text(), number=st.floats(allow_nan=False) | st.integers(),
+       logins=st.lists(st.text(), max_size=3))  # fmt: skip
+def test_any_text_and_value_survive_the_toml_round_trip(name, words, number, logins):
+    rule = Rule.from_dict({"name": name, "kind": "case", "when": "created", "condition": words,
+                           "actions": [{"do": "set", "values": {"x y": number, words: words}},
+                                       {"do": "notify", "to": logins, "text": words}]})  # fmt: skip
+    assert toml_io.parse(toml_io.export([rule])) == [rule.with_(name=rule.name)]
+    typed = toml_io.actions_from_text(toml_io.actions_text(rule))
+    assert [Action.from_dict(t) for t in typed] == list(rule.actions)

@@ -5,6 +5,8 @@ place (its ledger and log stay with it)."""
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 
 from crm_tui.errors import CrmError, NotFound, ValidationError
@@ -21,16 +23,49 @@ class Loaded:
     unchanged: list[str] = field(default_factory=list)
 
 
-def export(chosen: list[Rule] | None = None) -> str:
-    """The rules (every one when not given) as a TOML document."""
-    import tomli_w
+_BARE = re.compile(r"^[A-Za-z0-9_-]+$")
 
+
+def _key(name: str) -> str:
+    return name if _BARE.match(name) else _value(name)
+
+
+def _value(value) -> str:
+    """A value as TOML writes it on one line (a table inline)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        # JSON's escapes are TOML's, but for DEL, which TOML also escapes
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007F")
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        pairs = ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items())
+        return "{ " + pairs + " }" if pairs else "{}"
+    raise TypeError(f"{type(value).__name__} has no TOML form here")
+
+
+def _table(header: str, data: dict) -> str:
+    return f"[[{header}]]\n" + "".join(f"{_key(k)} = {_value(v)}\n" for k, v in data.items())
+
+
+def export(chosen: list[Rule] | None = None) -> str:
+    """The rules (every one when not given) as a TOML document: each rule
+    a [[rule]] table and each of its actions a [[rule.actions]] one, as a
+    person would write them."""
     kept = rules.all_rules() if chosen is None else chosen
-    header = (
+    parts = [
         "# crm-tui workflow rules: `crm-tui rules import FILE` reads this file back.\n"
-        "# A rule of the same name is changed in place; `enabled` switches it on or off.\n\n"
-    )
-    return header + tomli_w.dumps({"rule": [r.to_dict() for r in kept]})
+        "# A rule of the same name is changed in place; `enabled` switches it on or off.\n"
+    ]
+    for rule in kept:
+        data = rule.to_dict()
+        steps = data.pop("actions")
+        parts.append(_table("rule", data))
+        parts += [_table("rule.actions", step) for step in steps]
+    return "\n".join(parts)
 
 
 def parse(text: str) -> list[Rule]:
@@ -97,11 +132,9 @@ def load(text: str) -> Loaded:
 
 def actions_text(rule: Rule | None) -> str:
     """A rule's actions as the form edits them: one [[actions]] table each."""
-    import tomli_w
-
     if rule is None or not rule.actions:
         return '[[actions]]\ndo = "notify"\nto = ["owner"]\ntext = "{number} {title}: "\n'
-    return tomli_w.dumps({"actions": [a.to_dict() for a in rule.actions]})
+    return "\n".join(_table("actions", a.to_dict()) for a in rule.actions)
 
 
 def actions_from_text(text: str) -> list[dict]:
