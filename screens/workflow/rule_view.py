@@ -14,7 +14,7 @@ from crm_tui.screens.workflow import rule_actions
 from crm_tui.screens.workflow.base import ReadingScreen
 from crm_tui.screens.workflow.runs_table import RunsTable
 from crm_tui.services.workflow import describe, rules, runs
-from crm_tui.services.workflow.spec import MODES, Rule
+from crm_tui.services.workflow.spec import Rule
 from crm_tui.text import safe_line
 from crm_tui.widgets.key_footer import KeyFooter
 
@@ -33,7 +33,10 @@ def summary(rule: Rule, counts: dict[str, int]) -> Text:
     for number, action in enumerate(rule.actions, start=1):
         out.append_text(Text.assemble(f"  {number}. ", safe_line(describe.action(action))))
         out.append("\n")
-    mode = "on its date, in the background" if rule.scheduled else MODES.get(rule.mode, "")
+    mode = {"realtime": "in the write that set it off (all or nothing)",
+            "background": "in the background"}.get(rule.mode, "")  # fmt: skip
+    if rule.scheduled:
+        mode = "on its date, in the background"
     said = ", ".join(f"{n:,} {runs.RESULTS[k].lower()}" for k, n in sorted(counts.items()))
     out.append_text(Text.assemble(
         ("Runs ", "dim"), (mode, "dim"), (" · acts with the rights of ", "dim"),

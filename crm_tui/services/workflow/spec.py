@@ -9,17 +9,18 @@ from dataclasses import dataclass, field, replace
 
 from crm_tui.errors import ValidationError
 
+# When a rule acts ("When ..."), short enough for the form's choice.
 TRIGGERS = {
-    "created": "when one is created",
-    "updated": "when one is changed",
-    "state": "when its state changes",
-    "assigned": "when it is assigned",
-    "time": "at a time relative to one of its dates",
-    "called": "only when another rule runs it",
+    "created": "one is created",
+    "updated": "one is changed",
+    "state": "its state changes",
+    "assigned": "it is assigned",
+    "time": "one of its dates comes",
+    "called": "another rule runs it",
 }
 MODES = {
-    "realtime": "in the write (all or nothing)",
-    "background": "soon after, in the background",
+    "realtime": "in the write",
+    "background": "in the background",
 }
 # The actions a rule can take, in the order a form offers them.
 ACTIONS = {
