@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from crm_tui.db import write
+from crm_tui.db import database, write
 from crm_tui.errors import DomainError, NotFound, ValidationError
 from crm_tui.models import Meta, User
 from crm_tui.models.base import utcnow
@@ -115,9 +115,21 @@ def teams() -> list[str]:
 
 
 def set_active(login: str, active: bool) -> User:
+    """Let a person in, or keep them out. Someone whose rights a workflow
+    rule that is on acts with stays until it has another owner: the rule
+    would otherwise refuse every save it runs on."""
     _require_admin()
     with write():
         user = get(login)
+        if not active:
+            owned = [row[0] for row in database.execute_sql(
+                "SELECT name FROM workflow_rule WHERE owner_id = ? AND enabled = 1 ORDER BY name",
+                (user.id,)).fetchall()]  # fmt: skip
+            if owned:
+                raise DomainError(
+                    f"{user.full_name} owns workflow rules that are on ({', '.join(owned)}): "
+                    "give them another owner (Acts as) or switch them off first"
+                )
         records.audit("user", user.id, "state", {"active": (bool(user.active), active)})
         User.update(active=int(active)).where(User.id == user.id).execute()
     return get(login)

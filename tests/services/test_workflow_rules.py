@@ -350,3 +350,12 @@ def test_any_text_and_value_survive_the_toml_round_trip(name, words, number, log
     assert toml_io.parse(toml_io.export([rule])) == [rule.with_(name=rule.name)]
     typed = toml_io.actions_from_text(toml_io.actions_text(rule))
     assert [Action.from_dict(t) for t in typed] == list(rule.actions)
+
+
+def test_the_owner_of_a_rule_that_is_on_stays_active(db):
+    users.add("ana", "Ana", "admin")
+    kept = rules.create(BASE.with_(owner="ana", enabled=True))
+    with pytest.raises(DomainError, match="Ana owns workflow rules that are on"):
+        users.set_active("ana", False)
+    rules.set_enabled(kept.id, False)
+    assert not users.set_active("ana", False).active
