@@ -384,3 +384,17 @@ def test_a_write_rolled_back_tells_nobody(team):
     with pytest.raises(DomainError):
         cases.update(case.id, case.version, {"title": "Gone"})
     assert told(team.bob) == []
+
+
+def test_the_log_says_what_a_run_did_only_on_records_the_person_may_read(team):
+    from crm_tui.services import roles
+
+    on("case", "created", act("set", values={"priority": "high"}))
+    case = new_case(team, owner_id=team.me.id)
+    roles.set_depth("agent", "case", "read", "own")
+    session.act_as(team.ana)
+    (run,) = runs.log()
+    assert (run["record"], run["actions"], run["error"]) == ("", [], "")
+    session.act_as(team.me)
+    assert runs.log()[0]["actions"] == ["set priority to 'high'"]
+    assert runs.log()[0]["record"].startswith(case.number)

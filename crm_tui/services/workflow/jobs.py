@@ -44,7 +44,7 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def _due(limit: int) -> list[dict]:
     return dict_rows(
-        "SELECT j.*, r.spec AS spec FROM workflow_job j JOIN workflow_rule r ON r.id = j.rule_id "
+        "SELECT j.* FROM workflow_job j "
         "WHERE j.state = 'queued' AND j.due_at <= ? ORDER BY j.due_at, j.id LIMIT ?",
         (to_db_time(utcnow()), limit),
     )
@@ -85,9 +85,16 @@ def _still_due(job: dict, rule) -> str:
     return ""
 
 
-def _run_one(job: dict, report: Report) -> None:
-    rows = dict_rows(f"{index.SELECT} WHERE r.id = ?", (job["rule_id"],))
-    rule = index.from_row(rows[0])
+def _rules_of(batch: list[dict]) -> dict:
+    """The rules of a batch's jobs, read once, as they are now (one may
+    have been switched off since its jobs were queued)."""
+    ids = sorted({job["rule_id"] for job in batch})
+    marks = ", ".join("?" for _ in ids)
+    rows = dict_rows(f"{index.SELECT} WHERE r.id IN ({marks})", ids)
+    return {row["id"]: index.from_row(row) for row in rows}
+
+
+def _run_one(job: dict, rule, report: Report) -> None:
     kind, record_id, mode = job["record_type"], job["record_id"], _mode(job)
     try:
         with write():
@@ -148,6 +155,7 @@ def run_due(*, limit: int | None = None, still_held=lambda: True) -> Report:
         batch = _due(BATCH if limit is None else min(BATCH, limit - report.total))
         if not batch or not still_held():
             break
+        kept = _rules_of(batch)
         for job in batch:
-            _run_one(job, report)
+            _run_one(job, kept[job["rule_id"]], report)
     return report

@@ -91,8 +91,11 @@ def _rows(where: str, params: list, limit: int) -> list[RunRow]:
             trigger=r["trigger"],
             mode=r["mode"],
             result=r["result"],
-            actions=json.loads(r["actions"] or "[]"),
-            error=r["error"],
+            # what a run did names the record's values: only for one the person may read
+            actions=json.loads(r["actions"] or "[]")
+            if (r["record_type"], r["record_id"]) in names
+            else [],
+            error=r["error"] if (r["record_type"], r["record_id"]) in names else "",
             acting_as=r["acting_name"] or "",
         )  # fmt: skip
         for r in rows
